@@ -1,0 +1,1 @@
+//! Dates: parsing front-matter dates in the site time zone and formatting them for feeds.

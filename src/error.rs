@@ -1,0 +1,187 @@
+//! Typed errors and diagnostics that carry the place they point at.
+//!
+//! The library never prints: it returns [`Diagnostic`]s (problems in input
+//! files, each with a path and, where known, a line and column) and
+//! [`Error`]s (what stopped a run). Only the binary formats them.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Blocks the build: nothing is published.
+    Error,
+    /// Reported, but does not block the build (unless `--strict`).
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One problem found in one input or output file.
+///
+/// Displayed compiler-style, so editors and terminals can jump to it:
+///
+/// ```text
+/// content/2024/03/broken.md:3:7: error: invalid date "2024-13-45"
+///   help: write an RFC 3339 date (2024-03-25T10:00:00+05:00) or YYYY-MM-DD
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable rule code (e.g. `MissingAtomSelfLink`), for validator findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The file the problem is in.
+    pub path: PathBuf,
+    /// 1-based line in that file, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column in that line, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when there is something useful to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error in `path`, with no position yet.
+    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, path, message)
+    }
+
+    /// A warning in `path`, with no position yet.
+    pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, path, message)
+    }
+
+    fn new(severity: Severity, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code: None,
+            path: path.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// Point the diagnostic at a 1-based line and column.
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// Point the diagnostic at a 1-based line.
+    pub fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    /// Attach a hint at the fix.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Attach a stable rule code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Whether this diagnostic blocks publishing.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": {}", self.severity)?;
+        if let Some(code) = &self.code {
+            write!(f, "[{code}]")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What stopped a run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The configuration is missing or wrong (exit code 2).
+    #[error("{0}")]
+    Config(Box<Diagnostic>),
+    /// Content or validation problems (exit code 1); nothing was published.
+    #[error("{} problem(s) found; nothing was published", .0.iter().filter(|d| d.is_error()).count())]
+    Invalid(Vec<Diagnostic>),
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or directory involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Wrap an I/O error with the path it happened on.
+    pub fn io(path: impl AsRef<Path>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.as_ref().to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// Result alias for the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_compiler_style_with_code_and_help() {
+        let d = Diagnostic::error("content/a.md", "invalid date \"2024-13-45\"")
+            .at(3, 7)
+            .with_code("InvalidDate")
+            .with_help("write YYYY-MM-DD");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:3:7: error[InvalidDate]: invalid date \"2024-13-45\"\n  help: write YYYY-MM-DD"
+        );
+    }
+
+    #[test]
+    fn display_without_position() {
+        let d = Diagnostic::warning("feeds/rss.xml", "no items");
+        assert_eq!(d.to_string(), "feeds/rss.xml: warning: no items");
+    }
+}

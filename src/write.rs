@@ -1,0 +1,1 @@
+//! Publishing files: atomic write-if-changed and the run lock.
