@@ -1,1 +1,569 @@
 //! Publishing files: atomic write-if-changed and the run lock.
+//!
+//! A cron job runs the build unattended, so two rules hold here: a reader
+//! never sees a truncated file (each file is written to a temporary file in
+//! the same directory, synced, then renamed over the target), and a file
+//! whose bytes did not change is not touched at all (web servers answer
+//! conditional GETs from its mtime).
+
+use std::fmt;
+use std::fs::{self, File, TryLockError};
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Component, Path, PathBuf};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use chrono::{SecondsFormat, Utc};
+
+use crate::error::{Error, Result};
+
+/// The name of the lock file [`RunLock`] takes in the output directory.
+pub const LOCK_FILE_NAME: &str = ".feedpub.lock";
+
+/// Prefix of the temporary files, so a stray one is easy to recognise.
+const TEMP_PREFIX: &str = ".feedpub-";
+
+/// How often [`RunLock::acquire`] retries while another run holds the lock.
+const LOCK_POLL: Duration = Duration::from_millis(50);
+
+/// Whether a file was rewritten.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// The file was missing or held other bytes, and now holds the new ones.
+    Written,
+    /// The file already held exactly these bytes and was left untouched.
+    Unchanged,
+}
+
+/// Write `bytes` to `path` atomically unless the file already holds exactly these bytes.
+///
+/// Missing parent directories are created. The new file gets mode 0644 (so a
+/// web server can read it), is synced, renamed over the target, and the
+/// directory is synced, so after a crash the file is either the old one or
+/// the new one, never truncated. Every error names the path it concerns.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome> {
+    if holds_bytes(path, bytes)? {
+        return Ok(WriteOutcome::Unchanged);
+    }
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+
+    let mut temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| {
+            let message = format!("cannot create a temporary file in {}: {e}", dir.display());
+            Error::io(path, io::Error::new(e.kind(), message))
+        })?;
+    // From here on, dropping `temp` (on any error) deletes the temporary file.
+    set_public_permissions(temp.as_file()).map_err(|e| Error::io(path, e))?;
+    temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+    Ok(WriteOutcome::Written)
+}
+
+/// Whether `path` is a regular file holding exactly `bytes`.
+fn holds_bytes(path: &Path, bytes: &[u8]) -> Result<bool> {
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    // Compare lengths first so a changed feed is not read back needlessly.
+    let same_len = u64::try_from(bytes.len()).is_ok_and(|len| len == metadata.len());
+    if !metadata.is_file() || !same_len {
+        return Ok(false);
+    }
+    let existing = fs::read(path).map_err(|e| Error::io(path, e))?;
+    Ok(existing == bytes)
+}
+
+/// Make a freshly created temporary file readable by everyone (0644).
+///
+/// `fchmod` is not subject to the umask, unlike the mode given at creation.
+#[cfg(unix)]
+fn set_public_permissions(file: &File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(fs::Permissions::from_mode(0o644))
+}
+
+/// Permissions are left to the platform outside Unix.
+#[cfg(not(unix))]
+fn set_public_permissions(_file: &File) -> io::Result<()> {
+    Ok(())
+}
+
+/// Sync a directory, so a rename inside it survives a crash.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Directories cannot be opened and synced outside Unix.
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// What publishing a set of files did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublishReport {
+    /// The files rewritten, as `root` joined with their relative path, in order.
+    pub written: Vec<PathBuf>,
+    /// How many files already held their bytes and were left untouched.
+    pub unchanged: usize,
+}
+
+/// Write every (relative path, bytes) pair under `root` with [`write_if_changed`], in order, stopping at the first error.
+///
+/// Every path is checked before anything is written: it must be relative and
+/// made only of normal components (no `..`, `.`, root or prefix), so nothing
+/// is ever written outside `root`. The set is not one transaction: after a
+/// failure part-way, each file is either its old or its new version.
+pub fn publish(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<PublishReport> {
+    for (relative, _) in files {
+        check_relative(root, relative)?;
+    }
+    let mut report = PublishReport::default();
+    for (relative, bytes) in files {
+        let path = root.join(relative);
+        match write_if_changed(&path, bytes)? {
+            WriteOutcome::Written => report.written.push(path),
+            WriteOutcome::Unchanged => report.unchanged += 1,
+        }
+    }
+    Ok(report)
+}
+
+/// Reject an output path that is empty, absolute, or not made only of normal components.
+fn check_relative(root: &Path, relative: &Path) -> Result<()> {
+    let mut components = relative.components().peekable();
+    let normal = components.peek().is_some()
+        && components.all(|component| matches!(component, Component::Normal(_)));
+    if normal {
+        return Ok(());
+    }
+    let message = format!(
+        "output path must be relative to {} and must not contain `..` or `.`",
+        root.display()
+    );
+    Err(Error::io(
+        relative,
+        io::Error::new(io::ErrorKind::InvalidInput, message),
+    ))
+}
+
+/// The advisory lock that lets one build run at a time in an output directory.
+///
+/// The lock is held until this value is dropped. It is an OS file lock, so the
+/// OS releases it when the process dies: a lock file left behind by a crashed
+/// run never blocks the next one.
+#[derive(Debug)]
+pub struct RunLock {
+    file: File,
+    path: PathBuf,
+    holder: String,
+}
+
+impl RunLock {
+    /// Take the lock file `<dir>/.feedpub.lock`, waiting up to `wait` for another run to finish.
+    ///
+    /// Creates `dir` if needed. Once the lock is taken, the file is rewritten
+    /// with a line naming this run ("pid 1234 on host, since
+    /// 2026-11-27T21:00:00Z"), which a blocked run reports in
+    /// [`LockError::Busy`].
+    pub fn acquire(dir: &Path, wait: Duration) -> Result<RunLock, LockError> {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let path = dir.join(LOCK_FILE_NAME);
+        // Not truncated on open: the text belongs to whoever holds the lock.
+        let mut file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        let start = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) => {
+                    let waited = start.elapsed();
+                    if waited >= wait {
+                        let holder = read_holder(&mut file);
+                        return Err(LockError::Busy { holder, waited });
+                    }
+                    thread::sleep(LOCK_POLL.min(wait - waited));
+                }
+                Err(TryLockError::Error(e)) => return Err(Error::io(&path, e).into()),
+            }
+        }
+        let holder = holder_line();
+        write_holder(&mut file, &holder).map_err(|e| Error::io(&path, e))?;
+        Ok(RunLock { file, path, holder })
+    }
+
+    /// The lock file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The line this run wrote into the lock file.
+    pub fn holder(&self) -> &str {
+        &self.holder
+    }
+}
+
+impl Drop for RunLock {
+    fn drop(&mut self) {
+        // Closing the file releases the lock anyway; unlocking first is
+        // explicit and cannot fail in a way worth reporting. The file is kept:
+        // deleting it would let two runs lock two different inodes.
+        let _ = self.file.unlock();
+    }
+}
+
+/// Describe this run: "pid 1234 on host, since 2026-11-27T21:00:00Z".
+fn holder_line() -> String {
+    format!(
+        "pid {} on {}, since {}",
+        std::process::id(),
+        hostname(),
+        Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
+    )
+}
+
+/// The machine's host name, or "unknown host" when it cannot be read.
+fn hostname() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .filter_map(|source| fs::read_to_string(source).ok())
+        .map(|name| name.trim().to_owned())
+        .find(|name| !name.is_empty())
+        .unwrap_or_else(|| "unknown host".to_owned())
+}
+
+/// Replace the lock file's contents with `holder`.
+fn write_holder(file: &mut File, holder: &str) -> io::Result<()> {
+    file.set_len(0)?;
+    file.seek(SeekFrom::Start(0))?;
+    file.write_all(holder.as_bytes())?;
+    file.write_all(b"\n")?;
+    file.flush()
+}
+
+/// What the current holder wrote into the lock file, for the Busy message.
+fn read_holder(file: &mut File) -> String {
+    let mut text = String::new();
+    let read = file
+        .seek(SeekFrom::Start(0))
+        .and_then(|_| file.read_to_string(&mut text));
+    match read {
+        // The holder may be between truncating and writing its line.
+        Ok(_) if !text.trim().is_empty() => text.trim().to_owned(),
+        _ => "an unknown holder".to_owned(),
+    }
+}
+
+/// Why the lock could not be taken.
+#[derive(Debug)]
+pub enum LockError {
+    /// Another run held the lock for the whole wait.
+    Busy {
+        /// What the holder wrote into the lock file.
+        holder: String,
+        /// How long this run waited before giving up.
+        waited: Duration,
+    },
+    /// The lock file or its directory could not be created or locked.
+    Io(Error),
+}
+
+impl fmt::Display for LockError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LockError::Busy { holder, waited } => write!(
+                f,
+                "another feedpub build is running in this output directory ({holder}); \
+                 gave up after {:.1} s",
+                waited.as_secs_f64()
+            ),
+            LockError::Io(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LockError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LockError::Busy { .. } => None,
+            LockError::Io(e) => Some(e),
+        }
+    }
+}
+
+impl From<Error> for LockError {
+    fn from(e: Error) -> Self {
+        LockError::Io(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::time::SystemTime;
+
+    /// Names in `dir` that look like our temporary files.
+    fn stray_temps(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .expect("read dir")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .filter(|name| name.starts_with(TEMP_PREFIX))
+            .collect()
+    }
+
+    #[test]
+    fn writes_a_new_file_readable_by_everyone_creating_parents() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("feeds/category/news/rss.xml");
+        let outcome = write_if_changed(&path, b"<rss/>").expect("write");
+        assert_eq!(outcome, WriteOutcome::Written);
+        assert_eq!(fs::read(&path).expect("read"), b"<rss/>");
+        let mode = fs::metadata(&path).expect("metadata").permissions().mode();
+        assert_eq!(mode & 0o777, 0o644);
+        assert!(stray_temps(path.parent().expect("parent")).is_empty());
+    }
+
+    #[test]
+    fn unchanged_bytes_leave_mtime_and_inode_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("atom.xml");
+        fs::write(&path, b"same").expect("seed");
+        let old = SystemTime::now() - Duration::from_secs(86_400);
+        File::options()
+            .write(true)
+            .open(&path)
+            .expect("open")
+            .set_modified(old)
+            .expect("set mtime");
+        let before = fs::metadata(&path).expect("metadata");
+
+        let outcome = write_if_changed(&path, b"same").expect("write");
+
+        let after = fs::metadata(&path).expect("metadata");
+        assert_eq!(outcome, WriteOutcome::Unchanged);
+        assert_eq!(after.modified().expect("mtime"), old);
+        assert_eq!(after.ino(), before.ino());
+    }
+
+    #[test]
+    fn changed_bytes_replace_the_file() {
+        // Same length and different length: the length shortcut must not
+        // mistake equal sizes for equal contents.
+        let cases: [(&[u8], &[u8]); 3] = [
+            (b"old!", b"new!"),
+            (b"old", b"a longer new feed"),
+            (b"a longer old feed", b""),
+        ];
+        for (old, new) in cases {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let path = dir.path().join("rss.xml");
+            fs::write(&path, old).expect("seed");
+            let before = fs::metadata(&path).expect("metadata").ino();
+
+            let outcome = write_if_changed(&path, new).expect("write");
+
+            assert_eq!(outcome, WriteOutcome::Written, "{old:?} -> {new:?}");
+            assert_eq!(fs::read(&path).expect("read"), new);
+            // A rename, not an in-place rewrite a reader could see half done.
+            assert_ne!(fs::metadata(&path).expect("metadata").ino(), before);
+            assert!(stray_temps(dir.path()).is_empty());
+        }
+    }
+
+    #[test]
+    fn target_that_is_a_directory_fails_without_leaving_temp_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("rss.xml");
+        fs::create_dir(&path).expect("dir in the way");
+
+        let err = write_if_changed(&path, b"<rss/>").expect_err("must fail");
+
+        assert!(
+            matches!(&err, Error::Io { path: p, .. } if p == &path),
+            "{err}"
+        );
+        assert!(path.is_dir());
+        assert!(
+            stray_temps(dir.path()).is_empty(),
+            "{:?}",
+            stray_temps(dir.path())
+        );
+    }
+
+    #[test]
+    fn read_only_directory_fails_naming_the_path_and_keeps_the_old_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let feeds = dir.path().join("feeds");
+        fs::create_dir(&feeds).expect("mkdir");
+        let path = feeds.join("rss.xml");
+        fs::write(&path, b"old").expect("seed");
+        fs::set_permissions(&feeds, fs::Permissions::from_mode(0o555)).expect("chmod");
+
+        // Root ignores directory permissions; detect that by trying.
+        let probe = feeds.join("probe");
+        let result = if File::create(&probe).is_ok() {
+            eprintln!("skipped: running with privileges that ignore a read-only directory");
+            None
+        } else {
+            Some(write_if_changed(&path, b"new"))
+        };
+        fs::set_permissions(&feeds, fs::Permissions::from_mode(0o755)).expect("chmod back");
+
+        if let Some(result) = result {
+            let err = result.expect_err("must fail");
+            assert!(err.to_string().contains(&*path.to_string_lossy()), "{err}");
+            assert_eq!(fs::read(&path).expect("read"), b"old");
+            assert!(stray_temps(&feeds).is_empty());
+        }
+    }
+
+    #[test]
+    fn publish_writes_in_order_and_counts_unchanged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::create_dir(dir.path().join("category")).expect("mkdir");
+        fs::write(dir.path().join("atom.xml"), b"atom").expect("seed");
+        let files = vec![
+            (PathBuf::from("rss.xml"), b"rss".to_vec()),
+            (PathBuf::from("atom.xml"), b"atom".to_vec()),
+            (PathBuf::from("category/news/rss.xml"), b"news".to_vec()),
+        ];
+
+        let report = publish(dir.path(), &files).expect("publish");
+
+        assert_eq!(
+            report,
+            PublishReport {
+                written: vec![
+                    dir.path().join("rss.xml"),
+                    dir.path().join("category/news/rss.xml"),
+                ],
+                unchanged: 1,
+            }
+        );
+        assert_eq!(
+            fs::read(dir.path().join("category/news/rss.xml")).expect("read"),
+            b"news"
+        );
+    }
+
+    #[test]
+    fn publish_rejects_paths_that_leave_root_and_writes_nothing() {
+        let cases = ["../x", "/abs", "a/../../x", "./x", "", "a/.."];
+        for bad in cases {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let root = dir.path().join("feeds");
+            // A good file first: nothing may be written when any path is bad.
+            let files = vec![
+                (PathBuf::from("rss.xml"), b"rss".to_vec()),
+                (PathBuf::from(bad), b"evil".to_vec()),
+            ];
+
+            let err = publish(&root, &files).expect_err(bad);
+
+            assert!(
+                matches!(&err, Error::Io { source, .. } if source.kind() == io::ErrorKind::InvalidInput),
+                "{bad}: {err}"
+            );
+            assert!(!root.exists(), "{bad}: wrote into root");
+            assert!(!dir.path().join("x").exists(), "{bad}: wrote outside root");
+        }
+    }
+
+    #[test]
+    fn publish_stops_at_the_first_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::create_dir(dir.path().join("blocked.xml")).expect("dir in the way");
+        let files = vec![
+            (PathBuf::from("first.xml"), b"1".to_vec()),
+            (PathBuf::from("blocked.xml"), b"2".to_vec()),
+            (PathBuf::from("last.xml"), b"3".to_vec()),
+        ];
+
+        let err = publish(dir.path(), &files).expect_err("must fail");
+
+        assert!(err.to_string().contains("blocked.xml"), "{err}");
+        assert_eq!(fs::read(dir.path().join("first.xml")).expect("read"), b"1");
+        assert!(!dir.path().join("last.xml").exists());
+    }
+
+    #[test]
+    fn second_lock_is_busy_with_the_holder_text_until_the_first_is_dropped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("public");
+        let first = RunLock::acquire(&out, Duration::ZERO).expect("first lock");
+        assert!(
+            first
+                .holder()
+                .starts_with(&format!("pid {} on ", std::process::id()))
+        );
+        assert_eq!(first.path(), out.join(LOCK_FILE_NAME));
+
+        let busy_out = out.clone();
+        let busy = thread::spawn(move || RunLock::acquire(&busy_out, Duration::from_millis(200)))
+            .join()
+            .expect("thread");
+        match busy {
+            Err(LockError::Busy { holder, waited }) => {
+                assert_eq!(holder, first.holder());
+                assert!(waited >= Duration::from_millis(200), "{waited:?}");
+            }
+            other => panic!("expected Busy, got {other:?}"),
+        }
+
+        drop(first);
+        let again_out = out.clone();
+        let again = thread::spawn(move || RunLock::acquire(&again_out, Duration::ZERO))
+            .join()
+            .expect("thread");
+        assert!(again.is_ok(), "{again:?}");
+    }
+
+    #[test]
+    fn lock_file_left_by_a_dead_process_does_not_block() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let stale = "pid 999999 on gone-host, since 2020-01-01T00:00:00Z\nmore junk\n";
+        fs::write(dir.path().join(LOCK_FILE_NAME), stale).expect("seed");
+
+        let lock = RunLock::acquire(dir.path(), Duration::ZERO).expect("lock");
+
+        let text = fs::read_to_string(dir.path().join(LOCK_FILE_NAME)).expect("read");
+        assert_eq!(text, format!("{}\n", lock.holder()));
+    }
+
+    #[test]
+    fn busy_message_names_the_holder_and_the_wait() {
+        let err = LockError::Busy {
+            holder: "pid 1234 on web1, since 2026-11-27T21:00:00Z".to_owned(),
+            waited: Duration::from_millis(1500),
+        };
+        assert_eq!(
+            err.to_string(),
+            "another feedpub build is running in this output directory \
+             (pid 1234 on web1, since 2026-11-27T21:00:00Z); gave up after 1.5 s"
+        );
+    }
+}
