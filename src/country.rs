@@ -192,6 +192,10 @@ impl Countries {
     ///
     /// Allocates one normalized key; a failed lookup also computes the
     /// closest known spelling for the error.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownCountry`] when no country or region has that spelling.
     pub fn resolve(&self, input: &str) -> Result<Country, UnknownCountry> {
         let k = key(input);
         let found = self
