@@ -140,6 +140,14 @@ pub enum Error {
     /// Content or validation problems (exit code 1); nothing was published.
     #[error("{} problem(s) found; nothing was published", .0.iter().filter(|d| d.is_error()).count())]
     Invalid(Vec<Diagnostic>),
+    /// Another run holds the output directory's lock (its own exit code).
+    #[error("{}: {message}", dir.display())]
+    Locked {
+        /// The locked output directory.
+        dir: PathBuf,
+        /// Who holds the lock and how long we waited.
+        message: String,
+    },
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {

@@ -1,12 +1,37 @@
 //! feedpub turns a collection of Markdown articles into syndication feeds.
 //!
 //! The pipeline, one module per stage: [`content`] loads articles from
-//! `content/`, [`model`] holds what they mean, [`taxonomy`] groups them into
-//! categories and countries, [`feed`] renders RSS 2.0 and Atom 1.0,
-//! [`validate`] checks every feed before [`write`] publishes it.
+//! `content/` into the [`model`], [`build`] selects what is published,
+//! [`taxonomy`] groups it into categories and countries, [`feed`] renders
+//! RSS 2.0 and Atom 1.0, [`validate`] checks every feed, and [`write`]
+//! publishes the files that changed.
+//!
+//! ```no_run
+//! use feedpub::build::{BuildOptions, build};
+//! use feedpub::config::{Config, Paths};
+//!
+//! let config = Config::load(&Paths::default())?;
+//! let options = BuildOptions {
+//!     now: chrono::Utc::now(),
+//!     dry_run: false,
+//!     strict: false,
+//!     lock_wait: std::time::Duration::from_secs(10),
+//! };
+//! let report = build(&config, &options)?;
+//! println!("{} feed files, {} written", report.feeds, report.written.len());
+//! # Ok::<(), feedpub::error::Error>(())
+//! ```
 
+pub mod build;
+pub mod cli;
+pub mod config;
+pub mod content;
 pub mod country;
 pub mod dates;
 pub mod error;
+pub mod feed;
+pub mod model;
+pub mod taxonomy;
+pub mod text;
 pub mod validate;
 pub mod write;

@@ -1,1 +1,22 @@
-fn main() {}
+//! The `feedpub` binary: parse arguments, set up logging, run, exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use feedpub::cli::{Cli, Streams, run};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    ExitCode::from(run(
+        &cli,
+        &mut Streams {
+            out: &mut out,
+            err: &mut err,
+        },
+    ))
+}

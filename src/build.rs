@@ -1,0 +1,323 @@
+//! The build: load → select → group → render → validate → write.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::content::Loader;
+use crate::error::{Diagnostic, Error, Result};
+use crate::feed::{self, FeedSpec};
+use crate::model::Article;
+use crate::taxonomy;
+use crate::validate;
+use crate::write::{self, LockError, RunLock};
+
+/// How to run a build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The build's "now": what is scheduled after it is not published.
+    pub now: DateTime<Utc>,
+    /// Check and render everything, but write nothing.
+    pub dry_run: bool,
+    /// Treat warnings as errors.
+    pub strict: bool,
+    /// How long to wait for another run's lock on the output directory.
+    pub lock_wait: Duration,
+}
+
+/// Why an article is not in any feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Exclusion {
+    /// `draft: true`.
+    Draft,
+    /// Its date is after the build's now.
+    Scheduled,
+    /// Its `expires` date has passed.
+    Expired,
+    /// It has no date.
+    Undated,
+}
+
+/// Which articles are published at a given instant, and why the others are not.
+#[derive(Debug, Default)]
+pub struct Selection {
+    /// Articles that belong in feeds.
+    pub published: Vec<Article>,
+    /// Articles left out, each with the reason.
+    pub excluded: Vec<(Article, Exclusion)>,
+    /// The next instant at which the selection changes (a scheduled
+    /// publication or an expiry), if any.
+    pub next_change: Option<DateTime<Utc>>,
+}
+
+impl Selection {
+    /// Sort `articles` into published and excluded at `now`.
+    pub fn at(articles: Vec<Article>, now: DateTime<Utc>) -> Selection {
+        let mut selection = Selection::default();
+        let mut upcoming = |t: DateTime<Utc>| {
+            if t > now {
+                selection.next_change = Some(selection.next_change.map_or(t, |n| n.min(t)));
+            }
+        };
+        let mut sorted: Vec<(Article, Option<Exclusion>)> = Vec::with_capacity(articles.len());
+        for article in articles {
+            let reason = if article.draft {
+                Some(Exclusion::Draft)
+            } else if article.expires.is_some_and(|e| e <= now) {
+                Some(Exclusion::Expired)
+            } else {
+                match article.date {
+                    None => Some(Exclusion::Undated),
+                    Some(d) if d > now => {
+                        upcoming(d);
+                        Some(Exclusion::Scheduled)
+                    }
+                    Some(_) => {
+                        if let Some(e) = article.expires {
+                            upcoming(e);
+                        }
+                        None
+                    }
+                }
+            };
+            sorted.push((article, reason));
+        }
+        for (article, reason) in sorted {
+            match reason {
+                None => selection.published.push(article),
+                Some(r) => selection.excluded.push((article, r)),
+            }
+        }
+        selection
+    }
+
+    /// How many articles were left out for `reason`.
+    pub fn count(&self, reason: Exclusion) -> usize {
+        self.excluded.iter().filter(|(_, r)| *r == reason).count()
+    }
+}
+
+/// One serialized feed file, ready to validate and write.
+#[derive(Debug, Clone)]
+pub struct RenderedFeed {
+    /// Path relative to the output directory.
+    pub path: PathBuf,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct BuildReport {
+    /// Article files read.
+    pub articles: usize,
+    /// Articles in at least the site-wide feed.
+    pub published: usize,
+    /// Drafts left out.
+    pub drafts: usize,
+    /// Articles dated after the build's now.
+    pub scheduled: usize,
+    /// Articles past their `expires` date.
+    pub expired: usize,
+    /// Articles without a date, left out.
+    pub undated: usize,
+    /// Feed files produced (two per feed).
+    pub feeds: usize,
+    /// Files written because their bytes changed (relative paths).
+    pub written: Vec<PathBuf>,
+    /// Files left untouched because their bytes were already right.
+    pub unchanged: usize,
+    /// The next instant at which a build will publish something new.
+    pub next_change: Option<DateTime<Utc>>,
+    /// Warnings found along the way.
+    pub warnings: Vec<Diagnostic>,
+    /// Whether this was a dry run (nothing written).
+    pub dry_run: bool,
+    /// Wall time of the build, in milliseconds.
+    pub elapsed_ms: u128,
+}
+
+/// Everything up to rendering: the chosen articles and their feeds' bytes.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// The selection the feeds were made from.
+    pub selection: Selection,
+    /// Every feed file.
+    pub files: Vec<RenderedFeed>,
+    /// Warnings found so far.
+    pub warnings: Vec<Diagnostic>,
+    /// Article files read.
+    pub articles: usize,
+}
+
+/// Load, select, group, render and validate, without writing anything.
+/// Any error in any article or feed fails the whole run, with every problem.
+pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
+    let loaded = Loader::new(config).load_all();
+    let mut problems = loaded.diagnostics;
+    let articles_read = loaded.files;
+    problems.extend(duplicates(&loaded.articles));
+
+    let mut selection = Selection::at(loaded.articles, options.now);
+    for (article, reason) in &selection.excluded {
+        if *reason == Exclusion::Undated {
+            problems.push(
+                Diagnostic::warning(
+                    &article.source,
+                    "the article has no date and is left out of the feeds",
+                )
+                .with_help("add a `date` field (e.g. date: 2024-03-25T10:00:00+05:00)"),
+            );
+        }
+    }
+    let terms = match taxonomy::group(&mut selection.published) {
+        Ok(terms) => terms,
+        Err(clashes) => {
+            problems.extend(clashes);
+            Vec::new()
+        }
+    };
+    fail_on_errors(&mut problems, options.strict)?;
+
+    let specs = feed::plan(config, &selection.published, &terms);
+    let files = render_all(config, &specs);
+    let validation = validate::Options {
+        now: Some(options.now),
+    };
+    for file in &files {
+        let shown = config.output_dir.join(&file.path);
+        problems.extend(validate::validate_feed(&shown, &file.bytes, &validation));
+    }
+    fail_on_errors(&mut problems, options.strict)?;
+    Ok(Rendered {
+        selection,
+        files,
+        warnings: problems,
+        articles: articles_read,
+    })
+}
+
+/// Render every planned feed in both formats.
+fn render_all(config: &Config, specs: &[FeedSpec<'_>]) -> Vec<RenderedFeed> {
+    specs
+        .iter()
+        .flat_map(|spec| {
+            [
+                RenderedFeed {
+                    path: spec.rss_path(),
+                    bytes: feed::rss::render(config, spec),
+                },
+                RenderedFeed {
+                    path: spec.atom_path(),
+                    bytes: feed::atom::render(config, spec),
+                },
+            ]
+        })
+        .collect()
+}
+
+/// Turn the collected problems into an error when any blocks the build.
+fn fail_on_errors(problems: &mut Vec<Diagnostic>, strict: bool) -> Result<()> {
+    let blocking = problems.iter().any(|d| d.is_error() || strict);
+    if blocking {
+        Err(Error::Invalid(std::mem::take(problems)))
+    } else {
+        Ok(())
+    }
+}
+
+/// Two articles with one URL or one id would be one item to every reader.
+fn duplicates(articles: &[Article]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (what, key) in [
+        (
+            "URL",
+            (|a: &Article| a.url.as_str()) as fn(&Article) -> &str,
+        ),
+        ("id", |a| a.id.as_str()),
+    ] {
+        let mut first: HashMap<&str, &Article> = HashMap::new();
+        for article in articles {
+            if let Some(earlier) = first.insert(key(article), article) {
+                first.insert(key(article), earlier);
+                problems.push(
+                    Diagnostic::error(
+                        &article.source,
+                        format!(
+                            "the article has the same {what} as {}: {}",
+                            earlier.source.display(),
+                            key(article)
+                        ),
+                    )
+                    .with_help(format!(
+                        "give one of them another `slug`{}",
+                        if what == "id" {
+                            " or `id`"
+                        } else {
+                            " or `url`"
+                        }
+                    )),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// Run a whole build: render and validate everything, then (unless a dry
+/// run) publish the files that changed, under the output directory's lock.
+pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let _lock = if options.dry_run {
+        None
+    } else {
+        Some(
+            RunLock::acquire(&config.output_dir, options.lock_wait).map_err(|e| match e {
+                LockError::Busy { .. } => Error::Locked {
+                    dir: config.output_dir.clone(),
+                    message: e.to_string(),
+                },
+                LockError::Io(e) => e,
+            })?,
+        )
+    };
+    let rendered = render(config, options)?;
+    let selection = &rendered.selection;
+    let mut report = BuildReport {
+        articles: rendered.articles,
+        published: selection.published.len(),
+        drafts: selection.count(Exclusion::Draft),
+        scheduled: selection.count(Exclusion::Scheduled),
+        expired: selection.count(Exclusion::Expired),
+        undated: selection.count(Exclusion::Undated),
+        feeds: rendered.files.len(),
+        next_change: selection.next_change,
+        warnings: rendered.warnings,
+        dry_run: options.dry_run,
+        ..BuildReport::default()
+    };
+    if !options.dry_run {
+        let files: Vec<(PathBuf, Vec<u8>)> = rendered
+            .files
+            .into_iter()
+            .map(|f| (f.path, f.bytes))
+            .collect();
+        let published = write::publish(&config.output_dir, &files)?;
+        report.unchanged = published.unchanged;
+        report.written = published
+            .written
+            .into_iter()
+            .map(|p| {
+                p.strip_prefix(&config.output_dir)
+                    .map(PathBuf::from)
+                    .unwrap_or(p)
+            })
+            .collect();
+    }
+    report.elapsed_ms = started.elapsed().as_millis();
+    Ok(report)
+}

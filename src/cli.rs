@@ -1,0 +1,309 @@
+//! The command line: arguments, and turning results into output and exit codes.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::build::{BuildOptions, BuildReport, build};
+use crate::config::{Config, Paths};
+use crate::dates::{resolve_now, to_rfc3339};
+use crate::error::{Diagnostic, Error};
+use crate::validate;
+
+/// Exit codes, part of the interface (also in the README).
+pub mod exit {
+    /// Success, whether or not anything changed.
+    pub const OK: u8 = 0;
+    /// Content or validation errors; nothing was published.
+    pub const INVALID: u8 = 1;
+    /// Usage or configuration error.
+    pub const USAGE: u8 = 2;
+    /// Another run holds the output directory's lock.
+    pub const LOCKED: u8 = 3;
+    /// Reading or writing a file failed; what was published is intact.
+    pub const IO: u8 = 4;
+}
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (whether or not any feed changed)
+  1  content or validation errors: nothing was published
+  2  usage or configuration error
+  3  another feedpub run holds the output directory's lock
+  4  reading or writing a file failed; published feeds are left intact";
+
+/// feedpub: publish validated RSS 2.0 and Atom 1.0 feeds from a Markdown article collection.
+#[derive(Debug, Parser)]
+#[command(name = "feedpub", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// Paths of the configuration, content and output.
+    #[command(flatten)]
+    pub paths: PathArgs,
+    /// Print only problems (for cron: mail only when something is wrong).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Output format of the report.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the inputs and outputs are.
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    /// Configuration file [default: ./feedpub.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Article collection [default: content/ beside the configuration].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// Output directory [default: feeds/ beside the configuration].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON document on standard output.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build every feed from the content, validate it, and publish what changed.
+    Build(BuildArgs),
+    /// Validate feed files or directories (default: the output directory).
+    Check(CheckArgs),
+}
+
+/// Options of `feedpub build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The build's "now" (RFC 3339) [default: $SOURCE_DATE_EPOCH, else the clock].
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// Check and render everything, but write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Seconds to wait for another run to release the lock.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub wait: f64,
+}
+
+/// Options of `feedpub check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Feed files or directories [default: the output directory].
+    pub paths: Vec<PathBuf>,
+    /// Flag dates after this instant (RFC 3339) [default: the clock].
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+/// Where output goes, so tests and the binary can share one code path.
+pub struct Streams<'a> {
+    /// Reports and data.
+    pub out: &'a mut dyn Write,
+    /// Problems.
+    pub err: &'a mut dyn Write,
+}
+
+/// Run a parsed command line and return the process exit code.
+pub fn run(cli: &Cli, streams: &mut Streams<'_>) -> u8 {
+    let result = match &cli.command {
+        Command::Build(args) => run_build(cli, args, streams),
+        Command::Check(args) => run_check(cli, args, streams),
+    };
+    match result {
+        Ok(code) => code,
+        // A closed pipe (`feedpub check | head`) is not a failure.
+        Err(RunError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => exit::OK,
+        Err(RunError::Output(_)) => exit::IO,
+        Err(RunError::Failed(e)) => report_error(&e, cli.format, streams),
+    }
+}
+
+/// What ends a command early.
+enum RunError {
+    /// The library failed.
+    Failed(Error),
+    /// Writing to stdout or stderr failed.
+    Output(io::Error),
+}
+
+impl From<Error> for RunError {
+    fn from(e: Error) -> Self {
+        RunError::Failed(e)
+    }
+}
+
+impl From<io::Error> for RunError {
+    fn from(e: io::Error) -> Self {
+        RunError::Output(e)
+    }
+}
+
+fn usage_error(message: String) -> Error {
+    Error::Config(Box::new(Diagnostic::error("command line", message)))
+}
+
+fn load_config(cli: &Cli) -> Result<Config, Error> {
+    Config::load(&Paths {
+        config: cli.paths.config.clone(),
+        content: cli.paths.content.clone(),
+        output: cli.paths.out.clone(),
+    })
+}
+
+fn now_from(explicit: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>, Error> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    resolve_now(explicit, epoch.as_deref())
+        .map_err(|e| usage_error(format!("{} ({})", e.message, e.help)))
+}
+
+fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
+    let config = load_config(cli)?;
+    let options = BuildOptions {
+        now: now_from(args.now.as_deref())?,
+        dry_run: args.dry_run,
+        strict: args.strict,
+        lock_wait: Duration::try_from_secs_f64(args.wait)
+            .map_err(|_| usage_error(format!("--wait {} is not a number of seconds", args.wait)))?,
+    };
+    let report = build(&config, &options)?;
+    for warning in &report.warnings {
+        writeln!(streams.err, "{warning}")?;
+    }
+    match cli.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *streams.out, &report).map_err(io::Error::from)?;
+            writeln!(streams.out)?;
+        }
+        OutputFormat::Text if !cli.quiet => writeln!(streams.out, "{}", summary(&report))?,
+        OutputFormat::Text => {}
+    }
+    Ok(exit::OK)
+}
+
+/// The one line a successful build prints.
+fn summary(report: &BuildReport) -> String {
+    let mut excluded = vec![];
+    for (count, what) in [
+        (report.drafts, "draft"),
+        (report.scheduled, "scheduled"),
+        (report.expired, "expired"),
+        (report.undated, "undated"),
+    ] {
+        if count > 0 {
+            excluded.push(format!("{count} {what}"));
+        }
+    }
+    let excluded = if excluded.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} left out)", excluded.join(", "))
+    };
+    let writes = if report.dry_run {
+        "dry run, nothing written".to_string()
+    } else {
+        format!(
+            "{} written, {} unchanged",
+            report.written.len(),
+            report.unchanged
+        )
+    };
+    let next = report
+        .next_change
+        .map_or_else(|| "none".to_string(), |t| to_rfc3339(&t));
+    format!(
+        "{} articles read, {} published{excluded}; {} feed files: {writes}; {:.2} s; next scheduled change: {next}",
+        report.articles,
+        report.published,
+        report.feeds,
+        report.elapsed_ms as f64 / 1000.0,
+    )
+}
+
+fn run_check(cli: &Cli, args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
+    let paths = if args.paths.is_empty() {
+        vec![load_config(cli)?.output_dir]
+    } else {
+        args.paths.clone()
+    };
+    let options = validate::Options {
+        now: Some(now_from(args.now.as_deref())?),
+    };
+    let diagnostics = validate::check_paths(&paths, &options);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    match cli.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *streams.out, &diagnostics)
+                .map_err(io::Error::from)?;
+            writeln!(streams.out)?;
+        }
+        OutputFormat::Text => {
+            for d in &diagnostics {
+                writeln!(streams.out, "{d}")?;
+            }
+            if !cli.quiet {
+                let warnings = diagnostics.len() - errors;
+                writeln!(streams.err, "{errors} error(s), {warnings} warning(s)")?;
+            }
+        }
+    }
+    Ok(if errors > 0 { exit::INVALID } else { exit::OK })
+}
+
+/// Print a failure and pick its exit code.
+fn report_error(error: &Error, format: OutputFormat, streams: &mut Streams<'_>) -> u8 {
+    let (code, diagnostics): (u8, Vec<Diagnostic>) = match error {
+        Error::Config(d) => (exit::USAGE, vec![(**d).clone()]),
+        Error::Invalid(ds) => (exit::INVALID, ds.clone()),
+        Error::Locked { dir, message } => {
+            (exit::LOCKED, vec![Diagnostic::error(dir, message.clone())])
+        }
+        Error::Io { path, source } => (exit::IO, vec![Diagnostic::error(path, source.to_string())]),
+    };
+    // Errors go to stderr; if even that fails there is nowhere left to say so.
+    let _ = match format {
+        OutputFormat::Json => serde_json::to_writer_pretty(&mut *streams.err, &diagnostics)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(streams.err)),
+        OutputFormat::Text => diagnostics
+            .iter()
+            .try_for_each(|d| writeln!(streams.err, "{d}"))
+            .and_then(|()| match error {
+                Error::Invalid(_) => writeln!(streams.err, "{error}"),
+                _ => Ok(()),
+            }),
+    };
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_documents_exit_codes() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("3  another feedpub run holds"), "{help}");
+    }
+}

@@ -1,0 +1,359 @@
+//! The site configuration, read from `feedpub.toml`.
+//!
+//! Raw TOML is read into [`ConfigFile`] (unknown keys are errors with a
+//! suggestion), then resolved once into a validated [`Config`] that the rest
+//! of the pipeline uses: absolute URLs, a parsed time zone, resolved paths.
+
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+use url::Url;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::text::{closest, line_col};
+
+/// The name of the configuration file at the project root.
+pub const CONFIG_FILE_NAME: &str = "feedpub.toml";
+
+/// Default number of items per feed.
+pub const DEFAULT_LIMIT: usize = 50;
+
+/// Default pattern for article URLs: the file's folders under `content/`,
+/// then its slug (front-matter `slug`, else the file name).
+pub const DEFAULT_PERMALINK: &str = "/:sections/:slug/";
+
+/// `feedpub.toml` exactly as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    title: String,
+    base_url: String,
+    description: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    limit: Option<usize>,
+    author: Option<String>,
+    #[serde(default)]
+    regions: Vec<String>,
+    permalink: Option<String>,
+    feeds_url: Option<String>,
+    static_dir: Option<PathBuf>,
+}
+
+/// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "language",
+    "timezone",
+    "limit",
+    "author",
+    "regions",
+    "permalink",
+    "feeds_url",
+    "static_dir",
+];
+
+/// Where the inputs and outputs of a run are, before the config is read.
+#[derive(Debug, Clone, Default)]
+pub struct Paths {
+    /// The configuration file (default `./feedpub.toml`).
+    pub config: Option<PathBuf>,
+    /// The article collection (default `content/` beside the config).
+    pub content: Option<PathBuf>,
+    /// The output directory (default `feeds/` beside the config).
+    pub output: Option<PathBuf>,
+}
+
+/// A validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site title, used as the site-wide feed's title.
+    pub title: String,
+    /// Site description, used as the site-wide feed's description.
+    pub description: String,
+    /// The site's root URL, always ending in `/`.
+    pub base_url: Url,
+    /// Public URL of the output directory, always ending in `/`.
+    pub feeds_url: Url,
+    /// Language tag for the feeds (e.g. `en`), if set.
+    pub language: Option<String>,
+    /// Time zone in which naive front-matter dates are read.
+    pub timezone: Tz,
+    /// Maximum items per feed.
+    pub limit: usize,
+    /// Default author, used by Atom for entries without a byline.
+    pub author: Option<String>,
+    /// Extra regions accepted as countries (e.g. "Central Asia").
+    pub regions: Vec<String>,
+    /// Pattern for article URLs (tokens `:sections`, `:slug`, `:filename`,
+    /// `:year`, `:month`, `:day`).
+    pub permalink: String,
+    /// The project root: the directory holding the configuration file.
+    pub root: PathBuf,
+    /// The article collection.
+    pub content_dir: PathBuf,
+    /// The output directory.
+    pub output_dir: PathBuf,
+    /// Where site-absolute image paths (`/images/x.png`) are found on disk.
+    pub static_dir: PathBuf,
+}
+
+impl Config {
+    /// Read and validate the configuration, applying path overrides.
+    pub fn load(paths: &Paths) -> Result<Config> {
+        let config_path = paths
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(CONFIG_FILE_NAME));
+        let text = std::fs::read_to_string(&config_path).map_err(|e| {
+            let mut diagnostic = Diagnostic::error(&config_path, format!("cannot read: {e}"));
+            if e.kind() == std::io::ErrorKind::NotFound {
+                diagnostic = diagnostic.with_help(
+                    "run feedpub in the directory that holds feedpub.toml, or pass --config PATH",
+                );
+            }
+            Error::Config(Box::new(diagnostic))
+        })?;
+        let root = config_path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        Config::from_toml(&text, &config_path, &root, paths)
+    }
+
+    /// Validate configuration text; `config_path` is only used in messages.
+    pub fn from_toml(text: &str, config_path: &Path, root: &Path, paths: &Paths) -> Result<Config> {
+        let error = |message: String, at: Option<(usize, usize)>, help: Option<String>| {
+            let mut d = Diagnostic::error(config_path, message);
+            if let Some((line, column)) = at {
+                d = d.at(line, column);
+            }
+            if let Some(help) = help {
+                d = d.with_help(help);
+            }
+            Error::Config(Box::new(d))
+        };
+        let key_position = |key: &str| {
+            text.lines().enumerate().find_map(|(i, line)| {
+                let trimmed = line.trim_start();
+                let rest = trimmed.strip_prefix(key)?;
+                rest.trim_start()
+                    .starts_with('=')
+                    .then_some((i + 1, line.len() - trimmed.len() + 1))
+            })
+        };
+
+        let raw: ConfigFile = toml::from_str(text).map_err(|e| {
+            let at = e.span().map(|span| line_col(text, span.start));
+            let message = e.message().trim().to_string();
+            let help = unknown_field(&message).map(|field| match closest(field, KNOWN_KEYS) {
+                Some(known) => format!("did you mean `{known}`?"),
+                None => format!("known keys: {}", KNOWN_KEYS.join(", ")),
+            });
+            error(message, at, help)
+        })?;
+
+        let mut base = raw.base_url.trim().to_string();
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        let base_url = Url::parse(&base)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| {
+                error(
+                    format!("base_url {:?} is not an absolute http(s) URL", raw.base_url),
+                    key_position("base_url"),
+                    Some("write it like base_url = \"https://news.example.org\"".into()),
+                )
+            })?;
+
+        let feeds_url = match &raw.feeds_url {
+            None => base_url
+                .join("feeds/")
+                .map_err(|e| error(format!("cannot derive feeds_url: {e}"), None, None))?,
+            Some(s) => {
+                let mut s = s.trim().to_string();
+                if !s.ends_with('/') {
+                    s.push('/');
+                }
+                base_url
+                    .join(&s)
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https"))
+                    .ok_or_else(|| {
+                        error(
+                            format!("feeds_url {s:?} is not a URL"),
+                            key_position("feeds_url"),
+                            Some("write the public URL of the output directory, e.g. \"https://news.example.org/feeds/\"".into()),
+                        )
+                    })?
+            }
+        };
+
+        let timezone = match raw.timezone.as_deref().map(str::trim) {
+            None | Some("") => Tz::UTC,
+            Some(name) => name.parse::<Tz>().map_err(|_| {
+                let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
+                let help = closest(name, &names).map_or_else(
+                    || "use an IANA time zone name such as \"Asia/Dushanbe\" or \"UTC\"".into(),
+                    |n| format!("did you mean \"{n}\"?"),
+                );
+                error(
+                    format!("unknown time zone {name:?}"),
+                    key_position("timezone"),
+                    Some(help),
+                )
+            })?,
+        };
+
+        let limit = raw.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit == 0 {
+            return Err(error(
+                "limit must be at least 1".into(),
+                key_position("limit"),
+                Some(format!(
+                    "remove it to get the default of {DEFAULT_LIMIT} items per feed"
+                )),
+            ));
+        }
+
+        let permalink = raw
+            .permalink
+            .unwrap_or_else(|| DEFAULT_PERMALINK.to_string());
+        if let Some(token) = crate::content::unknown_permalink_token(&permalink) {
+            return Err(error(
+                format!("unknown token `{token}` in permalink {permalink:?}"),
+                key_position("permalink"),
+                Some("tokens are :sections, :slug, :filename, :year, :month, :day".into()),
+            ));
+        }
+
+        let title = raw.title.trim().to_string();
+        if title.is_empty() {
+            return Err(error(
+                "title is empty".into(),
+                key_position("title"),
+                Some("every feed needs a title: set title = \"Your Site\"".into()),
+            ));
+        }
+        let description = raw
+            .description
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| format!("Latest articles from {title}"));
+
+        Ok(Config {
+            description,
+            base_url,
+            feeds_url,
+            language: raw
+                .language
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty()),
+            timezone,
+            limit,
+            author: raw
+                .author
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty()),
+            regions: raw.regions,
+            permalink,
+            content_dir: paths
+                .content
+                .clone()
+                .unwrap_or_else(|| root.join("content")),
+            output_dir: paths.output.clone().unwrap_or_else(|| root.join("feeds")),
+            static_dir: root.join(raw.static_dir.unwrap_or_else(|| PathBuf::from("static"))),
+            root: root.to_path_buf(),
+            title,
+        })
+    }
+}
+
+/// The field name in serde's "unknown field `x`, expected ..." message.
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.split("unknown field `").nth(1)?;
+    rest.split('`').next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::from_toml(
+            text,
+            Path::new("feedpub.toml"),
+            Path::new("site"),
+            &Paths::default(),
+        )
+    }
+
+    fn config_error(text: &str) -> String {
+        match parse(text) {
+            Err(Error::Config(d)) => d.to_string(),
+            other => panic!("expected a config error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = parse("title = \"News\"\nbase_url = \"https://news.example.org\"\n").unwrap();
+        assert_eq!(c.base_url.as_str(), "https://news.example.org/");
+        assert_eq!(c.feeds_url.as_str(), "https://news.example.org/feeds/");
+        assert_eq!(c.timezone, Tz::UTC);
+        assert_eq!(c.limit, 50);
+        assert_eq!(c.description, "Latest articles from News");
+        assert_eq!(c.content_dir, Path::new("site/content"));
+        assert_eq!(c.output_dir, Path::new("site/feeds"));
+        assert_eq!(c.static_dir, Path::new("site/static"));
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one() {
+        let e = config_error("title = \"N\"\nbase_url = \"https://x.org\"\ntimzone = \"UTC\"\n");
+        assert!(
+            e.starts_with("feedpub.toml:3:1: error: unknown field `timzone`"),
+            "{e}"
+        );
+        assert!(e.contains("help: did you mean `timezone`?"), "{e}");
+    }
+
+    #[test]
+    fn bad_time_zone_suggests_a_name() {
+        let e = config_error(
+            "title = \"N\"\nbase_url = \"https://x.org\"\ntimezone = \"Asia/Dushanbee\"\n",
+        );
+        assert!(
+            e.contains("feedpub.toml:3:1: error: unknown time zone"),
+            "{e}"
+        );
+        assert!(e.contains("did you mean \"Asia/Dushanbe\"?"), "{e}");
+    }
+
+    #[test]
+    fn relative_base_url_is_an_error() {
+        let e = config_error("title = \"N\"\nbase_url = \"/news\"\n");
+        assert!(e.contains("feedpub.toml:2:1: error: base_url"), "{e}");
+    }
+
+    #[test]
+    fn missing_title_is_reported() {
+        let e = config_error("base_url = \"https://x.org\"\n");
+        assert!(e.contains("missing field `title`"), "{e}");
+    }
+
+    #[test]
+    fn zero_limit_and_bad_permalink_are_errors() {
+        let base = "title = \"N\"\nbase_url = \"https://x.org\"\n";
+        assert!(config_error(&format!("{base}limit = 0\n")).contains("limit must be at least 1"));
+        assert!(
+            config_error(&format!("{base}permalink = \"/:sections/:title/\"\n"))
+                .contains("unknown token `:title`")
+        );
+    }
+}

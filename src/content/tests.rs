@@ -1,0 +1,222 @@
+//! Loading single article files: fields, defaults and pinned error messages.
+
+use std::path::Path;
+
+use super::*;
+use crate::config::Paths;
+
+/// A site in a temporary directory with one article file.
+struct Site {
+    dir: tempfile::TempDir,
+    config: Config,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::from_toml(
+            "title = \"News\"\nbase_url = \"https://news.example.org\"\ntimezone = \"Asia/Dushanbe\"\nregions = [\"Central Asia\"]\n",
+            Path::new("feedpub.toml"),
+            dir.path(),
+            &Paths::default(),
+        )
+        .unwrap();
+        std::fs::create_dir_all(&config.content_dir).unwrap();
+        Site { dir, config }
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.config.content_dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn load(&self, rel: &str, text: &str) -> (Option<Article>, Vec<Diagnostic>) {
+        let path = self.write(rel, text.as_bytes());
+        Loader::new(&self.config).load_file(&path)
+    }
+
+    fn article(&self, text: &str) -> Article {
+        let (article, problems) = self.load("2024/03/story.md", text);
+        assert!(problems.is_empty(), "{problems:?}");
+        article.unwrap()
+    }
+
+    /// The problems of one file, displayed, with the temp dir stripped.
+    fn problems(&self, text: &str) -> Vec<String> {
+        let (article, problems) = self.load("2024/03/story.md", text);
+        assert!(article.is_none());
+        let prefix = format!("{}/", self.config.content_dir.display());
+        problems
+            .iter()
+            .map(|p| p.to_string().replace(&prefix, ""))
+            .collect()
+    }
+}
+
+#[test]
+fn the_seed_shaped_article_loads_with_every_field() {
+    let site = Site::new();
+    std::fs::create_dir_all(site.dir.path().join("static/images")).unwrap();
+    std::fs::write(site.dir.path().join("static/images/tj.png"), [0u8; 86]).unwrap();
+    let a = site.article(
+        "---\ntitle: \"ISKP: a new threat\"\ndate: 2024-03-25T10:00:00+05:00\ncategories: National Security\ncountries: [tj, Central Asia]\nauthor: \"\"\nimage:\n  src: /images/tj.png\n  alt: Flag of Tajikistan\n---\nWhile *authorities* argue, [sources](/2024/01/earlier/) say more.\n",
+    );
+    assert_eq!(a.title, "ISKP: a new threat");
+    assert_eq!(a.url, "https://news.example.org/2024/03/story/");
+    assert_eq!(a.id, a.url);
+    assert_eq!(a.date.unwrap().to_rfc3339(), "2024-03-25T05:00:00+00:00");
+    assert_eq!(a.categories, ["National Security"]);
+    let countries: Vec<&str> = a.countries.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(countries, ["Tajikistan", "Central Asia"]);
+    assert!(a.authors.is_empty(), "an empty byline is no author");
+    assert_eq!(a.summary, "While authorities argue, sources say more.");
+    assert!(
+        a.content_html
+            .contains("href=\"https://news.example.org/2024/01/earlier/\"")
+    );
+    let image = a.image.unwrap();
+    assert_eq!(image.url, "https://news.example.org/images/tj.png");
+    assert_eq!(image.alt.as_deref(), Some("Flag of Tajikistan"));
+    assert_eq!((image.length, image.mime_type), (86, "image/png"));
+}
+
+#[test]
+fn toml_front_matter_with_aliases_and_naive_dates() {
+    let site = Site::new();
+    let a = site.article(
+        "+++\r\ntitle = \"Энергия\"\r\ndate = 2024-03-25\r\nlastmod = \"2024-03-26 12:00\"\r\ndescription = \"Кратко.\"\r\nauthors = [\"A\", \"B\", \"A\"]\r\nslug = \"energy\"\r\nimage = \"flag.png\"\r\n+++\r\nBody\r\n",
+    );
+    assert_eq!(a.url, "https://news.example.org/2024/03/energy/");
+    // Naive dates are read in Asia/Dushanbe (+05:00).
+    assert_eq!(a.date.unwrap().to_rfc3339(), "2024-03-24T19:00:00+00:00");
+    assert_eq!(a.updated.unwrap().to_rfc3339(), "2024-03-26T07:00:00+00:00");
+    assert_eq!(a.summary, "Кратко.");
+    assert_eq!(a.authors, ["A", "B"]);
+    let image = a.image.unwrap();
+    assert_eq!(
+        image.url,
+        "https://news.example.org/2024/03/energy/flag.png"
+    );
+    assert_eq!(image.length, 0, "no local file: unknown length");
+}
+
+#[test]
+fn control_characters_are_stripped_from_every_string() {
+    let site = Site::new();
+    let a = site
+        .article("---\ntitle: \"Bad\\u0001 title\\u000b\"\nsummary: \"s\\u0002\"\n---\nx\u{1}y\n");
+    assert_eq!(a.title, "Bad title");
+    assert_eq!(a.summary, "s");
+    assert!(!a.content_html.contains('\u{1}'));
+}
+
+#[test]
+fn explicit_url_and_id() {
+    let site = Site::new();
+    let a = site.article("---\ntitle: T\nurl: /special/page/\nid: urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66\n---\n");
+    assert_eq!(a.url, "https://news.example.org/special/page/");
+    assert_eq!(a.id, "urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66");
+}
+
+#[test]
+fn hidden_files_section_pages_and_other_files_are_not_articles() {
+    let site = Site::new();
+    for rel in [
+        "a.md",
+        "b/c.md",
+        ".hidden.md",
+        ".drafts/x.md",
+        "_index.md",
+        "notes.txt",
+        "b/_index.md",
+    ] {
+        site.write(rel, b"---\ntitle: T\n---\n");
+    }
+    let (paths, problems) = Loader::new(&site.config).article_paths();
+    assert!(problems.is_empty());
+    let rel: Vec<_> = paths
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&site.config.content_dir)
+                .unwrap()
+                .to_path_buf()
+        })
+        .collect();
+    assert_eq!(rel, [Path::new("a.md"), Path::new("b/c.md")]);
+}
+
+#[test]
+fn errors_name_the_file_line_and_fix() {
+    let site = Site::new();
+    let cases: &[(&str, &str)] = &[
+        (
+            "no front matter\n",
+            "2024/03/story.md:1: error: no front matter at the start of the file\n  help: start the file with a `---` line, then `title: ...`, then a closing `---` line (or use `+++` fences for TOML)",
+        ),
+        (
+            "---\ntitle: T\n",
+            "2024/03/story.md:1: error: front matter opened with `---` is never closed\n  help: add a `---` line after the last front-matter field",
+        ),
+        (
+            "---\ndate: 2024-01-01\n---\n",
+            "2024/03/story.md:2: error: the article has no title\n  help: add a `title` field to the front matter",
+        ),
+        (
+            "---\ntitle: T\ncountries:\n  - Tajikistan\n  - Tajikstan\n---\n",
+            "2024/03/story.md:5: error: unknown country \"Tajikstan\"\n  help: did you mean \"Tajikistan\"?",
+        ),
+        (
+            "+++\ntitle = \"T\"\nid = \"not a uri\"\n+++\n",
+            "2024/03/story.md:3: error: id \"not a uri\" is not an absolute URI\n  help: feed ids must be URIs: use e.g. \"urn:uuid:…\" or \"tag:example.org,2024:story-1\", or remove `id` to use the article URL",
+        ),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(site.problems(text), [*expected], "for input {text:?}");
+    }
+}
+
+#[test]
+fn type_and_syntax_errors_point_at_file_lines() {
+    let site = Site::new();
+    let yaml = site.problems("---\ntitle: T\ndraft: maybe\n---\n");
+    assert_eq!(yaml.len(), 1);
+    assert!(yaml[0].starts_with("2024/03/story.md:3:"), "{yaml:?}");
+    assert!(yaml[0].contains("invalid YAML front matter"), "{yaml:?}");
+
+    let toml = site.problems("+++\ntitle = \"T\"\n\ncategories = [1]\n+++\n");
+    assert_eq!(toml.len(), 1);
+    assert!(toml[0].starts_with("2024/03/story.md:4:"), "{toml:?}");
+    assert!(toml[0].contains("invalid TOML front matter"), "{toml:?}");
+}
+
+#[test]
+fn a_bad_date_is_reported_on_its_line_with_the_accepted_forms() {
+    let site = Site::new();
+    let problems = site.problems("---\ntitle: T\n\ndate: 2024-13-45\n---\n");
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].starts_with("2024/03/story.md:4: error: `date`: "),
+        "{problems:?}"
+    );
+    assert!(problems[0].contains("help: "), "{problems:?}");
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported() {
+    let site = Site::new();
+    let problems = site.problems("---\ndate: 2024-02-30\ncountries: [Narnia]\n---\n");
+    assert_eq!(problems.len(), 3, "{problems:?}");
+}
+
+#[test]
+fn non_utf8_files_are_an_error_with_the_line() {
+    let site = Site::new();
+    let path = site.write("bad.md", b"---\ntitle: T\n---\nok\n\xff\xfe\n");
+    let (article, problems) = Loader::new(&site.config).load_file(&path);
+    assert!(article.is_none());
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, Some(5));
+    assert!(problems[0].message.contains("not valid UTF-8"));
+}

@@ -1,0 +1,156 @@
+//! Atom 1.0 (RFC 4287) rendering through the `atom_syndication` crate.
+
+use std::collections::BTreeMap;
+
+use atom_syndication::extension::{Extension, ExtensionMap};
+use atom_syndication::{
+    Category, Content, Entry, Feed, FixedDateTime, Generator, Link, Person, Text, WriteConfig,
+};
+use chrono::{DateTime, Utc};
+
+use super::rss::MEDIA_NS;
+use super::{FeedSpec, GENERATOR};
+use crate::config::Config;
+use crate::model::Article;
+
+/// The XML declaration written before the feed; the crate's own has no
+/// encoding, which validators warn about.
+const DECLARATION: &[u8] = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+
+fn fixed(t: DateTime<Utc>) -> FixedDateTime {
+    t.fixed_offset()
+}
+
+/// Serialize one feed as Atom 1.0.
+pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
+    let site_author = Person {
+        name: config
+            .author
+            .clone()
+            .unwrap_or_else(|| config.title.clone()),
+        ..Person::default()
+    };
+    let updated = spec.updated.unwrap_or(DateTime::UNIX_EPOCH);
+    let feed = Feed {
+        title: Text::plain(spec.title.clone()),
+        id: spec.atom_url.clone(),
+        updated: fixed(updated),
+        authors: vec![site_author.clone()],
+        generator: Some(Generator {
+            value: GENERATOR.into(),
+            ..Generator::default()
+        }),
+        links: vec![
+            link(&spec.atom_url, "self", Some("application/atom+xml")),
+            link(&spec.alternate_url, "alternate", Some("text/html")),
+        ],
+        subtitle: Some(Text::plain(spec.description.clone())),
+        entries: spec.items.iter().map(|a| entry(a, &site_author)).collect(),
+        namespaces: if spec.items.iter().any(|a| a.image.is_some()) {
+            BTreeMap::from([("media".to_string(), MEDIA_NS.to_string())])
+        } else {
+            BTreeMap::new()
+        },
+        lang: config.language.clone(),
+        ..Feed::default()
+    };
+    let mut out = DECLARATION.to_vec();
+    let config = WriteConfig {
+        write_document_declaration: false,
+        indent_size: Some(2),
+    };
+    let mut out = feed
+        .write_with_config(std::mem::take(&mut out), config)
+        .unwrap_or_else(|e| unreachable!("writing to a Vec cannot fail: {e}"));
+    out.push(b'\n');
+    out
+}
+
+fn link(href: &str, rel: &str, mime_type: Option<&str>) -> Link {
+    Link {
+        href: href.to_string(),
+        rel: rel.to_string(),
+        mime_type: mime_type.map(String::from),
+        ..Link::default()
+    }
+}
+
+fn entry(article: &Article, site_author: &Person) -> Entry {
+    let published = article.date.unwrap_or(DateTime::UNIX_EPOCH);
+    let mut links = vec![link(&article.url, "alternate", Some("text/html"))];
+    let mut extensions = ExtensionMap::new();
+    if let Some(image) = &article.image {
+        links.push(Link {
+            length: Some(image.length.to_string()),
+            title: image.alt.clone(),
+            ..link(&image.url, "enclosure", Some(image.mime_type))
+        });
+        let children = image
+            .alt
+            .iter()
+            .map(|alt| {
+                (
+                    "media:description".to_string(),
+                    vec![Extension {
+                        name: "media:description".into(),
+                        value: Some(alt.clone()),
+                        attrs: BTreeMap::from([("type".to_string(), "plain".to_string())]),
+                        children: BTreeMap::new(),
+                    }],
+                )
+            })
+            .collect();
+        let media = Extension {
+            name: "media:content".into(),
+            value: None,
+            attrs: BTreeMap::from([
+                ("url".to_string(), image.url.clone()),
+                ("medium".to_string(), "image".to_string()),
+                ("type".to_string(), image.mime_type.to_string()),
+            ]),
+            children,
+        };
+        extensions.insert(
+            "media".to_string(),
+            BTreeMap::from([("media:content".to_string(), vec![media])]),
+        );
+    }
+    let authors = if article.authors.is_empty() {
+        vec![site_author.clone()]
+    } else {
+        article
+            .authors
+            .iter()
+            .map(|name| Person {
+                name: name.clone(),
+                ..Person::default()
+            })
+            .collect()
+    };
+    Entry {
+        title: Text::plain(article.title.clone()),
+        id: article.id.clone(),
+        updated: fixed(article.last_change().unwrap_or(published)),
+        published: Some(fixed(published)),
+        authors,
+        categories: article
+            .categories
+            .iter()
+            .chain(article.countries.iter().map(|c| &c.name))
+            .map(|name| Category {
+                term: name.clone(),
+                scheme: None,
+                label: Some(name.clone()),
+            })
+            .collect(),
+        links,
+        summary: Some(Text::plain(article.summary.clone())),
+        content: Some(Content {
+            value: Some(article.content_html.clone()),
+            content_type: Some("html".into()),
+            ..Content::default()
+        }),
+        extensions,
+        ..Entry::default()
+    }
+}

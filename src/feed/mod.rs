@@ -1,0 +1,153 @@
+//! Feeds: which feeds exist, which articles each holds, and their rendering
+//! into RSS 2.0 ([`rss`](mod@rss)) and Atom 1.0 ([`atom`](mod@atom)).
+
+pub mod atom;
+pub mod rss;
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::model::Article;
+use crate::taxonomy::{TaxonomyKind, Term};
+
+/// The `generator` both formats name.
+pub const GENERATOR: &str = "feedpub";
+
+/// Which articles a feed covers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Scope {
+    /// Every published article.
+    Site,
+    /// The articles filed under one term.
+    Term {
+        /// Category or country.
+        taxonomy: TaxonomyKind,
+        /// Display name of the term.
+        name: String,
+        /// URL slug of the term.
+        slug: String,
+    },
+}
+
+/// One feed to publish, in both formats: its identity and its items.
+#[derive(Debug, Clone)]
+pub struct FeedSpec<'a> {
+    /// What the feed covers.
+    pub scope: Scope,
+    /// Feed title.
+    pub title: String,
+    /// Feed description / subtitle.
+    pub description: String,
+    /// Folder of the feed's files under the output directory (empty for the site feed).
+    pub dir: PathBuf,
+    /// The web page the feed belongs to.
+    pub alternate_url: String,
+    /// Public URL of `rss.xml`.
+    pub rss_url: String,
+    /// Public URL of `atom.xml`.
+    pub atom_url: String,
+    /// Items, newest first, at most `limit`.
+    pub items: Vec<&'a Article>,
+    /// The newest change among the items, or the site's newest change for an
+    /// empty feed; `None` only when nothing at all is published.
+    pub updated: Option<DateTime<Utc>>,
+}
+
+impl FeedSpec<'_> {
+    /// Path of the RSS file relative to the output directory.
+    pub fn rss_path(&self) -> PathBuf {
+        self.dir.join("rss.xml")
+    }
+
+    /// Path of the Atom file relative to the output directory.
+    pub fn atom_path(&self) -> PathBuf {
+        self.dir.join("atom.xml")
+    }
+}
+
+/// Newest first; ties broken by URL so the order never depends on file order.
+pub fn sort_newest_first(articles: &mut [&Article]) {
+    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+}
+
+/// Plan every feed of the site: the site-wide feed, then one per term.
+/// `published` holds the articles that may appear in feeds; `terms` index
+/// into it.
+pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Vec<FeedSpec<'a>> {
+    let site_updated = published.iter().filter_map(Article::last_change).max();
+    let url = |path: &str| {
+        config
+            .feeds_url
+            .join(path)
+            .map_or_else(|_| format!("{}{path}", config.feeds_url), String::from)
+    };
+    let make = |scope: Scope,
+                title: String,
+                description: String,
+                dir: String,
+                alternate: String,
+                members: Vec<&'a Article>| {
+        let mut items = members;
+        sort_newest_first(&mut items);
+        items.truncate(config.limit);
+        let updated = items
+            .iter()
+            .filter_map(|a| a.last_change())
+            .max()
+            .or(site_updated);
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        FeedSpec {
+            scope,
+            title,
+            description,
+            rss_url: url(&format!("{prefix}rss.xml")),
+            atom_url: url(&format!("{prefix}atom.xml")),
+            dir: PathBuf::from(dir),
+            alternate_url: alternate,
+            items,
+            updated,
+        }
+    };
+
+    let mut feeds = vec![make(
+        Scope::Site,
+        config.title.clone(),
+        config.description.clone(),
+        String::new(),
+        config.base_url.to_string(),
+        published.iter().collect(),
+    )];
+    for term in terms {
+        let dir = format!("{}/{}", term.kind.dir_name(), term.slug);
+        let description = match term.kind {
+            TaxonomyKind::Category => {
+                format!("Articles filed under {} on {}", term.name, config.title)
+            }
+            TaxonomyKind::Country => format!("Articles about {} on {}", term.name, config.title),
+        };
+        let alternate = config
+            .base_url
+            .join(&format!("{dir}/"))
+            .map_or_else(|_| config.base_url.to_string(), String::from);
+        feeds.push(make(
+            Scope::Term {
+                taxonomy: term.kind,
+                name: term.name.clone(),
+                slug: term.slug.clone(),
+            },
+            format!("{} — {}", config.title, term.name),
+            description,
+            dir,
+            alternate,
+            term.articles.iter().map(|&i| &published[i]).collect(),
+        ));
+    }
+    feeds
+}

@@ -1,0 +1,100 @@
+//! What an article means, once its file has been read and checked.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::country::Country;
+
+/// One article, with every field resolved: absolute URLs, UTC dates,
+/// canonical countries, sanitized HTML, XML-safe text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    /// The file it came from, as given to the loader (for messages).
+    pub source: PathBuf,
+    /// Headline.
+    pub title: String,
+    /// Absolute permalink.
+    pub url: String,
+    /// Permanent unique id (RSS `guid`, Atom `id`).
+    pub id: String,
+    /// Publication date; `None` until a date is written or stamped.
+    pub date: Option<DateTime<Utc>>,
+    /// Date of the last meaningful change, if it differs from `date`.
+    pub updated: Option<DateTime<Utc>>,
+    /// After this instant the article leaves every feed.
+    pub expires: Option<DateTime<Utc>>,
+    /// Drafts are never published.
+    pub draft: bool,
+    /// Category names, as written (white space squashed), without duplicates.
+    pub categories: Vec<String>,
+    /// Countries and regions, canonical, without duplicates.
+    pub countries: Vec<Country>,
+    /// Bylines; empty when the article has none.
+    pub authors: Vec<String>,
+    /// Plain-text summary (written, or derived from the body).
+    pub summary: String,
+    /// Full body as sanitized HTML with absolute URLs.
+    pub content_html: String,
+    /// Lead image.
+    pub image: Option<Image>,
+}
+
+impl Article {
+    /// The instant of the article's last change: `updated`, else `date`.
+    pub fn last_change(&self) -> Option<DateTime<Utc>> {
+        match (self.date, self.updated) {
+            (Some(d), Some(u)) => Some(d.max(u)),
+            (d, u) => u.or(d),
+        }
+    }
+}
+
+/// A lead image, ready to be an RSS enclosure or Atom enclosure link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// Absolute URL.
+    pub url: String,
+    /// Alternative text.
+    pub alt: Option<String>,
+    /// Size in bytes of the local file, `0` when unknown.
+    pub length: u64,
+    /// Media type guessed from the file extension.
+    pub mime_type: &'static str,
+}
+
+/// Media type of an image from its URL's extension.
+pub fn image_mime_type(url: &str) -> &'static str {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match extension.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mime_types_from_extensions() {
+        for (url, expected) in [
+            ("/images/flag.PNG", "image/png"),
+            ("https://x.org/a.jpeg?w=200", "image/jpeg"),
+            ("a.jpg#top", "image/jpeg"),
+            ("a.svg", "image/svg+xml"),
+            ("/images/flag", "application/octet-stream"),
+        ] {
+            assert_eq!(image_mime_type(url), expected, "{url}");
+        }
+    }
+}
