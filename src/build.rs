@@ -233,37 +233,31 @@ fn fail_on_errors(problems: &mut Vec<Diagnostic>, strict: bool) -> Result<()> {
 /// Two articles with one URL or one id would be one item to every reader.
 fn duplicates(articles: &[Article]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    for (what, key) in [
-        (
-            "URL",
-            (|a: &Article| a.url.as_str()) as fn(&Article) -> &str,
-        ),
-        ("id", |a| a.id.as_str()),
-    ] {
-        let mut first: HashMap<&str, &Article> = HashMap::new();
-        for article in articles {
-            if let Some(earlier) = first.insert(key(article), article) {
-                first.insert(key(article), earlier);
-                problems.push(
-                    Diagnostic::error(
-                        &article.source,
-                        format!(
-                            "the article has the same {what} as {}: {}",
-                            earlier.source.display(),
-                            key(article)
-                        ),
-                    )
-                    .with_help(format!(
-                        "give one of them another `slug`{}",
-                        if what == "id" {
-                            " or `id`"
-                        } else {
-                            " or `url`"
-                        }
-                    )),
-                );
-            }
+    let mut by_url: HashMap<&str, &Article> = HashMap::new();
+    let mut by_id: HashMap<&str, &Article> = HashMap::new();
+    for article in articles {
+        let same_url = by_url.get(article.url.as_str()).copied();
+        let same_id = by_id.get(article.id.as_str()).copied();
+        // An id that is the URL clashes exactly when the URL does: say it once.
+        let clash = match (same_url, same_id) {
+            (Some(earlier), _) => Some(("URL", earlier, &article.url, "`slug` or `url`")),
+            (None, Some(earlier)) => Some(("id", earlier, &article.id, "`id`")),
+            (None, None) => None,
+        };
+        if let Some((what, earlier, value, fields)) = clash {
+            problems.push(
+                Diagnostic::error(
+                    &article.source,
+                    format!(
+                        "the article has the same {what} as {}: {value}",
+                        earlier.source.display()
+                    ),
+                )
+                .with_help(format!("give one of them another {fields}")),
+            );
         }
+        by_url.entry(&article.url).or_insert(article);
+        by_id.entry(&article.id).or_insert(article);
     }
     problems
 }

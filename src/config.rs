@@ -117,10 +117,11 @@ impl Config {
             }
             Error::Config(Box::new(diagnostic))
         })?;
+        // A config in the working directory has an empty parent: paths
+        // beside it are then plain relative paths ("content/a.md").
         let root = config_path
             .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            .map_or_else(PathBuf::new, Path::to_path_buf);
         Config::from_toml(&text, &config_path, &root, paths)
     }
 

@@ -1,0 +1,362 @@
+//! `feedpub build` end to end: golden feeds, byte stability, round trips
+//! through independent parsers, and pinned error reports.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use predicates::prelude::*;
+
+const NOW: &str = "2024-05-01T00:00:00Z";
+
+fn build_basic() -> tempfile::TempDir {
+    let site = copy_fixture("basic");
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "7 articles read, 4 published (1 draft, 1 scheduled, 1 undated left out); 22 feed files: 22 written, 0 unchanged;",
+        ))
+        .stdout(predicate::str::ends_with("next scheduled change: 2024-06-01T04:00:00Z\n"))
+        .stderr(
+            "content/2024/04/undated.md: warning: the article has no date and is left out of the feeds\n  help: add a `date` field (e.g. date: 2024-03-25T10:00:00+05:00)\n",
+        );
+    site
+}
+
+#[test]
+fn basic_fixture_matches_golden_feeds() {
+    let site = build_basic();
+    assert_same_tree(
+        &site.path().join("feeds"),
+        &fixtures().join("basic/expected/feeds"),
+    );
+}
+
+#[test]
+fn second_build_changes_no_byte_and_no_mtime() {
+    let site = build_basic();
+    let feeds = site.path().join("feeds");
+    let before: Vec<_> = files_below(&feeds)
+        .into_iter()
+        .map(|f| {
+            let path = feeds.join(&f);
+            (
+                f,
+                std::fs::read(&path).unwrap(),
+                std::fs::metadata(&path).unwrap().modified().unwrap(),
+            )
+        })
+        .collect();
+    feedpub(site.path())
+        .args(["build", "--now", NOW, "--quiet"])
+        .assert()
+        .success()
+        .stdout("");
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "22 feed files: 0 written, 22 unchanged",
+        ));
+    for (rel, bytes, mtime) in before {
+        let path = feeds.join(&rel);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{}", rel.display());
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            mtime,
+            "{}",
+            rel.display()
+        );
+    }
+}
+
+#[test]
+fn every_feed_is_strictly_well_formed_and_parses_in_feed_rs() {
+    let site = build_basic();
+    let feeds = site.path().join("feeds");
+    for rel in files_below(&feeds) {
+        let text = std::fs::read_to_string(feeds.join(&rel)).unwrap();
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", rel.display()));
+        feed_rs::parser::parse(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}", rel.display()));
+    }
+}
+
+/// The fields of one entry as feed-rs reads them back.
+fn entry<'a>(feed: &'a feed_rs::model::Feed, link: &str) -> &'a feed_rs::model::Entry {
+    feed.entries
+        .iter()
+        .find(|e| e.links.iter().any(|l| l.href == link))
+        .unwrap_or_else(|| panic!("no entry links to {link}"))
+}
+
+#[test]
+fn fields_round_trip_through_feed_rs_in_both_formats() {
+    let site = build_basic();
+    for file in ["rss.xml", "atom.xml"] {
+        let bytes = std::fs::read(site.path().join("feeds").join(file)).unwrap();
+        let feed = feed_rs::parser::parse(&bytes[..]).unwrap();
+        assert_eq!(
+            feed.title.as_ref().unwrap().content,
+            "Fixture News & Views",
+            "{file}"
+        );
+        assert_eq!(feed.entries.len(), 3, "limit = 3 in {file}");
+        let titles: Vec<&str> = feed
+            .entries
+            .iter()
+            .map(|e| e.title.as_ref().unwrap().content.as_str())
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "Central Asia summit ends without a deal",
+                "Энергетический баланс: зима < лета?",
+                "ISKP: the rise of a new threat",
+            ],
+            "newest first in {file}"
+        );
+
+        let energy = entry(&feed, "https://news.example.org/2024/04/energy-balance/");
+        assert_eq!(
+            energy.id,
+            "https://news.example.org/2024/04/energy-balance/"
+        );
+        assert_eq!(
+            energy.published.unwrap().to_rfc3339(),
+            "2024-04-02T08:15:00+00:00",
+            "{file}"
+        );
+        let authors: Vec<&str> = energy
+            .authors
+            .iter()
+            .map(|a| a.name.as_deref().unwrap())
+            .collect();
+        assert_eq!(authors, ["Алишер Рахимов"], "{file}");
+        let categories: Vec<&str> = energy.categories.iter().map(|c| c.term.as_str()).collect();
+        assert_eq!(
+            categories,
+            ["Энергетика", "Economy", "Kyrgyzstan", "Kazakhstan"],
+            "{file}"
+        );
+        let content = energy.content.as_ref().unwrap().body.as_deref().unwrap();
+        assert!(
+            content.contains("src=\"https://news.example.org/2024/04/energy-balance/chart.png\""),
+            "{file}"
+        );
+
+        let iskp = entry(&feed, "https://news.example.org/2024/03/iskp-threat/");
+        let html = iskp.content.as_ref().unwrap().body.as_deref().unwrap();
+        assert!(
+            !html.contains("<script") && !html.contains("onclick"),
+            "{file}: {html}"
+        );
+        let image = iskp.media.first().and_then(|m| m.content.first()).unwrap();
+        assert_eq!(
+            image.url.as_ref().unwrap().as_str(),
+            "https://news.example.org/img/tj.png",
+            "{file}"
+        );
+    }
+
+    // The site feed's limit drops the oldest article; its category feed has it.
+    let bytes = std::fs::read(
+        site.path()
+            .join("feeds/categories/national-security/atom.xml"),
+    )
+    .unwrap();
+    let feed = feed_rs::parser::parse(&bytes[..]).unwrap();
+    let water = entry(&feed, "https://news.example.org/2024/03/water-power/");
+    assert_eq!(
+        water.title.as_ref().unwrap().content,
+        "Water & power: the \"winter deficit\" returns 💡"
+    );
+    assert_eq!(
+        water.summary.as_ref().unwrap().content,
+        "Reservoirs are low <again> & tempers are high."
+    );
+    let authors: Vec<&str> = water
+        .authors
+        .iter()
+        .map(|a| a.name.as_deref().unwrap())
+        .collect();
+    assert_eq!(authors, ["Aigerim T.", "John O'Neill"]);
+    // "national security" in the file is filed under the term's spelling.
+    let categories: Vec<&str> = water.categories.iter().map(|c| c.term.as_str()).collect();
+    assert_eq!(categories, ["National Security", "Kyrgyzstan"]);
+}
+
+#[test]
+fn entries_without_byline_get_the_site_author_in_atom_and_none_in_rss() {
+    let site = build_basic();
+    let rss = std::fs::read_to_string(site.path().join("feeds/countries/russia/rss.xml")).unwrap();
+    assert!(
+        !rss.contains("<dc:creator>") && !rss.contains("<author>"),
+        "{rss}"
+    );
+    let atom = std::fs::read(site.path().join("feeds/countries/russia/atom.xml")).unwrap();
+    let feed = feed_rs::parser::parse(&atom[..]).unwrap();
+    assert_eq!(
+        feed.entries[0].authors[0].name.as_deref(),
+        Some("Fixture Desk")
+    );
+}
+
+#[test]
+fn outside_xml_tools_accept_every_feed() {
+    let site = build_basic();
+    let feeds = site.path().join("feeds");
+    let all: Vec<_> = files_below(&feeds)
+        .into_iter()
+        .map(|f| feeds.join(f))
+        .collect();
+    let atoms: Vec<_> = all
+        .iter()
+        .filter(|f| f.ends_with("atom.xml"))
+        .cloned()
+        .collect();
+    if have_tool("xmllint", &["--version"]) {
+        let out = std::process::Command::new("xmllint")
+            .arg("--noout")
+            .args(&all)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    if have_tool("jing", &[]) {
+        let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/atom.rnc");
+        let out = std::process::Command::new("jing")
+            .arg("-c")
+            .arg(schema)
+            .args(&atoms)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    if have_tool("python3", &["-c", "import feedparser"]) {
+        let script = "import sys, feedparser\nbad = [(f, str(r.bozo_exception)) for f in sys.argv[1:] for r in [feedparser.parse(f)] if r.bozo]\nprint(bad)\nsys.exit(1 if bad else 0)\n";
+        let out = std::process::Command::new("python3")
+            .args(["-c", script])
+            .args(&all)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn invalid_content_reports_every_problem_and_publishes_nothing() {
+    let site = copy_fixture("invalid-content");
+    let feeds = site.path().join("feeds");
+    std::fs::create_dir_all(&feeds).unwrap();
+    std::fs::write(feeds.join("rss.xml"), "previously published").unwrap();
+    let output = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "");
+    assert_golden_text(
+        &String::from_utf8_lossy(&output.stderr),
+        &fixtures().join("invalid-content/expected/stderr.txt"),
+    );
+    assert_eq!(
+        std::fs::read_to_string(feeds.join("rss.xml")).unwrap(),
+        "previously published"
+    );
+    assert_eq!(files_below(&feeds), [Path::new("rss.xml")]);
+}
+
+#[test]
+fn config_errors_exit_2_with_a_suggestion() {
+    let site = copy_fixture("basic");
+    std::fs::write(
+        site.path().join("feedpub.toml"),
+        "title = \"x\"\nbase_url = \"https://x.org\"\nlimt = 5\n",
+    )
+    .unwrap();
+    feedpub(site.path())
+        .arg("build")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "feedpub.toml:3:1: error: unknown field `limt`",
+        ))
+        .stderr(predicate::str::contains("help: did you mean `limit`?"));
+    feedpub(site.path())
+        .args(["build", "--now", "yesterday"])
+        .assert()
+        .code(2);
+    feedpub(site.path()).arg("frobnicate").assert().code(2);
+}
+
+#[test]
+fn dry_run_writes_nothing_and_json_reports_the_run() {
+    let site = copy_fixture("basic");
+    let output = feedpub(site.path())
+        .args(["build", "--now", NOW, "--dry-run", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(!site.path().join("feeds").exists());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["published"], 4);
+    assert_eq!(report["feeds"], 22);
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["next_change"], "2024-06-01T04:00:00Z");
+}
+
+#[test]
+fn path_flags_override_the_layout() {
+    let site = copy_fixture("basic");
+    std::fs::rename(site.path().join("content"), site.path().join("articles")).unwrap();
+    feedpub(site.path())
+        .args([
+            "--content",
+            "articles",
+            "--out",
+            "public/feeds",
+            "build",
+            "--now",
+            NOW,
+            "-q",
+        ])
+        .assert()
+        .success();
+    assert!(
+        site.path()
+            .join("public/feeds/countries/tajikistan/atom.xml")
+            .is_file()
+    );
+}
+
+#[test]
+fn committed_sample_feeds_are_up_to_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    feedpub(root)
+        .args(["build", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    // Regenerate with `cargo run -- build` at the repository root.
+    assert_same_tree(out.path(), &root.join("feeds"));
+}

@@ -1,0 +1,121 @@
+//! Helpers shared by the integration tests: fixtures, the binary, goldens,
+//! and outside tools.
+#![allow(dead_code, unreachable_pub)] // each test crate uses its own subset of these helpers
+
+use std::path::{Path, PathBuf};
+
+/// The directory holding every fixture collection.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The `feedpub` binary, ready to run in `dir`.
+pub fn feedpub(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("feedpub").unwrap();
+    cmd.current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// A copy of fixture `name` (without its `expected/` goldens) in a temp dir.
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join(name), tmp.path(), &["expected"]);
+    tmp
+}
+
+/// Copy the tree `from` into `to`, skipping top-level entries in `skip`.
+pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
+    for entry in walkdir::WalkDir::new(from).min_depth(1) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        if skip.iter().any(|s| rel.starts_with(s)) {
+            continue;
+        }
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every regular file below `dir` (relative paths, sorted), without the lock file.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && e.file_name() != ".feedpub.lock")
+        .map(|e| e.path().strip_prefix(dir).unwrap().to_path_buf())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Compare the tree `actual` with the golden tree `expected`, byte for byte.
+/// With `SNAPSHOTS=overwrite` the golden tree is rewritten instead.
+pub fn assert_same_tree(actual: &Path, expected: &Path) {
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
+        let _ = std::fs::remove_dir_all(expected);
+        std::fs::create_dir_all(expected).unwrap();
+        for rel in files_below(actual) {
+            let target = expected.join(&rel);
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(actual.join(&rel), target).unwrap();
+        }
+        return;
+    }
+    assert_eq!(
+        files_below(actual),
+        files_below(expected),
+        "different files in {} and {} (SNAPSHOTS=overwrite regenerates goldens)",
+        actual.display(),
+        expected.display()
+    );
+    for rel in files_below(expected) {
+        let want = std::fs::read_to_string(expected.join(&rel)).unwrap();
+        let got = std::fs::read_to_string(actual.join(&rel)).unwrap();
+        assert!(
+            want == got,
+            "{} differs from its golden (SNAPSHOTS=overwrite regenerates goldens)\n--- expected\n{want}\n--- actual\n{got}",
+            rel.display()
+        );
+    }
+}
+
+/// Compare text with a golden file (or rewrite it with `SNAPSHOTS=overwrite`).
+pub fn assert_golden_text(actual: &str, expected: &Path) {
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
+        std::fs::create_dir_all(expected.parent().unwrap()).unwrap();
+        std::fs::write(expected, actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(expected).unwrap();
+    assert_eq!(
+        actual,
+        want,
+        "differs from {} (SNAPSHOTS=overwrite regenerates)",
+        expected.display()
+    );
+}
+
+/// Whether an outside tool can be used: it starts, and `probe` (when not
+/// empty) runs successfully. In CI (`CI=true`) a missing tool is a failure,
+/// never a silent skip; locally the test prints why it skips.
+pub fn have_tool(program: &str, probe: &[&str]) -> bool {
+    let ok = std::process::Command::new(program)
+        .args(probe)
+        .output()
+        .is_ok_and(|o| probe.is_empty() || o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{program} is required in CI but is not installed (see .ci/run)"
+        );
+        eprintln!("skipped: {program} is not installed");
+    }
+    ok
+}
