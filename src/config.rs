@@ -91,8 +91,6 @@ pub struct Config {
     /// Pattern for article URLs (tokens `:sections`, `:slug`, `:filename`,
     /// `:year`, `:month`, `:day`).
     pub permalink: String,
-    /// The project root: the directory holding the configuration file.
-    pub root: PathBuf,
     /// The article collection.
     pub content_dir: PathBuf,
     /// The output directory.
@@ -269,7 +267,6 @@ impl Config {
                 .unwrap_or_else(|| root.join("content")),
             output_dir: paths.output.clone().unwrap_or_else(|| root.join("feeds")),
             static_dir: root.join(raw.static_dir.unwrap_or_else(|| PathBuf::from("static"))),
-            root: root.to_path_buf(),
             title,
         })
     }
