@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::content::Loader;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
+use crate::ledger::Ledger;
 use crate::model::Article;
 use crate::taxonomy;
 use crate::validate;
@@ -38,8 +39,6 @@ pub enum Exclusion {
     Scheduled,
     /// Its `expires` date has passed.
     Expired,
-    /// It has no date.
-    Undated,
 }
 
 /// Which articles are published at a given instant, and why the others are not.
@@ -71,12 +70,12 @@ impl Selection {
                 Some(Exclusion::Expired)
             } else {
                 match article.date {
-                    None => Some(Exclusion::Undated),
+                    // The ledger stamps undated articles before selection.
                     Some(d) if d > now => {
                         upcoming(d);
                         Some(Exclusion::Scheduled)
                     }
-                    Some(_) => {
+                    _ => {
                         if let Some(e) = article.expires {
                             upcoming(e);
                         }
@@ -123,8 +122,6 @@ pub struct BuildReport {
     pub scheduled: usize,
     /// Articles past their `expires` date.
     pub expired: usize,
-    /// Articles without a date, left out.
-    pub undated: usize,
     /// Feed files produced (two per feed).
     pub feeds: usize,
     /// Files written because their bytes changed (relative paths).
@@ -142,7 +139,7 @@ pub struct BuildReport {
 }
 
 /// Everything up to rendering: the chosen articles and their feeds' bytes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Rendered {
     /// The selection the feeds were made from.
     pub selection: Selection,
@@ -152,29 +149,23 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
     /// Article files read.
     pub articles: usize,
+    /// The ledger with this build's publications recorded, to save once
+    /// the feeds are published.
+    pub ledger: Ledger,
 }
 
 /// Load, select, group, render and validate, without writing anything.
 /// Any error in any article or feed fails the whole run, with every problem.
 pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
-    let loaded = Loader::new(config).load_all();
+    let mut ledger = Ledger::load(&config.ledger)?;
+    let mut loaded = Loader::new(config).load_all();
     let mut problems = loaded.diagnostics;
     let articles_read = loaded.files;
+    ledger.apply(&mut loaded.articles, &config.content_dir, options.now);
     problems.extend(duplicates(&loaded.articles));
 
     let mut selection = Selection::at(loaded.articles, options.now);
-    for (article, reason) in &selection.excluded {
-        if *reason == Exclusion::Undated {
-            problems.push(
-                Diagnostic::warning(
-                    &article.source,
-                    "the article has no date and is left out of the feeds",
-                )
-                .with_help("add a `date` field (e.g. date: 2024-03-25T10:00:00+05:00)"),
-            );
-        }
-    }
-    let terms = match taxonomy::group(&mut selection.published) {
+    let mut terms = match taxonomy::group(&mut selection.published) {
         Ok(terms) => terms,
         Err(clashes) => {
             problems.extend(clashes);
@@ -182,6 +173,10 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
         }
     };
     fail_on_errors(&mut problems, options.strict)?;
+    ledger.record(&selection.published, &terms, &config.content_dir);
+    // A term that lost its articles keeps a valid, empty feed: subscribers
+    // get no 404.
+    terms.extend(ledger.retired_terms(&terms));
 
     let specs = feed::plan(config, &selection.published, &terms);
     let files = render_all(config, &specs);
@@ -198,6 +193,7 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
         files,
         warnings: problems,
         articles: articles_read,
+        ledger,
     })
 }
 
@@ -287,7 +283,6 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
         drafts: selection.count(Exclusion::Draft),
         scheduled: selection.count(Exclusion::Scheduled),
         expired: selection.count(Exclusion::Expired),
-        undated: selection.count(Exclusion::Undated),
         feeds: rendered.files.len(),
         next_change: selection.next_change,
         warnings: rendered.warnings,
@@ -295,6 +290,9 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
         ..BuildReport::default()
     };
     if !options.dry_run {
+        // The ledger first: if the run dies after it, the next run publishes
+        // the same stamps; the other way round it would stamp again.
+        rendered.ledger.save()?;
         let files: Vec<(PathBuf, Vec<u8>)> = rendered
             .files
             .into_iter()

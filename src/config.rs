@@ -39,6 +39,7 @@ struct ConfigFile {
     permalink: Option<String>,
     feeds_url: Option<String>,
     static_dir: Option<PathBuf>,
+    ledger: Option<PathBuf>,
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -54,6 +55,7 @@ const KNOWN_KEYS: &[&str] = &[
     "permalink",
     "feeds_url",
     "static_dir",
+    "ledger",
 ];
 
 /// Where the inputs and outputs of a run are, before the config is read.
@@ -97,6 +99,8 @@ pub struct Config {
     pub output_dir: PathBuf,
     /// Where site-absolute image paths (`/images/x.png`) are found on disk.
     pub static_dir: PathBuf,
+    /// The ledger of published ids and dates (see [`crate::ledger`]).
+    pub ledger: PathBuf,
 }
 
 impl Config {
@@ -267,6 +271,10 @@ impl Config {
                 .unwrap_or_else(|| root.join("content")),
             output_dir: paths.output.clone().unwrap_or_else(|| root.join("feeds")),
             static_dir: root.join(raw.static_dir.unwrap_or_else(|| PathBuf::from("static"))),
+            ledger: root.join(
+                raw.ledger
+                    .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
+            ),
             title,
         })
     }
@@ -309,6 +317,7 @@ mod tests {
         assert_eq!(c.content_dir, Path::new("site/content"));
         assert_eq!(c.output_dir, Path::new("site/feeds"));
         assert_eq!(c.static_dir, Path::new("site/static"));
+        assert_eq!(c.ledger, Path::new("site/feedpub-ledger.toml"));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! `content/` into the [`model`], [`build`] selects what is published,
 //! [`taxonomy`] groups it into categories and countries, [`feed`] renders
 //! RSS 2.0 and Atom 1.0, [`validate`] checks every feed, and [`write`]
-//! publishes the files that changed.
+//! publishes the files that changed. The [`ledger`] keeps the ids and dates
+//! readers have seen stable from one build to the next.
 //!
 //! ```no_run
 //! use feedpub::build::{BuildOptions, build};
@@ -30,6 +31,7 @@ pub mod country;
 pub mod dates;
 pub mod error;
 pub mod feed;
+pub mod ledger;
 pub mod model;
 pub mod taxonomy;
 pub mod text;

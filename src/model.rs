@@ -18,8 +18,12 @@ pub struct Article {
     pub url: String,
     /// Permanent unique id (RSS `guid`, Atom `id`).
     pub id: String,
+    /// Whether `id` was written in front matter (it then wins over the ledger).
+    pub id_is_explicit: bool,
     /// Publication date; `None` until a date is written or stamped.
     pub date: Option<DateTime<Utc>>,
+    /// Whether `date` was stamped by a build rather than written.
+    pub stamped: bool,
     /// Date of the last meaningful change, if it differs from `date`.
     pub updated: Option<DateTime<Utc>>,
     /// After this instant the article leaves every feed.
@@ -38,6 +42,9 @@ pub struct Article {
     pub content_html: String,
     /// Lead image.
     pub image: Option<Image>,
+    /// Stable hash of what readers see (title, summary, body, image), to
+    /// notice edits between builds.
+    pub fingerprint: u64,
 }
 
 impl Article {

@@ -65,10 +65,7 @@ pub fn slugify(name: &str) -> String {
     if slug.is_empty() {
         // Names with nothing transliterable (e.g. only punctuation or emoji)
         // still need a stable, distinct slug.
-        let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
-        format!("term-{:08x}", hash as u32)
+        format!("term-{:08x}", crate::text::stable_hash(&[name]) as u32)
     } else {
         slug
     }
@@ -178,7 +175,9 @@ mod tests {
             title: path.into(),
             url: format!("https://x.org/{path}/"),
             id: format!("https://x.org/{path}/"),
+            id_is_explicit: false,
             date: None,
+            stamped: false,
             updated: None,
             expires: None,
             draft: false,
@@ -191,6 +190,7 @@ mod tests {
             summary: String::new(),
             content_html: String::new(),
             image: None,
+            fingerprint: 0,
         }
     }
 

@@ -33,6 +33,19 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// A hash of `parts` that never changes between runs, platforms or Rust
+/// versions (FNV-1a, 64 bits), for fingerprints stored on disk. Parts are
+/// separated so that ("ab", "c") and ("a", "bc") differ.
+pub fn stable_hash(parts: &[&str]) -> u64 {
+    parts.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, part| {
+        part.bytes()
+            .chain(std::iter::once(0xff))
+            .fold(hash, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+            })
+    })
+}
+
 /// The candidate closest to `input` when it is close enough to be a likely typo.
 pub fn closest<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let input = input.to_lowercase();
@@ -67,6 +80,12 @@ mod tests {
         assert_eq!(line_col(text, 3), (2, 1));
         assert_eq!(line_col(text, "ab\nдва: ".len()), (2, 6));
         assert_eq!(line_col(text, 1000), (3, 1));
+    }
+
+    #[test]
+    fn stable_hash_is_pinned_and_separates_parts() {
+        assert_eq!(stable_hash(&["a"]), 0x089b_c907_b544_c769);
+        assert_ne!(stable_hash(&["ab", "c"]), stable_hash(&["a", "bc"]));
     }
 
     #[test]

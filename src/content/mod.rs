@@ -10,7 +10,7 @@ mod permalink;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use url::Url;
 
 use crate::config::Config;
@@ -18,7 +18,7 @@ use crate::country::Countries;
 use crate::dates::parse_date;
 use crate::error::Diagnostic;
 use crate::model::{Article, Image, image_mime_type};
-use crate::text::{line_col, squash_whitespace, xml_safe};
+use crate::text::{line_col, squash_whitespace, stable_hash, xml_safe};
 
 pub use front_matter::{Format, FrontMatter, split};
 pub use markdown::{render_html, summarize};
@@ -185,6 +185,7 @@ impl ArticleParse<'_, '_> {
         let date = self.date("date", fm.date.as_ref(), &fields);
         let updated = self.date("updated", fm.updated.as_ref(), &fields);
         let expires = self.date("expires", fm.expires.as_ref(), &fields);
+        self.date_warnings(date, updated, &fields);
 
         let categories = dedup(
             fm.categories
@@ -245,6 +246,7 @@ impl ArticleParse<'_, '_> {
             }
         };
 
+        let id_is_explicit = fm.id.is_some();
         let id = match fm.id.as_deref().map(str::trim) {
             None => url.to_string(),
             Some(id) => match Url::parse(id) {
@@ -267,13 +269,22 @@ impl ArticleParse<'_, '_> {
         };
         let content_html = render_html(&body, &url);
         let image = fm.image.map(|field| self.image(field, &url));
+        let fingerprint = stable_hash(&[
+            &title,
+            &summary,
+            &body,
+            image.as_ref().map_or("", |i| i.url.as_str()),
+            image.as_ref().and_then(|i| i.alt.as_deref()).unwrap_or(""),
+        ]);
 
         Some(Article {
             source: self.path.to_path_buf(),
             title,
             url: url.to_string(),
             id,
+            id_is_explicit,
             date,
+            stamped: false,
             updated,
             expires,
             draft: fm.draft.unwrap_or(false),
@@ -283,6 +294,7 @@ impl ArticleParse<'_, '_> {
             summary,
             content_html,
             image,
+            fingerprint,
         })
     }
 
@@ -345,6 +357,36 @@ impl ArticleParse<'_, '_> {
         }
     }
 
+    /// Dates that parse but are probably mistakes.
+    fn date_warnings(
+        &mut self,
+        date: Option<DateTime<Utc>>,
+        updated: Option<DateTime<Utc>>,
+        fields: &FieldLines<'_>,
+    ) {
+        if let (Some(date), Some(updated)) = (date, updated)
+            && updated < date
+        {
+            self.problems.push(
+                Diagnostic::warning(self.path, "`updated` is earlier than `date`")
+                    .at_line(fields.line_of("updated"))
+                    .with_help("readers use the later of the two; fix whichever is wrong"),
+            );
+        }
+        if let Some(date) = date
+            && date.year() < PLAUSIBLE_SINCE
+        {
+            self.problems.push(
+                Diagnostic::warning(
+                    self.path,
+                    format!("`date` is in {}, before any web feed existed", date.year()),
+                )
+                .at_line(fields.line_of("date"))
+                .with_help("check the year"),
+            );
+        }
+    }
+
     fn image(&mut self, field: front_matter::ImageField, article_url: &Url) -> Image {
         let config = self.loader.config;
         let (src, alt) = match field {
@@ -385,6 +427,9 @@ impl ArticleParse<'_, '_> {
         }
     }
 }
+
+/// Publication years before this get a warning: feeds did not exist yet.
+const PLAUSIBLE_SINCE: i32 = 1995;
 
 /// The first line of a parser message (serde-saphyr may append context).
 fn first_line_of(message: &str) -> &str {

@@ -220,3 +220,20 @@ fn non_utf8_files_are_an_error_with_the_line() {
     assert_eq!(problems[0].line, Some(5));
     assert!(problems[0].message.contains("not valid UTF-8"));
 }
+
+#[test]
+fn suspicious_dates_are_warnings_not_errors() {
+    let site = Site::new();
+    let (article, problems) = site.load(
+        "2024/03/story.md",
+        "---\ntitle: T\ndate: 1970-01-02\nupdated: 1969-12-31\n---\n",
+    );
+    assert!(article.is_some(), "warnings do not block");
+    let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert!(shown[0].ends_with("story.md:4: warning: `updated` is earlier than `date`\n  help: readers use the later of the two; fix whichever is wrong"), "{shown:?}");
+    assert!(
+        shown[1].contains("story.md:3: warning: `date` is in 1970"),
+        "{shown:?}"
+    );
+}

@@ -1,0 +1,392 @@
+//! The ledger: what feedpub promised readers, kept beside the content.
+//!
+//! Readers identify items by id and sort them by date. Once an article has
+//! been published, its id, its stamped publication date (when it had none)
+//! and its `updated` stamp must survive renames, slug and URL changes, a new
+//! `base_url`, and a deleted output directory. The ledger records them, plus
+//! every taxonomy term ever published, so a term's feed is never deleted.
+//!
+//! It is a TOML file with a stable order, written atomically and only when
+//! it changes, never by a failed or dry run. A ledger that cannot be read
+//! is an error, never silently reset: resetting it would change ids and
+//! dates readers have already seen.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::dates::{parse_date, to_rfc3339};
+use crate::error::{Diagnostic, Error, Result};
+use crate::model::Article;
+use crate::taxonomy::{TaxonomyKind, Term};
+use crate::text::line_col;
+use crate::write::{WriteOutcome, write_if_changed};
+
+/// The ledger's default file name, beside `feedpub.toml`.
+pub const LEDGER_FILE_NAME: &str = "feedpub-ledger.toml";
+
+const HEADER: &str = "\
+# feedpub ledger: the ids and dates readers have seen. Keep it under version
+# control with content/; feedpub updates it. Deleting it re-stamps undated
+# articles and re-derives ids, which makes readers show old articles again.
+";
+
+/// What the ledger remembers about one published article.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    /// The id given at first publication.
+    id: String,
+    /// The publication date stamped on an article that had none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stamped: Option<String>,
+    /// When an edit was last noticed (articles without their own `updated`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    updated: Option<String>,
+    /// Fingerprint of the content readers saw, as 16 hex digits.
+    fingerprint: String,
+}
+
+/// The file's layout.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LedgerFile {
+    /// Every term ever published: kind folder → slug → name.
+    #[serde(default)]
+    terms: BTreeMap<String, BTreeMap<String, String>>,
+    /// Published articles by path under the content directory.
+    #[serde(default)]
+    articles: BTreeMap<String, Entry>,
+}
+
+/// The ledger of one site.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    path: PathBuf,
+    file: LedgerFile,
+}
+
+impl Ledger {
+    /// Read the ledger at `path`; a missing file is an empty ledger.
+    pub fn load(path: &Path) -> Result<Ledger> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Ledger {
+                    path: path.to_path_buf(),
+                    file: LedgerFile::default(),
+                });
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let corrupt = |message: String, at: Option<(usize, usize)>| {
+            let mut d = Diagnostic::error(path, format!("the ledger is corrupt: {message}"))
+                .with_help("restore it from version control; deleting it would change ids and dates readers have seen");
+            if let Some((line, column)) = at {
+                d = d.at(line, column);
+            }
+            Error::Config(Box::new(d))
+        };
+        let file: LedgerFile = toml::from_str(&text).map_err(|e| {
+            let at = e.span().map(|s| line_col(&text, s.start));
+            corrupt(e.message().trim().to_string(), at)
+        })?;
+        for (key, entry) in &file.articles {
+            for date in entry.stamped.iter().chain(&entry.updated) {
+                if parse_date(date, chrono_tz::UTC).is_err() {
+                    return Err(corrupt(format!("{key}: {date:?} is not a date"), None));
+                }
+            }
+            if u64::from_str_radix(&entry.fingerprint, 16).is_err() {
+                return Err(corrupt(
+                    format!("{key}: bad fingerprint {:?}", entry.fingerprint),
+                    None,
+                ));
+            }
+        }
+        Ok(Ledger {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    /// Where the ledger lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Give articles what the ledger promised: their pinned ids and dates.
+    /// An undated article not yet in the ledger is stamped with `now`; an
+    /// edited article without its own `updated` gets `updated = now`. A file
+    /// renamed or moved with unchanged content keeps its entry.
+    pub fn apply(&self, articles: &mut [Article], content_dir: &Path, now: DateTime<Utc>) {
+        let keys: Vec<String> = articles
+            .iter()
+            .map(|a| key(&a.source, content_dir))
+            .collect();
+        let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
+        // Entries whose file is gone, by fingerprint, to follow renames.
+        let mut orphans: HashMap<&str, &Entry> = HashMap::new();
+        for (k, entry) in &self.file.articles {
+            if !present.contains(k.as_str()) {
+                orphans.entry(entry.fingerprint.as_str()).or_insert(entry);
+            }
+        }
+        for (article, key) in articles.iter_mut().zip(&keys) {
+            let fingerprint = hex(article.fingerprint);
+            let entry = self
+                .file
+                .articles
+                .get(key)
+                .or_else(|| orphans.remove(fingerprint.as_str()));
+            let Some(entry) = entry else {
+                if article.date.is_none() && !article.draft {
+                    article.date = Some(now);
+                    article.stamped = true;
+                }
+                continue;
+            };
+            if !article.id_is_explicit {
+                article.id.clone_from(&entry.id);
+            }
+            if article.date.is_none() {
+                article.date = entry.stamped.as_deref().and_then(utc).or(Some(now));
+                article.stamped = true;
+            }
+            if article.updated.is_none() {
+                article.updated = if entry.fingerprint == fingerprint {
+                    entry.updated.as_deref().and_then(utc)
+                } else {
+                    Some(now)
+                };
+            }
+        }
+    }
+
+    /// Remember the published articles and every term published so far.
+    pub fn record(&mut self, published: &[Article], terms: &[Term], content_dir: &Path) {
+        for article in published {
+            let entry = Entry {
+                id: article.id.clone(),
+                stamped: article
+                    .stamped
+                    .then(|| article.date.map(|d| to_rfc3339(&d)))
+                    .flatten(),
+                updated: article.updated.map(|d| to_rfc3339(&d)),
+                fingerprint: hex(article.fingerprint),
+            };
+            let key = key(&article.source, content_dir);
+            // A renamed file's old entry moves to its new path.
+            self.file
+                .articles
+                .retain(|k, e| *k == key || e.id != entry.id);
+            self.file.articles.insert(key, entry);
+        }
+        for term in terms {
+            self.file
+                .terms
+                .entry(term.kind.dir_name().to_string())
+                .or_default()
+                .insert(term.slug.clone(), term.name.clone());
+        }
+    }
+
+    /// Terms published by earlier builds that `terms` no longer has, as
+    /// empty terms, so their feeds stay (valid, without items).
+    pub fn retired_terms(&self, terms: &[Term]) -> Vec<Term> {
+        let current: HashSet<(TaxonomyKind, &str)> =
+            terms.iter().map(|t| (t.kind, t.slug.as_str())).collect();
+        let mut retired = Vec::new();
+        for kind in TaxonomyKind::ALL {
+            for (slug, name) in self.file.terms.get(kind.dir_name()).into_iter().flatten() {
+                if !current.contains(&(kind, slug.as_str())) {
+                    retired.push(Term {
+                        kind,
+                        name: name.clone(),
+                        slug: slug.clone(),
+                        articles: Vec::new(),
+                    });
+                }
+            }
+        }
+        retired
+    }
+
+    /// The ledger as written to disk.
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string(&self.file)
+            .unwrap_or_else(|e| unreachable!("the ledger is plain strings and maps: {e}"));
+        format!("{HEADER}\n{body}")
+    }
+
+    /// Write the ledger if its bytes changed; returns whether it was written.
+    pub fn save(&self) -> Result<bool> {
+        let outcome = write_if_changed(&self.path, self.to_toml().as_bytes())?;
+        Ok(outcome == WriteOutcome::Written)
+    }
+}
+
+/// The ledger key of an article: its path under the content directory,
+/// with `/` separators on every platform.
+fn key(source: &Path, content_dir: &Path) -> String {
+    let rel = source.strip_prefix(content_dir).unwrap_or(source);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn hex(fingerprint: u64) -> String {
+    format!("{fingerprint:016x}")
+}
+
+fn utc(s: &str) -> Option<DateTime<Utc>> {
+    parse_date(s, chrono_tz::UTC).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn article(path: &str, fingerprint: u64) -> Article {
+        Article {
+            source: PathBuf::from("content").join(path),
+            title: path.into(),
+            url: format!("https://x.org/{path}/"),
+            id: format!("https://x.org/{path}/"),
+            id_is_explicit: false,
+            date: None,
+            stamped: false,
+            updated: None,
+            expires: None,
+            draft: false,
+            categories: vec!["Economy".into()],
+            countries: vec![],
+            authors: vec![],
+            summary: String::new(),
+            content_html: String::new(),
+            image: None,
+            fingerprint,
+        }
+    }
+
+    fn empty() -> Ledger {
+        Ledger {
+            path: PathBuf::from("feedpub-ledger.toml"),
+            file: LedgerFile::default(),
+        }
+    }
+
+    fn publish(ledger: &mut Ledger, articles: &mut [Article], now: &str) {
+        ledger.apply(articles, Path::new("content"), at(now));
+        ledger.record(articles, &[], Path::new("content"));
+    }
+
+    #[test]
+    fn undated_article_keeps_its_first_stamp() {
+        let mut ledger = empty();
+        let mut first = [article("a", 1)];
+        publish(&mut ledger, &mut first, "2024-01-01T00:00:00Z");
+        assert_eq!(first[0].date, Some(at("2024-01-01T00:00:00Z")));
+        assert!(first[0].stamped);
+        let mut later = [article("a", 1)];
+        publish(&mut ledger, &mut later, "2024-02-01T00:00:00Z");
+        assert_eq!(later[0].date, Some(at("2024-01-01T00:00:00Z")));
+        assert_eq!(later[0].updated, None, "unchanged content is not updated");
+    }
+
+    #[test]
+    fn ids_survive_url_changes_and_renames() {
+        let mut ledger = empty();
+        let mut first = [article("2024/a", 7)];
+        publish(&mut ledger, &mut first, "2024-01-01T00:00:00Z");
+        let mut moved = [article("archive/b", 7)];
+        moved[0].url = "https://new.example.org/b/".into();
+        moved[0].id = moved[0].url.clone();
+        publish(&mut ledger, &mut moved, "2024-02-01T00:00:00Z");
+        assert_eq!(moved[0].id, "https://x.org/2024/a/");
+        assert_eq!(moved[0].date, Some(at("2024-01-01T00:00:00Z")));
+        assert!(ledger.to_toml().contains("[articles.\"archive/b\"]"));
+        assert!(
+            !ledger.to_toml().contains("[articles.\"2024/a\"]"),
+            "the entry moved"
+        );
+    }
+
+    #[test]
+    fn explicit_id_wins_over_the_ledger() {
+        let mut ledger = empty();
+        publish(&mut ledger, &mut [article("a", 1)], "2024-01-01T00:00:00Z");
+        let mut explicit = [article("a", 1)];
+        explicit[0].id = "urn:x:1".into();
+        explicit[0].id_is_explicit = true;
+        ledger.apply(
+            &mut explicit,
+            Path::new("content"),
+            at("2024-02-01T00:00:00Z"),
+        );
+        assert_eq!(explicit[0].id, "urn:x:1");
+    }
+
+    #[test]
+    fn an_edit_stamps_updated_once() {
+        let mut ledger = empty();
+        let mut first = [article("a", 1)];
+        first[0].date = Some(at("2023-12-01T00:00:00Z"));
+        publish(&mut ledger, &mut first, "2024-01-01T00:00:00Z");
+        let mut edited = [article("a", 2)];
+        edited[0].date = Some(at("2023-12-01T00:00:00Z"));
+        publish(&mut ledger, &mut edited, "2024-02-01T00:00:00Z");
+        assert_eq!(edited[0].updated, Some(at("2024-02-01T00:00:00Z")));
+        let mut again = [article("a", 2)];
+        again[0].date = Some(at("2023-12-01T00:00:00Z"));
+        publish(&mut ledger, &mut again, "2024-03-01T00:00:00Z");
+        assert_eq!(again[0].updated, Some(at("2024-02-01T00:00:00Z")));
+    }
+
+    #[test]
+    fn round_trips_through_its_file_and_rejects_corruption() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(LEDGER_FILE_NAME);
+        let mut ledger = Ledger::load(&path).unwrap();
+        let term = Term {
+            kind: TaxonomyKind::Category,
+            name: "Economy".into(),
+            slug: "economy".into(),
+            articles: vec![0],
+        };
+        let mut articles = [article("a", 0xabc)];
+        ledger.apply(
+            &mut articles,
+            Path::new("content"),
+            at("2024-01-01T00:00:00Z"),
+        );
+        ledger.record(&articles, std::slice::from_ref(&term), Path::new("content"));
+        assert!(ledger.save().unwrap());
+        assert!(!ledger.save().unwrap(), "unchanged: not written again");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.ends_with(
+            "[terms.categories]\neconomy = \"Economy\"\n\n[articles.a]\nid = \"https://x.org/a/\"\nstamped = \"2024-01-01T00:00:00Z\"\nfingerprint = \"0000000000000abc\"\n"
+        ), "{text}");
+        let reloaded = Ledger::load(&path).unwrap();
+        assert_eq!(reloaded.to_toml(), ledger.to_toml());
+        assert_eq!(
+            reloaded.retired_terms(&[]),
+            [Term {
+                articles: vec![],
+                ..term.clone()
+            }]
+        );
+        assert!(reloaded.retired_terms(&[term]).is_empty());
+
+        std::fs::write(&path, "[articles.a]\nid = 3\n").unwrap();
+        let err = Ledger::load(&path).unwrap_err().to_string();
+        assert!(err.contains("the ledger is corrupt"), "{err}");
+    }
+}
