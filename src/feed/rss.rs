@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Enclosure, Guid, Item};
@@ -32,15 +33,13 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         ]
         .map(|(prefix, ns)| (prefix.to_string(), ns.to_string())),
     );
-    let self_link = Extension {
-        name: "atom:link".into(),
-        value: None,
-        attrs: BTreeMap::from([
-            ("href".to_string(), spec.rss_url.clone()),
-            ("rel".to_string(), "self".to_string()),
-            ("type".to_string(), "application/rss+xml".to_string()),
-        ]),
-        children: BTreeMap::new(),
+    let self_link = AtomExtension {
+        links: vec![Link {
+            href: spec.rss_url.clone(),
+            rel: "self".into(),
+            mime_type: Some("application/rss+xml".into()),
+            ..Link::default()
+        }],
     };
     let channel = Channel {
         title: spec.title.clone(),
@@ -50,7 +49,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         generator: Some(GENERATOR.into()),
         last_build_date: spec.updated.as_ref().map(to_rfc822),
         items: spec.items.iter().map(|a| item(a)).collect(),
-        extensions: extension_map("atom", "link", self_link),
+        atom_ext: Some(self_link),
         namespaces,
         ..Channel::default()
     };
