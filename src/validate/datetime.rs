@@ -262,7 +262,7 @@ impl NewestFirst {
                     previous.to_rfc3339()
                 ),
             )
-            .help(format!("list {what}s newest first"));
+            .help("list them newest first, by publication date");
         }
         self.previous = Some(date);
     }

@@ -714,6 +714,7 @@ fn undeclared(out: &mut Findings, at: usize, prefix: &str, name: &str) {
 mod tests {
     use super::*;
     use crate::validate::validate_feed;
+    use proptest::prelude::*;
     use std::path::Path;
 
     fn codes(bytes: &[u8]) -> Vec<(String, usize, usize)> {
@@ -928,6 +929,54 @@ mod tests {
                 [code],
                 "{body}"
             );
+        }
+    }
+
+    /// Text heavy in the characters XML cares about, plus anything at all.
+    fn tricky_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[<>&'\"\\]\\[;#xX0-9a-z \\t\\r\\n\\x01\\x0B\\u{FFFE}é€😀-]{0,40}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn escaped_text_never_breaks_the_xml(title in tricky_text(), description in tricky_text()) {
+            let doc = format!(
+                "{HEAD}<rss version=\"2.0\"><channel><title>{}</title><link>https://example.com/</link><description>{}</description></channel></rss>",
+                quick_xml::escape::escape(title.as_str()),
+                quick_xml::escape::escape(description.as_str()),
+            );
+            let found = codes(doc.as_bytes());
+            let xml_level: Vec<_> = found
+                .iter()
+                .filter(|(c, ..)| c == "NotWellFormed" || c == "InvalidXmlCharacter")
+                .collect();
+            let illegal = title.chars().chain(description.chars()).any(|c| !is_xml_char(c));
+            if illegal {
+                prop_assert!(xml_level.iter().all(|(c, ..)| c == "InvalidXmlCharacter"), "{:?}", found);
+                prop_assert!(!xml_level.is_empty());
+            } else {
+                prop_assert!(xml_level.is_empty(), "{:?}", found);
+            }
+        }
+
+        #[test]
+        fn never_panics_on_damaged_feeds(cut in 0usize..2000, junk in proptest::collection::vec(any::<u8>(), 0..8), at in 0usize..2000) {
+            let valid = format!(
+                "{HEAD}<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\"><channel><title>T</title><link>https://e.com/</link><description>&lt;p&gt;x&lt;/p&gt;</description><item><title>é</title><pubDate>Mon, 25 Mar 2024 10:00:00 +0000</pubDate></item></channel></rss>"
+            );
+            let mut bytes = valid.into_bytes();
+            let at = at.min(bytes.len());
+            bytes.splice(at..at, junk);
+            bytes.truncate(cut.max(1));
+            let _ = validate_feed(Path::new("x.xml"), &bytes, &Options::default());
+        }
+
+        #[test]
+        fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = validate_feed(Path::new("x.xml"), &bytes, &Options::default());
         }
     }
 }
