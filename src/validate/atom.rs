@@ -1,0 +1,777 @@
+//! Atom 1.0 rules (RFC 4287).
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry as MapEntry;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use url::Url;
+
+use super::datetime::{NewestFirst, check_timeline, parse_rfc3339};
+use super::html::{attribute_risk, check_html};
+use super::links::{UrlKind, classify, is_mime, resolve};
+use super::xml::{Frame, Ns, Rules};
+use super::{Findings, Options, Rule, quoted};
+
+/// Where an Atom element sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// A child of `<feed>`.
+    Feed,
+    /// A child of `<entry>`.
+    Entry,
+    /// A child of `<entry><source>`.
+    Source,
+    /// Anywhere else.
+    Other,
+}
+
+fn scope(parents: &[Frame]) -> Scope {
+    let entry = parents.get(1).is_some_and(|p| p.is(Ns::Atom, "entry"));
+    match parents.len() {
+        1 => Scope::Feed,
+        2 if entry => Scope::Entry,
+        3 if entry && parents[2].is(Ns::Atom, "source") => Scope::Source,
+        _ => Scope::Other,
+    }
+}
+
+/// What has been seen of the feed's own metadata.
+#[derive(Debug, Default)]
+struct Head {
+    id: bool,
+    title: bool,
+    updated: bool,
+    author: bool,
+    self_link: bool,
+}
+
+/// What has been seen of the current entry.
+#[derive(Debug, Default)]
+struct Entry {
+    offset: usize,
+    id: Option<String>,
+    id_seen: bool,
+    title: bool,
+    updated_seen: bool,
+    updated: Option<DateTime<FixedOffset>>,
+    published: Option<DateTime<FixedOffset>>,
+    author: bool,
+    content: bool,
+    alternate: bool,
+}
+
+/// Inside a `type="xhtml"` text construct.
+#[derive(Debug)]
+struct Xhtml {
+    /// `parents.len()` of the construct's direct children.
+    depth: usize,
+    divs: usize,
+    others: usize,
+    script_reported: bool,
+}
+
+/// State of the Atom rules while the document streams past.
+#[derive(Debug)]
+pub(super) struct AtomRules {
+    now: Option<DateTime<Utc>>,
+    head: Head,
+    entry: Option<Entry>,
+    /// An open author or contributor, and whether it has a name yet.
+    person: Option<bool>,
+    xhtml: Option<Xhtml>,
+    authorless: Vec<usize>,
+    ids: HashMap<String, usize>,
+    order: NewestFirst,
+}
+
+impl AtomRules {
+    /// Rules for one document.
+    pub(super) fn new(options: &Options) -> Self {
+        AtomRules {
+            now: options.now,
+            head: Head::default(),
+            entry: None,
+            person: None,
+            xhtml: None,
+            authorless: Vec::new(),
+            ids: HashMap::new(),
+            order: NewestFirst::default(),
+        }
+    }
+
+    fn date(&self, el: &Frame, out: &mut Findings) -> Option<DateTime<FixedOffset>> {
+        match parse_rfc3339(el.value()) {
+            Ok(date) => {
+                check_timeline(&date, el.text_at(), self.now, out);
+                Some(date)
+            }
+            Err(e) => {
+                out.add(
+                    e.rule,
+                    el.text_at(),
+                    format!("<{}>: {}", el.local, e.message),
+                )
+                .help("write RFC 3339 dates such as 2024-03-25T10:00:00Z");
+                None
+            }
+        }
+    }
+
+    fn link(&mut self, el: &Frame, scope: Scope, out: &mut Findings) {
+        match el.attr("href") {
+            None => {
+                out.add(Rule::MissingHref, el.offset, "<link> has no href");
+            }
+            Some(href) => iri(&href.value, href.offset, el.base.as_ref(), "link href", out),
+        }
+        if let Some(length) = el.attr("length") {
+            let value = length.value.trim();
+            if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+                out.add(
+                    Rule::InvalidIntegerAttribute,
+                    length.offset,
+                    format!(
+                        "link length {} is not a whole number of bytes",
+                        quoted(value)
+                    ),
+                );
+            }
+        }
+        let rel = el.attr("rel").map_or("alternate", |r| {
+            let rel = r.value.trim();
+            rel.strip_prefix("http://www.iana.org/assignments/relation/")
+                .unwrap_or(rel)
+        });
+        match (scope, rel) {
+            (Scope::Feed, "self") => self.head.self_link = true,
+            (Scope::Entry, "alternate") => {
+                if let Some(entry) = self.entry.as_mut() {
+                    entry.alternate = true;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text_construct_start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
+        let kind = el.attr("type").map_or("text", |t| t.value.trim());
+        match kind {
+            "text" | "html" => {}
+            "xhtml" => {
+                self.xhtml = Some(Xhtml {
+                    depth: parents.len() + 1,
+                    divs: 0,
+                    others: 0,
+                    script_reported: false,
+                });
+            }
+            other if el.local == "content" && is_mime(other) => {}
+            other => {
+                let at = el.attr("type").map_or(el.offset, |t| t.offset);
+                out.add(
+                    Rule::InvalidTextType,
+                    at,
+                    format!(
+                        "<{}> type {} is not text, html or xhtml",
+                        el.local,
+                        quoted(other)
+                    ),
+                );
+            }
+        }
+    }
+
+    fn text_construct_end(&mut self, el: &Frame, out: &mut Findings) {
+        let what = format!("<{}>", el.local);
+        match el.attr("type").map_or("text", |t| t.value.trim()) {
+            "html" => check_html(el, &format!("type=\"html\" {what}"), out),
+            "xhtml" => {
+                let xhtml = self.xhtml.take();
+                let single_div = xhtml.is_some_and(|x| x.divs == 1 && x.others == 0);
+                if !single_div || !el.value().is_empty() {
+                    out.add(
+                        Rule::MissingXhtmlDiv,
+                        el.offset,
+                        format!("type=\"xhtml\" {what} must hold exactly one XHTML <div> and nothing else"),
+                    )
+                    .help("wrap the markup in <div xmlns=\"http://www.w3.org/1999/xhtml\">…</div>");
+                }
+            }
+            "text" if el.children > 0 => {
+                out.add(
+                    Rule::UndefinedElement,
+                    el.offset,
+                    format!("type=\"text\" {what} holds child elements"),
+                )
+                .help("escape the markup, or declare type=\"html\" and escape it");
+            }
+            _ => {}
+        }
+    }
+
+    /// An element inside `type="xhtml"` content: count the top-level divs, look for script.
+    fn xhtml_descendant(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
+        let Some(xhtml) = self.xhtml.as_mut() else {
+            return;
+        };
+        if parents.len() == xhtml.depth {
+            if el.is(Ns::Xhtml, "div") {
+                xhtml.divs += 1;
+            } else {
+                xhtml.others += 1;
+            }
+        }
+        if xhtml.script_reported {
+            return;
+        }
+        let risk = if el.local.eq_ignore_ascii_case("script") {
+            Some("a <script> element".to_string())
+        } else {
+            el.attrs
+                .iter()
+                .find_map(|a| attribute_risk(&a.local, &a.value))
+                .map(|risk| format!("{risk} on <{}>", el.local))
+        };
+        if let Some(risk) = risk {
+            xhtml.script_reported = true;
+            out.add(
+                Rule::ContainsScript,
+                el.offset,
+                format!("xhtml content contains {risk}"),
+            )
+            .help("sanitize the HTML: feed readers and aggregators may run it");
+        }
+    }
+
+    fn id(&mut self, el: &Frame, scope: Scope, out: &mut Findings) {
+        let value = el.value();
+        if value.is_empty() {
+            out.add(
+                Rule::InvalidURI,
+                el.offset,
+                "<id> is empty; it must be an absolute IRI",
+            )
+            .help("use the permalink, or a tag: or urn:uuid: IRI that never changes");
+        } else {
+            match classify(value) {
+                UrlKind::Absolute(_) => {}
+                UrlKind::Relative => {
+                    out.add(
+                        Rule::InvalidURI,
+                        el.text_at(),
+                        format!(
+                            "<id> {} is relative; ids must be absolute IRIs",
+                            quoted(value)
+                        ),
+                    )
+                    .help("xml:base does not apply to ids: write the full IRI");
+                }
+                UrlKind::Invalid(why) => {
+                    out.add(
+                        Rule::InvalidURI,
+                        el.text_at(),
+                        format!("<id> {} is not an IRI: {why}", quoted(value)),
+                    );
+                }
+            }
+        }
+        match scope {
+            Scope::Feed => self.head.id = true,
+            Scope::Entry => {
+                if let Some(entry) = self.entry.as_mut() {
+                    entry.id_seen = true;
+                    entry.id = Some(value.to_string()).filter(|v| !v.is_empty());
+                }
+            }
+            Scope::Source | Scope::Other => {}
+        }
+    }
+
+    fn entry_end(&mut self, out: &mut Findings) {
+        let Some(entry) = self.entry.take() else {
+            return;
+        };
+        for (present, name) in [
+            (entry.id_seen, "id"),
+            (entry.title, "title"),
+            (entry.updated_seen, "updated"),
+        ] {
+            if !present {
+                out.add(
+                    Rule::MissingElement,
+                    entry.offset,
+                    format!("<entry> has no <{name}>"),
+                )
+                .help("RFC 4287 requires id, title and updated in every entry");
+            }
+        }
+        if !entry.author {
+            self.authorless.push(entry.offset);
+        }
+        if !entry.content && !entry.alternate {
+            out.add(
+                Rule::MissingContentOrAlternate,
+                entry.offset,
+                "<entry> has neither <content> nor <link rel=\"alternate\">",
+            );
+        }
+        if let Some(id) = entry.id {
+            match self.ids.entry(id) {
+                MapEntry::Occupied(slot) => {
+                    out.add(
+                        Rule::DuplicateEntries,
+                        entry.offset,
+                        format!("another entry has the same <id> {}", quoted(slot.key())),
+                    )
+                    .help(
+                        "give every entry its own id; repeat an id only for revisions of one entry",
+                    );
+                }
+                MapEntry::Vacant(slot) => {
+                    slot.insert(entry.offset);
+                }
+            }
+        }
+        if let Some(date) = entry.published.or(entry.updated) {
+            self.order.see(date, entry.offset, "entry", out);
+        }
+    }
+
+    fn feed_end(&mut self, el: &Frame, out: &mut Findings) {
+        for (present, name) in [
+            (self.head.id, "id"),
+            (self.head.title, "title"),
+            (self.head.updated, "updated"),
+        ] {
+            if !present {
+                out.add(
+                    Rule::MissingElement,
+                    el.offset,
+                    format!("<feed> has no <{name}>"),
+                )
+                .help("RFC 4287 requires id, title and updated in every feed");
+            }
+        }
+        if !self.head.self_link {
+            out.add(Rule::MissingSelf, el.offset, "<feed> has no <link rel=\"self\">")
+                .help("add <link rel=\"self\" href=\"URL of this feed\"/> so readers can find the feed again");
+        }
+        if !self.head.author {
+            for &at in &self.authorless {
+                out.add(
+                    Rule::MissingElement,
+                    at,
+                    "<entry> has no <author>, and the <feed> has none either",
+                )
+                .help("add <author><name>…</name></author> to the feed, or to every entry");
+            }
+        }
+    }
+}
+
+impl Rules for AtomRules {
+    fn start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
+        if self
+            .xhtml
+            .as_ref()
+            .is_some_and(|x| parents.len() >= x.depth)
+        {
+            self.xhtml_descendant(el, parents, out);
+            return;
+        }
+        if el.ns != Ns::Atom {
+            return;
+        }
+        let scope = scope(parents);
+        match (scope, el.local.as_str()) {
+            (Scope::Feed, "entry") => {
+                self.entry = Some(Entry {
+                    offset: el.offset,
+                    ..Entry::default()
+                });
+            }
+            (Scope::Feed | Scope::Entry | Scope::Source, "author") => {
+                match scope {
+                    Scope::Feed => self.head.author = true,
+                    _ => {
+                        if let Some(entry) = self.entry.as_mut() {
+                            entry.author = true;
+                        }
+                    }
+                }
+                self.person = Some(false);
+            }
+            (Scope::Feed | Scope::Entry, "contributor") => self.person = Some(false),
+            (Scope::Feed | Scope::Entry, "link") => self.link(el, scope, out),
+            (
+                Scope::Feed | Scope::Entry,
+                "title" | "subtitle" | "summary" | "rights" | "content",
+            ) => {
+                self.text_construct_start(el, parents, out);
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
+        if self
+            .xhtml
+            .as_ref()
+            .is_some_and(|x| parents.len() >= x.depth)
+        {
+            return;
+        }
+        if el.ns != Ns::Atom {
+            return;
+        }
+        if parents.is_empty() {
+            self.feed_end(el, out);
+            return;
+        }
+        let scope = scope(parents);
+        let in_person = parents.last().is_some_and(|p| {
+            p.ns == Ns::Atom && matches!(p.local.as_str(), "author" | "contributor")
+        });
+        match (scope, el.local.as_str()) {
+            (Scope::Feed, "entry") => self.entry_end(out),
+            (Scope::Feed | Scope::Entry, "id") => self.id(el, scope, out),
+            (Scope::Feed | Scope::Entry, "updated") => {
+                let date = self.date(el, out);
+                match scope {
+                    Scope::Feed => self.head.updated = true,
+                    _ => {
+                        if let Some(entry) = self.entry.as_mut() {
+                            entry.updated_seen = true;
+                            entry.updated = date;
+                        }
+                    }
+                }
+            }
+            (Scope::Entry, "published") => {
+                let date = self.date(el, out);
+                if let Some(entry) = self.entry.as_mut() {
+                    entry.published = date;
+                }
+            }
+            (
+                Scope::Feed | Scope::Entry,
+                "title" | "subtitle" | "summary" | "rights" | "content",
+            ) => {
+                if el.local == "title" {
+                    if el.value().is_empty() && el.children == 0 {
+                        out.add(Rule::NotBlank, el.offset, "the <title> is empty");
+                    }
+                    match scope {
+                        Scope::Feed => self.head.title = true,
+                        _ => {
+                            if let Some(entry) = self.entry.as_mut() {
+                                entry.title = true;
+                            }
+                        }
+                    }
+                }
+                if el.local == "content"
+                    && let Some(entry) = self.entry.as_mut()
+                {
+                    entry.content = true;
+                }
+                self.text_construct_end(el, out);
+            }
+            (Scope::Feed | Scope::Entry | Scope::Source, "author" | "contributor")
+                if self.person.take() == Some(false) =>
+            {
+                out.add(
+                    Rule::MissingElement,
+                    el.offset,
+                    format!("<{}> has no <name>", el.local),
+                )
+                .help("a person needs a <name>");
+            }
+            (_, "name") if in_person && !el.value().is_empty() => {
+                self.person = Some(true);
+            }
+            (_, "uri") if in_person => {
+                iri(el.value(), el.text_at(), el.base.as_ref(), "<uri>", out)
+            }
+            (Scope::Feed, "icon" | "logo") => {
+                iri(
+                    el.value(),
+                    el.text_at(),
+                    el.base.as_ref(),
+                    &format!("<{}>", el.local),
+                    out,
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// An Atom IRI reference: relative ones need a base to resolve against.
+fn iri(value: &str, at: usize, base: Option<&Url>, what: &str, out: &mut Findings) {
+    match resolve(value, base) {
+        UrlKind::Absolute(_) => {}
+        UrlKind::Relative => {
+            out.add(
+                Rule::RelativeLink,
+                at,
+                format!(
+                    "{what} {} is relative, and no xml:base says what it is relative to",
+                    quoted(value.trim())
+                ),
+            )
+            .help("write an absolute URL, or set xml:base on the feed");
+        }
+        UrlKind::Invalid(why) => {
+            out.add(
+                Rule::InvalidIRI,
+                at,
+                format!("{what} {} is not an IRI: {why}", quoted(value.trim())),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::{Options, validate_feed};
+    use chrono::{DateTime, Utc};
+    use std::path::Path;
+
+    const HEAD: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+<title>T</title>
+<id>https://example.com/</id>
+<updated>2024-03-25T10:00:00Z</updated>
+<author><name>Jane</name></author>
+<link rel="self" href="https://example.com/feeds/atom.xml"/>
+<link rel="alternate" href="https://example.com/"/>
+"#;
+
+    const ENTRY: &str = r#"<entry>
+<title>A</title>
+<id>https://example.com/a/</id>
+<updated>2024-03-25T10:00:00Z</updated>
+<published>2024-03-25T09:00:00Z</published>
+<link rel="alternate" href="https://example.com/a/"/>
+<summary type="html">&lt;p&gt;Hi&lt;/p&gt;</summary>
+<content type="html">&lt;p&gt;Hi&lt;/p&gt;</content>
+</entry>
+"#;
+
+    fn feed(entries: &str) -> String {
+        format!("{HEAD}{entries}</feed>\n")
+    }
+
+    fn found(doc: &str) -> Vec<(String, usize, usize)> {
+        let now = DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z")
+            .ok()
+            .map(|d| d.with_timezone(&Utc));
+        validate_feed(Path::new("atom.xml"), doc.as_bytes(), &Options { now })
+            .into_iter()
+            .map(|d| {
+                (
+                    d.code.unwrap_or_default(),
+                    d.line.unwrap_or(0),
+                    d.column.unwrap_or(0),
+                )
+            })
+            .collect()
+    }
+
+    fn codes(doc: &str) -> Vec<String> {
+        found(doc).into_iter().map(|(c, ..)| c).collect()
+    }
+
+    #[test]
+    fn a_clean_feed_has_no_findings() {
+        assert_eq!(found(&feed("")), vec![]);
+        assert_eq!(found(&feed(ENTRY)), vec![]);
+    }
+
+    #[test]
+    fn entry_rules_one_defect_each() {
+        let cases = [
+            ("<title>A</title>\n", "", "MissingElement"),
+            ("<id>https://example.com/a/</id>\n", "", "MissingElement"),
+            (
+                "<updated>2024-03-25T10:00:00Z</updated>\n",
+                "",
+                "MissingElement",
+            ),
+            ("<id>https://example.com/a/</id>", "<id></id>", "InvalidURI"),
+            (
+                "<id>https://example.com/a/</id>",
+                "<id>/a/</id>",
+                "InvalidURI",
+            ),
+            (
+                "<updated>2024-03-25T10:00:00Z</updated>",
+                "<updated>Mon, 25 Mar 2024 10:00:00 +0000</updated>",
+                "InvalidRFC3339Date",
+            ),
+            (
+                "<published>2024-03-25T09:00:00Z</published>",
+                "<published>2024-03-25T09:00:00</published>",
+                "InvalidRFC3339Date",
+            ),
+            (
+                "<updated>2024-03-25T10:00:00Z</updated>",
+                "<updated>2030-03-25T10:00:00Z</updated>",
+                "FutureDate",
+            ),
+            (
+                "href=\"https://example.com/a/\"",
+                "href=\"/a/\"",
+                "RelativeLink",
+            ),
+            (
+                "href=\"https://example.com/a/\"",
+                "href=\"http://exa mple.com/\"",
+                "InvalidIRI",
+            ),
+            ("href=\"https://example.com/a/\"", "", "MissingHref"),
+            (
+                "<summary type=\"html\">",
+                "<summary type=\"HTML\">",
+                "InvalidTextType",
+            ),
+            (
+                "&lt;p&gt;Hi&lt;/p&gt;</content>",
+                "&lt;img src=x onerror=alert(1)&gt;</content>",
+                "ContainsScript",
+            ),
+            (
+                "<content type=\"html\">&lt;p&gt;Hi&lt;/p&gt;</content>",
+                "<content type=\"html\"><p>Hi</p></content>",
+                "NotHtml",
+            ),
+            (
+                "<content type=\"html\">&lt;p&gt;Hi&lt;/p&gt;</content>",
+                "<content type=\"xhtml\"><p xmlns=\"http://www.w3.org/1999/xhtml\">Hi</p></content>",
+                "MissingXhtmlDiv",
+            ),
+            (
+                "<content type=\"html\">&lt;p&gt;Hi&lt;/p&gt;</content>",
+                "<content>Hi <b>there</b></content>",
+                "UndefinedElement",
+            ),
+            ("<title>A</title>", "<title></title>", "NotBlank"),
+        ];
+        for (from, to, code) in cases {
+            let entry = ENTRY.replacen(from, to, 1);
+            assert_ne!(entry, ENTRY, "{from} not found");
+            assert_eq!(codes(&feed(&entry)), vec![code.to_string()], "{to}");
+        }
+    }
+
+    #[test]
+    fn entries_need_content_or_an_alternate_link() {
+        let link = "<link rel=\"alternate\" href=\"https://example.com/a/\"/>\n";
+        let content = "<content type=\"html\">&lt;p&gt;Hi&lt;/p&gt;</content>\n";
+        assert_eq!(
+            codes(&feed(&ENTRY.replacen(link, "", 1))),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            codes(&feed(&ENTRY.replacen(content, "", 1))),
+            Vec::<String>::new()
+        );
+        let neither = ENTRY.replacen(link, "", 1).replacen(content, "", 1);
+        assert_eq!(codes(&feed(&neither)), ["MissingContentOrAlternate"]);
+    }
+
+    #[test]
+    fn xhtml_content_and_xml_base() {
+        let entry = ENTRY.replacen(
+            "<content type=\"html\">&lt;p&gt;Hi&lt;/p&gt;</content>",
+            "<content type=\"xhtml\" xml:base=\"https://example.com/a/\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Hi <a href=\"b/\">b</a></p><link href=\"x\"/></div></content>",
+            1,
+        );
+        assert_eq!(codes(&feed(&entry)), Vec::<String>::new());
+        let based = feed(&ENTRY.replacen("href=\"https://example.com/a/\"", "href=\"a/\"", 1))
+            .replacen(
+                "xml:lang=\"en\"",
+                "xml:lang=\"en\" xml:base=\"https://example.com/\"",
+                1,
+            );
+        assert_eq!(codes(&based), Vec::<String>::new());
+        let scripted = ENTRY.replacen(
+            "<content type=\"html\">&lt;p&gt;Hi&lt;/p&gt;</content>",
+            "<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p><a href=\"javascript:go()\">x</a></p><script>y()</script></div></content>",
+            1,
+        );
+        // Reported once, at the <a>: line 16, after 67 characters of <content><div><p>.
+        assert_eq!(
+            found(&feed(&scripted)),
+            vec![("ContainsScript".to_string(), 16, 68)]
+        );
+    }
+
+    #[test]
+    fn feed_level_rules() {
+        let cases = [
+            (
+                "<link rel=\"self\" href=\"https://example.com/feeds/atom.xml\"/>\n",
+                "",
+                vec!["MissingSelf"],
+            ),
+            (
+                "<id>https://example.com/</id>\n",
+                "",
+                vec!["MissingElement"],
+            ),
+            ("<title>T</title>\n", "", vec!["MissingElement"]),
+            (
+                "<updated>2024-03-25T10:00:00Z</updated>\n",
+                "",
+                vec!["MissingElement"],
+            ),
+            (
+                "<author><name>Jane</name></author>\n",
+                "",
+                vec!["MissingElement"],
+            ),
+            (
+                "<name>Jane</name>",
+                "<email>j@example.com</email>",
+                vec!["MissingElement"],
+            ),
+            (
+                "<updated>2024-03-25T10:00:00Z</updated>",
+                "<updated>1970-01-01T00:00:00Z</updated>",
+                vec!["ImplausibleDate"],
+            ),
+        ];
+        for (from, to, expected) in cases {
+            let doc = feed(ENTRY).replacen(from, to, 1);
+            assert_ne!(doc, feed(ENTRY), "{from} not found");
+            assert_eq!(codes(&doc), expected, "{from} -> {to}");
+        }
+        // Without a feed author, every entry needs one; an entry author suffices.
+        let doc = feed(&ENTRY.replacen(
+            "<title>A</title>",
+            "<title>A</title><author><name>B</name></author>",
+            1,
+        ))
+        .replacen("<author><name>Jane</name></author>\n", "", 1);
+        assert_eq!(codes(&doc), Vec::<String>::new());
+    }
+
+    #[test]
+    fn duplicates_and_order() {
+        let older = ENTRY
+            .replace("2024-03-25T", "2024-03-20T")
+            .replace("/a/", "/b/");
+        assert_eq!(
+            codes(&feed(&(ENTRY.to_string() + &older))),
+            Vec::<String>::new()
+        );
+        assert_eq!(codes(&feed(&(older.clone() + ENTRY))), ["ItemsNotSorted"]);
+        let twin = ENTRY.replace("<title>A</title>", "<title>A again</title>");
+        assert_eq!(
+            codes(&feed(&(ENTRY.to_string() + &twin))),
+            ["DuplicateEntries"]
+        );
+    }
+}

@@ -1,0 +1,666 @@
+//! RSS 2.0 rules: the rssboard specification and the RSS Best Practices Profile.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use super::datetime::{NewestFirst, check_timeline, parse_rfc822};
+use super::html::check_html;
+use super::links::{UrlKind, classify, contains_email, is_http, is_mime};
+use super::xml::{Frame, Ns, Rules};
+use super::{Findings, Options, Rule, quoted};
+
+/// What has been seen of the channel so far.
+#[derive(Debug)]
+struct Channel {
+    offset: usize,
+    title: bool,
+    link: bool,
+    description: bool,
+    self_link: bool,
+}
+
+/// What has been seen of the current item so far.
+#[derive(Debug)]
+struct Item {
+    offset: usize,
+    title: bool,
+    description: bool,
+    description_started: bool,
+    date: Option<DateTime<FixedOffset>>,
+}
+
+/// State of the RSS rules while the document streams past.
+#[derive(Debug)]
+pub(super) struct RssRules {
+    now: Option<DateTime<Utc>>,
+    channels: usize,
+    channel: Option<Channel>,
+    item: Option<Item>,
+    guids: HashMap<String, usize>,
+    order: NewestFirst,
+}
+
+impl RssRules {
+    /// Rules for one document.
+    pub(super) fn new(options: &Options) -> Self {
+        RssRules {
+            now: options.now,
+            channels: 0,
+            channel: None,
+            item: None,
+            guids: HashMap::new(),
+            order: NewestFirst::default(),
+        }
+    }
+
+    fn date(&self, el: &Frame, out: &mut Findings) -> Option<DateTime<FixedOffset>> {
+        match parse_rfc822(el.value()) {
+            Ok(date) => {
+                check_timeline(&date, el.text_at(), self.now, out);
+                Some(date)
+            }
+            Err(e) => {
+                out.add(
+                    e.rule,
+                    el.text_at(),
+                    format!("<{}>: {}", el.local, e.message),
+                )
+                .help("write RFC 822 dates such as \"Mon, 25 Mar 2024 10:00:00 +0000\"");
+                None
+            }
+        }
+    }
+
+    fn root(el: &Frame, out: &mut Findings) {
+        match el.attr("version") {
+            None => {
+                out.add(
+                    Rule::MissingAttribute,
+                    el.offset,
+                    "<rss> has no version attribute",
+                )
+                .help("write <rss version=\"2.0\">");
+            }
+            Some(v) if matches!(v.value.trim(), "2.0" | "0.91" | "0.92") => {}
+            Some(v) => {
+                out.add(
+                    Rule::InvalidRSSVersion,
+                    v.offset,
+                    format!("RSS version {} is not 2.0", quoted(&v.value)),
+                );
+            }
+        }
+    }
+
+    fn atom_link(&mut self, el: &Frame, out: &mut Findings) {
+        match el.attr("href") {
+            None => {
+                out.add(Rule::MissingHref, el.offset, "<atom:link> has no href");
+            }
+            Some(href) => full_link(&href.value, href.offset, "atom:link href", out),
+        }
+        let rel = el.attr("rel").map_or("alternate", |r| r.value.trim());
+        if rel == "self"
+            && let Some(channel) = self.channel.as_mut()
+        {
+            channel.self_link = true;
+        }
+    }
+
+    fn channel_end(&mut self, el: &Frame, out: &mut Findings) {
+        let Some(channel) = self.channel.take() else {
+            return;
+        };
+        for (present, name) in [
+            (channel.title, "title"),
+            (channel.link, "link"),
+            (channel.description, "description"),
+        ] {
+            if !present {
+                out.add(
+                    Rule::MissingElement,
+                    channel.offset,
+                    format!("<channel> has no <{name}>"),
+                )
+                .help("RSS 2.0 requires title, link and description in every channel");
+            }
+        }
+        if !channel.self_link {
+            out.add(
+                Rule::MissingAtomSelfLink,
+                el.offset,
+                "<channel> has no <atom:link rel=\"self\">",
+            )
+            .help("add <atom:link href=\"URL of this feed\" rel=\"self\" type=\"application/rss+xml\"/>, with xmlns:atom=\"http://www.w3.org/2005/Atom\" on <rss>");
+        }
+    }
+
+    fn channel_child_end(&mut self, el: &Frame, out: &mut Findings) {
+        if el.ns != Ns::None {
+            return;
+        }
+        match el.local.as_str() {
+            "title" => {
+                if el.value().is_empty() {
+                    out.add(Rule::NotBlank, el.offset, "the channel <title> is empty");
+                }
+                if let Some(channel) = self.channel.as_mut() {
+                    channel.title = true;
+                }
+            }
+            "link" => {
+                full_link(el.value(), el.text_at(), "channel <link>", out);
+                if let Some(channel) = self.channel.as_mut() {
+                    channel.link = true;
+                }
+            }
+            "description" => {
+                if let Some(channel) = self.channel.as_mut() {
+                    channel.description = true;
+                }
+            }
+            "pubDate" | "lastBuildDate" => {
+                self.date(el, out);
+            }
+            "managingEditor" | "webMaster" => contact(el, out),
+            "item" => self.item_end(out),
+            _ => {}
+        }
+    }
+
+    fn item_child_start(&mut self, el: &Frame, out: &mut Findings) {
+        let Some(item) = self.item.as_mut() else {
+            return;
+        };
+        match (el.ns, el.local.as_str()) {
+            (Ns::None, "description") => item.description_started = true,
+            (Ns::Content, "encoded") if !item.description_started => {
+                out.add(
+                    Rule::NeedDescriptionBeforeContent,
+                    el.offset,
+                    "<content:encoded> comes before (or without) <description>",
+                )
+                .help("put a <description> (a summary) before <content:encoded>");
+            }
+            (Ns::None, "enclosure") => enclosure(el, out),
+            _ => {}
+        }
+    }
+
+    fn item_child_end(&mut self, el: &Frame, out: &mut Findings) {
+        match (el.ns, el.local.as_str()) {
+            (Ns::None, "title") => {
+                if let Some(item) = self.item.as_mut() {
+                    item.title |= !el.value().is_empty();
+                }
+            }
+            (Ns::None, "description") => {
+                check_html(el, "<description>", out);
+                if let Some(item) = self.item.as_mut() {
+                    item.description |= !el.value().is_empty();
+                }
+            }
+            (Ns::Content, "encoded") => check_html(el, "<content:encoded>", out),
+            (Ns::None, "link") => full_link(el.value(), el.text_at(), "item <link>", out),
+            (Ns::None, "comments") => full_link(el.value(), el.text_at(), "<comments>", out),
+            (Ns::None, "source") => {
+                if let Some(url) = el.attr("url") {
+                    full_link(&url.value, url.offset, "<source> url", out);
+                }
+            }
+            (Ns::None, "guid") => self.guid(el, out),
+            (Ns::None, "pubDate") => {
+                let date = self.date(el, out);
+                if let Some(item) = self.item.as_mut() {
+                    item.date = date;
+                }
+            }
+            (Ns::None, "author") => contact(el, out),
+            _ => {}
+        }
+    }
+
+    fn guid(&mut self, el: &Frame, out: &mut Findings) {
+        let value = el.value();
+        let permalink = match el.attr("isPermaLink") {
+            None => true,
+            Some(a) => match a.value.trim() {
+                "true" => true,
+                "false" => false,
+                other => {
+                    out.add(
+                        Rule::InvalidBooleanAttribute,
+                        a.offset,
+                        format!(
+                            "isPermaLink must be \"true\" or \"false\", not {}",
+                            quoted(other)
+                        ),
+                    );
+                    true
+                }
+            },
+        };
+        if value.is_empty() {
+            out.add(Rule::NotBlank, el.offset, "the <guid> is empty");
+            return;
+        }
+        if permalink && !matches!(classify(value), UrlKind::Absolute(url) if is_http(&url)) {
+            out.add(
+                Rule::InvalidHttpGUID,
+                el.text_at(),
+                format!("<guid> {} is a permalink (isPermaLink defaults to true) but not a full http(s) URL", quoted(value)),
+            )
+            .help("write the full URL, or add isPermaLink=\"false\" if the guid is not a link");
+        }
+        match self.guids.entry(value.to_string()) {
+            Entry::Occupied(_) => {
+                out.add(
+                    Rule::DuplicateGuid,
+                    el.text_at(),
+                    format!("<guid> {} is used by an earlier item too", quoted(value)),
+                )
+                .help("every item needs its own guid");
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(el.text_at());
+            }
+        }
+    }
+
+    fn item_end(&mut self, out: &mut Findings) {
+        let Some(item) = self.item.take() else {
+            return;
+        };
+        if !item.title && !item.description {
+            out.add(
+                Rule::ItemMustContainTitleOrDescription,
+                item.offset,
+                "<item> has neither a <title> nor a <description>",
+            );
+        }
+        if let Some(date) = item.date {
+            self.order.see(date, item.offset, "item", out);
+        }
+    }
+}
+
+impl Rules for RssRules {
+    fn start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
+        match parents.len() {
+            0 => Self::root(el, out),
+            1 if el.is(Ns::None, "channel") => {
+                self.channels += 1;
+                self.channel = Some(Channel {
+                    offset: el.offset,
+                    title: false,
+                    link: false,
+                    description: false,
+                    self_link: false,
+                });
+            }
+            2 if parents[1].is(Ns::None, "channel") => {
+                if el.is(Ns::None, "item") {
+                    self.item = Some(Item {
+                        offset: el.offset,
+                        title: false,
+                        description: false,
+                        description_started: false,
+                        date: None,
+                    });
+                } else if el.is(Ns::Atom, "link") {
+                    self.atom_link(el, out);
+                }
+            }
+            3 if parents[2].is(Ns::None, "item") => self.item_child_start(el, out),
+            _ => {}
+        }
+        if el.ns == Ns::Media
+            && matches!(el.local.as_str(), "content" | "thumbnail")
+            && let Some(url) = el.attr("url")
+        {
+            full_link(
+                &url.value,
+                url.offset,
+                &format!("media:{} url", el.local),
+                out,
+            );
+        }
+    }
+
+    fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
+        match parents.len() {
+            0 if self.channels == 0 => {
+                out.add(Rule::MissingElement, el.offset, "<rss> has no <channel>");
+            }
+            1 if el.is(Ns::None, "channel") => self.channel_end(el, out),
+            2 if parents[1].is(Ns::None, "channel") => self.channel_child_end(el, out),
+            3 if parents[2].is(Ns::None, "item") => self.item_child_end(el, out),
+            _ => {}
+        }
+    }
+}
+
+/// RSS links must be absolute URLs.
+fn full_link(value: &str, at: usize, what: &str, out: &mut Findings) {
+    match classify(value) {
+        UrlKind::Absolute(_) => {}
+        UrlKind::Relative => {
+            out.add(
+                Rule::InvalidFullLink,
+                at,
+                format!(
+                    "{what} {} is relative; RSS needs absolute URLs",
+                    quoted(value.trim())
+                ),
+            )
+            .help("write the full URL, starting with https://");
+        }
+        UrlKind::Invalid(why) => {
+            out.add(
+                Rule::InvalidFullLink,
+                at,
+                format!("{what} {} is not a URL: {why}", quoted(value.trim())),
+            );
+        }
+    }
+}
+
+/// `author`, `managingEditor` and `webMaster` hold an email address.
+fn contact(el: &Frame, out: &mut Findings) {
+    if !contains_email(el.value()) {
+        out.add(
+            Rule::InvalidContact,
+            el.text_at(),
+            format!("<{}> {} is not an email address", el.local, quoted(el.value())),
+        )
+        .help("write an email address such as jane@example.com (Jane Doe); put a plain name in <dc:creator>");
+    }
+}
+
+fn enclosure(el: &Frame, out: &mut Findings) {
+    let missing: Vec<&str> = ["url", "length", "type"]
+        .into_iter()
+        .filter(|name| el.attr(name).is_none())
+        .collect();
+    if !missing.is_empty() {
+        out.add(
+            Rule::MissingAttribute,
+            el.offset,
+            format!("<enclosure> has no {}", missing.join(", no ")),
+        )
+        .help("RSS 2.0 requires url, length (in bytes, 0 when unknown) and type");
+    }
+    if let Some(url) = el.attr("url") {
+        full_link(&url.value, url.offset, "enclosure url", out);
+    }
+    if let Some(length) = el.attr("length") {
+        let value = length.value.trim();
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+            out.add(
+                Rule::InvalidIntegerAttribute,
+                length.offset,
+                format!(
+                    "enclosure length {} is not a whole number of bytes",
+                    quoted(value)
+                ),
+            )
+            .help("write the size in bytes, or 0 when it is unknown");
+        }
+    }
+    if let Some(kind) = el.attr("type")
+        && !is_mime(&kind.value)
+    {
+        out.add(
+            Rule::InvalidMIMEAttribute,
+            kind.offset,
+            format!("enclosure type {} is not a MIME type", quoted(&kind.value)),
+        )
+        .help("write a MIME type such as audio/mpeg or image/jpeg");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::{Options, validate_feed};
+    use chrono::{DateTime, Utc};
+    use std::path::Path;
+
+    const CHANNEL_HEAD: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel>
+<title>T</title>
+<link>https://example.com/</link>
+<description>D</description>
+<atom:link href="https://example.com/feeds/rss.xml" rel="self" type="application/rss+xml"/>
+"#;
+
+    fn feed(items: &str) -> String {
+        format!("{CHANNEL_HEAD}{items}</channel>\n</rss>\n")
+    }
+
+    fn now() -> Option<DateTime<Utc>> {
+        DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z")
+            .ok()
+            .map(|d| d.with_timezone(&Utc))
+    }
+
+    /// (code, line, column) of every diagnostic.
+    fn found(doc: &str) -> Vec<(String, usize, usize)> {
+        validate_feed(
+            Path::new("rss.xml"),
+            doc.as_bytes(),
+            &Options { now: now() },
+        )
+        .into_iter()
+        .map(|d| {
+            (
+                d.code.unwrap_or_default(),
+                d.line.unwrap_or(0),
+                d.column.unwrap_or(0),
+            )
+        })
+        .collect()
+    }
+
+    fn codes(doc: &str) -> Vec<String> {
+        found(doc).into_iter().map(|(c, ..)| c).collect()
+    }
+
+    const GOOD_ITEM: &str = r#"<item>
+<title>A</title>
+<link>https://example.com/a/</link>
+<description>&lt;p&gt;Hi&lt;/p&gt;</description>
+<guid isPermaLink="true">https://example.com/a/</guid>
+<pubDate>Mon, 25 Mar 2024 10:00:00 +0000</pubDate>
+<enclosure url="https://example.com/a.mp3" length="0" type="audio/mpeg"/>
+<content:encoded>&lt;p&gt;Hi &lt;a href="https://example.com/"&gt;there&lt;/a&gt;&lt;/p&gt;</content:encoded>
+</item>
+"#;
+
+    #[test]
+    fn a_clean_channel_has_no_findings() {
+        assert_eq!(found(&feed("")), vec![]);
+        assert_eq!(found(&feed(GOOD_ITEM)), vec![]);
+    }
+
+    #[test]
+    fn item_rules_one_defect_each() {
+        let cases = [
+            (
+                "<pubDate>Mon, 25 Mar 2024 10:00:00 +0000</pubDate>",
+                "<pubDate>Mon, 25 Mar 24 10:00:00 +0000</pubDate>",
+                "InvalidRFC2822Date",
+            ),
+            (
+                "<pubDate>Mon, 25 Mar 2024 10:00:00 +0000</pubDate>",
+                "<pubDate>Tue, 25 Mar 2024 10:00:00 +0000</pubDate>",
+                "IncorrectDOW",
+            ),
+            (
+                "<pubDate>Mon, 25 Mar 2024 10:00:00 +0000</pubDate>",
+                "<pubDate>Mon, 25 Mar 2030 10:00:00 +0000</pubDate>",
+                "FutureDate",
+            ),
+            (
+                "<link>https://example.com/a/</link>",
+                "<link>/a/</link>",
+                "InvalidFullLink",
+            ),
+            (
+                "<guid isPermaLink=\"true\">https://example.com/a/</guid>",
+                "<guid>post-17</guid>",
+                "InvalidHttpGUID",
+            ),
+            (
+                "<guid isPermaLink=\"true\">",
+                "<guid isPermaLink=\"yes\">",
+                "InvalidBooleanAttribute",
+            ),
+            (" length=\"0\"", "", "MissingAttribute"),
+            (
+                "length=\"0\"",
+                "length=\"12 kB\"",
+                "InvalidIntegerAttribute",
+            ),
+            (
+                "type=\"audio/mpeg\"",
+                "type=\"mp3\"",
+                "InvalidMIMEAttribute",
+            ),
+            (
+                "url=\"https://example.com/a.mp3\"",
+                "url=\"a.mp3\"",
+                "InvalidFullLink",
+            ),
+            (
+                "<title>A</title>",
+                "<title>A</title><author>Jane Doe</author>",
+                "InvalidContact",
+            ),
+            (
+                "&lt;p&gt;Hi&lt;/p&gt;",
+                "&lt;p onclick=\"x()\"&gt;Hi&lt;/p&gt;",
+                "ContainsScript",
+            ),
+            (
+                "&lt;p&gt;Hi &lt;a",
+                "&lt;script&gt;x()&lt;/script&gt;&lt;a",
+                "ContainsScript",
+            ),
+            ("&lt;p&gt;Hi&lt;/p&gt;", "<p>Hi</p>", "NotHtml"),
+        ];
+        for (from, to, code) in cases {
+            let item = GOOD_ITEM.replacen(from, to, 1);
+            assert_ne!(item, GOOD_ITEM, "{from} not found");
+            assert_eq!(codes(&feed(&item)), vec![code.to_string()], "{to}");
+        }
+    }
+
+    #[test]
+    fn content_before_description_is_a_warning() {
+        let item = "<item><title>A</title><content:encoded>x</content:encoded><description>d</description></item>";
+        assert_eq!(codes(&feed(item)), ["NeedDescriptionBeforeContent"]);
+        let item = "<item><title>A</title><description>d</description><content:encoded>x</content:encoded></item>";
+        assert_eq!(codes(&feed(item)), Vec::<String>::new());
+    }
+
+    #[test]
+    fn items_need_a_title_or_description() {
+        let cases = [
+            ("<item><title>t</title></item>", vec![]),
+            ("<item><description>d</description></item>", vec![]),
+            (
+                "<item><title> </title><description></description></item>",
+                vec!["ItemMustContainTitleOrDescription"],
+            ),
+            (
+                "<item><link>https://example.com/</link></item>",
+                vec!["ItemMustContainTitleOrDescription"],
+            ),
+        ];
+        for (item, expected) in cases {
+            assert_eq!(codes(&feed(item)), expected, "{item}");
+        }
+    }
+
+    #[test]
+    fn duplicate_guids_and_sorting() {
+        let item = |guid: &str, date: &str| {
+            format!(
+                "<item><title>x</title><guid isPermaLink=\"false\">{guid}</guid><pubDate>{date}</pubDate></item>\n"
+            )
+        };
+        let dup = item("a", "Mon, 25 Mar 2024 10:00:00 +0000")
+            + &item("a", "Sun, 24 Mar 2024 10:00:00 +0000");
+        assert_eq!(codes(&feed(&dup)), ["DuplicateGuid"]);
+        let unsorted = item("a", "Sun, 24 Mar 2024 10:00:00 +0000")
+            + &item("b", "Mon, 25 Mar 2024 10:00:00 +0000");
+        let found = found(&feed(&unsorted));
+        // The second item, on line 9, is the one out of order.
+        assert_eq!(found, vec![("ItemsNotSorted".to_string(), 9, 1)]);
+    }
+
+    #[test]
+    fn channel_requirements() {
+        let cases = [
+            ("<title>T</title>\n", "", vec!["MissingElement"]),
+            (
+                "<link>https://example.com/</link>\n",
+                "",
+                vec!["MissingElement"],
+            ),
+            ("<description>D</description>\n", "", vec!["MissingElement"]),
+            ("<title>T</title>", "<title></title>", vec!["NotBlank"]),
+            (
+                "<link>https://example.com/</link>",
+                "<link>example.com</link>",
+                vec!["InvalidFullLink"],
+            ),
+            (
+                "<atom:link href=\"https://example.com/feeds/rss.xml\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+                "",
+                vec!["MissingAtomSelfLink"],
+            ),
+            (
+                "href=\"https://example.com/feeds/rss.xml\"",
+                "href=\"/feeds/rss.xml\"",
+                vec!["InvalidFullLink"],
+            ),
+            (
+                "<description>D</description>",
+                "<description>D</description><webMaster>Webmaster</webMaster>",
+                vec!["InvalidContact"],
+            ),
+            (
+                "<description>D</description>",
+                "<description>D</description><lastBuildDate>1 Jan 1970 00:00:00 GMT</lastBuildDate>",
+                vec!["ImplausibleDate"],
+            ),
+            (
+                "version=\"2.0\"",
+                "version=\"3.0\"",
+                vec!["InvalidRSSVersion"],
+            ),
+            ("version=\"2.0\"", "", vec!["MissingAttribute"]),
+        ];
+        for (from, to, expected) in cases {
+            let doc = feed(GOOD_ITEM).replacen(from, to, 1);
+            assert_ne!(doc, feed(GOOD_ITEM), "{from} not found");
+            assert_eq!(codes(&doc), expected, "{from} -> {to}");
+        }
+        let no_channel = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"></rss>";
+        assert_eq!(codes(no_channel), ["MissingElement"]);
+    }
+
+    #[test]
+    fn date_findings_point_at_the_date_text() {
+        let item = "<item><title>x</title>\n  <pubDate>25 Mar 24 10:00 GMT</pubDate></item>";
+        // Line 9 of the document, after two spaces and "<pubDate>".
+        assert_eq!(
+            found(&feed(item)),
+            vec![("InvalidRFC2822Date".to_string(), 9, 12)]
+        );
+    }
+}
