@@ -1,7 +1,7 @@
 //! The build: load → select → group → render → validate → write.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -180,13 +180,7 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
 
     let specs = feed::plan(config, &selection.published, &terms);
     let files = render_all(config, &specs);
-    let validation = validate::Options {
-        now: Some(options.now),
-    };
-    for file in &files {
-        let shown = config.output_dir.join(&file.path);
-        problems.extend(validate::validate_feed(&shown, &file.bytes, &validation));
-    }
+    problems.extend(gate(&config.output_dir, &files, options.now));
     fail_on_errors(&mut problems, options.strict)?;
     Ok(Rendered {
         selection,
@@ -195,6 +189,18 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
         articles: articles_read,
         ledger,
     })
+}
+
+/// Validate every rendered feed in memory, before anything is written; the
+/// paths in the findings are where the files would be published.
+pub fn gate(output_dir: &Path, files: &[RenderedFeed], now: DateTime<Utc>) -> Vec<Diagnostic> {
+    let options = validate::Options { now: Some(now) };
+    files
+        .iter()
+        .flat_map(|file| {
+            validate::validate_feed(&output_dir.join(&file.path), &file.bytes, &options)
+        })
+        .collect()
 }
 
 /// Render every planned feed in both formats.
@@ -312,4 +318,36 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gate_blocks_a_broken_feed_and_reports_where() {
+        let now = "2024-05-01T00:00:00Z".parse().unwrap();
+        let broken = RenderedFeed {
+            path: PathBuf::from("categories/x/rss.xml"),
+            bytes: b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>t</title></channel></rss>\n".to_vec(),
+        };
+        let mut problems = gate(Path::new("feeds"), &[broken], now);
+        assert!(
+            problems.iter().any(|d| d.is_error()
+                && d.code.as_deref() == Some("MissingElement")
+                && d.path == Path::new("feeds/categories/x/rss.xml")),
+            "{problems:?}"
+        );
+        assert!(matches!(
+            fail_on_errors(&mut problems, false),
+            Err(Error::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn strict_makes_warnings_block() {
+        let warning = || vec![Diagnostic::warning("a.md", "odd")];
+        assert!(fail_on_errors(&mut warning(), false).is_ok());
+        assert!(fail_on_errors(&mut warning(), true).is_err());
+    }
 }

@@ -90,7 +90,9 @@ fn item(article: &Article) -> Item {
     Item {
         title: Some(article.title.clone()),
         link: Some(article.url.clone()),
-        description: Some(article.summary.clone()),
+        // RSS readers render `description` as HTML: the plain-text summary
+        // is escaped so that "<b>" in a summary shows as written.
+        description: Some(quick_xml::escape::escape(&article.summary).into_owned()),
         categories: article
             .categories
             .iter()

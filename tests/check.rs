@@ -1,0 +1,124 @@
+//! `feedpub check` on feeds feedpub did not write, and the build's strict mode.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+#[test]
+fn check_reports_each_broken_feed_and_exits_1() {
+    let corpus = fixtures().join("invalid-feeds");
+    // The corpus's FutureDate feeds are in the future of this instant.
+    let output = feedpub(&corpus)
+        .args(["check", "--now", "2025-01-01T00:00:00Z", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let files = std::fs::read_dir(&corpus).unwrap().count();
+    for entry in std::fs::read_dir(&corpus).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        // Named <format>-<Rule>[-what].xml: the rule must be reported for that file.
+        let rule = name.split(['-', '.']).nth(1).unwrap();
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("./{name}:")) && l.contains(&format!("[{rule}]"))),
+            "{name}: no [{rule}] in\n{stdout}"
+        );
+    }
+    assert!(files >= 40, "the corpus has {files} broken feeds");
+    assert!(String::from_utf8_lossy(&output.stderr).ends_with("warning(s)\n"));
+}
+
+#[test]
+fn check_passes_valid_feeds_from_elsewhere() {
+    feedpub(&fixtures().join("valid-feeds"))
+        .args(["check", "."])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("0 error(s), 0 warning(s)\n");
+}
+
+#[test]
+fn check_json_lists_findings_with_codes_and_positions() {
+    let corpus = fixtures().join("invalid-feeds");
+    let output = feedpub(&corpus)
+        .args([
+            "check",
+            "--format",
+            "json",
+            "rss-InvalidRFC2822Date-two-digit-year.xml",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let first = &findings[0];
+    assert_eq!(first["code"], "InvalidRFC2822Date");
+    assert_eq!(first["severity"], "error");
+    assert!(first["line"].as_u64().unwrap() > 1);
+    assert!(first["column"].as_u64().is_some());
+}
+
+#[test]
+fn check_defaults_to_the_output_directory() {
+    let site = copy_fixture("basic");
+    feedpub(site.path())
+        .args(["build", "--quiet", "--now", "2024-05-01T00:00:00Z"])
+        .assert()
+        .success();
+    feedpub(site.path())
+        .args(["check", "--now", "2024-05-01T00:00:00Z"])
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn check_usage_errors_exit_2() {
+    feedpub(&fixtures())
+        .args(["check", "--format", "yaml"])
+        .assert()
+        .code(2);
+    feedpub(&fixtures())
+        .args(["check", "--now", "soon", "x.xml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn strict_build_blocks_on_warnings() {
+    let site = copy_fixture("basic");
+    std::fs::write(
+        site.path().join("content/2024/odd.md"),
+        "---\ntitle: Odd\ndate: 2024-04-20\nupdated: 2024-04-01\n---\n",
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", "2024-05-01T00:00:00Z"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: `updated` is earlier than `date`",
+        ));
+    let strict = tempfile::tempdir().unwrap();
+    feedpub(site.path())
+        .args([
+            "build",
+            "--strict",
+            "--now",
+            "2024-05-01T00:00:00Z",
+            "--out",
+        ])
+        .arg(strict.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "warning: `updated` is earlier than `date`",
+        ));
+    assert!(files_below(strict.path()).is_empty(), "nothing published");
+}
