@@ -92,7 +92,7 @@ fn item(article: &Article) -> Item {
         link: Some(article.url.clone()),
         // RSS readers render `description` as HTML: the plain-text summary
         // is escaped so that "<b>" in a summary shows as written.
-        description: Some(quick_xml::escape::escape(&article.summary).into_owned()),
+        description: Some(quick_xml::escape::partial_escape(&article.summary).into_owned()),
         categories: article
             .categories
             .iter()
