@@ -63,7 +63,7 @@ impl Selection {
             }
         };
         let mut sorted: Vec<(Article, Option<Exclusion>)> = Vec::with_capacity(articles.len());
-        for article in articles {
+        for mut article in articles {
             let reason = if article.draft {
                 Some(Exclusion::Draft)
             } else if article.expires.is_some_and(|e| e <= now) {
@@ -76,13 +76,19 @@ impl Selection {
                         Some(Exclusion::Scheduled)
                     }
                     _ => {
-                        if let Some(e) = article.expires {
-                            upcoming(e);
+                        for t in article.expires.into_iter().chain(article.updated) {
+                            upcoming(t);
                         }
                         None
                     }
                 }
             };
+            // An `updated` still in the future is a scheduled update: until
+            // it is due, the article shows as it was, so no feed date is
+            // ever after the build's now.
+            if article.updated.is_some_and(|u| u > now) {
+                article.updated = None;
+            }
             sorted.push((article, reason));
         }
         for (article, reason) in sorted {
@@ -342,6 +348,37 @@ mod tests {
             fail_on_errors(&mut problems, false),
             Err(Error::Invalid(_))
         ));
+    }
+
+    #[test]
+    fn future_updates_wait_until_due_and_count_as_the_next_change() {
+        let now: DateTime<Utc> = "2024-05-01T00:00:00Z".parse().unwrap();
+        let later: DateTime<Utc> = "2024-05-02T00:00:00Z".parse().unwrap();
+        let article = Article {
+            source: PathBuf::from("a.md"),
+            title: "A".into(),
+            url: "https://x.org/a/".into(),
+            id: "https://x.org/a/".into(),
+            id_is_explicit: false,
+            date: Some("2024-04-01T00:00:00Z".parse().unwrap()),
+            stamped: false,
+            updated: Some(later),
+            expires: None,
+            draft: false,
+            categories: vec![],
+            countries: vec![],
+            authors: vec![],
+            summary: String::new(),
+            content_html: String::new(),
+            image: None,
+            fingerprint: 0,
+        };
+        let before = Selection::at(vec![article.clone()], now);
+        assert_eq!(before.published[0].updated, None);
+        assert_eq!(before.next_change, Some(later));
+        let after = Selection::at(vec![article], later);
+        assert_eq!(after.published[0].updated, Some(later));
+        assert_eq!(after.next_change, None);
     }
 
     #[test]

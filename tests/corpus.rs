@@ -1,0 +1,120 @@
+//! A generated 2000-article Hugo-style collection (`shared/bench/gen_corpus.py`)
+//! builds into feeds that every independent checker accepts.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use predicates::prelude::*;
+
+/// The corpus generator, from the `shared/` folder beside the repository.
+fn generator() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_corpus.py");
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is required in CI",
+        path.display()
+    );
+    eprintln!("skipped: {} not found", path.display());
+    None
+}
+
+#[test]
+fn generated_2000_article_corpus_gives_valid_feeds_everywhere() {
+    let Some(generator) = generator() else { return };
+    let site = tempfile::tempdir().unwrap();
+    let status = Command::new("python3")
+        .arg(generator)
+        .args(["--articles", "2000", "--out"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let now = "2026-01-01T00:00:00Z";
+    feedpub(site.path())
+        .args(["build", "--now", now])
+        .assert()
+        .success()
+        .stderr("")
+        .stdout(predicate::str::starts_with("2000 articles read, 1961 published (39 draft left out); 102 feed files: 102 written, 0 unchanged;"));
+    feedpub(site.path())
+        .args(["build", "--now", now])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "102 feed files: 0 written, 102 unchanged",
+        ));
+    feedpub(site.path())
+        .args(["check", "--now", now])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("0 error(s), 0 warning(s)\n");
+
+    let feeds = site.path().join("feeds");
+    let all: Vec<PathBuf> = files_below(&feeds)
+        .into_iter()
+        .map(|f| feeds.join(f))
+        .collect();
+    assert_eq!(all.len(), 102);
+    for path in &all {
+        let text = std::fs::read_to_string(path).unwrap();
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let feed = feed_rs::parser::parse(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            !feed.entries.is_empty() && feed.entries.len() <= 50,
+            "{}",
+            path.display()
+        );
+    }
+    if have_tool("xmllint", &["--version"]) {
+        let out = Command::new("xmllint")
+            .arg("--noout")
+            .args(&all)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    if have_tool("jing", &[]) {
+        let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/atom.rnc");
+        let atoms = all.iter().filter(|p| p.ends_with("atom.xml"));
+        let out = Command::new("jing")
+            .arg("-c")
+            .arg(schema)
+            .args(atoms)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    if have_tool("python3", &["-c", "import feedparser"]) {
+        let script = "import sys, feedparser\nbad = [(f, str(r.bozo_exception)) for f in sys.argv[1:] for r in [feedparser.parse(f)] if r.bozo]\nprint(bad)\nsys.exit(1 if bad else 0)\n";
+        let out = Command::new("python3")
+            .args(["-c", script])
+            .args(&all)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
