@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::content::Loader;
+use crate::discovery;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
 use crate::model::Article;
@@ -125,7 +126,7 @@ pub struct BuildReport {
     pub expired: usize,
     /// Articles without a date, left out.
     pub undated: usize,
-    /// Feed files produced (two per feed).
+    /// Files produced: two per feed, plus `feeds.opml` and `index.html`.
     pub feeds: usize,
     /// Files written because their bytes changed (relative paths).
     pub written: Vec<PathBuf>,
@@ -184,7 +185,7 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
     fail_on_errors(&mut problems, options.strict)?;
 
     let specs = feed::plan(config, &selection.published, &terms);
-    let files = render_all(config, &specs);
+    let mut files = render_all(config, &specs);
     let validation = validate::Options {
         now: Some(options.now),
     };
@@ -193,6 +194,8 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
         problems.extend(validate::validate_feed(&shown, &file.bytes, &validation));
     }
     fail_on_errors(&mut problems, options.strict)?;
+    // Published with the feeds, but not feeds: the feed validator skips them.
+    files.extend(discovery::render(config, &specs));
     Ok(Rendered {
         selection,
         files,
