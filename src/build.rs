@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::content::Loader;
+use crate::discovery;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
 use crate::ledger::Ledger;
@@ -128,7 +129,7 @@ pub struct BuildReport {
     pub scheduled: usize,
     /// Articles past their `expires` date.
     pub expired: usize,
-    /// Feed files produced (two per feed).
+    /// Files produced: two per feed, plus `feeds.opml` and `index.html`.
     pub feeds: usize,
     /// Files written because their bytes changed (relative paths).
     pub written: Vec<PathBuf>,
@@ -185,9 +186,11 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
     terms.extend(ledger.retired_terms(&terms));
 
     let specs = feed::plan(config, &selection.published, &terms);
-    let files = render_all(config, &specs);
+    let mut files = render_all(config, &specs);
     problems.extend(gate(&config.output_dir, &files, options.now));
     fail_on_errors(&mut problems, options.strict)?;
+    // Published with the feeds, but not feeds: the feed validator skips them.
+    files.extend(discovery::render(config, &specs));
     Ok(Rendered {
         selection,
         files,
@@ -355,23 +358,9 @@ mod tests {
         let now: DateTime<Utc> = "2024-05-01T00:00:00Z".parse().unwrap();
         let later: DateTime<Utc> = "2024-05-02T00:00:00Z".parse().unwrap();
         let article = Article {
-            source: PathBuf::from("a.md"),
-            title: "A".into(),
-            url: "https://x.org/a/".into(),
-            id: "https://x.org/a/".into(),
-            id_is_explicit: false,
             date: Some("2024-04-01T00:00:00Z".parse().unwrap()),
-            stamped: false,
             updated: Some(later),
-            expires: None,
-            draft: false,
-            categories: vec![],
-            countries: vec![],
-            authors: vec![],
-            summary: String::new(),
-            content_html: String::new(),
-            image: None,
-            fingerprint: 0,
+            ..Article::sample("a")
         };
         let before = Selection::at(vec![article.clone()], now);
         assert_eq!(before.published[0].updated, None);

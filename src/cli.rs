@@ -10,6 +10,7 @@ use crate::build::{BuildOptions, BuildReport, build};
 use crate::config::{Config, Paths};
 use crate::dates::{resolve_now, to_rfc3339};
 use crate::error::{Diagnostic, Error};
+use crate::preview::{Selector, Snapshot, TextStyle, render_list, render_preview};
 use crate::validate;
 
 /// Exit codes, part of the interface (also in the README).
@@ -82,6 +83,54 @@ pub enum Command {
     Build(BuildArgs),
     /// Validate feed files or directories (default: the output directory).
     Check(CheckArgs),
+    /// Show a feed's entries as readers will see them, straight from the content.
+    Preview(PreviewArgs),
+    /// List every feed: kind, term, URL, item count and newest item date.
+    List(ListArgs),
+    /// Serve the output directory over HTTP (for feed readers and browsers).
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
+}
+
+/// Options of `feedpub preview`.
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// A feed file (feeds/countries/tajikistan/rss.xml) or URL [default: the site-wide feed].
+    #[arg(value_name = "FEED", conflicts_with_all = ["category", "country"])]
+    pub feed: Option<String>,
+    /// The feed of this category (any spelling of its name).
+    #[arg(long, value_name = "NAME", conflicts_with = "country")]
+    pub category: Option<String>,
+    /// The feed of this country (any name, alias or ISO code: Kyrgyz Republic, KG, kgz).
+    #[arg(long, value_name = "NAME")]
+    pub country: Option<String>,
+    /// Also list the articles left out of the feed, and why.
+    #[arg(long)]
+    pub all: bool,
+    /// Preview the feed as of this instant (RFC 3339) [default: $SOURCE_DATE_EPOCH, else the clock].
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+/// Options of `feedpub list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// List the feeds as of this instant (RFC 3339) [default: $SOURCE_DATE_EPOCH, else the clock].
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+/// Options of `feedpub serve`.
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Build first, then rebuild whenever content/ or feedpub.toml changes;
+    /// a rebuild with errors keeps the last good feeds.
+    #[arg(long)]
+    pub watch: bool,
 }
 
 /// Options of `feedpub build`.
@@ -124,6 +173,10 @@ pub fn run(cli: &Cli, streams: &mut Streams<'_>) -> u8 {
     let result = match &cli.command {
         Command::Build(args) => run_build(cli, args, streams),
         Command::Check(args) => run_check(cli, args, streams),
+        Command::Preview(args) => run_preview(cli, args, streams),
+        Command::List(args) => run_list(cli, args, streams),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => run_serve(cli, args, streams),
     };
     match result {
         Ok(code) => code,
@@ -262,6 +315,120 @@ fn run_check(cli: &Cli, args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u
         }
     }
     Ok(if errors > 0 { exit::INVALID } else { exit::OK })
+}
+
+/// How text output fits where it goes: the width from `COLUMNS`, else the
+/// terminal's, else none (a pipe gets whole lines); colour only on a
+/// terminal, never with `NO_COLOR`.
+fn text_style() -> TextStyle {
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0)
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)));
+    let color = anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never;
+    TextStyle { width, color }
+}
+
+fn run_preview(cli: &Cli, args: &PreviewArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
+    let config = load_config(cli)?;
+    let now = now_from(args.now.as_deref())?;
+    let selector = match (&args.feed, &args.category, &args.country) {
+        (Some(feed), _, _) => Selector::Feed(feed.clone()),
+        (_, Some(name), _) => Selector::Category(name.clone()),
+        (_, _, Some(name)) => Selector::Country(name.clone()),
+        (None, None, None) => Selector::Site,
+    };
+    let snapshot = Snapshot::load(&config, now)?;
+    let preview = snapshot.preview(&selector, args.all)?;
+    match cli.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *streams.out, &preview).map_err(io::Error::from)?;
+            writeln!(streams.out)?;
+        }
+        OutputFormat::Text => write!(streams.out, "{}", render_preview(&preview, &text_style()))?,
+    }
+    Ok(exit::OK)
+}
+
+fn run_list(cli: &Cli, args: &ListArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
+    let config = load_config(cli)?;
+    let now = now_from(args.now.as_deref())?;
+    let feeds = Snapshot::load(&config, now)?.list();
+    match cli.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *streams.out, &feeds).map_err(io::Error::from)?;
+            writeln!(streams.out)?;
+        }
+        OutputFormat::Text => write!(streams.out, "{}", render_list(&feeds, &text_style()))?,
+    }
+    Ok(exit::OK)
+}
+
+#[cfg(feature = "serve")]
+fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
+    use crate::serve::{Server, Watch};
+
+    let config = load_config(cli)?;
+    let rebuild = |streams: &mut Streams<'_>| -> io::Result<()> {
+        let result = load_config(cli).and_then(|config| {
+            let options = BuildOptions {
+                now: now_from(None)?,
+                dry_run: false,
+                strict: false,
+                lock_wait: Duration::from_secs(10),
+            };
+            build(&config, &options)
+        });
+        match result {
+            Ok(report) => {
+                for warning in &report.warnings {
+                    writeln!(streams.err, "{warning}")?;
+                }
+                writeln!(streams.out, "{}", summary(&report))?;
+            }
+            Err(e) => {
+                report_error(&e, OutputFormat::Text, streams);
+                writeln!(streams.err, "the last good feeds are still served")?;
+            }
+        }
+        streams.out.flush()
+    };
+    if args.watch {
+        rebuild(streams)?;
+    } else if !config.output_dir.is_dir() {
+        return Err(Error::Config(Box::new(
+            Diagnostic::error(&config.output_dir, "there are no feeds to serve yet")
+                .with_help("run `feedpub build` first, or serve with --watch"),
+        ))
+        .into());
+    }
+    let server = Server::bind(&config.output_dir, args.addr)?;
+    let addr = server.local_addr()?;
+    writeln!(
+        streams.out,
+        "Serving {} at http://{addr}/ (index.html, feeds.opml); press Ctrl-C to stop",
+        config.output_dir.display()
+    )?;
+    streams.out.flush()?;
+    if !args.watch {
+        server.run()?;
+        return Ok(exit::OK);
+    }
+    let mut on_change = || {
+        // A failed write to the terminal must not stop the server.
+        let _ = rebuild(streams);
+    };
+    server.run_watching(Watch {
+        content_dir: config.content_dir.clone(),
+        config_file: cli
+            .paths
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE_NAME)),
+        on_change: &mut on_change,
+    })?;
+    Ok(exit::OK)
 }
 
 /// Print a failure and pick its exit code.

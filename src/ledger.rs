@@ -256,23 +256,9 @@ mod tests {
 
     fn article(path: &str, fingerprint: u64) -> Article {
         Article {
-            source: PathBuf::from("content").join(path),
-            title: path.into(),
-            url: format!("https://x.org/{path}/"),
-            id: format!("https://x.org/{path}/"),
-            id_is_explicit: false,
-            date: None,
-            stamped: false,
-            updated: None,
-            expires: None,
-            draft: false,
             categories: vec!["Economy".into()],
-            countries: vec![],
-            authors: vec![],
-            summary: String::new(),
-            content_html: String::new(),
-            image: None,
             fingerprint,
+            ..Article::sample(path)
         }
     }
 

@@ -4,8 +4,10 @@
 //! `content/` into the [`model`], [`build`] selects what is published,
 //! [`taxonomy`] groups it into categories and countries, [`feed`] renders
 //! RSS 2.0 and Atom 1.0, [`validate`] checks every feed, and [`write`]
-//! publishes the files that changed. The [`ledger`] keeps the ids and dates
-//! readers have seen stable from one build to the next.
+//! publishes the files that changed, with the [`discovery`] files beside
+//! them. The [`ledger`] keeps the ids and dates readers have seen stable
+//! from one build to the next. [`preview`] shows what the next build will
+//! publish, and `serve` (cargo feature `serve`) serves the output over HTTP.
 //!
 //! ```no_run
 //! use feedpub::build::{BuildOptions, build};
@@ -29,10 +31,14 @@ pub mod config;
 pub mod content;
 pub mod country;
 pub mod dates;
+pub mod discovery;
 pub mod error;
 pub mod feed;
 pub mod ledger;
 pub mod model;
+pub mod preview;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod taxonomy;
 pub mod text;
 pub mod validate;

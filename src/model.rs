@@ -57,6 +57,33 @@ impl Article {
     }
 }
 
+#[cfg(test)]
+impl Article {
+    /// A minimal published article at `https://x.org/<path>/`, for unit tests
+    /// to adjust with struct update syntax.
+    pub(crate) fn sample(path: &str) -> Article {
+        Article {
+            source: PathBuf::from(format!("content/{path}")),
+            title: path.into(),
+            url: format!("https://x.org/{path}/"),
+            id: format!("https://x.org/{path}/"),
+            id_is_explicit: false,
+            date: None,
+            stamped: false,
+            updated: None,
+            expires: None,
+            draft: false,
+            categories: vec![],
+            countries: vec![],
+            authors: vec![],
+            summary: String::new(),
+            content_html: String::new(),
+            image: None,
+            fingerprint: 0,
+        }
+    }
+}
+
 /// A lead image, ready to be an RSS enclosure or Atom enclosure link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Image {

@@ -172,25 +172,12 @@ mod tests {
         let resolver = Countries::new(&[]);
         Article {
             source: PathBuf::from(path),
-            title: path.into(),
-            url: format!("https://x.org/{path}/"),
-            id: format!("https://x.org/{path}/"),
-            id_is_explicit: false,
-            date: None,
-            stamped: false,
-            updated: None,
-            expires: None,
-            draft: false,
             categories: categories.iter().map(|c| c.to_string()).collect(),
             countries: countries
                 .iter()
                 .map(|c| resolver.resolve(c).unwrap())
                 .collect(),
-            authors: vec![],
-            summary: String::new(),
-            content_html: String::new(),
-            image: None,
-            fingerprint: 0,
+            ..Article::sample(path)
         }
     }
 

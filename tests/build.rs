@@ -17,11 +17,68 @@ fn build_basic() -> tempfile::TempDir {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "7 articles read, 5 published (1 draft, 1 scheduled left out); 22 feed files: 22 written, 0 unchanged;",
+            "7 articles read, 5 published (1 draft, 1 scheduled left out); 24 feed files: 24 written, 0 unchanged;",
         ))
         .stdout(predicate::str::ends_with("next scheduled change: 2024-06-01T04:00:00Z\n"))
         .stderr("");
     site
+}
+
+/// The feed files below `dir`, without the discovery files (`feeds.opml`,
+/// `index.html`), which `discovery_files_list_every_feed` checks.
+fn feed_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let files: Vec<_> = files_below(dir)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "xml"))
+        .collect();
+    assert_eq!(files.len(), 22, "{files:?}");
+    files
+}
+
+#[test]
+fn discovery_files_list_every_feed() {
+    let site = build_basic();
+    let feeds = site.path().join("feeds");
+    let opml = std::fs::read_to_string(feeds.join("feeds.opml")).unwrap();
+    let doc = roxmltree::Document::parse(&opml).unwrap();
+    let mut listed: Vec<String> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("xmlUrl"))
+        .map(|u| {
+            u.strip_prefix("https://news.example.org/feeds/")
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    listed.sort();
+    let mut rss: Vec<String> = feed_files(&feeds)
+        .into_iter()
+        .filter(|f| f.ends_with("rss.xml"))
+        .map(|f| f.to_string_lossy().into_owned())
+        .collect();
+    rss.sort();
+    assert_eq!(listed, rss, "one outline per feed, by its RSS URL");
+    let html = std::fs::read_to_string(feeds.join("index.html")).unwrap();
+    for file in feed_files(&feeds) {
+        let href = format!("href=\"{}\"", file.to_string_lossy());
+        assert_eq!(
+            html.matches(&href).count(),
+            2,
+            "autodiscovery tag and link for {href}"
+        );
+    }
+    if have_tool("xmllint", &["--version"]) {
+        let out = std::process::Command::new("xmllint")
+            .args(["--noout", "--html"])
+            .arg(feeds.join("index.html"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 #[test]
@@ -58,7 +115,7 @@ fn second_build_changes_no_byte_and_no_mtime() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "22 feed files: 0 written, 22 unchanged",
+            "24 feed files: 0 written, 24 unchanged",
         ));
     for (rel, bytes, mtime) in before {
         let path = feeds.join(&rel);
@@ -76,7 +133,7 @@ fn second_build_changes_no_byte_and_no_mtime() {
 fn every_feed_is_strictly_well_formed_and_parses_in_feed_rs() {
     let site = build_basic();
     let feeds = site.path().join("feeds");
-    for rel in files_below(&feeds) {
+    for rel in feed_files(&feeds) {
         let text = std::fs::read_to_string(feeds.join(&rel)).unwrap();
         roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", rel.display()));
         feed_rs::parser::parse(text.as_bytes())
@@ -217,7 +274,7 @@ fn entries_without_byline_get_the_site_author_in_atom_and_none_in_rss() {
 fn outside_xml_tools_accept_every_feed() {
     let site = build_basic();
     let feeds = site.path().join("feeds");
-    let all: Vec<_> = files_below(&feeds)
+    let all: Vec<_> = feed_files(&feeds)
         .into_iter()
         .map(|f| feeds.join(f))
         .collect();
@@ -326,7 +383,7 @@ fn dry_run_writes_nothing_and_json_reports_the_run() {
     assert!(!site.path().join("feeds").exists());
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["published"], 5);
-    assert_eq!(report["feeds"], 22);
+    assert_eq!(report["feeds"], 24);
     assert_eq!(report["dry_run"], true);
     assert_eq!(report["next_change"], "2024-06-01T04:00:00Z");
 }
