@@ -130,7 +130,7 @@ pub struct BuildReport {
     /// Articles past their `expires` date.
     pub expired: usize,
     /// Files produced: two per feed, plus `feeds.opml` and `index.html`.
-    pub feeds: usize,
+    pub files: usize,
     /// Files written because their bytes changed (relative paths).
     pub written: Vec<PathBuf>,
     /// Files left untouched because their bytes were already right.
@@ -298,7 +298,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
         drafts: selection.count(Exclusion::Draft),
         scheduled: selection.count(Exclusion::Scheduled),
         expired: selection.count(Exclusion::Expired),
-        feeds: rendered.files.len(),
+        files: rendered.files.len(),
         next_change: selection.next_change,
         warnings: rendered.warnings,
         dry_run: options.dry_run,

@@ -279,10 +279,10 @@ fn summary(report: &BuildReport) -> String {
         .next_change
         .map_or_else(|| "none".to_string(), |t| to_rfc3339(&t));
     format!(
-        "{} articles read, {} published{excluded}; {} feed files: {writes}; {:.2} s; next scheduled change: {next}",
+        "{} articles read, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}",
         report.articles,
         report.published,
-        report.feeds,
+        report.files,
         report.elapsed_ms as f64 / 1000.0,
     )
 }

@@ -21,7 +21,7 @@
 //!     lock_wait: std::time::Duration::from_secs(10),
 //! };
 //! let report = build(&config, &options)?;
-//! println!("{} feed files, {} written", report.feeds, report.written.len());
+//! println!("{} files, {} written", report.files, report.written.len());
 //! # Ok::<(), feedpub::error::Error>(())
 //! ```
 

@@ -17,7 +17,7 @@ fn build_basic() -> tempfile::TempDir {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "7 articles read, 5 published (1 draft, 1 scheduled left out); 24 feed files: 24 written, 0 unchanged;",
+            "7 articles read, 5 published (1 draft, 1 scheduled left out); 24 files: 24 written, 0 unchanged;",
         ))
         .stdout(predicate::str::ends_with("next scheduled change: 2024-06-01T04:00:00Z\n"))
         .stderr("");
@@ -115,7 +115,7 @@ fn second_build_changes_no_byte_and_no_mtime() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "24 feed files: 0 written, 24 unchanged",
+            "24 files: 0 written, 24 unchanged",
         ));
     for (rel, bytes, mtime) in before {
         let path = feeds.join(&rel);
@@ -383,7 +383,7 @@ fn dry_run_writes_nothing_and_json_reports_the_run() {
     assert!(!site.path().join("feeds").exists());
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["published"], 5);
-    assert_eq!(report["feeds"], 24);
+    assert_eq!(report["files"], 24);
     assert_eq!(report["dry_run"], true);
     assert_eq!(report["next_change"], "2024-06-01T04:00:00Z");
 }
