@@ -31,6 +31,7 @@ pub mod dates;
 pub mod error;
 pub mod feed;
 pub mod model;
+pub mod progress;
 pub mod taxonomy;
 pub mod text;
 pub mod validate;
