@@ -11,6 +11,7 @@ use crate::content::Loader;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
 use crate::model::Article;
+use crate::progress::{Progress, Silent, Stage};
 use crate::taxonomy;
 use crate::validate;
 use crate::write::{self, LockError, RunLock};
@@ -157,7 +158,25 @@ pub struct Rendered {
 /// Load, select, group, render and validate, without writing anything.
 /// Any error in any article or feed fails the whole run, with every problem.
 pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
+    render_with(config, options, &Silent)
+}
+
+/// [`render`], telling `progress` how far it got.
+pub fn render_with(
+    config: &Config,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Rendered> {
+    let stage = Instant::now();
+    progress.stage(Stage::Load, None);
     let loaded = Loader::new(config).load_all();
+    tracing::debug!(
+        files = loaded.files,
+        articles = loaded.articles.len(),
+        problems = loaded.diagnostics.len(),
+        ms = stage.elapsed().as_millis(),
+        "loaded articles"
+    );
     let mut problems = loaded.diagnostics;
     let articles_read = loaded.files;
     problems.extend(duplicates(&loaded.articles));
@@ -183,15 +202,31 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
     };
     fail_on_errors(&mut problems, options.strict)?;
 
+    let stage = Instant::now();
     let specs = feed::plan(config, &selection.published, &terms);
-    let files = render_all(config, &specs);
+    progress.stage(Stage::Render, u64::try_from(specs.len()).ok());
+    let files = render_all(config, &specs, progress);
+    tracing::debug!(
+        feeds = specs.len(),
+        files = files.len(),
+        ms = stage.elapsed().as_millis(),
+        "rendered feeds"
+    );
+    let stage = Instant::now();
     let validation = validate::Options {
         now: Some(options.now),
     };
+    progress.stage(Stage::Validate, u64::try_from(files.len()).ok());
     for file in &files {
         let shown = config.output_dir.join(&file.path);
         problems.extend(validate::validate_feed(&shown, &file.bytes, &validation));
+        progress.step();
     }
+    tracing::debug!(
+        files = files.len(),
+        ms = stage.elapsed().as_millis(),
+        "validated feeds"
+    );
     fail_on_errors(&mut problems, options.strict)?;
     Ok(Rendered {
         selection,
@@ -202,10 +237,15 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
 }
 
 /// Render every planned feed in both formats.
-fn render_all(config: &Config, specs: &[FeedSpec<'_>]) -> Vec<RenderedFeed> {
+fn render_all(
+    config: &Config,
+    specs: &[FeedSpec<'_>],
+    progress: &dyn Progress,
+) -> Vec<RenderedFeed> {
     specs
         .iter()
         .flat_map(|spec| {
+            progress.step();
             [
                 RenderedFeed {
                     path: spec.rss_path(),
@@ -265,8 +305,17 @@ fn duplicates(articles: &[Article]) -> Vec<Diagnostic> {
 /// Run a whole build: render and validate everything, then (unless a dry
 /// run) publish the files that changed, under the output directory's lock.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
+    build_with(config, options, &Silent)
+}
+
+/// [`build`], telling `progress` how far it got.
+pub fn build_with(
+    config: &Config,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport> {
     let started = Instant::now();
-    let _lock = if options.dry_run {
+    let lock = if options.dry_run {
         None
     } else {
         Some(
@@ -279,7 +328,18 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
             })?,
         )
     };
-    let rendered = render(config, options)?;
+    if let Some(lock) = &lock {
+        tracing::debug!(path = %lock.path().display(), "took the lock");
+        // A run killed while writing leaves its temporary files behind.
+        let removed = lock.remove_stale_temps()?;
+        if removed > 0 {
+            tracing::info!(
+                removed,
+                "removed temporary files left by an interrupted run"
+            );
+        }
+    }
+    let rendered = render_with(config, options, progress)?;
     let selection = &rendered.selection;
     let mut report = BuildReport {
         articles: rendered.articles,
@@ -300,7 +360,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
-        let published = write::publish(&config.output_dir, &files)?;
+        let published = write::publish_with(&config.output_dir, &files, progress)?;
         report.unchanged = published.unchanged;
         report.written = published
             .written
