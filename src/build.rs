@@ -13,6 +13,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
 use crate::ledger::Ledger;
 use crate::model::Article;
+use crate::progress::{Progress, Silent, Stage};
 use crate::taxonomy;
 use crate::validate;
 use crate::write::{self, LockError, RunLock};
@@ -164,8 +165,26 @@ pub struct Rendered {
 /// Load, select, group, render and validate, without writing anything.
 /// Any error in any article or feed fails the whole run, with every problem.
 pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
+    render_with(config, options, &Silent)
+}
+
+/// [`render`], telling `progress` how far it got.
+pub fn render_with(
+    config: &Config,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Rendered> {
+    let stage = Instant::now();
+    progress.stage(Stage::Load, None);
     let mut ledger = Ledger::load(&config.ledger)?;
     let mut loaded = Loader::new(config).load_all();
+    tracing::debug!(
+        files = loaded.files,
+        articles = loaded.articles.len(),
+        problems = loaded.diagnostics.len(),
+        ms = stage.elapsed().as_millis(),
+        "loaded articles"
+    );
     let mut problems = loaded.diagnostics;
     let articles_read = loaded.files;
     ledger.apply(&mut loaded.articles, &config.content_dir, options.now);
@@ -185,9 +204,24 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
     // get no 404.
     terms.extend(ledger.retired_terms(&terms));
 
+    let stage = Instant::now();
     let specs = feed::plan(config, &selection.published, &terms);
-    let mut files = render_all(config, &specs);
-    problems.extend(gate(&config.output_dir, &files, options.now));
+    progress.stage(Stage::Render, u64::try_from(specs.len()).ok());
+    let mut files = render_all(config, &specs, progress);
+    tracing::debug!(
+        feeds = specs.len(),
+        files = files.len(),
+        ms = stage.elapsed().as_millis(),
+        "rendered feeds"
+    );
+    let stage = Instant::now();
+    progress.stage(Stage::Validate, u64::try_from(files.len()).ok());
+    problems.extend(gate(&config.output_dir, &files, options.now, progress));
+    tracing::debug!(
+        files = files.len(),
+        ms = stage.elapsed().as_millis(),
+        "validated feeds"
+    );
     fail_on_errors(&mut problems, options.strict)?;
     // Published with the feeds, but not feeds: the feed validator skips them.
     files.extend(discovery::render(config, &specs));
@@ -202,21 +236,33 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
 
 /// Validate every rendered feed in memory, before anything is written; the
 /// paths in the findings are where the files would be published.
-pub fn gate(output_dir: &Path, files: &[RenderedFeed], now: DateTime<Utc>) -> Vec<Diagnostic> {
+pub fn gate(
+    output_dir: &Path,
+    files: &[RenderedFeed],
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+) -> Vec<Diagnostic> {
     let options = validate::Options { now: Some(now) };
     files
         .iter()
         .flat_map(|file| {
-            validate::validate_feed(&output_dir.join(&file.path), &file.bytes, &options)
+            let found = validate::validate_feed(&output_dir.join(&file.path), &file.bytes, &options);
+            progress.step();
+            found
         })
         .collect()
 }
 
 /// Render every planned feed in both formats.
-fn render_all(config: &Config, specs: &[FeedSpec<'_>]) -> Vec<RenderedFeed> {
+fn render_all(
+    config: &Config,
+    specs: &[FeedSpec<'_>],
+    progress: &dyn Progress,
+) -> Vec<RenderedFeed> {
     specs
         .iter()
         .flat_map(|spec| {
+            progress.step();
             [
                 RenderedFeed {
                     path: spec.rss_path(),
@@ -276,8 +322,17 @@ fn duplicates(articles: &[Article]) -> Vec<Diagnostic> {
 /// Run a whole build: render and validate everything, then (unless a dry
 /// run) publish the files that changed, under the output directory's lock.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
+    build_with(config, options, &Silent)
+}
+
+/// [`build`], telling `progress` how far it got.
+pub fn build_with(
+    config: &Config,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport> {
     let started = Instant::now();
-    let _lock = if options.dry_run {
+    let lock = if options.dry_run {
         None
     } else {
         Some(
@@ -290,7 +345,18 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
             })?,
         )
     };
-    let rendered = render(config, options)?;
+    if let Some(lock) = &lock {
+        tracing::debug!(path = %lock.path().display(), "took the lock");
+        // A run killed while writing leaves its temporary files behind.
+        let removed = lock.remove_stale_temps()?;
+        if removed > 0 {
+            tracing::info!(
+                removed,
+                "removed temporary files left by an interrupted run"
+            );
+        }
+    }
+    let rendered = render_with(config, options, progress)?;
     let selection = &rendered.selection;
     let mut report = BuildReport {
         articles: rendered.articles,
@@ -313,7 +379,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
-        let published = write::publish(&config.output_dir, &files)?;
+        let published = write::publish_with(&config.output_dir, &files, progress)?;
         report.unchanged = published.unchanged;
         report.written = published
             .written
@@ -340,7 +406,7 @@ mod tests {
             path: PathBuf::from("categories/x/rss.xml"),
             bytes: b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>t</title></channel></rss>\n".to_vec(),
         };
-        let mut problems = gate(Path::new("feeds"), &[broken], now);
+        let mut problems = gate(Path::new("feeds"), &[broken], now, &Silent);
         assert!(
             problems.iter().any(|d| d.is_error()
                 && d.code.as_deref() == Some("MissingElement")

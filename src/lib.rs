@@ -39,6 +39,7 @@ pub mod model;
 pub mod preview;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod progress;
 pub mod taxonomy;
 pub mod text;
 pub mod validate;

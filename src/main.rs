@@ -1,5 +1,6 @@
 //! The `feedpub` binary: parse arguments, set up logging, run, exit.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -11,12 +12,16 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .with_writer(std::io::stderr)
         .init();
-    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+    // stderr is not locked for the whole run: the progress bar draws on it
+    // from another thread.
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr());
+    let progress = err.is_terminal();
     ExitCode::from(run(
         &cli,
         &mut Streams {
             out: &mut out,
             err: &mut err,
+            progress,
         },
     ))
 }

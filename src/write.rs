@@ -6,6 +6,7 @@
 //! whose bytes did not change is not touched at all (web servers answer
 //! conditional GETs from its mtime).
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::fs::{self, File, TryLockError};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -16,12 +17,17 @@ use std::time::{Duration, Instant};
 use chrono::{SecondsFormat, Utc};
 
 use crate::error::{Error, Result};
+use crate::progress::{Progress, Silent, Stage};
 
 /// The name of the lock file [`RunLock`] takes in the output directory.
 pub const LOCK_FILE_NAME: &str = ".feedpub.lock";
 
 /// Prefix of the temporary files, so a stray one is easy to recognise.
 const TEMP_PREFIX: &str = ".feedpub-";
+
+/// Suffix of the temporary files: never `.xml`, so a temporary file left by
+/// a killed run is not mistaken for a feed.
+const TEMP_SUFFIX: &str = ".tmp";
 
 /// How often [`RunLock::acquire`] retries while another run holds the lock.
 const LOCK_POLL: Duration = Duration::from_millis(50);
@@ -42,18 +48,50 @@ pub enum WriteOutcome {
 /// directory is synced, so after a crash the file is either the old one or
 /// the new one, never truncated. Every error names the path it concerns.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome> {
-    if holds_bytes(path, bytes)? {
+    let Some(staged) = stage(path, bytes)? else {
         return Ok(WriteOutcome::Unchanged);
+    };
+    staged.commit()?;
+    let dir = parent_dir(path);
+    sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+    Ok(WriteOutcome::Written)
+}
+
+/// A file's new version, complete and synced in a temporary file beside it,
+/// waiting to be renamed into place. Dropping it deletes the temporary file.
+struct Staged {
+    temp: tempfile::TempPath,
+    path: PathBuf,
+}
+
+impl Staged {
+    /// Rename the new version over the file.
+    fn commit(self) -> Result<()> {
+        let Staged { temp, path } = self;
+        temp.persist(&path).map_err(|e| Error::io(&path, e.error))
     }
-    let dir = match path.parent() {
+}
+
+/// The directory a file is in (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
-    };
+    }
+}
+
+/// Put `bytes` in a synced temporary file beside `path`, unless `path`
+/// already holds exactly these bytes (then `None`).
+fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
+    if holds_bytes(path, bytes)? {
+        return Ok(None);
+    }
+    let dir = parent_dir(path);
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
 
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
-        .suffix(".tmp")
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| {
             let message = format!("cannot create a temporary file in {}: {e}", dir.display());
@@ -63,9 +101,12 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome> {
     set_public_permissions(temp.as_file()).map_err(|e| Error::io(path, e))?;
     temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    temp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    sync_dir(dir).map_err(|e| Error::io(dir, e))?;
-    Ok(WriteOutcome::Written)
+    // Close the file but keep the path, so a large site does not run out of
+    // file descriptors while every changed feed is staged.
+    Ok(Some(Staged {
+        temp: temp.into_temp_path(),
+        path: path.to_owned(),
+    }))
 }
 
 /// Whether `path` is a regular file holding exactly `bytes`.
@@ -120,24 +161,63 @@ pub struct PublishReport {
     pub unchanged: usize,
 }
 
-/// Write every (relative path, bytes) pair under `root` with [`write_if_changed`], in order, stopping at the first error.
+/// Write every (relative path, bytes) pair under `root` whose bytes changed, all or nothing as far as the disk allows.
 ///
 /// Every path is checked before anything is written: it must be relative and
 /// made only of normal components (no `..`, `.`, root or prefix), so nothing
-/// is ever written outside `root`. The set is not one transaction: after a
-/// failure part-way, each file is either its old or its new version.
+/// is ever written outside `root`. Then every changed file's new version is
+/// written and synced to a temporary file beside it; only when all of them
+/// are on disk are they renamed into place, in order, and their directories
+/// synced. So an error while writing (a full disk, a read-only directory)
+/// leaves every published file as it was, and a crash at any instant leaves
+/// each file either its old or its new version.
 pub fn publish(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<PublishReport> {
+    publish_with(root, files, &Silent)
+}
+
+/// [`publish`], telling `progress` about each file checked and written.
+pub fn publish_with(
+    root: &Path,
+    files: &[(PathBuf, Vec<u8>)],
+    progress: &dyn Progress,
+) -> Result<PublishReport> {
     for (relative, _) in files {
         check_relative(root, relative)?;
     }
+    let started = Instant::now();
+    progress.stage(Stage::Write, u64::try_from(files.len()).ok());
     let mut report = PublishReport::default();
+    // On an error, dropping `staged` deletes every temporary file.
+    let mut staged = Vec::new();
     for (relative, bytes) in files {
-        let path = root.join(relative);
-        match write_if_changed(&path, bytes)? {
-            WriteOutcome::Written => report.written.push(path),
-            WriteOutcome::Unchanged => report.unchanged += 1,
+        match stage(&root.join(relative), bytes)? {
+            Some(file) => staged.push(file),
+            None => report.unchanged += 1,
         }
+        progress.step();
     }
+    tracing::debug!(
+        changed = staged.len(),
+        unchanged = report.unchanged,
+        ms = started.elapsed().as_millis(),
+        "staged changed files"
+    );
+    let mut dirs = BTreeSet::new();
+    for file in staged {
+        let path = file.path.clone();
+        file.commit()?;
+        tracing::info!(path = %path.display(), "wrote");
+        dirs.insert(parent_dir(&path).to_owned());
+        report.written.push(path);
+    }
+    for dir in &dirs {
+        sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    tracing::debug!(
+        written = report.written.len(),
+        ms = started.elapsed().as_millis(),
+        "published"
+    );
     Ok(report)
 }
 
@@ -217,6 +297,32 @@ impl RunLock {
     /// The line this run wrote into the lock file.
     pub fn holder(&self) -> &str {
         &self.holder
+    }
+
+    /// Delete the temporary files (`.feedpub-*.tmp`) that killed runs left
+    /// anywhere below the locked directory, and return how many there were.
+    ///
+    /// Only safe while holding the lock, which is why it is a method of it:
+    /// no other run can be writing one of them. Nothing else is touched.
+    pub fn remove_stale_temps(&self) -> Result<usize> {
+        let root = parent_dir(&self.path);
+        let mut removed = 0;
+        for entry in walkdir::WalkDir::new(root).min_depth(1) {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(root).to_owned();
+                Error::io(&path, e.into())
+            })?;
+            let name = entry.file_name().to_string_lossy();
+            let stale = entry.file_type().is_file()
+                && name.starts_with(TEMP_PREFIX)
+                && name.ends_with(TEMP_SUFFIX);
+            if stale {
+                fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                tracing::debug!(path = %entry.path().display(), "removed a stale temporary file");
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 }
 
@@ -508,6 +614,57 @@ mod tests {
         assert!(err.to_string().contains("blocked.xml"), "{err}");
         assert_eq!(fs::read(dir.path().join("first.xml")).expect("read"), b"1");
         assert!(!dir.path().join("last.xml").exists());
+    }
+
+    #[test]
+    fn publish_changes_nothing_when_any_file_cannot_be_staged() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::write(dir.path().join("rss.xml"), b"old").expect("seed");
+        // A file where a directory must be created: staging fails late.
+        fs::write(dir.path().join("countries"), b"not a directory").expect("seed");
+        let files = vec![
+            (PathBuf::from("rss.xml"), b"new".to_vec()),
+            (PathBuf::from("atom.xml"), b"new".to_vec()),
+            (PathBuf::from("countries/kg/rss.xml"), b"new".to_vec()),
+        ];
+
+        let err = publish(dir.path(), &files).expect_err("must fail");
+
+        assert!(err.to_string().contains("countries"), "{err}");
+        assert_eq!(fs::read(dir.path().join("rss.xml")).expect("read"), b"old");
+        assert!(!dir.path().join("atom.xml").exists());
+        assert!(
+            stray_temps(dir.path()).is_empty(),
+            "{:?}",
+            stray_temps(dir.path())
+        );
+    }
+
+    #[test]
+    fn stale_temps_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let nested = dir.path().join("categories/news");
+        fs::create_dir_all(&nested).expect("mkdir");
+        let stale = [
+            dir.path().join(".feedpub-a1B2c3.tmp"),
+            nested.join(".feedpub-Zz9.tmp"),
+        ];
+        let kept = [
+            dir.path().join("rss.xml"),
+            dir.path().join(".feedpub-x.xml"),
+            nested.join("notes.tmp"),
+            nested.join("feedpub-a.tmp"),
+        ];
+        for path in stale.iter().chain(&kept) {
+            fs::write(path, b"x").expect("seed");
+        }
+        let lock = RunLock::acquire(dir.path(), Duration::ZERO).expect("lock");
+
+        assert_eq!(lock.remove_stale_temps().expect("clean"), 2);
+
+        assert!(stale.iter().all(|p| !p.exists()));
+        assert!(kept.iter().all(|p| p.exists()));
+        assert!(lock.path().exists());
     }
 
     #[test]
