@@ -14,7 +14,7 @@ use crate::feed::{self, FeedSpec};
 use crate::ledger::Ledger;
 use crate::model::Article;
 use crate::progress::{Progress, Silent, Stage};
-use crate::taxonomy;
+use crate::taxonomy::{self, Term};
 use crate::validate;
 use crate::write::{self, LockError, RunLock};
 
@@ -174,35 +174,14 @@ pub fn render_with(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<Rendered> {
-    let stage = Instant::now();
-    progress.stage(Stage::Load, None);
-    let mut ledger = Ledger::load(&config.ledger)?;
-    let mut loaded = Loader::new(config).load_all();
-    tracing::debug!(
-        files = loaded.files,
-        articles = loaded.articles.len(),
-        problems = loaded.diagnostics.len(),
-        ms = stage.elapsed().as_millis(),
-        "loaded articles"
-    );
-    let mut problems = loaded.diagnostics;
-    let articles_read = loaded.files;
-    ledger.apply(&mut loaded.articles, &config.content_dir, options.now);
-    problems.extend(duplicates(&loaded.articles));
-
-    let mut selection = Selection::at(loaded.articles, options.now);
-    let mut terms = match taxonomy::group(&mut selection.published) {
-        Ok(terms) => terms,
-        Err(clashes) => {
-            problems.extend(clashes);
-            Vec::new()
-        }
-    };
+    let Prepared {
+        selection,
+        terms,
+        mut problems,
+        ledger,
+        files: articles_read,
+    } = prepare(config, options.now, progress)?;
     fail_on_errors(&mut problems, options.strict)?;
-    ledger.record(&selection.published, &terms, &config.content_dir);
-    // A term that lost its articles keeps a valid, empty feed: subscribers
-    // get no 404.
-    terms.extend(ledger.retired_terms(&terms));
 
     let stage = Instant::now();
     let specs = feed::plan(config, &selection.published, &terms);
@@ -234,6 +213,70 @@ pub fn render_with(
     })
 }
 
+/// A site's articles at one instant: selected, grouped, stamped by the
+/// ledger, with the body read of every article that lands in some feed.
+#[derive(Debug)]
+pub struct Prepared {
+    /// Published and left-out articles.
+    pub selection: Selection,
+    /// Every term with a feed, including terms that lost their articles.
+    pub terms: Vec<Term>,
+    /// Every problem found, errors and warnings.
+    pub problems: Vec<Diagnostic>,
+    /// The ledger with these publications recorded (not yet saved).
+    pub ledger: Ledger,
+    /// Article files found.
+    pub files: usize,
+}
+
+/// Load and prepare the site at `now`. Problems in articles are collected,
+/// not returned as errors; only an unreadable ledger fails. Only front
+/// matter is read for every article; bodies only where a feed needs them.
+pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> Result<Prepared> {
+    let stage = Instant::now();
+    progress.stage(Stage::Load, None);
+    let mut ledger = Ledger::load(&config.ledger)?;
+    let loader = Loader::new(config);
+    let mut loaded = loader.load_all();
+    let mut problems = loaded.diagnostics;
+    // A renamed file is recognised by its content: read those bodies first.
+    let unknown = ledger.needs_bodies(&loaded.articles, &config.content_dir);
+    problems.extend(loader.read_bodies(&mut loaded.articles, &unknown));
+    ledger.pin(&mut loaded.articles, &config.content_dir, now);
+    problems.extend(duplicates(&loaded.articles));
+
+    let mut selection = Selection::at(loaded.articles, now);
+    let mut terms = match taxonomy::group(&mut selection.published) {
+        Ok(terms) => terms,
+        Err(clashes) => {
+            problems.extend(clashes);
+            Vec::new()
+        }
+    };
+    let members = feed::members(config, &selection.published, &terms);
+    problems.extend(loader.read_bodies(&mut selection.published, &members));
+    ledger.stamp_updates(&mut selection.published, &config.content_dir, now);
+    ledger.record(&selection.published, &terms, &config.content_dir);
+    // A term that lost its articles keeps a valid, empty feed: subscribers
+    // get no 404.
+    terms.extend(ledger.retired_terms(&terms));
+    tracing::debug!(
+        files = loaded.files,
+        published = selection.published.len(),
+        bodies = members.len(),
+        problems = problems.len(),
+        ms = stage.elapsed().as_millis(),
+        "loaded articles"
+    );
+    Ok(Prepared {
+        selection,
+        terms,
+        problems,
+        ledger,
+        files: loaded.files,
+    })
+}
+
 /// Validate every rendered feed in memory, before anything is written; the
 /// paths in the findings are where the files would be published.
 pub fn gate(
@@ -246,7 +289,8 @@ pub fn gate(
     files
         .iter()
         .flat_map(|file| {
-            let found = validate::validate_feed(&output_dir.join(&file.path), &file.bytes, &options);
+            let found =
+                validate::validate_feed(&output_dir.join(&file.path), &file.bytes, &options);
             progress.step();
             found
         })

@@ -45,8 +45,10 @@ struct Entry {
     /// When an edit was last noticed (articles without their own `updated`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     updated: Option<String>,
-    /// Fingerprint of the content readers saw, as 16 hex digits.
-    fingerprint: String,
+    /// Fingerprint of the content readers saw, as 16 hex digits; recorded
+    /// once the body has been read (articles that appeared in some feed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<String>,
 }
 
 /// The file's layout.
@@ -99,11 +101,10 @@ impl Ledger {
                     return Err(corrupt(format!("{key}: {date:?} is not a date"), None));
                 }
             }
-            if u64::from_str_radix(&entry.fingerprint, 16).is_err() {
-                return Err(corrupt(
-                    format!("{key}: bad fingerprint {:?}", entry.fingerprint),
-                    None,
-                ));
+            if let Some(f) = &entry.fingerprint
+                && u64::from_str_radix(f, 16).is_err()
+            {
+                return Err(corrupt(format!("{key}: bad fingerprint {f:?}"), None));
             }
         }
         Ok(Ledger {
@@ -117,30 +118,64 @@ impl Ledger {
         &self.path
     }
 
-    /// Give articles what the ledger promised: their pinned ids and dates.
-    /// An undated article not yet in the ledger is stamped with `now`; an
-    /// edited article without its own `updated` gets `updated = now`. A file
-    /// renamed or moved with unchanged content keeps its entry.
-    pub fn apply(&self, articles: &mut [Article], content_dir: &Path, now: DateTime<Utc>) {
+    /// The entry each article continues: the one recorded under its path,
+    /// else (for a file renamed or moved with unchanged content) an entry
+    /// whose file is gone and whose fingerprint matches.
+    fn entries<'l>(&'l self, articles: &[Article], content_dir: &Path) -> Vec<Option<&'l Entry>> {
         let keys: Vec<String> = articles
             .iter()
             .map(|a| key(&a.source, content_dir))
             .collect();
         let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
-        // Entries whose file is gone, by fingerprint, to follow renames.
         let mut orphans: HashMap<&str, &Entry> = HashMap::new();
         for (k, entry) in &self.file.articles {
-            if !present.contains(k.as_str()) {
-                orphans.entry(entry.fingerprint.as_str()).or_insert(entry);
+            if let Some(f) = &entry.fingerprint
+                && !present.contains(k.as_str())
+            {
+                orphans.entry(f.as_str()).or_insert(entry);
             }
         }
-        for (article, key) in articles.iter_mut().zip(&keys) {
-            let fingerprint = hex(article.fingerprint);
-            let entry = self
-                .file
-                .articles
-                .get(key)
-                .or_else(|| orphans.remove(fingerprint.as_str()));
+        articles
+            .iter()
+            .zip(&keys)
+            .map(|(article, key)| {
+                self.file.articles.get(key).or_else(|| {
+                    let fingerprint = hex(article.fingerprint()?);
+                    orphans.remove(fingerprint.as_str())
+                })
+            })
+            .collect()
+    }
+
+    /// The articles whose bodies must be read before [`Ledger::pin`]: those
+    /// the ledger does not know, when some recorded file is gone (a rename
+    /// is recognised by its content).
+    pub fn needs_bodies(&self, articles: &[Article], content_dir: &Path) -> Vec<usize> {
+        let keys: HashSet<String> = articles
+            .iter()
+            .map(|a| key(&a.source, content_dir))
+            .collect();
+        if self.file.articles.keys().all(|k| keys.contains(k)) {
+            return Vec::new();
+        }
+        articles
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                !self
+                    .file
+                    .articles
+                    .contains_key(&key(&a.source, content_dir))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Give articles their pinned ids and publication dates. An undated
+    /// article not yet in the ledger is stamped with `now`.
+    pub fn pin(&self, articles: &mut [Article], content_dir: &Path, now: DateTime<Utc>) {
+        let entries = self.entries(articles, content_dir);
+        for (article, entry) in articles.iter_mut().zip(entries) {
             let Some(entry) = entry else {
                 if article.date.is_none() && !article.draft {
                     article.date = Some(now);
@@ -155,19 +190,42 @@ impl Ledger {
                 article.date = entry.stamped.as_deref().and_then(utc).or(Some(now));
                 article.stamped = true;
             }
-            if article.updated.is_none() {
-                article.updated = if entry.fingerprint == fingerprint {
-                    entry.updated.as_deref().and_then(utc)
-                } else {
-                    Some(now)
-                };
+        }
+    }
+
+    /// Give articles without their own `updated` the ledger's: `now` when
+    /// the body (read by now) differs from what readers last saw, else the
+    /// earlier stamp.
+    pub fn stamp_updates(&self, articles: &mut [Article], content_dir: &Path, now: DateTime<Utc>) {
+        let entries = self.entries(articles, content_dir);
+        for (article, entry) in articles.iter_mut().zip(entries) {
+            let Some(entry) = entry else { continue };
+            if article.updated.is_some() {
+                continue;
             }
+            let seen = entry.fingerprint.as_deref();
+            let edited = match (article.fingerprint(), seen) {
+                (Some(current), Some(seen)) => hex(current) != seen,
+                // No body read, or no baseline yet: nothing to compare.
+                _ => false,
+            };
+            article.updated = if edited {
+                Some(now)
+            } else {
+                entry.updated.as_deref().and_then(utc)
+            };
         }
     }
 
     /// Remember the published articles and every term published so far.
     pub fn record(&mut self, published: &[Article], terms: &[Term], content_dir: &Path) {
-        for article in published {
+        let entries: Vec<Option<String>> = self
+            .entries(published, content_dir)
+            .into_iter()
+            .map(|e| e.and_then(|e| e.fingerprint.clone()))
+            .collect();
+        let mut recorded: Vec<(String, Entry)> = Vec::with_capacity(published.len());
+        for (article, earlier_fingerprint) in published.iter().zip(entries) {
             let entry = Entry {
                 id: article.id.clone(),
                 stamped: article
@@ -175,15 +233,19 @@ impl Ledger {
                     .then(|| article.date.map(|d| to_rfc3339(&d)))
                     .flatten(),
                 updated: article.updated.map(|d| to_rfc3339(&d)),
-                fingerprint: hex(article.fingerprint),
+                fingerprint: article.fingerprint().map(hex).or(earlier_fingerprint),
             };
-            let key = key(&article.source, content_dir);
-            // A renamed file's old entry moves to its new path.
-            self.file
-                .articles
-                .retain(|k, e| *k == key || e.id != entry.id);
-            self.file.articles.insert(key, entry);
+            recorded.push((key(&article.source, content_dir), entry));
         }
+        // A renamed file's old entry (same id, another path) moves to its new path.
+        let new_paths: HashMap<&str, &str> = recorded
+            .iter()
+            .map(|(k, e)| (e.id.as_str(), k.as_str()))
+            .collect();
+        self.file
+            .articles
+            .retain(|k, e| new_paths.get(e.id.as_str()).is_none_or(|new| *new == k));
+        self.file.articles.extend(recorded);
         for term in terms {
             self.file
                 .terms
@@ -249,6 +311,7 @@ fn utc(s: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Body;
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
@@ -257,7 +320,11 @@ mod tests {
     fn article(path: &str, fingerprint: u64) -> Article {
         Article {
             categories: vec!["Economy".into()],
-            fingerprint,
+            body: Some(Body {
+                html: String::new(),
+                summary: String::new(),
+                fingerprint,
+            }),
             ..Article::sample(path)
         }
     }
@@ -270,7 +337,8 @@ mod tests {
     }
 
     fn publish(ledger: &mut Ledger, articles: &mut [Article], now: &str) {
-        ledger.apply(articles, Path::new("content"), at(now));
+        ledger.pin(articles, Path::new("content"), at(now));
+        ledger.stamp_updates(articles, Path::new("content"), at(now));
         ledger.record(articles, &[], Path::new("content"));
     }
 
@@ -312,7 +380,7 @@ mod tests {
         let mut explicit = [article("a", 1)];
         explicit[0].id = "urn:x:1".into();
         explicit[0].id_is_explicit = true;
-        ledger.apply(
+        ledger.pin(
             &mut explicit,
             Path::new("content"),
             at("2024-02-01T00:00:00Z"),
@@ -348,7 +416,7 @@ mod tests {
             articles: vec![0],
         };
         let mut articles = [article("a", 0xabc)];
-        ledger.apply(
+        ledger.pin(
             &mut articles,
             Path::new("content"),
             at("2024-01-01T00:00:00Z"),

@@ -37,9 +37,9 @@ pub mod feed;
 pub mod ledger;
 pub mod model;
 pub mod preview;
+pub mod progress;
 #[cfg(feature = "serve")]
 pub mod serve;
-pub mod progress;
 pub mod taxonomy;
 pub mod text;
 pub mod validate;

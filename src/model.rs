@@ -36,18 +36,49 @@ pub struct Article {
     pub countries: Vec<Country>,
     /// Bylines; empty when the article has none.
     pub authors: Vec<String>,
-    /// Plain-text summary (written, or derived from the body).
-    pub summary: String,
-    /// Full body as sanitized HTML with absolute URLs.
-    pub content_html: String,
+    /// The plain-text summary written in front matter, if any.
+    pub written_summary: Option<String>,
     /// Lead image.
     pub image: Option<Image>,
+    /// Byte offset of the Markdown body in the file.
+    pub body_offset: usize,
+    /// The body, once read: only articles that appear in a feed (or that the
+    /// ledger needs to recognise) are read past their front matter.
+    pub body: Option<Body>,
+}
+
+/// An article's body, read and rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// Sanitized HTML with absolute URLs.
+    pub html: String,
+    /// Plain-text summary: the written one, else derived from the body.
+    pub summary: String,
     /// Stable hash of what readers see (title, summary, body, image), to
     /// notice edits between builds.
     pub fingerprint: u64,
 }
 
 impl Article {
+    /// The plain-text summary (empty until the body is read, unless written).
+    pub fn summary(&self) -> &str {
+        self.body
+            .as_ref()
+            .map(|b| b.summary.as_str())
+            .or(self.written_summary.as_deref())
+            .unwrap_or("")
+    }
+
+    /// The body as HTML (empty until the body is read).
+    pub fn content_html(&self) -> &str {
+        self.body.as_ref().map_or("", |b| b.html.as_str())
+    }
+
+    /// The content fingerprint, once the body is read.
+    pub fn fingerprint(&self) -> Option<u64> {
+        self.body.as_ref().map(|b| b.fingerprint)
+    }
+
     /// The instant of the article's last change: `updated`, else `date`.
     pub fn last_change(&self) -> Option<DateTime<Utc>> {
         match (self.date, self.updated) {
@@ -76,10 +107,10 @@ impl Article {
             categories: vec![],
             countries: vec![],
             authors: vec![],
-            summary: String::new(),
-            content_html: String::new(),
+            written_summary: None,
             image: None,
-            fingerprint: 0,
+            body_offset: 0,
+            body: None,
         }
     }
 }

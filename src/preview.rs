@@ -12,15 +12,14 @@ use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 use unicode_width::UnicodeWidthStr;
 
-use crate::build::{Exclusion, Selection};
+use crate::build::{Exclusion, Selection, prepare};
 use crate::config::Config;
-use crate::content::Loader;
 use crate::country::Countries;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec, Scope};
-use crate::ledger::Ledger;
 use crate::model::Article;
-use crate::taxonomy::{self, TaxonomyKind, Term, slugify};
+use crate::progress::Silent;
+use crate::taxonomy::{TaxonomyKind, Term, slugify};
 use crate::text::closest;
 
 /// Which feed to preview.
@@ -168,30 +167,17 @@ impl<'c> Snapshot<'c> {
     /// errors are kept aside as invalid; only an unreadable ledger fails.
     pub fn load(config: &'c Config, now: DateTime<Utc>) -> Result<Self> {
         // What the next build would do, ledger stamps and ids included;
-        // nothing is written.
-        let ledger = Ledger::load(&config.ledger)?;
-        let mut loaded = Loader::new(config).load_all();
-        ledger.apply(&mut loaded.articles, &config.content_dir, now);
+        // nothing is written. Files with errors (including term clashes,
+        // which leave no term feed certain) are kept aside as invalid.
+        let prepared = prepare(config, now, &Silent)?;
         let mut invalid: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
-        for d in loaded.diagnostics.into_iter().filter(Diagnostic::is_error) {
+        for d in prepared.problems.into_iter().filter(Diagnostic::is_error) {
             invalid.entry(d.path.clone()).or_default().push(d);
         }
-        let mut selection = Selection::at(loaded.articles, now);
-        let terms = match taxonomy::group(&mut selection.published) {
-            Ok(terms) => terms,
-            Err(clashes) => {
-                // Two names share a slug: the build fails, so no term feed
-                // is certain; the clashing files are shown as invalid.
-                for d in clashes {
-                    invalid.entry(d.path.clone()).or_default().push(d);
-                }
-                Vec::new()
-            }
-        };
         Ok(Snapshot {
             config,
-            selection,
-            terms,
+            selection: prepared.selection,
+            terms: prepared.terms,
             invalid,
         })
     }
@@ -264,7 +250,7 @@ impl<'c> Snapshot<'c> {
             authors: article.authors.clone(),
             categories: article.categories.clone(),
             countries: article.countries.iter().map(|c| c.name.clone()).collect(),
-            summary: article.summary.clone(),
+            summary: article.summary().to_string(),
             source: article.source.clone(),
         }
     }

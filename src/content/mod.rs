@@ -8,7 +8,10 @@ mod front_matter;
 mod markdown;
 mod permalink;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use chrono::{DateTime, Datelike, Utc};
 use url::Url;
@@ -17,7 +20,7 @@ use crate::config::Config;
 use crate::country::Countries;
 use crate::dates::parse_date;
 use crate::error::Diagnostic;
-use crate::model::{Article, Image, image_mime_type};
+use crate::model::{Article, Body, Image, image_mime_type};
 use crate::text::{line_col, squash_whitespace, stable_hash, xml_safe};
 
 pub use front_matter::{Format, FrontMatter, split};
@@ -86,13 +89,15 @@ impl<'a> Loader<'a> {
         (paths, problems)
     }
 
-    /// Load every article of the collection.
+    /// Load the front matter of every article of the collection, in
+    /// parallel; bodies are read later, only where needed ([`Loader::read_bodies`]).
     pub fn load_all(&self) -> Loaded {
         let (paths, mut diagnostics) = self.article_paths();
         let files = paths.len();
+        let results: Vec<(Option<Article>, Vec<Diagnostic>)> =
+            paths.par_iter().map(|path| self.load_file(path)).collect();
         let mut articles = Vec::with_capacity(files);
-        for path in paths {
-            let (article, problems) = self.load_file(&path);
+        for (article, problems) in results {
             articles.extend(article);
             diagnostics.extend(problems);
         }
@@ -103,45 +108,136 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Load one article file; on errors there is no article, and every
-    /// problem found is returned.
+    /// Load one article file's front matter; on errors there is no
+    /// article, and every problem found is returned.
     pub fn load_file(&self, path: &Path) -> (Option<Article>, Vec<Diagnostic>) {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                return (
-                    None,
-                    vec![Diagnostic::error(path, format!("cannot read: {e}"))],
-                );
-            }
-        };
-        let text = match std::str::from_utf8(&bytes) {
+        let text = match read_head(path) {
             Ok(t) => t,
-            Err(e) => {
-                let valid = &bytes[..e.valid_up_to()];
-                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-                return (
-                    None,
-                    vec![
-                        Diagnostic::error(path, "the file is not valid UTF-8")
-                            .at_line(line)
-                            .with_help(
-                                "save it as UTF-8 (most editors have an \"encoding\" option)",
-                            ),
-                    ],
-                );
-            }
+            Err(problem) => return (None, vec![*problem]),
         };
         let mut parse = ArticleParse {
             loader: self,
             path,
             problems: Vec::new(),
         };
-        let article = parse.article(text);
+        let article = parse.article(&text);
         let problems = parse.problems;
         let has_errors = problems.iter().any(Diagnostic::is_error);
         (article.filter(|_| !has_errors), problems)
     }
+
+    /// Read and render the bodies of `articles[i]` for every `i` in
+    /// `which` that has none yet, in parallel. Articles whose body cannot be
+    /// read keep none, and the problem is returned.
+    pub fn read_bodies(&self, articles: &mut [Article], which: &[usize]) -> Vec<Diagnostic> {
+        let mut wanted = vec![false; articles.len()];
+        for &i in which {
+            if let Some(w) = wanted.get_mut(i) {
+                *w = true;
+            }
+        }
+        articles
+            .par_iter_mut()
+            .zip(wanted)
+            .filter(|(article, wanted)| *wanted && article.body.is_none())
+            .filter_map(|(article, _)| match read_body(article) {
+                Ok(body) => {
+                    article.body = Some(body);
+                    None
+                }
+                Err(problem) => Some(*problem),
+            })
+            .collect()
+    }
+}
+
+/// How much of a file is read first: enough for almost every front matter.
+const HEAD_BYTES: u64 = 4096;
+
+fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize) -> Box<Diagnostic> {
+    let line = bytes[..valid_up_to].iter().filter(|&&b| b == b'\n').count() + 1;
+    Box::new(
+        Diagnostic::error(path, "the file is not valid UTF-8")
+            .at_line(line)
+            .with_help("save it as UTF-8 (most editors have an \"encoding\" option)"),
+    )
+}
+
+fn cannot_read(path: &Path, e: std::io::Error) -> Box<Diagnostic> {
+    Box::new(Diagnostic::error(path, format!("cannot read: {e}")))
+}
+
+/// The start of an article file, as text, holding at least its whole front
+/// matter: the first [`HEAD_BYTES`], or the whole file when the front
+/// matter does not end within them.
+fn read_head(path: &Path) -> Result<String, Box<Diagnostic>> {
+    let cannot_read = |e| cannot_read(path, e);
+    let mut head = Vec::with_capacity(HEAD_BYTES as usize);
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    file.take(HEAD_BYTES)
+        .read_to_end(&mut head)
+        .map_err(cannot_read)?;
+    let whole = (head.len() as u64) < HEAD_BYTES;
+    if !whole {
+        let text = match std::str::from_utf8(&head) {
+            Ok(t) => t,
+            // A character cut at the end of the head is fine; others are not.
+            Err(e) if e.error_len().is_none() => {
+                std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default()
+            }
+            Err(e) => return Err(not_utf8(path, &head, e.valid_up_to())),
+        };
+        // The closing fence must be a complete line inside the head.
+        if let Ok(split) = split(text)
+            && text.len() > split.body.len()
+            && text[..text.len() - split.body.len()].ends_with('\n')
+        {
+            return Ok(text.to_string());
+        }
+        head = std::fs::read(path).map_err(cannot_read)?;
+    }
+    String::from_utf8(head).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        not_utf8(path, e.as_bytes(), valid)
+    })
+}
+
+/// Read an article's body from its file and render it.
+fn read_body(article: &Article) -> Result<Body, Box<Diagnostic>> {
+    let path = &article.source;
+    let bytes = std::fs::read(path).map_err(|e| cannot_read(path, e))?;
+    let body = bytes.get(article.body_offset..).unwrap_or_default();
+    let body = std::str::from_utf8(body)
+        .map_err(|e| not_utf8(path, &bytes, article.body_offset + e.valid_up_to()))?;
+    let body = xml_safe(body);
+    let base = Url::parse(&article.url).map_err(|e| {
+        Box::new(Diagnostic::error(
+            path,
+            format!("bad URL {}: {e}", article.url),
+        ))
+    })?;
+    let summary = match &article.written_summary {
+        Some(s) => s.clone(),
+        None => summarize(&body),
+    };
+    // Stored in ledgers: changing what goes in here makes every published
+    // article look edited once.
+    let fingerprint = stable_hash(&[
+        &article.title,
+        article.written_summary.as_deref().unwrap_or(""),
+        &body,
+        article.image.as_ref().map_or("", |i| i.url.as_str()),
+        article
+            .image
+            .as_ref()
+            .and_then(|i| i.alt.as_deref())
+            .unwrap_or(""),
+    ]);
+    Ok(Body {
+        html: render_html(&body, &base),
+        summary,
+        fingerprint,
+    })
 }
 
 /// The state of parsing one file: where it is and what went wrong so far.
@@ -262,20 +358,11 @@ impl ArticleParse<'_, '_> {
             },
         };
 
-        let body = xml_safe(split.body);
-        let summary = match fm.summary.as_deref().map(clean) {
-            Some(s) if !s.is_empty() => s,
-            _ => summarize(&body),
-        };
-        let content_html = render_html(&body, &url);
+        let written_summary = fm.summary.as_deref().map(clean).filter(|s| !s.is_empty());
         let image = fm.image.map(|field| self.image(field, &url));
-        let fingerprint = stable_hash(&[
-            &title,
-            &summary,
-            &body,
-            image.as_ref().map_or("", |i| i.url.as_str()),
-            image.as_ref().and_then(|i| i.alt.as_deref()).unwrap_or(""),
-        ]);
+        // The body starts where the split left it; `split` strips a BOM, so
+        // measure from the end.
+        let body_offset = text.len() - split.body.len();
 
         Some(Article {
             source: self.path.to_path_buf(),
@@ -291,10 +378,10 @@ impl ArticleParse<'_, '_> {
             categories,
             countries,
             authors,
-            summary,
-            content_html,
+            written_summary,
             image,
-            fingerprint,
+            body_offset,
+            body: None,
         })
     }
 

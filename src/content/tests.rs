@@ -37,10 +37,15 @@ impl Site {
         Loader::new(&self.config).load_file(&path)
     }
 
+    /// The article in `text`, body read.
     fn article(&self, text: &str) -> Article {
         let (article, problems) = self.load("2024/03/story.md", text);
         assert!(problems.is_empty(), "{problems:?}");
-        article.unwrap()
+        let mut articles = [article.unwrap()];
+        let problems = Loader::new(&self.config).read_bodies(&mut articles, &[0]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let [article] = articles;
+        article
     }
 
     /// The problems of one file, displayed, with the temp dir stripped.
@@ -71,9 +76,9 @@ fn the_seed_shaped_article_loads_with_every_field() {
     let countries: Vec<&str> = a.countries.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(countries, ["Tajikistan", "Central Asia"]);
     assert!(a.authors.is_empty(), "an empty byline is no author");
-    assert_eq!(a.summary, "While authorities argue, sources say more.");
+    assert_eq!(a.summary(), "While authorities argue, sources say more.");
     assert!(
-        a.content_html
+        a.content_html()
             .contains("href=\"https://news.example.org/2024/01/earlier/\"")
     );
     let image = a.image.unwrap();
@@ -92,7 +97,7 @@ fn toml_front_matter_with_aliases_and_naive_dates() {
     // Naive dates are read in Asia/Dushanbe (+05:00).
     assert_eq!(a.date.unwrap().to_rfc3339(), "2024-03-24T19:00:00+00:00");
     assert_eq!(a.updated.unwrap().to_rfc3339(), "2024-03-26T07:00:00+00:00");
-    assert_eq!(a.summary, "Кратко.");
+    assert_eq!(a.summary(), "Кратко.");
     assert_eq!(a.authors, ["A", "B"]);
     let image = a.image.unwrap();
     assert_eq!(
@@ -108,8 +113,8 @@ fn control_characters_are_stripped_from_every_string() {
     let a = site
         .article("---\ntitle: \"Bad\\u0001 title\\u000b\"\nsummary: \"s\\u0002\"\n---\nx\u{1}y\n");
     assert_eq!(a.title, "Bad title");
-    assert_eq!(a.summary, "s");
-    assert!(!a.content_html.contains('\u{1}'));
+    assert_eq!(a.summary(), "s");
+    assert!(!a.content_html().contains('\u{1}'));
 }
 
 #[test]
@@ -236,4 +241,52 @@ fn suspicious_dates_are_warnings_not_errors() {
         shown[1].contains("story.md:3: warning: `date` is in 1970"),
         "{shown:?}"
     );
+}
+
+#[test]
+fn only_the_front_matter_is_read_until_the_body_is_asked_for() {
+    let site = Site::new();
+    let long_body = format!("Start.\n\n{}\n\n[end](/x/)\n", "word ".repeat(5000));
+    let (article, problems) = site.load(
+        "2024/03/story.md",
+        &format!("---\ntitle: Long\n---\n{long_body}"),
+    );
+    assert!(problems.is_empty());
+    let mut articles = [article.unwrap()];
+    assert_eq!(articles[0].body, None);
+    assert_eq!(articles[0].body_offset, "---\ntitle: Long\n---\n".len());
+    let problems = Loader::new(&site.config).read_bodies(&mut articles, &[0]);
+    assert!(problems.is_empty());
+    assert!(articles[0].content_html().ends_with(
+        "<a href=\"https://news.example.org/x/\" rel=\"noopener noreferrer\">end</a></p>\n"
+    ));
+}
+
+#[test]
+fn front_matter_longer_than_the_first_read_is_read_whole() {
+    let site = Site::new();
+    let padding = format!("# {}\n", "x".repeat(5000));
+    let a = site.article(&format!(
+        "---\n{padding}title: Late title\n---\nBody after a long front matter.\n"
+    ));
+    assert_eq!(a.title, "Late title");
+    assert_eq!(a.summary(), "Body after a long front matter.");
+}
+
+#[test]
+fn a_body_that_is_not_utf8_is_reported_when_read() {
+    let site = Site::new();
+    // Past the first read, so only reading the body finds it.
+    let mut bytes = b"---\ntitle: T\n---\nok\n".to_vec();
+    bytes.extend(b"a\n".repeat(3000));
+    bytes.extend(b"\xff\n");
+    let path = site.write("bad-body.md", &bytes);
+    let loader = Loader::new(&site.config);
+    let (article, problems) = loader.load_file(&path);
+    assert!(problems.is_empty());
+    let mut articles = [article.unwrap()];
+    let problems = loader.read_bodies(&mut articles, &[0]);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, Some(3005));
+    assert_eq!(articles[0].body, None);
 }

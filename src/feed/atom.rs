@@ -144,9 +144,9 @@ fn entry(article: &Article, site_author: &Person) -> Entry {
             })
             .collect(),
         links,
-        summary: Some(Text::plain(article.summary.clone())),
+        summary: Some(Text::plain(article.summary())),
         content: Some(Content {
-            value: Some(article.content_html.clone()),
+            value: Some(article.content_html().to_string()),
             content_type: Some("html".into()),
             ..Content::default()
         }),

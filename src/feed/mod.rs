@@ -4,6 +4,7 @@
 pub mod atom;
 pub mod rss;
 
+use std::cmp::Ordering;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -68,9 +69,41 @@ impl FeedSpec<'_> {
     }
 }
 
-/// Newest first; ties broken by URL so the order never depends on file order.
+/// Feed order: newest first, ties broken by URL so the order never depends
+/// on file order.
+pub fn newest_first(a: &Article, b: &Article) -> Ordering {
+    b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url))
+}
+
+/// Sort articles into feed order.
 pub fn sort_newest_first(articles: &mut [&Article]) {
-    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+    articles.sort_by(|a, b| newest_first(a, b));
+}
+
+/// Indexes (into `published`, ascending) of the articles that appear in at
+/// least one feed: the newest `limit` of the site and of every term. Only
+/// these need their bodies read.
+pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<usize> {
+    let mut member = vec![false; published.len()];
+    let mut take = |mut indexes: Vec<usize>| {
+        let by_feed_order = |a: &usize, b: &usize| newest_first(&published[*a], &published[*b]);
+        if indexes.len() > config.limit {
+            indexes.select_nth_unstable_by(config.limit, by_feed_order);
+            indexes.truncate(config.limit);
+        }
+        for i in indexes {
+            member[i] = true;
+        }
+    };
+    take((0..published.len()).collect());
+    for term in terms {
+        take(term.articles.clone());
+    }
+    member
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &m)| m.then_some(i))
+        .collect()
 }
 
 /// Plan every feed of the site: the site-wide feed, then one per term.

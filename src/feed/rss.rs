@@ -92,7 +92,7 @@ fn item(article: &Article) -> Item {
         link: Some(article.url.clone()),
         // RSS readers render `description` as HTML: the plain-text summary
         // is escaped so that "<b>" in a summary shows as written.
-        description: Some(quick_xml::escape::partial_escape(&article.summary).into_owned()),
+        description: Some(quick_xml::escape::partial_escape(article.summary()).into_owned()),
         categories: article
             .categories
             .iter()
@@ -110,7 +110,7 @@ fn item(article: &Article) -> Item {
             permalink: article.id == article.url,
         }),
         pub_date: article.date.as_ref().map(to_rfc822),
-        content: Some(article.content_html.clone()),
+        content: Some(article.content_html().to_string()),
         dublin_core_ext: (!article.authors.is_empty()).then(|| DublinCoreExtension {
             creators: article.authors.clone(),
             ..DublinCoreExtension::default()
