@@ -236,8 +236,10 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     let stage = Instant::now();
     progress.stage(Stage::Load, None);
     let mut ledger = Ledger::load(&config.ledger)?;
+    tracing::debug!(ms = stage.elapsed().as_millis(), "read the ledger");
     let loader = Loader::new(config);
     let mut loaded = loader.load_all();
+    tracing::debug!(ms = stage.elapsed().as_millis(), "read front matter");
     let mut problems = loaded.diagnostics;
     // A renamed file is recognised by its content: read those bodies first.
     let unknown = ledger.needs_bodies(&loaded.articles, &config.content_dir);
@@ -253,10 +255,13 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
             Vec::new()
         }
     };
+    tracing::debug!(ms = stage.elapsed().as_millis(), "selected and grouped");
     let members = feed::members(config, &selection.published, &terms);
     problems.extend(loader.read_bodies(&mut selection.published, &members));
+    tracing::debug!(ms = stage.elapsed().as_millis(), "read bodies");
     ledger.stamp_updates(&mut selection.published, &config.content_dir, now);
     ledger.record(&selection.published, &terms, &config.content_dir);
+    tracing::debug!(ms = stage.elapsed().as_millis(), "recorded in the ledger");
     // A term that lost its articles keeps a valid, empty feed: subscribers
     // get no 404.
     terms.extend(ledger.retired_terms(&terms));

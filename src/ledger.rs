@@ -68,6 +68,9 @@ struct LedgerFile {
 pub struct Ledger {
     path: PathBuf,
     file: LedgerFile,
+    /// What the file held when read (`None`: no file), so an unchanged
+    /// ledger is not even serialized again.
+    on_disk: Option<LedgerFile>,
 }
 
 impl Ledger {
@@ -79,6 +82,7 @@ impl Ledger {
                 return Ok(Ledger {
                     path: path.to_path_buf(),
                     file: LedgerFile::default(),
+                    on_disk: None,
                 });
             }
             Err(e) => return Err(Error::io(path, e)),
@@ -109,6 +113,7 @@ impl Ledger {
         }
         Ok(Ledger {
             path: path.to_path_buf(),
+            on_disk: Some(file.clone()),
             file,
         })
     }
@@ -285,6 +290,9 @@ impl Ledger {
 
     /// Write the ledger if its bytes changed; returns whether it was written.
     pub fn save(&self) -> Result<bool> {
+        if self.on_disk.as_ref() == Some(&self.file) {
+            return Ok(false);
+        }
         let outcome = write_if_changed(&self.path, self.to_toml().as_bytes())?;
         Ok(outcome == WriteOutcome::Written)
     }
@@ -333,6 +341,7 @@ mod tests {
         Ledger {
             path: PathBuf::from("feedpub-ledger.toml"),
             file: LedgerFile::default(),
+            on_disk: None,
         }
     }
 

@@ -152,7 +152,7 @@ impl<'a> Loader<'a> {
 }
 
 /// How much of a file is read first: enough for almost every front matter.
-const HEAD_BYTES: u64 = 4096;
+const HEAD_BYTES: u64 = 2048;
 
 fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize) -> Box<Diagnostic> {
     let line = bytes[..valid_up_to].iter().filter(|&&b| b == b'\n').count() + 1;
