@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::Loader;
@@ -292,8 +293,8 @@ pub fn gate(
 ) -> Vec<Diagnostic> {
     let options = validate::Options { now: Some(now) };
     files
-        .iter()
-        .flat_map(|file| {
+        .par_iter()
+        .flat_map_iter(|file| {
             let found =
                 validate::validate_feed(&output_dir.join(&file.path), &file.bytes, &options);
             progress.step();
@@ -309,8 +310,8 @@ fn render_all(
     progress: &dyn Progress,
 ) -> Vec<RenderedFeed> {
     specs
-        .iter()
-        .flat_map(|spec| {
+        .par_iter()
+        .flat_map_iter(|spec| {
             progress.step();
             [
                 RenderedFeed {

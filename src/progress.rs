@@ -30,7 +30,7 @@ impl Stage {
 }
 
 /// Receives a build's progress; every method has a do-nothing default.
-pub trait Progress {
+pub trait Progress: Sync {
     /// `stage` starts, with `total` steps when known in advance.
     fn stage(&self, stage: Stage, total: Option<u64>) {
         let _ = (stage, total);
