@@ -78,44 +78,5 @@ fn generated_2000_article_corpus_gives_valid_feeds_everywhere() {
             path.display()
         );
     }
-    if have_tool("xmllint", &["--version"]) {
-        let out = Command::new("xmllint")
-            .arg("--noout")
-            .args(&all)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    if have_tool("jing", &[]) {
-        let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/atom.rnc");
-        let atoms = all.iter().filter(|p| p.ends_with("atom.xml"));
-        let out = Command::new("jing")
-            .arg("-c")
-            .arg(schema)
-            .args(atoms)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    }
-    if have_tool("python3", &["-c", "import feedparser"]) {
-        let script = "import sys, feedparser\nbad = [(f, str(r.bozo_exception)) for f in sys.argv[1:] for r in [feedparser.parse(f)] if r.bozo]\nprint(bad)\nsys.exit(1 if bad else 0)\n";
-        let out = Command::new("python3")
-            .args(["-c", script])
-            .args(&all)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-    }
+    assert_outside_validators_accept(&all);
 }

@@ -119,3 +119,52 @@ pub fn have_tool(program: &str, probe: &[&str]) -> bool {
     }
     ok
 }
+
+/// Run `program` with `args`, asserting it succeeds; its output is shown
+/// on failure.
+pub fn run_ok(program: &str, args: &[&std::ffi::OsStr]) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{program} failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Every outside validator that is installed accepts these feeds: xmllint
+/// (well-formed XML), jing with the RFC 4287 schema (the Atom ones), and
+/// Python feedparser (no `bozo` flag).
+pub fn assert_outside_validators_accept(feeds: &[PathBuf]) {
+    let files: Vec<&std::ffi::OsStr> = feeds.iter().map(|f| f.as_os_str()).collect();
+    if have_tool("xmllint", &["--version"]) {
+        run_ok(
+            "xmllint",
+            &[&[std::ffi::OsStr::new("--noout")], &files[..]].concat(),
+        );
+    }
+    if have_tool("jing", &[]) {
+        let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/atom.rnc");
+        let atoms = feeds
+            .iter()
+            .filter(|f| f.ends_with("atom.xml"))
+            .map(|f| f.as_os_str());
+        let args: Vec<&std::ffi::OsStr> = [std::ffi::OsStr::new("-c"), schema.as_os_str()]
+            .into_iter()
+            .chain(atoms)
+            .collect();
+        run_ok("jing", &args);
+    }
+    if have_tool("python3", &["-c", "import feedparser"]) {
+        let script = "import sys, feedparser\nbad = [(f, str(r.bozo_exception)) for f in sys.argv[1:] for r in [feedparser.parse(f)] if r.bozo]\nprint(bad)\nsys.exit(1 if bad else 0)\n";
+        let args: Vec<&std::ffi::OsStr> =
+            [std::ffi::OsStr::new("-c"), std::ffi::OsStr::new(script)]
+                .into_iter()
+                .chain(files.iter().copied())
+                .collect();
+        run_ok("python3", &args);
+    }
+}
