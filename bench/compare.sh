@@ -9,8 +9,10 @@
 #   full       feedpub build: no ledger, no .feedpub* state, empty feeds/
 #   hugo       `hugo --quiet` into an empty public/ (RSS only, see hugo.toml)
 #   noop       feedpub build again, nothing changed (checks no file is written)
-#   edit       one sentence appended to the newest article, then a build
-#   add        one new article, newer than all others, then a build
+#   edit       one sentence appended to the article on top of the site feed,
+#              then a build (checks that some feed was rewritten)
+#   add        one new article, newer than all others, then a build with its
+#              date as --now
 # floor, full and hugo alternate run by run; noop, edit and add follow.
 # Each row gives medians over the runs: wall time, CPU time (user+sys),
 # peak RSS (/usr/bin/time), feed files and bytes in the output, files written
@@ -183,29 +185,30 @@ for n in "${sizes[@]}"; do
     [ "$written" = 0 ] || echo "compare.sh: warning: the no-op rebuild wrote $written files" >&2
   done
 
-  # The newest published article (it is in the site feed), and a date newer
-  # than every article for the added ones.
-  read -r newest newest_date < <(python3 - "$site/content" <<'EOF'
-import datetime as dt, pathlib, re, sys
-date_re = re.compile(r'^date\s*[:=]\s*["\']?([0-9][^"\'\s]*)', re.M)
-best = None
-for path in pathlib.Path(sys.argv[1]).rglob("*.md"):
-    head = path.read_text(encoding="utf-8").split("\n", 30)
-    head = "\n".join(head[:30])
-    if re.search(r'^draft\s*[:=]\s*true', head, re.M):
-        continue
-    m = date_re.search(head)
-    if not m or "T" not in m.group(1):
-        continue
-    when = dt.datetime.fromisoformat(m.group(1).replace("Z", "+00:00"))
-    if best is None or when > best[0]:
-        best = (when, path)
-if best is None:
-    sys.exit("no dated article found")
-print(best[1], best[0].astimezone(dt.timezone.utc).isoformat())
+  # The article on top of the site feed (undated articles are stamped with
+  # the build's now, so they, not the newest dated ones, lead the feed):
+  # its link is /<folders>/<slug>/, the slug being the file name or `slug`.
+  newest=$(python3 - "$site/feeds/rss.xml" "$site/content" <<'EOF'
+import pathlib, re, sys, urllib.parse
+feed = pathlib.Path(sys.argv[1]).read_text(encoding="utf-8")
+if "<item>" not in feed:
+    sys.exit("the site feed has no item")
+link = re.search(r"<link>([^<]*)</link>", feed.split("<item>", 1)[1]).group(1)
+parts = urllib.parse.urlsplit(link).path.strip("/").split("/")
+folder = pathlib.Path(sys.argv[2], *parts[:-1])
+slug = parts[-1]
+if (folder / (slug + ".md")).is_file():
+    print(folder / (slug + ".md"))
+    sys.exit()
+pattern = re.compile(r"^slug\s*[:=]\s*[\"']?%s[\"']?\s*$" % re.escape(slug), re.M)
+for path in sorted(folder.glob("*.md")):
+    if pattern.search(path.read_text(encoding="utf-8")):
+        print(path)
+        sys.exit()
+sys.exit("no file for " + link)
 EOF
-  ) || die "could not find the newest article under $site/content"
-  echo "N=$n: newest article $newest ($newest_date)" >&2
+  ) || die "could not find the article on top of $site/feeds/rss.xml"
+  echo "N=$n: editing $newest, on top of the site feed" >&2
 
   for ((i = 1; i <= runs; i++)); do
     echo "N=$n run $i/$runs: feedpub one article edited" >&2
@@ -221,7 +224,9 @@ EOF
 
   for ((i = 1; i <= runs; i++)); do
     echo "N=$n run $i/$runs: feedpub one article added" >&2
-    added_date=$(python3 -c 'import datetime as dt, sys; print((dt.datetime.fromisoformat(sys.argv[1]) + dt.timedelta(minutes=int(sys.argv[2]))).strftime("%Y-%m-%dT%H:%M:%SZ"))' "$newest_date" "$i")
+    # Nothing published is dated after the builds' now, so the new article
+    # is dated a minute later each run and built with that instant as now.
+    added_date=$(python3 -c 'import datetime as dt, sys; print((dt.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")) + dt.timedelta(minutes=int(sys.argv[2]))).strftime("%Y-%m-%dT%H:%M:%SZ"))' "$now" "$i")
     cat >"$site/content/bench-added-$i.md" <<EOF
 ---
 title: "Benchmark article $i"
@@ -235,11 +240,12 @@ A new article added by run $i of the benchmark, dated after every other one,
 so it lands at the top of the site feed and of two term feeds.
 EOF
     snapshot "$site/feeds" >"$tmp/before"
-    measure "$n" add "$site" "$feedpub" build --now "$now"
+    measure "$n" add "$site" "$feedpub" build --now "$added_date"
     snapshot "$site/feeds" >"$tmp/after"
     written=$(changed "$tmp/before" "$tmp/after")
     finish_sample "$site/feeds" "$written"
     check_written add "$written"
+    [ "$written" = 6 ] || echo "compare.sh: warning: adding an article rewrote $written files, not 6 (site, Economy, Tajikistan)" >&2
   done
 done
 
