@@ -23,8 +23,8 @@
 #   FEEDPUB_BENCH_RUNS      runs per scenario (default 5)
 #   FEEDPUB_BENCH_CORPORA   corpus cache: c1k, c10k, c50k, ... (default target/bench-corpora)
 #   FEEDPUB_BENCH_WORK      scratch copies of the corpora (default target/bench-work)
-#   FEEDPUB_GEN_CORPUS      the generator (default ../shared/bench/gen_corpus.py
-#                           beside the repository)
+#   FEEDPUB_GEN_CORPUS      the generator (default shared/bench/gen_corpus.py in
+#                           the nearest directory above the repository)
 #   FEEDPUB_BENCH_NOW       the builds' --now (default 2026-06-01T00:00:00Z)
 set -euo pipefail
 
@@ -38,7 +38,19 @@ target_dir=${CARGO_TARGET_DIR:-$repo/target}
 runs=${FEEDPUB_BENCH_RUNS:-5}
 corpora=${FEEDPUB_BENCH_CORPORA:-$target_dir/bench-corpora}
 work=${FEEDPUB_BENCH_WORK:-$target_dir/bench-work}
-generator=${FEEDPUB_GEN_CORPUS:-$repo/../shared/bench/gen_corpus.py}
+# shared/bench/gen_corpus.py in the nearest directory above the repository.
+find_generator() {
+  local dir=$repo
+  while [ "$dir" != / ]; do
+    dir=$(dirname "$dir")
+    if [ -f "$dir/shared/bench/gen_corpus.py" ]; then
+      echo "$dir/shared/bench/gen_corpus.py"
+      return
+    fi
+  done
+  echo "$repo/../shared/bench/gen_corpus.py"
+}
+generator=${FEEDPUB_GEN_CORPUS:-$(find_generator)}
 now=${FEEDPUB_BENCH_NOW:-2026-06-01T00:00:00Z}
 if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(1000 10000 50000); fi
 

@@ -45,7 +45,9 @@ fn generator() -> PathBuf {
         .ancestors()
         .map(|dir| dir.join("shared/bench/gen_corpus.py"))
         .find(|path| path.is_file())
-        .expect("shared/bench/gen_corpus.py not found beside the repository: set FEEDPUB_GEN_CORPUS")
+        .expect(
+            "shared/bench/gen_corpus.py not found beside the repository: set FEEDPUB_GEN_CORPUS",
+        )
 }
 
 fn now() -> DateTime<Utc> {
@@ -126,7 +128,9 @@ fn front_matter(c: &mut Criterion, corpus: &Corpus) {
                     continue;
                 };
                 let parsed = match parts.format {
-                    Format::Yaml => serde_saphyr::from_str::<FrontMatter>(parts.front_matter).is_ok(),
+                    Format::Yaml => {
+                        serde_saphyr::from_str::<FrontMatter>(parts.front_matter).is_ok()
+                    }
                     Format::Toml => toml::from_str::<FrontMatter>(parts.front_matter).is_ok(),
                 };
                 black_box(parsed);
