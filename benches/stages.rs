@@ -1,0 +1,245 @@
+//! Per-stage benchmarks (issue 7): front matter, Markdown, feed
+//! serialization and validation, on a corpus made by the same generator as
+//! `bench/compare.sh` (`shared/bench/gen_corpus.py`, found beside the
+//! repository or through `FEEDPUB_GEN_CORPUS`).
+//!
+//! `cargo bench --bench stages` runs them all in well under a minute;
+//! `cargo bench --bench stages -- markdown` runs one group.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use feedpub::build::{BuildOptions, Selection};
+use feedpub::config::{Config, Paths};
+use feedpub::content::{Format, FrontMatter, Loader, render_html, split, summarize};
+use feedpub::feed::{self, FeedSpec, Scope};
+use feedpub::{build, taxonomy, validate};
+use url::Url;
+
+/// Articles in the generated corpus: enough for full 50-item feeds.
+const ARTICLES: usize = 300;
+
+/// The builds' "now": after every generated date (they end in 2025).
+const NOW: &str = "2026-06-01T00:00:00Z";
+
+/// A generated site in a temporary directory, with its files in memory.
+struct Corpus {
+    /// Keeps the site on disk while the benchmarks run.
+    _dir: tempfile::TempDir,
+    config: Config,
+    /// Every article file: its text and the URL its links resolve against.
+    files: Vec<(String, Url)>,
+}
+
+/// The corpus generator: `FEEDPUB_GEN_CORPUS`, else `shared/bench/gen_corpus.py`
+/// in the nearest ancestor of the repository that has one.
+fn generator() -> PathBuf {
+    if let Some(path) = std::env::var_os("FEEDPUB_GEN_CORPUS") {
+        return PathBuf::from(path);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("shared/bench/gen_corpus.py"))
+        .find(|path| path.is_file())
+        .expect(
+            "shared/bench/gen_corpus.py not found beside the repository: set FEEDPUB_GEN_CORPUS",
+        )
+}
+
+fn now() -> DateTime<Utc> {
+    NOW.parse().expect("NOW is RFC 3339")
+}
+
+impl Corpus {
+    fn generate() -> Corpus {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let out = Command::new("python3")
+            .arg(generator())
+            .args(["--articles", &ARTICLES.to_string(), "--out"])
+            .arg(dir.path())
+            .output()
+            .expect("run python3");
+        assert!(
+            out.status.success(),
+            "gen_corpus.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let config = Config::load(&Paths {
+            config: Some(dir.path().join("feedpub.toml")),
+            ..Paths::default()
+        })
+        .expect("the generated feedpub.toml loads");
+        let loader = Loader::new(&config);
+        let (paths, problems) = loader.article_paths();
+        assert!(problems.is_empty(), "{problems:?}");
+        let files = paths
+            .iter()
+            .filter_map(|path| {
+                let text = std::fs::read_to_string(path).expect("read article");
+                let (article, _) = loader.load_file(path);
+                let url = Url::parse(&article?.url).expect("article URLs are absolute");
+                Some((text, url))
+            })
+            .collect();
+        Corpus {
+            _dir: dir,
+            config,
+            files,
+        }
+    }
+
+    /// The articles published at [`NOW`], as the build hands them to `feed::plan`.
+    fn published(&self) -> Vec<feedpub::model::Article> {
+        let loaded = Loader::new(&self.config).load_all();
+        let mut published = Selection::at(loaded.articles, now()).published;
+        taxonomy::group(&mut published).expect("no term clashes in the corpus");
+        published
+    }
+}
+
+/// The site-wide feed: the newest 50 articles.
+fn site_feed<'a>(config: &Config, published: &'a [feedpub::model::Article]) -> FeedSpec<'a> {
+    let spec = feed::plan(config, published, &[])
+        .into_iter()
+        .find(|s| s.scope == Scope::Site)
+        .expect("a site feed");
+    assert_eq!(spec.items.len(), 50, "the site feed is full");
+    spec
+}
+
+fn front_matter(c: &mut Criterion, corpus: &Corpus) {
+    let mut group = c.benchmark_group("front_matter");
+    group.throughput(Throughput::Elements(corpus.files.len() as u64));
+    group.bench_function("split", |b| {
+        b.iter(|| {
+            for (text, _) in &corpus.files {
+                black_box(split(black_box(text)).is_ok());
+            }
+        })
+    });
+    group.bench_function("split_and_parse", |b| {
+        b.iter(|| {
+            for (text, _) in &corpus.files {
+                let Ok(parts) = split(black_box(text)) else {
+                    continue;
+                };
+                let parsed = match parts.format {
+                    Format::Yaml => {
+                        serde_saphyr::from_str::<FrontMatter>(parts.front_matter).is_ok()
+                    }
+                    Format::Toml => toml::from_str::<FrontMatter>(parts.front_matter).is_ok(),
+                };
+                black_box(parsed);
+            }
+        })
+    });
+    group.finish();
+}
+
+fn markdown(c: &mut Criterion, corpus: &Corpus) {
+    let bodies: Vec<(&str, &Url)> = corpus
+        .files
+        .iter()
+        .filter_map(|(text, url)| Some((split(text).ok()?.body, url)))
+        .collect();
+    let mut group = c.benchmark_group("markdown");
+    group.throughput(Throughput::Elements(bodies.len() as u64));
+    group.bench_function("render_and_sanitize", |b| {
+        b.iter(|| {
+            for (body, url) in &bodies {
+                black_box(render_html(black_box(body), url));
+            }
+        })
+    });
+    group.bench_function("summarize", |b| {
+        b.iter(|| {
+            for (body, _) in &bodies {
+                black_box(summarize(black_box(body)));
+            }
+        })
+    });
+    group.finish();
+}
+
+fn feeds(c: &mut Criterion, corpus: &Corpus) {
+    let published = corpus.published();
+    let spec = site_feed(&corpus.config, &published);
+    let rss = feed::rss::render(&corpus.config, &spec);
+    let atom = feed::atom::render(&corpus.config, &spec);
+    let options = validate::Options { now: Some(now()) };
+    for (name, bytes) in [("rss.xml", &rss), ("atom.xml", &atom)] {
+        let problems = validate::validate_feed(Path::new(name), bytes, &options);
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+    }
+
+    let mut group = c.benchmark_group("feed_50_items");
+    group.throughput(Throughput::Elements(spec.items.len() as u64));
+    group.bench_function("rss_render", |b| {
+        b.iter(|| black_box(feed::rss::render(&corpus.config, black_box(&spec))))
+    });
+    group.bench_function("atom_render", |b| {
+        b.iter(|| black_box(feed::atom::render(&corpus.config, black_box(&spec))))
+    });
+    group.bench_function("rss_validate", |b| {
+        b.iter(|| {
+            black_box(validate::validate_feed(
+                Path::new("rss.xml"),
+                black_box(&rss),
+                &options,
+            ))
+        })
+    });
+    group.bench_function("atom_validate", |b| {
+        b.iter(|| {
+            black_box(validate::validate_feed(
+                Path::new("atom.xml"),
+                black_box(&atom),
+                &options,
+            ))
+        })
+    });
+    group.finish();
+}
+
+/// The stages together: load, select, group, render and validate every
+/// feed of the corpus, writing nothing.
+fn pipeline(c: &mut Criterion, corpus: &Corpus) {
+    let options = BuildOptions {
+        now: now(),
+        dry_run: true,
+        strict: false,
+        lock_wait: Duration::ZERO,
+    };
+    let mut group = c.benchmark_group("pipeline");
+    group.throughput(Throughput::Elements(corpus.files.len() as u64));
+    group.sample_size(10);
+    group.bench_function("load_all", |b| {
+        b.iter(|| black_box(Loader::new(&corpus.config).load_all()))
+    });
+    group.bench_function("render", |b| {
+        b.iter(|| black_box(build::render(&corpus.config, &options).expect("the corpus builds")))
+    });
+    group.finish();
+}
+
+fn stages(c: &mut Criterion) {
+    let corpus = Corpus::generate();
+    front_matter(c, &corpus);
+    markdown(c, &corpus);
+    feeds(c, &corpus);
+    pipeline(c, &corpus);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(30);
+    targets = stages
+}
+criterion_main!(benches);
