@@ -60,31 +60,20 @@ impl Selection {
     /// Sort `articles` into published and excluded at `now`.
     pub fn at(articles: Vec<Article>, now: DateTime<Utc>) -> Selection {
         let mut selection = Selection::default();
-        let mut upcoming = |t: DateTime<Utc>| {
-            if t > now {
-                selection.next_change = Some(selection.next_change.map_or(t, |n| n.min(t)));
-            }
-        };
-        let mut sorted: Vec<(Article, Option<Exclusion>)> = Vec::with_capacity(articles.len());
+        // Instants after now at which the selection will change.
+        let mut upcoming: Vec<DateTime<Utc>> = Vec::new();
         for mut article in articles {
             let reason = if article.draft {
                 Some(Exclusion::Draft)
             } else if article.expires.is_some_and(|e| e <= now) {
                 Some(Exclusion::Expired)
+            } else if let Some(date) = article.date.filter(|d| *d > now) {
+                // (The ledger stamps undated articles before selection.)
+                upcoming.push(date);
+                Some(Exclusion::Scheduled)
             } else {
-                match article.date {
-                    // The ledger stamps undated articles before selection.
-                    Some(d) if d > now => {
-                        upcoming(d);
-                        Some(Exclusion::Scheduled)
-                    }
-                    _ => {
-                        for t in article.expires.into_iter().chain(article.updated) {
-                            upcoming(t);
-                        }
-                        None
-                    }
-                }
+                upcoming.extend(article.expires.into_iter().chain(article.updated));
+                None
             };
             // An `updated` still in the future is a scheduled update: until
             // it is due, the article shows as it was, so no feed date is
@@ -92,14 +81,12 @@ impl Selection {
             if article.updated.is_some_and(|u| u > now) {
                 article.updated = None;
             }
-            sorted.push((article, reason));
-        }
-        for (article, reason) in sorted {
             match reason {
                 None => selection.published.push(article),
                 Some(r) => selection.excluded.push((article, r)),
             }
         }
+        selection.next_change = upcoming.into_iter().filter(|t| *t > now).min();
         selection
     }
 
