@@ -156,22 +156,22 @@ impl Ledger {
     /// the ledger does not know, when some recorded file is gone (a rename
     /// is recognised by its content).
     pub fn needs_bodies(&self, articles: &[Article], content_dir: &Path) -> Vec<usize> {
-        let keys: HashSet<String> = articles
+        let keys: Vec<String> = articles
             .iter()
             .map(|a| key(&a.source, content_dir))
             .collect();
-        if self.file.articles.keys().all(|k| keys.contains(k)) {
+        let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
+        if self
+            .file
+            .articles
+            .keys()
+            .all(|k| present.contains(k.as_str()))
+        {
             return Vec::new();
         }
-        articles
-            .iter()
+        keys.iter()
             .enumerate()
-            .filter(|(_, a)| {
-                !self
-                    .file
-                    .articles
-                    .contains_key(&key(&a.source, content_dir))
-            })
+            .filter(|(_, k)| !self.file.articles.contains_key(*k))
             .map(|(i, _)| i)
             .collect()
     }
@@ -302,10 +302,12 @@ impl Ledger {
 /// with `/` separators on every platform.
 fn key(source: &Path, content_dir: &Path) -> String {
     let rel = source.strip_prefix(content_dir).unwrap_or(source);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    let key = rel.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        key.into_owned()
+    } else {
+        key.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 fn hex(fingerprint: u64) -> String {
