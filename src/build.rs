@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
+use crate::cache::HeadCache;
 use crate::config::Config;
 use crate::content::Loader;
 use crate::discovery;
@@ -148,6 +149,8 @@ pub struct Rendered {
     /// The ledger with this build's publications recorded, to save once
     /// the feeds are published.
     pub ledger: Ledger,
+    /// Parsed front matter, to save once the feeds are published.
+    pub cache: HeadCache,
 }
 
 /// Load, select, group, render and validate, without writing anything.
@@ -168,6 +171,7 @@ pub fn render_with(
         mut problems,
         ledger,
         files: articles_read,
+        cache,
     } = prepare(config, options.now, progress)?;
     fail_on_errors(&mut problems, options.strict)?;
 
@@ -198,6 +202,7 @@ pub fn render_with(
         warnings: problems,
         articles: articles_read,
         ledger,
+        cache,
     })
 }
 
@@ -215,6 +220,8 @@ pub struct Prepared {
     pub ledger: Ledger,
     /// Article files found.
     pub files: usize,
+    /// Parsed front matter to keep for the next run.
+    pub cache: HeadCache,
 }
 
 /// Load and prepare the site at `now`. Problems in articles are collected,
@@ -226,7 +233,8 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     let mut ledger = Ledger::load(&config.ledger)?;
     tracing::debug!(ms = stage.elapsed().as_millis(), "read the ledger");
     let loader = Loader::new(config);
-    let mut loaded = loader.load_all();
+    let cache = HeadCache::load(config);
+    let mut loaded = loader.load_all_with(Some(&cache));
     tracing::debug!(ms = stage.elapsed().as_millis(), "read front matter");
     let mut problems = loaded.diagnostics;
     // A renamed file is recognised by its content: read those bodies first.
@@ -267,6 +275,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
         problems,
         ledger,
         files: loaded.files,
+        cache,
     })
 }
 
@@ -427,6 +436,7 @@ pub fn build_with(
                     .unwrap_or(p)
             })
             .collect();
+        rendered.cache.save();
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)

@@ -26,6 +26,7 @@
 //! ```
 
 pub mod build;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod content;

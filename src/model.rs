@@ -122,8 +122,11 @@ pub struct Image {
     pub url: String,
     /// Alternative text.
     pub alt: Option<String>,
-    /// Size in bytes of the local file, `0` when unknown.
+    /// Size in bytes of the local file, `0` when unknown; measured when
+    /// the article's body is read.
     pub length: u64,
+    /// Where the image is on disk, when it is a file of the site.
+    pub local_file: Option<PathBuf>,
     /// Media type guessed from the file extension.
     pub mime_type: &'static str,
 }

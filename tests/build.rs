@@ -394,3 +394,60 @@ fn committed_sample_feeds_are_up_to_date() {
         std::fs::read_to_string(root.join("feedpub-ledger.toml")).unwrap()
     );
 }
+
+/// Set every content file's modification time an hour back, as for files
+/// not edited during the run (the cache skips files changed moments ago).
+fn age_content(site: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for rel in files_below(&site.join("content")) {
+        let file = std::fs::File::options()
+            .append(true)
+            .open(site.join("content").join(rel))
+            .unwrap();
+        file.set_modified(hour_ago).unwrap();
+    }
+}
+
+#[test]
+fn cached_front_matter_gives_the_same_feeds_and_follows_edits() {
+    let site = copy_fixture("basic");
+    let dir = site.path();
+    age_content(dir);
+    feedpub(dir)
+        .args(["build", "-q", "--now", NOW])
+        .assert()
+        .success();
+    let cache: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join(".feedpub-cache.json")).unwrap()).unwrap();
+    assert_eq!(cache["heads"].as_object().unwrap().len(), 7, "{cache}");
+
+    // From the cache: the same feeds as a build without it.
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 written"));
+    let uncached = tempfile::tempdir().unwrap();
+    std::fs::remove_file(dir.join(".feedpub-cache.json")).unwrap();
+    feedpub(dir)
+        .args(["build", "-q", "--now", NOW, "--out"])
+        .arg(uncached.path())
+        .assert()
+        .success();
+    assert_same_tree(&dir.join("feeds"), uncached.path());
+
+    // An edited file is read again.
+    let path = dir.join("content/2024/03/iskp-threat.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("the rise of a new threat", "a renewed threat"),
+    )
+    .unwrap();
+    feedpub(dir)
+        .args(["build", "-q", "--now", NOW])
+        .assert()
+        .success();
+    let feed = std::fs::read_to_string(dir.join("feeds/countries/tajikistan/rss.xml")).unwrap();
+    assert!(feed.contains("ISKP: a renewed threat"), "{feed}");
+}

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use chrono::{DateTime, Datelike, Utc};
 use url::Url;
 
+use crate::cache::{HeadCache, Stamp};
 use crate::config::Config;
 use crate::country::Countries;
 use crate::dates::parse_date;
@@ -92,10 +93,31 @@ impl<'a> Loader<'a> {
     /// Load the front matter of every article of the collection, in
     /// parallel; bodies are read later, only where needed ([`Loader::read_bodies`]).
     pub fn load_all(&self) -> Loaded {
+        self.load_all_with(None)
+    }
+
+    /// [`Loader::load_all`], taking unchanged articles from `cache` and
+    /// recording the others in it.
+    pub fn load_all_with(&self, cache: Option<&HeadCache>) -> Loaded {
         let (paths, mut diagnostics) = self.article_paths();
         let files = paths.len();
-        let results: Vec<(Option<Article>, Vec<Diagnostic>)> =
-            paths.par_iter().map(|path| self.load_file(path)).collect();
+        let results: Vec<(Option<Article>, Vec<Diagnostic>)> = paths
+            .par_iter()
+            .map(|path| {
+                let Some(cache) = cache else {
+                    return self.load_file(path);
+                };
+                let stamp = Stamp::of(path);
+                if let Some(article) = stamp.and_then(|s| cache.get(path, s, &self.countries)) {
+                    return (Some(article), Vec::new());
+                }
+                let (article, problems) = self.load_file(path);
+                if let (Some(article), Some(stamp), true) = (&article, stamp, problems.is_empty()) {
+                    cache.insert(article, stamp);
+                }
+                (article, problems)
+            })
+            .collect();
         let mut articles = Vec::with_capacity(files);
         for (article, problems) in results {
             articles.extend(article);
@@ -143,6 +165,14 @@ impl<'a> Loader<'a> {
             .filter_map(|(article, _)| match read_body(article) {
                 Ok(body) => {
                     article.body = Some(body);
+                    if let Some(image) = &mut article.image {
+                        image.length = image
+                            .local_file
+                            .as_ref()
+                            .and_then(|p| std::fs::metadata(p).ok())
+                            .filter(std::fs::Metadata::is_file)
+                            .map_or(0, |m| m.len());
+                    }
                     None
                 }
                 Err(problem) => Some(*problem),
@@ -502,15 +532,12 @@ impl ArticleParse<'_, '_> {
         } else {
             self.path.parent().map(|dir| dir.join(&src))
         };
-        let length = local
-            .and_then(|p| std::fs::metadata(p).ok())
-            .filter(std::fs::Metadata::is_file)
-            .map_or(0, |m| m.len());
         Image {
             mime_type: image_mime_type(&url),
             url,
             alt,
-            length,
+            length: 0,
+            local_file: local,
         }
     }
 }

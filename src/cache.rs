@@ -1,0 +1,216 @@
+//! A cache of parsed front matter, so an unchanged article is only `stat`ed.
+//!
+//! Entries are keyed by the file's path, size and modification time, and the
+//! whole cache by feedpub's version and the site configuration: any change
+//! there starts it afresh. Files with problems (even warnings) are never
+//! cached, so their problems are reported on every run. It lives beside the
+//! ledger, never in the public output directory (it holds drafts' titles),
+//! and deleting it is always safe.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::country::Countries;
+use crate::model::{Article, Image, image_mime_type};
+use crate::text::stable_hash;
+use crate::write::write_if_changed;
+
+/// The cache's file name, beside `feedpub.toml`.
+pub const CACHE_FILE_NAME: &str = ".feedpub-cache.json";
+
+/// Files changed this recently are not cached: a second edit within the
+/// file system's timestamp granularity could keep the same size and mtime.
+const RACY: Duration = Duration::from_secs(2);
+
+/// When a file was last changed, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    size: u64,
+    secs: u64,
+    nanos: u32,
+}
+
+impl Stamp {
+    /// The size and modification time of `path`, if it can be read.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let since = meta
+            .modified()
+            .ok()?
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .ok()?;
+        Some(Stamp {
+            size: meta.len(),
+            secs: since.as_secs(),
+            nanos: since.subsec_nanos(),
+        })
+    }
+
+    fn is_racy(&self) -> bool {
+        let changed = SystemTime::UNIX_EPOCH + Duration::new(self.secs, self.nanos);
+        SystemTime::now()
+            .duration_since(changed)
+            .map_or(true, |age| age < RACY)
+    }
+}
+
+/// An article's parsed front matter, as cached.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Head {
+    stamp: Stamp,
+    title: String,
+    url: String,
+    id: String,
+    id_is_explicit: bool,
+    date: Option<DateTime<Utc>>,
+    updated: Option<DateTime<Utc>>,
+    expires: Option<DateTime<Utc>>,
+    draft: bool,
+    categories: Vec<String>,
+    countries: Vec<String>,
+    authors: Vec<String>,
+    written_summary: Option<String>,
+    image: Option<CachedImage>,
+    body_offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct CachedImage {
+    url: String,
+    alt: Option<String>,
+    local_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CacheFile {
+    salt: String,
+    heads: HashMap<PathBuf, Head>,
+}
+
+/// Parsed front matter from earlier runs, and what this run parsed.
+#[derive(Debug)]
+pub struct HeadCache {
+    path: PathBuf,
+    salt: String,
+    earlier: HashMap<PathBuf, Head>,
+    now: std::sync::Mutex<HashMap<PathBuf, Head>>,
+}
+
+impl HeadCache {
+    /// The cache of the site described by `config`; unreadable, corrupt or
+    /// stale caches are empty.
+    pub fn load(config: &Config) -> HeadCache {
+        let salt = format!(
+            "{:016x}",
+            stable_hash(&[env!("CARGO_PKG_VERSION"), &format!("{config:?}")])
+        );
+        let path = config.ledger.with_file_name(CACHE_FILE_NAME);
+        let earlier = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
+            .filter(|file| file.salt == salt)
+            .map(|file| file.heads)
+            .unwrap_or_default();
+        HeadCache {
+            path,
+            salt,
+            earlier,
+            now: std::sync::Mutex::default(),
+        }
+    }
+
+    /// The article at `path` as parsed by an earlier run, if the file has
+    /// not changed since.
+    pub fn get(&self, path: &Path, stamp: Stamp, countries: &Countries) -> Option<Article> {
+        let head = self.earlier.get(path).filter(|h| h.stamp == stamp)?;
+        let countries = head
+            .countries
+            .iter()
+            .map(|name| countries.resolve(name).ok())
+            .collect::<Option<Vec<_>>>()?;
+        self.remember(path, head.clone());
+        Some(Article {
+            source: path.to_path_buf(),
+            title: head.title.clone(),
+            url: head.url.clone(),
+            id: head.id.clone(),
+            id_is_explicit: head.id_is_explicit,
+            date: head.date,
+            stamped: false,
+            updated: head.updated,
+            expires: head.expires,
+            draft: head.draft,
+            categories: head.categories.clone(),
+            countries,
+            authors: head.authors.clone(),
+            written_summary: head.written_summary.clone(),
+            image: head.image.as_ref().map(|i| Image {
+                mime_type: image_mime_type(&i.url),
+                url: i.url.clone(),
+                alt: i.alt.clone(),
+                length: 0,
+                local_file: i.local_file.clone(),
+            }),
+            body_offset: head.body_offset,
+            body: None,
+        })
+    }
+
+    /// Remember a freshly parsed article (one without any problem).
+    pub fn insert(&self, article: &Article, stamp: Stamp) {
+        if stamp.is_racy() {
+            return;
+        }
+        let head = Head {
+            stamp,
+            title: article.title.clone(),
+            url: article.url.clone(),
+            id: article.id.clone(),
+            id_is_explicit: article.id_is_explicit,
+            date: article.date,
+            updated: article.updated,
+            expires: article.expires,
+            draft: article.draft,
+            categories: article.categories.clone(),
+            countries: article.countries.iter().map(|c| c.name.clone()).collect(),
+            authors: article.authors.clone(),
+            written_summary: article.written_summary.clone(),
+            image: article.image.as_ref().map(|i| CachedImage {
+                url: i.url.clone(),
+                alt: i.alt.clone(),
+                local_file: i.local_file.clone(),
+            }),
+            body_offset: article.body_offset,
+        };
+        self.remember(&article.source, head);
+    }
+
+    fn remember(&self, path: &Path, head: Head) {
+        if let Ok(mut now) = self.now.lock() {
+            now.insert(path.to_path_buf(), head);
+        }
+    }
+
+    /// Write what this run used and parsed, when it differs from what was
+    /// read. A cache is an optimization: failing to write it is not an error.
+    pub fn save(self) {
+        let now = self.now.into_inner().unwrap_or_default();
+        if now == self.earlier {
+            return;
+        }
+        let file = CacheFile {
+            salt: self.salt,
+            heads: now,
+        };
+        if let Ok(bytes) = serde_json::to_vec(&file)
+            && let Err(e) = write_if_changed(&self.path, &bytes)
+        {
+            tracing::debug!(error = %e, "could not write the front-matter cache");
+        }
+    }
+}
