@@ -7,7 +7,7 @@
 //! ledger, never in the public output directory (it holds drafts' titles),
 //! and deleting it is always safe.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -67,14 +67,22 @@ struct Head {
     url: String,
     id: String,
     id_is_explicit: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     date: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     updated: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     expires: Option<DateTime<Utc>>,
     draft: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     countries: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     written_summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     image: Option<CachedImage>,
     body_offset: usize,
 }
@@ -98,7 +106,15 @@ pub struct HeadCache {
     path: PathBuf,
     salt: String,
     earlier: HashMap<PathBuf, Head>,
-    now: std::sync::Mutex<HashMap<PathBuf, Head>>,
+    /// This run's use: entries of `earlier` still valid, and fresh ones.
+    now: std::sync::Mutex<Use>,
+}
+
+/// What a run did with the cache.
+#[derive(Debug, Default)]
+struct Use {
+    hits: HashSet<PathBuf>,
+    fresh: HashMap<PathBuf, Head>,
 }
 
 impl HeadCache {
@@ -133,7 +149,9 @@ impl HeadCache {
             .iter()
             .map(|name| countries.resolve(name).ok())
             .collect::<Option<Vec<_>>>()?;
-        self.remember(path, head.clone());
+        if let Ok(mut now) = self.now.lock() {
+            now.hits.insert(path.to_path_buf());
+        }
         Some(Article {
             source: path.to_path_buf(),
             title: head.title.clone(),
@@ -187,25 +205,24 @@ impl HeadCache {
             }),
             body_offset: article.body_offset,
         };
-        self.remember(&article.source, head);
-    }
-
-    fn remember(&self, path: &Path, head: Head) {
         if let Ok(mut now) = self.now.lock() {
-            now.insert(path.to_path_buf(), head);
+            now.fresh.insert(article.source.clone(), head);
         }
     }
 
     /// Write what this run used and parsed, when it differs from what was
     /// read. A cache is an optimization: failing to write it is not an error.
     pub fn save(self) {
-        let now = self.now.into_inner().unwrap_or_default();
-        if now == self.earlier {
+        let Use { hits, fresh } = self.now.into_inner().unwrap_or_default();
+        if fresh.is_empty() && hits.len() == self.earlier.len() {
             return;
         }
+        let mut heads = self.earlier;
+        heads.retain(|path, _| hits.contains(path));
+        heads.extend(fresh);
         let file = CacheFile {
             salt: self.salt,
-            heads: now,
+            heads,
         };
         if let Ok(bytes) = serde_json::to_vec(&file)
             && let Err(e) = write_if_changed(&self.path, &bytes)
