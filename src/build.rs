@@ -244,7 +244,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     problems.extend(duplicates(&loaded.articles));
 
     let mut selection = Selection::at(loaded.articles, now);
-    let mut terms = match taxonomy::group(&mut selection.published) {
+    let mut terms = match taxonomy::group(&mut selection.published, &config.taxonomies) {
         Ok(terms) => terms,
         Err(clashes) => {
             problems.extend(clashes);
@@ -260,7 +260,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     tracing::debug!(ms = stage.elapsed().as_millis(), "recorded in the ledger");
     // A term that lost its articles keeps a valid, empty feed: subscribers
     // get no 404.
-    terms.extend(ledger.retired_terms(&terms));
+    terms.extend(ledger.retired_terms(&config.taxonomies, &terms));
     tracing::debug!(
         files = loaded.files,
         published = selection.published.len(),

@@ -15,7 +15,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::country::Countries;
 use crate::model::{Article, Image, image_mime_type};
 use crate::text::stable_hash;
 use crate::write::write_if_changed;
@@ -75,9 +74,7 @@ struct Head {
     expires: Option<DateTime<Utc>>,
     draft: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    categories: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    countries: Vec<String>,
+    terms: Vec<Vec<String>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     authors: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -142,13 +139,8 @@ impl HeadCache {
 
     /// The article at `path` as parsed by an earlier run, if the file has
     /// not changed since.
-    pub fn get(&self, path: &Path, stamp: Stamp, countries: &Countries) -> Option<Article> {
+    pub fn get(&self, path: &Path, stamp: Stamp) -> Option<Article> {
         let head = self.earlier.get(path).filter(|h| h.stamp == stamp)?;
-        let countries = head
-            .countries
-            .iter()
-            .map(|name| countries.resolve(name).ok())
-            .collect::<Option<Vec<_>>>()?;
         if let Ok(mut now) = self.now.lock() {
             now.hits.insert(path.to_path_buf());
         }
@@ -163,8 +155,7 @@ impl HeadCache {
             updated: head.updated,
             expires: head.expires,
             draft: head.draft,
-            categories: head.categories.clone(),
-            countries,
+            terms: head.terms.clone(),
             authors: head.authors.clone(),
             written_summary: head.written_summary.clone(),
             image: head.image.as_ref().map(|i| Image {
@@ -194,8 +185,7 @@ impl HeadCache {
             updated: article.updated,
             expires: article.expires,
             draft: article.draft,
-            categories: article.categories.clone(),
-            countries: article.countries.iter().map(|c| c.name.clone()).collect(),
+            terms: article.terms.clone(),
             authors: article.authors.clone(),
             written_summary: article.written_summary.clone(),
             image: article.image.as_ref().map(|i| CachedImage {

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use url::Url;
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::taxonomy::Taxonomy;
 use crate::text::{closest, line_col};
 
 /// The name of the configuration file at the project root.
@@ -90,6 +91,9 @@ pub struct Config {
     pub author: Option<String>,
     /// Extra regions accepted as countries (e.g. "Central Asia").
     pub regions: Vec<String>,
+    /// The taxonomies articles are filed under, in output order; each term
+    /// of each gets feeds. Default: categories, then countries.
+    pub taxonomies: Vec<Taxonomy>,
     /// Pattern for article URLs (tokens `:sections`, `:slug`, `:filename`,
     /// `:year`, `:month`, `:day`).
     pub permalink: String,
@@ -264,6 +268,7 @@ impl Config {
                 .map(|a| a.trim().to_string())
                 .filter(|a| !a.is_empty()),
             regions: raw.regions,
+            taxonomies: Taxonomy::defaults(),
             permalink,
             content_dir: paths
                 .content

@@ -16,32 +16,36 @@ use crate::build::RenderedFeed;
 use crate::config::Config;
 use crate::dates::to_rfc822;
 use crate::feed::{FeedSpec, Scope};
-use crate::taxonomy::TaxonomyKind;
 
 /// File name of the OPML subscription list in the output directory.
 pub const OPML_FILE: &str = "feeds.opml";
 /// File name of the HTML feed index in the output directory.
 pub const INDEX_FILE: &str = "index.html";
 
-/// The feeds in display groups: the site feed, then categories, then countries.
-fn groups<'s, 'a>(specs: &'s [FeedSpec<'a>]) -> Vec<(&'static str, Vec<&'s FeedSpec<'a>>)> {
-    let of = |wanted: Option<TaxonomyKind>| -> Vec<&'s FeedSpec<'a>> {
+/// The feeds in display groups: the site feed, then one group per taxonomy
+/// in the configuration's order ("Categories", "Countries", …).
+fn groups<'s, 'a>(
+    config: &Config,
+    specs: &'s [FeedSpec<'a>],
+) -> Vec<(String, Vec<&'s FeedSpec<'a>>)> {
+    let of = |wanted: Option<&str>| -> Vec<&'s FeedSpec<'a>> {
         specs
             .iter()
             .filter(|spec| match &spec.scope {
                 Scope::Site => wanted.is_none(),
-                Scope::Term { taxonomy, .. } => wanted == Some(*taxonomy),
+                Scope::Term { taxonomy, .. } => wanted == Some(taxonomy.as_str()),
             })
             .collect()
     };
-    [
-        ("Site", of(None)),
-        ("Categories", of(Some(TaxonomyKind::Category))),
-        ("Countries", of(Some(TaxonomyKind::Country))),
-    ]
-    .into_iter()
-    .filter(|(_, feeds)| !feeds.is_empty())
-    .collect()
+    std::iter::once(("Site".to_string(), of(None)))
+        .chain(
+            config
+                .taxonomies
+                .iter()
+                .map(|t| (t.heading(), of(Some(t.name.as_str())))),
+        )
+        .filter(|(_, feeds)| !feeds.is_empty())
+        .collect()
 }
 
 /// Both discovery files, ready to validate and publish with the feeds.
@@ -93,9 +97,9 @@ fn write_opml(
                 Ok(())
             })?;
             w.create_element("body").write_inner_content(|w| {
-                for (group, feeds) in groups(specs) {
+                for (group, feeds) in groups(config, specs) {
                     w.create_element("outline")
-                        .with_attribute(("text", group))
+                        .with_attribute(("text", group.as_str()))
                         .write_inner_content(|w| {
                             for spec in feeds {
                                 w.create_element("outline")
@@ -167,8 +171,8 @@ pub fn index_html(config: &Config, specs: &[FeedSpec<'_>]) -> Vec<u8> {
     html.push_str(&format!(
         "<p>Copy a feed's address into your feed reader, or import <a href=\"{OPML_FILE}\">{OPML_FILE}</a> (OPML) to subscribe to all of them at once.</p>\n"
     ));
-    for (group, feeds) in groups(specs) {
-        html.push_str(&format!("<h2>{group}</h2>\n<ul>\n"));
+    for (group, feeds) in groups(config, specs) {
+        html.push_str(&format!("<h2>{}</h2>\n<ul>\n", escape(&group)));
         for spec in feeds {
             let updated = spec
                 .updated
@@ -200,7 +204,7 @@ mod tests {
     use super::*;
     use crate::config::Paths;
     use crate::model::Article;
-    use crate::taxonomy::Term;
+    use crate::taxonomy::{Taxonomy, Term};
     use std::path::Path;
 
     fn config() -> Config {
@@ -217,14 +221,14 @@ mod tests {
         Article {
             source: PathBuf::from(format!("{name}.md")),
             date: Some("2024-03-25T10:00:00Z".parse().unwrap()),
-            categories: vec![category.into()],
+            terms: vec![vec![category.into()]],
             ..Article::sample(name)
         }
     }
 
     fn terms() -> Vec<Term> {
         vec![Term {
-            kind: TaxonomyKind::Category,
+            taxonomy: Taxonomy::plain("category", "categories"),
             name: "Q&A \"<b>\"".into(),
             slug: "q-a-b".into(),
             articles: vec![0],

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::dates::{parse_date, to_rfc3339};
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::Article;
-use crate::taxonomy::{TaxonomyKind, Term};
+use crate::taxonomy::{Taxonomy, Term};
 use crate::text::line_col;
 use crate::write::{WriteOutcome, write_if_changed};
 
@@ -254,7 +254,7 @@ impl Ledger {
         for term in terms {
             self.file
                 .terms
-                .entry(term.kind.dir_name().to_string())
+                .entry(term.taxonomy.dir_name().to_string())
                 .or_default()
                 .insert(term.slug.clone(), term.name.clone());
         }
@@ -262,15 +262,19 @@ impl Ledger {
 
     /// Terms published by earlier builds that `terms` no longer has, as
     /// empty terms, so their feeds stay (valid, without items).
-    pub fn retired_terms(&self, terms: &[Term]) -> Vec<Term> {
-        let current: HashSet<(TaxonomyKind, &str)> =
-            terms.iter().map(|t| (t.kind, t.slug.as_str())).collect();
+    /// Only the site's current `taxonomies` are considered.
+    pub fn retired_terms(&self, taxonomies: &[Taxonomy], terms: &[Term]) -> Vec<Term> {
+        let current: HashSet<(&str, &str)> = terms
+            .iter()
+            .map(|t| (t.taxonomy.dir_name(), t.slug.as_str()))
+            .collect();
         let mut retired = Vec::new();
-        for kind in TaxonomyKind::ALL {
-            for (slug, name) in self.file.terms.get(kind.dir_name()).into_iter().flatten() {
-                if !current.contains(&(kind, slug.as_str())) {
+        for taxonomy in taxonomies {
+            let folder = taxonomy.dir_name();
+            for (slug, name) in self.file.terms.get(folder).into_iter().flatten() {
+                if !current.contains(&(folder, slug.as_str())) {
                     retired.push(Term {
-                        kind,
+                        taxonomy: taxonomy.clone(),
                         name: name.clone(),
                         slug: slug.clone(),
                         articles: Vec::new(),
@@ -329,7 +333,7 @@ mod tests {
 
     fn article(path: &str, fingerprint: u64) -> Article {
         Article {
-            categories: vec!["Economy".into()],
+            terms: vec![vec!["Economy".into()]],
             body: Some(Body {
                 html: String::new(),
                 summary: String::new(),
@@ -421,7 +425,7 @@ mod tests {
         let path = dir.path().join(LEDGER_FILE_NAME);
         let mut ledger = Ledger::load(&path).unwrap();
         let term = Term {
-            kind: TaxonomyKind::Category,
+            taxonomy: Taxonomy::plain("category", "categories"),
             name: "Economy".into(),
             slug: "economy".into(),
             articles: vec![0],
@@ -442,13 +446,17 @@ mod tests {
         let reloaded = Ledger::load(&path).unwrap();
         assert_eq!(reloaded.to_toml(), ledger.to_toml());
         assert_eq!(
-            reloaded.retired_terms(&[]),
+            reloaded.retired_terms(&Taxonomy::defaults(), &[]),
             [Term {
                 articles: vec![],
                 ..term.clone()
             }]
         );
-        assert!(reloaded.retired_terms(&[term]).is_empty());
+        assert!(
+            reloaded
+                .retired_terms(&Taxonomy::defaults(), &[term])
+                .is_empty()
+        );
 
         std::fs::write(&path, "[articles.a]\nid = 3\n").unwrap();
         let err = Ledger::load(&path).unwrap_err().to_string();

@@ -4,8 +4,6 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
-use crate::country::Country;
-
 /// One article, with every field resolved: absolute URLs, UTC dates,
 /// canonical countries, sanitized HTML, XML-safe text.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,10 +28,11 @@ pub struct Article {
     pub expires: Option<DateTime<Utc>>,
     /// Drafts are never published.
     pub draft: bool,
-    /// Category names, as written (white space squashed), without duplicates.
-    pub categories: Vec<String>,
-    /// Countries and regions, canonical, without duplicates.
-    pub countries: Vec<Country>,
+    /// The names of the terms the article is filed under, one list per
+    /// taxonomy of the site, indexed like `Config::taxonomies`: as written
+    /// (white space squashed) for plain taxonomies, the canonical name for
+    /// countries; without duplicates.
+    pub terms: Vec<Vec<String>>,
     /// Bylines; empty when the article has none.
     pub authors: Vec<String>,
     /// The plain-text summary written in front matter, if any.
@@ -79,6 +78,18 @@ impl Article {
         self.body.as_ref().map(|b| b.fingerprint)
     }
 
+    /// The names of the article's terms in the taxonomy at `index` of
+    /// `Config::taxonomies`.
+    pub fn terms_of(&self, index: usize) -> &[String] {
+        self.terms.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every term name of every taxonomy, in taxonomy order: what items
+    /// list as their categories.
+    pub fn all_terms(&self) -> impl Iterator<Item = &String> {
+        self.terms.iter().flatten()
+    }
+
     /// The instant of the article's last change: `updated`, else `date`.
     pub fn last_change(&self) -> Option<DateTime<Utc>> {
         match (self.date, self.updated) {
@@ -104,8 +115,7 @@ impl Article {
             updated: None,
             expires: None,
             draft: false,
-            categories: vec![],
-            countries: vec![],
+            terms: vec![],
             authors: vec![],
             written_summary: None,
             image: None,

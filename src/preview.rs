@@ -19,7 +19,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec, Scope};
 use crate::model::Article;
 use crate::progress::Silent;
-use crate::taxonomy::{TaxonomyKind, Term, slugify};
+use crate::taxonomy::{Taxonomy, TaxonomyKind, Term, slugify};
 use crate::text::closest;
 
 /// Which feed to preview.
@@ -50,8 +50,9 @@ pub struct Snapshot<'c> {
 /// One line of `feedpub list`: a feed and how full it is.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FeedSummary {
-    /// `site`, `category` or `country`.
-    pub kind: &'static str,
+    /// `site`, or the singular name of the feed's taxonomy (`category`,
+    /// `country`, `tag`, …).
+    pub kind: String,
     /// The term's display name; `None` for the site feed.
     pub term: Option<String>,
     /// Feed title.
@@ -77,14 +78,30 @@ pub struct Entry {
     pub link: String,
     /// Bylines.
     pub authors: Vec<String>,
-    /// Category names.
-    pub categories: Vec<String>,
-    /// Country and region names.
-    pub countries: Vec<String>,
+    /// Term names per taxonomy (`categories`, `countries`, …), in the
+    /// site's taxonomy order; every taxonomy is listed, even when empty.
+    #[serde(flatten)]
+    pub terms: TermLists,
     /// Plain-text summary.
     pub summary: String,
     /// The article file.
     pub source: PathBuf,
+}
+
+/// An article's term names per taxonomy, in the site's taxonomy order;
+/// serialized as one JSON member per taxonomy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TermLists(pub Vec<(String, Vec<String>)>);
+
+impl serde::Serialize for TermLists {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (taxonomy, names) in &self.0 {
+            map.serialize_entry(taxonomy, names)?;
+        }
+        map.end()
+    }
 }
 
 /// Why an article is not in the previewed feed.
@@ -217,14 +234,8 @@ impl<'c> Snapshot<'c> {
 
     fn summary(&self, spec: &FeedSpec<'_>) -> FeedSummary {
         let (kind, term) = match &spec.scope {
-            Scope::Site => ("site", None),
-            Scope::Term { taxonomy, name, .. } => (
-                match taxonomy {
-                    TaxonomyKind::Category => "category",
-                    TaxonomyKind::Country => "country",
-                },
-                Some(name.clone()),
-            ),
+            Scope::Site => ("site".to_string(), None),
+            Scope::Term { singular, name, .. } => (singular.clone(), Some(name.clone())),
         };
         FeedSummary {
             kind,
@@ -248,8 +259,14 @@ impl<'c> Snapshot<'c> {
             title: article.title.clone(),
             link: article.url.clone(),
             authors: article.authors.clone(),
-            categories: article.categories.clone(),
-            countries: article.countries.iter().map(|c| c.name.clone()).collect(),
+            terms: TermLists(
+                self.config
+                    .taxonomies
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.name.clone(), article.terms_of(i).to_vec()))
+                    .collect(),
+            ),
             summary: article.summary().to_string(),
             source: article.source.clone(),
         }
@@ -259,10 +276,12 @@ impl<'c> Snapshot<'c> {
     fn excluded(&self, spec: &FeedSpec<'_>) -> Vec<Excluded> {
         let belongs = |article: &Article| match &spec.scope {
             Scope::Site => true,
-            Scope::Term { taxonomy, slug, .. } => taxonomy
-                .names(article)
+            Scope::Term { taxonomy, slug, .. } => self
+                .config
+                .taxonomies
                 .iter()
-                .any(|name| slugify(name) == *slug),
+                .position(|t| t.name == *taxonomy)
+                .is_some_and(|i| article.terms_of(i).iter().any(|n| slugify(n) == *slug)),
         };
         let mut out = Vec::new();
         for article in &self.selection.published {
@@ -324,24 +343,34 @@ impl<'c> Snapshot<'c> {
         specs: &'s [FeedSpec<'a>],
         selector: &Selector,
     ) -> Result<&'s FeedSpec<'a>> {
-        let term = |kind: TaxonomyKind, slug: &str| {
+        let term = |wanted: &Taxonomy, slug: &str| {
             specs.iter().find(|s| match &s.scope {
                 Scope::Term {
                     taxonomy, slug: s, ..
-                } => *taxonomy == kind && s == slug,
+                } => *taxonomy == wanted.name && s == slug,
                 Scope::Site => false,
             })
+        };
+        let taxonomy = |found: Option<&'c Taxonomy>, what: &str| {
+            found.ok_or_else(|| usage(format!("the site has no {what} feeds"), None))
         };
         match selector {
             Selector::Site => specs
                 .first()
                 .ok_or_else(|| usage("the site has no feed", None)),
             Selector::Category(name) => {
-                term(TaxonomyKind::Category, &slugify(name)).ok_or_else(|| {
+                let categories = taxonomy(
+                    self.config
+                        .taxonomies
+                        .iter()
+                        .find(|t| t.name == "categories"),
+                    "category",
+                )?;
+                term(categories, &slugify(name)).ok_or_else(|| {
                     let names: Vec<&str> = self
                         .terms
                         .iter()
-                        .filter(|t| t.kind == TaxonomyKind::Category)
+                        .filter(|t| t.taxonomy == *categories)
                         .map(|t| t.name.as_str())
                         .collect();
                     let help = match closest(name, &names) {
@@ -357,12 +386,19 @@ impl<'c> Snapshot<'c> {
                 })
             }
             Selector::Country(name) => {
+                let countries = taxonomy(
+                    self.config
+                        .taxonomies
+                        .iter()
+                        .find(|t| t.kind == TaxonomyKind::Country),
+                    "country",
+                )?;
                 let country = Countries::new(&self.config.regions)
                     .resolve(name)
                     .map_err(|e| {
                         usage(format!("unknown country \"{}\"", e.input), Some(e.help()))
                     })?;
-                term(TaxonomyKind::Country, &slugify(&country.name)).ok_or_else(|| {
+                term(countries, &slugify(&country.name)).ok_or_else(|| {
                     usage(
                         format!(
                             "no published article is about {}, so it has no feed",
@@ -537,7 +573,7 @@ pub fn render_preview(preview: &Preview, style: &TextStyle) -> String {
         if !entry.authors.is_empty() {
             meta.push(format!("by {}", entry.authors.join(", ")));
         }
-        for terms in [&entry.categories, &entry.countries] {
+        for (_, terms) in &entry.terms.0 {
             if !terms.is_empty() {
                 meta.push(terms.join(", "));
             }

@@ -7,48 +7,78 @@ use std::path::PathBuf;
 use crate::error::Diagnostic;
 use crate::model::Article;
 
-/// The two ways articles are filed; each term of each kind gets its feeds.
+/// How the names of a taxonomy's terms are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TaxonomyKind {
-    /// Topics such as "National Security".
-    Category,
-    /// Countries and configured regions.
+    /// Free names such as "National Security": spellings that differ only in
+    /// case or spacing are one term.
+    Plain,
+    /// Countries and configured regions: any name, alias or ISO code is
+    /// resolved to one country with its common English name.
     Country,
 }
 
-impl TaxonomyKind {
-    /// Both kinds, in output order.
-    pub const ALL: [TaxonomyKind; 2] = [TaxonomyKind::Category, TaxonomyKind::Country];
+/// One way the site files articles (categories, countries, tags, …); each of
+/// its terms gets feeds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Taxonomy {
+    /// The plural name: the front-matter field articles are filed with and
+    /// the folder of the term feeds under the output directory (and of the
+    /// term pages on the site), e.g. `categories`.
+    pub name: String,
+    /// The singular name, for reports and listings, e.g. `category`.
+    pub singular: String,
+    /// How term names are read.
+    pub kind: TaxonomyKind,
+}
 
-    /// The folder of this kind's feeds under the output directory (and of its
-    /// pages on the site).
-    pub fn dir_name(self) -> &'static str {
-        match self {
-            TaxonomyKind::Category => "categories",
-            TaxonomyKind::Country => "countries",
+impl Taxonomy {
+    /// A taxonomy of free names.
+    pub fn plain(singular: &str, name: &str) -> Taxonomy {
+        Taxonomy {
+            name: name.to_string(),
+            singular: singular.to_string(),
+            kind: TaxonomyKind::Plain,
         }
     }
 
-    /// The front-matter field articles are filed with.
-    pub fn field(self) -> &'static str {
-        self.dir_name()
+    /// A taxonomy whose terms are countries.
+    pub fn country(singular: &str, name: &str) -> Taxonomy {
+        Taxonomy {
+            kind: TaxonomyKind::Country,
+            ..Taxonomy::plain(singular, name)
+        }
     }
 
-    /// The names of an article's terms of this kind.
-    pub fn names(self, article: &Article) -> Vec<&str> {
-        match self {
-            TaxonomyKind::Category => article.categories.iter().map(String::as_str).collect(),
-            TaxonomyKind::Country => article.countries.iter().map(|c| c.name.as_str()).collect(),
-        }
+    /// feedpub's default taxonomies: `categories`, then `countries`.
+    pub fn defaults() -> Vec<Taxonomy> {
+        vec![
+            Taxonomy::plain("category", "categories"),
+            Taxonomy::country("country", "countries"),
+        ]
+    }
+
+    /// The folder of this taxonomy's feeds under the output directory.
+    pub fn dir_name(&self) -> &str {
+        &self.name
+    }
+
+    /// The name for headings: the plural, capitalized ("Categories").
+    pub fn heading(&self) -> String {
+        let mut chars = self.name.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
     }
 }
 
-/// One category or country, with the articles filed under it.
+/// One term of one taxonomy, with the articles filed under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
-    /// Category or country.
-    pub kind: TaxonomyKind,
+    /// The taxonomy the term belongs to.
+    pub taxonomy: Taxonomy,
     /// Display name (the most used spelling; for countries the common English name).
     pub name: String,
     /// URL slug: lowercase ASCII letters, digits and dashes, never empty.
@@ -79,18 +109,22 @@ fn category_key(name: &str) -> String {
         .join(" ")
 }
 
-/// Group `articles` into terms of both kinds, sorted by kind then slug, and
-/// rewrite every article's category spellings to its term's name, so items
-/// carry the same name as the feed they are in. Two different names that
-/// would share a slug are an error naming both.
-pub fn group(articles: &mut [Article]) -> Result<Vec<Term>, Vec<Diagnostic>> {
+/// Group `articles` into the terms of every taxonomy (`taxonomies` is the
+/// site's list; `Article::terms` is indexed like it), sorted by taxonomy
+/// then slug, and rewrite every article's spellings of a plain term to the
+/// term's name, so items carry the same name as the feed they are in. Two
+/// different names that would share a slug are an error naming both.
+pub fn group(
+    articles: &mut [Article],
+    taxonomies: &[Taxonomy],
+) -> Result<Vec<Term>, Vec<Diagnostic>> {
     let mut terms = Vec::new();
     let mut problems = Vec::new();
-    for kind in TaxonomyKind::ALL {
-        // key -> (spelling -> count, first article index using each spelling), articles
+    for (t, taxonomy) in taxonomies.iter().enumerate() {
+        // key -> (spelling -> count, articles using any spelling)
         let mut by_key: HashMap<String, (BTreeMap<String, usize>, Vec<usize>)> = HashMap::new();
         for (index, article) in articles.iter().enumerate() {
-            for name in kind.names(article) {
+            for name in article.terms_of(t) {
                 let entry = by_key.entry(category_key(name)).or_default();
                 *entry.0.entry(name.to_string()).or_default() += 1;
                 if entry.1.last() != Some(&index) {
@@ -107,18 +141,18 @@ pub fn group(articles: &mut [Article]) -> Result<Vec<Term>, Vec<Diagnostic>> {
                 .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
                 .map(|(name, _)| name.clone())
                 .unwrap_or_default();
-            if kind == TaxonomyKind::Category && spellings.len() > 1 {
+            if taxonomy.kind == TaxonomyKind::Plain && spellings.len() > 1 {
                 for &i in &indexes {
-                    for category in &mut articles[i].categories {
-                        if category_key(category) == key {
-                            category.clone_from(&name);
+                    for spelling in articles[i].terms.get_mut(t).into_iter().flatten() {
+                        if category_key(spelling) == key {
+                            spelling.clone_from(&name);
                         }
                     }
                 }
             }
             let slug = slugify(&name);
             by_slug.entry(slug.clone()).or_default().push(Term {
-                kind,
+                taxonomy: taxonomy.clone(),
                 name,
                 slug,
                 articles: indexes,
@@ -135,27 +169,26 @@ pub fn group(articles: &mut [Article]) -> Result<Vec<Term>, Vec<Diagnostic>> {
                 .iter()
                 .filter_map(|t| t.articles.first().map(|&i| articles[i].source.clone()))
                 .collect();
+            let field = taxonomy.dir_name();
             for file in files {
                 problems.push(
                     Diagnostic::error(
                         file,
                         format!(
-                            "{} {} would share the feed URL {}/{slug}/",
-                            kind.dir_name(),
+                            "{field} {} would share the feed URL {field}/{slug}/",
                             names.join(" and "),
-                            kind.dir_name()
                         ),
                     )
                     .with_help(format!(
-                        "use one spelling for both, or rename one of them in `{}`",
-                        kind.field()
+                        "use one spelling for both, or rename one of them in `{field}`"
                     )),
                 );
             }
         }
     }
     if problems.is_empty() {
-        terms.sort_by(|a, b| (a.kind, &a.slug).cmp(&(b.kind, &b.slug)));
+        let order = |term: &Term| taxonomies.iter().position(|t| *t == term.taxonomy);
+        terms.sort_by(|a, b| (order(a), &a.slug).cmp(&(order(b), &b.slug)));
         Ok(terms)
     } else {
         Err(problems)
@@ -172,11 +205,13 @@ mod tests {
         let resolver = Countries::new(&[]);
         Article {
             source: PathBuf::from(path),
-            categories: categories.iter().map(|c| c.to_string()).collect(),
-            countries: countries
-                .iter()
-                .map(|c| resolver.resolve(c).unwrap())
-                .collect(),
+            terms: vec![
+                categories.iter().map(|c| c.to_string()).collect(),
+                countries
+                    .iter()
+                    .map(|c| resolver.resolve(c).unwrap().name)
+                    .collect(),
+            ],
             ..Article::sample(path)
         }
     }
@@ -203,9 +238,9 @@ mod tests {
             article("b", &["national  security"], &["Tajikistan"]),
             article("c", &["National Security", "Economy"], &["kg"]),
         ];
-        let terms = group(&mut articles).unwrap();
+        let terms = group(&mut articles, &Taxonomy::defaults()).unwrap();
         assert_eq!(
-            articles[1].categories,
+            articles[1].terms[0],
             ["National Security"],
             "items carry the term's name"
         );
@@ -213,7 +248,7 @@ mod tests {
             .iter()
             .map(|t| {
                 (
-                    t.kind,
+                    t.taxonomy.kind,
                     t.name.as_str(),
                     t.slug.as_str(),
                     t.articles.as_slice(),
@@ -223,9 +258,9 @@ mod tests {
         assert_eq!(
             summary,
             vec![
-                (TaxonomyKind::Category, "Economy", "economy", &[2][..]),
+                (TaxonomyKind::Plain, "Economy", "economy", &[2][..]),
                 (
-                    TaxonomyKind::Category,
+                    TaxonomyKind::Plain,
                     "National Security",
                     "national-security",
                     &[0, 1, 2][..]
@@ -247,7 +282,7 @@ mod tests {
             article("a", &["Water & Climate"], &[]),
             article("b", &["Water Climate"], &[]),
         ];
-        let problems = group(&mut articles).unwrap_err();
+        let problems = group(&mut articles, &Taxonomy::defaults()).unwrap_err();
         assert_eq!(problems.len(), 2);
         assert!(
             problems[0]

@@ -1,5 +1,7 @@
 //! Splitting an article file into front matter and Markdown body.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -170,10 +172,6 @@ pub struct FrontMatter {
     pub expires: Option<DateText>,
     /// Never published when true.
     pub draft: Option<bool>,
-    /// Categories the article is filed under.
-    pub categories: Option<OneOrMany>,
-    /// Countries (or configured regions) the article is filed under.
-    pub countries: Option<OneOrMany>,
     /// Single byline.
     pub author: Option<String>,
     /// Several bylines.
@@ -189,6 +187,117 @@ pub struct FrontMatter {
     pub id: Option<String>,
     /// Explicit URL (absolute, or a path on the site).
     pub url: Option<String>,
+    /// Every other field; those named like a taxonomy of the site
+    /// (`categories`, `countries`, `tags`, …) hold the article's terms.
+    #[serde(flatten)]
+    pub other: HashMap<String, TermsField>,
+}
+
+/// A field that may hold taxonomy terms: a name or a list of names
+/// (numbers count as names, as in Hugo), or anything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TermsField {
+    /// The names, as written.
+    Names(Vec<String>),
+    /// A value that is not a list of names (a table, nested lists): an
+    /// error when the field is a taxonomy, ignored otherwise.
+    NotNames,
+}
+
+impl<'de> Deserialize<'de> for TermsField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// One list item: a name, or something that is not one.
+        struct Name(Option<String>);
+        impl<'de> Deserialize<'de> for Name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_any(NameVisitor)
+            }
+        }
+        struct NameVisitor;
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = Name;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Name, E> {
+                Ok(Name(Some(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Name, E> {
+                Ok(Name(Some(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Name, E> {
+                Ok(Name(Some(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Name, E> {
+                Ok(Name(Some(v.to_string())))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Name, E> {
+                Ok(Name(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Name, E> {
+                Ok(Name(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Name, A::Error> {
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Name(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Name, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Name(None))
+            }
+        }
+        struct FieldVisitor;
+        impl<'de> Visitor<'de> for FieldVisitor {
+            type Value = TermsField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a name or a list of names")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TermsField, E> {
+                Ok(TermsField::Names(vec![v.to_string()]))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<TermsField, E> {
+                Ok(TermsField::Names(vec![v.to_string()]))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<TermsField, E> {
+                Ok(TermsField::Names(vec![v.to_string()]))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<TermsField, E> {
+                Ok(TermsField::Names(vec![v.to_string()]))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<TermsField, E> {
+                Ok(TermsField::NotNames)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<TermsField, E> {
+                Ok(TermsField::Names(Vec::new()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TermsField, A::Error> {
+                let mut names = Vec::new();
+                let mut all_names = true;
+                while let Some(Name(name)) = seq.next_element::<Name>()? {
+                    match name {
+                        Some(name) => names.push(name),
+                        None => all_names = false,
+                    }
+                }
+                Ok(if all_names {
+                    TermsField::Names(names)
+                } else {
+                    TermsField::NotNames
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TermsField, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(TermsField::NotNames)
+            }
+        }
+        deserializer.deserialize_any(FieldVisitor)
+    }
 }
 
 #[cfg(test)]
@@ -232,18 +341,27 @@ mod tests {
     #[test]
     fn dates_lists_and_images_deserialize_from_yaml_and_toml() {
         let yaml: FrontMatter = serde_saphyr::from_str(
-            "title: A\ndate: 2024-03-25T10:00:00+05:00\ncategories: Economy\ncountries: [TJ, KG]\nimage:\n  src: /a.png\n  alt: Flag\n",
+            "title: A\ndate: 2024-03-25T10:00:00+05:00\ncategories: Economy\ncountries: [TJ, KG]\ntags: [1, x]\nparams: {a: [1, {b: 2}]}\nimage:\n  src: /a.png\n  alt: Flag\n",
         )
         .unwrap();
         assert_eq!(
             yaml.date,
             Some(DateText("2024-03-25T10:00:00+05:00".into()))
         );
-        assert_eq!(yaml.categories, Some(OneOrMany(vec!["Economy".into()])));
+        let field = |name: &str| yaml.other.get(name).cloned();
         assert_eq!(
-            yaml.countries,
-            Some(OneOrMany(vec!["TJ".into(), "KG".into()]))
+            field("categories"),
+            Some(TermsField::Names(vec!["Economy".into()]))
         );
+        assert_eq!(
+            field("countries"),
+            Some(TermsField::Names(vec!["TJ".into(), "KG".into()]))
+        );
+        assert_eq!(
+            field("tags"),
+            Some(TermsField::Names(vec!["1".into(), "x".into()]))
+        );
+        assert_eq!(field("params"), Some(TermsField::NotNames));
         assert_eq!(
             yaml.image,
             Some(ImageField::Table {
@@ -267,7 +385,6 @@ mod tests {
     #[test]
     fn wrong_types_are_errors() {
         assert!(serde_saphyr::from_str::<FrontMatter>("title: A\ndraft: maybe\n").is_err());
-        assert!(toml::from_str::<FrontMatter>("title = \"A\"\ncategories = [1, 2]\n").is_err());
         assert!(toml::from_str::<FrontMatter>("title = \"A\"\ndate = 2024\n").is_err());
     }
 }

@@ -22,9 +22,10 @@ use crate::country::Countries;
 use crate::dates::parse_date;
 use crate::error::Diagnostic;
 use crate::model::{Article, Body, Image, image_mime_type};
+use crate::taxonomy::{Taxonomy, TaxonomyKind};
 use crate::text::{line_col, squash_whitespace, stable_hash, xml_safe};
 
-pub use front_matter::{Format, FrontMatter, split};
+pub use front_matter::{Format, FrontMatter, TermsField, split};
 pub use markdown::{render_html, summarize};
 pub use permalink::unknown_permalink_token;
 
@@ -108,7 +109,7 @@ impl<'a> Loader<'a> {
                     return self.load_file(path);
                 };
                 let stamp = Stamp::of(path);
-                if let Some(article) = stamp.and_then(|s| cache.get(path, s, &self.countries)) {
+                if let Some(article) = stamp.and_then(|s| cache.get(path, s)) {
                     return (Some(article), Vec::new());
                 }
                 let (article, problems) = self.load_file(path);
@@ -313,31 +314,24 @@ impl ArticleParse<'_, '_> {
         let expires = self.date("expires", fm.expires.as_ref(), &fields);
         self.date_warnings(date, updated, &fields);
 
-        let categories = dedup(
-            fm.categories
-                .map(|c| c.0)
-                .unwrap_or_default()
-                .iter()
-                .map(|c| clean(c))
-                .filter(|c| !c.is_empty()),
-        );
-        let mut countries = Vec::new();
-        for name in fm.countries.map(|c| c.0).unwrap_or_default() {
-            let name = clean(&name);
-            if name.is_empty() {
-                continue;
-            }
-            match self.loader.countries.resolve(&name) {
-                Ok(country) => {
-                    if !countries.contains(&country) {
-                        countries.push(country);
-                    }
+        let mut terms = Vec::with_capacity(config.taxonomies.len());
+        for taxonomy in &config.taxonomies {
+            let names = match fm.other.get(&taxonomy.name) {
+                None => Vec::new(),
+                Some(TermsField::Names(names)) => names.clone(),
+                Some(TermsField::NotNames) => {
+                    self.error(
+                        fields.line_of(&taxonomy.name),
+                        format!("`{}` is not a list of names", taxonomy.name),
+                        format!(
+                            "write one name, or a list: {}: [\"First\", \"Second\"]",
+                            taxonomy.name
+                        ),
+                    );
+                    Vec::new()
                 }
-                Err(unknown) => {
-                    let line = fields.line_of_value("countries", &name);
-                    self.error(line, unknown.to_string(), unknown.help());
-                }
-            }
+            };
+            terms.push(self.term_names(taxonomy, names, &fields));
         }
 
         let mut authors: Vec<String> = fm.author.iter().map(|a| clean(a)).collect();
@@ -405,14 +399,44 @@ impl ArticleParse<'_, '_> {
             updated,
             expires,
             draft: fm.draft.unwrap_or(false),
-            categories,
-            countries,
+            terms,
             authors,
             written_summary,
             image,
             body_offset,
             body: None,
         })
+    }
+
+    /// The cleaned, distinct names of one taxonomy's terms; countries are
+    /// resolved to their canonical names, unknown ones reported.
+    fn term_names(
+        &mut self,
+        taxonomy: &Taxonomy,
+        written: Vec<String>,
+        fields: &FieldLines<'_>,
+    ) -> Vec<String> {
+        let names = written.iter().map(|n| clean(n)).filter(|n| !n.is_empty());
+        match taxonomy.kind {
+            TaxonomyKind::Plain => dedup(names),
+            TaxonomyKind::Country => {
+                let mut countries: Vec<String> = Vec::new();
+                for name in names {
+                    match self.loader.countries.resolve(&name) {
+                        Ok(country) => {
+                            if !countries.contains(&country.name) {
+                                countries.push(country.name);
+                            }
+                        }
+                        Err(unknown) => {
+                            let line = fields.line_of_value(&taxonomy.name, &name);
+                            self.error(line, unknown.to_string(), unknown.help());
+                        }
+                    }
+                }
+                countries
+            }
+        }
     }
 
     /// Parse the front matter, reporting syntax and type errors at file lines.

@@ -72,9 +72,13 @@ fn the_seed_shaped_article_loads_with_every_field() {
     assert_eq!(a.url, "https://news.example.org/2024/03/story/");
     assert_eq!(a.id, a.url);
     assert_eq!(a.date.unwrap().to_rfc3339(), "2024-03-25T05:00:00+00:00");
-    assert_eq!(a.categories, ["National Security"]);
-    let countries: Vec<&str> = a.countries.iter().map(|c| c.name.as_str()).collect();
-    assert_eq!(countries, ["Tajikistan", "Central Asia"]);
+    assert_eq!(
+        a.terms,
+        [
+            vec!["National Security".to_string()],
+            vec!["Tajikistan".to_string(), "Central Asia".to_string()]
+        ]
+    );
     assert!(a.authors.is_empty(), "an empty byline is no author");
     assert_eq!(a.summary(), "While authorities argue, sources say more.");
     assert!(
@@ -190,10 +194,22 @@ fn type_and_syntax_errors_point_at_file_lines() {
     assert!(yaml[0].starts_with("2024/03/story.md:3:"), "{yaml:?}");
     assert!(yaml[0].contains("invalid YAML front matter"), "{yaml:?}");
 
-    let toml = site.problems("+++\ntitle = \"T\"\n\ncategories = [1]\n+++\n");
+    let toml = site.problems("+++\ntitle = \"T\"\n\ndraft = \"no\"\n+++\n");
     assert_eq!(toml.len(), 1);
     assert!(toml[0].starts_with("2024/03/story.md:4:"), "{toml:?}");
     assert!(toml[0].contains("invalid TOML front matter"), "{toml:?}");
+
+    // Taxonomy fields take a name or a list of names (numbers count, as in
+    // Hugo); anything else is reported on the field's line.
+    let terms = site.problems("+++\ntitle = \"T\"\n\ncategories = [{ a = 1 }]\n+++\n");
+    assert_eq!(terms.len(), 1);
+    assert!(terms[0].starts_with("2024/03/story.md:4:"), "{terms:?}");
+    assert!(
+        terms[0].contains("`categories` is not a list of names"),
+        "{terms:?}"
+    );
+    let numbers = site.article("+++\ntitle = \"T\"\ncategories = [2024]\n+++\n");
+    assert_eq!(numbers.terms[0], ["2024"]);
 }
 
 #[test]

@@ -134,9 +134,7 @@ fn entry(article: &Article, site_author: &Person) -> Entry {
         published: Some(fixed(published)),
         authors,
         categories: article
-            .categories
-            .iter()
-            .chain(article.countries.iter().map(|c| &c.name))
+            .all_terms()
             .map(|name| Category {
                 term: name.clone(),
                 scheme: None,

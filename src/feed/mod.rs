@@ -24,8 +24,10 @@ pub enum Scope {
     Site,
     /// The articles filed under one term.
     Term {
-        /// Category or country.
-        taxonomy: TaxonomyKind,
+        /// The taxonomy's plural name (`categories`, `countries`, …).
+        taxonomy: String,
+        /// The taxonomy's singular name (`category`, `country`, …).
+        singular: String,
         /// Display name of the term.
         name: String,
         /// URL slug of the term.
@@ -158,9 +160,9 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
         published.iter().collect(),
     )];
     for term in terms {
-        let dir = format!("{}/{}", term.kind.dir_name(), term.slug);
-        let description = match term.kind {
-            TaxonomyKind::Category => {
+        let dir = format!("{}/{}", term.taxonomy.dir_name(), term.slug);
+        let description = match term.taxonomy.kind {
+            TaxonomyKind::Plain => {
                 format!("Articles filed under {} on {}", term.name, config.title)
             }
             TaxonomyKind::Country => format!("Articles about {} on {}", term.name, config.title),
@@ -171,7 +173,8 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
             .map_or_else(|_| config.base_url.to_string(), String::from);
         feeds.push(make(
             Scope::Term {
-                taxonomy: term.kind,
+                taxonomy: term.taxonomy.name.clone(),
+                singular: term.taxonomy.singular.clone(),
                 name: term.name.clone(),
                 slug: term.slug.clone(),
             },

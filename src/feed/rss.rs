@@ -94,11 +94,11 @@ fn item(article: &Article) -> Item {
         // is escaped so that "<b>" in a summary shows as written.
         description: Some(quick_xml::escape::partial_escape(article.summary()).into_owned()),
         categories: article
-            .categories
-            .iter()
-            .cloned()
-            .chain(article.countries.iter().map(|c| c.name.clone()))
-            .map(|name| Category { name, domain: None })
+            .all_terms()
+            .map(|name| Category {
+                name: name.clone(),
+                domain: None,
+            })
             .collect(),
         enclosure: article.image.as_ref().map(|image| Enclosure {
             url: image.url.clone(),
