@@ -251,7 +251,10 @@ fn a_leap_second_now_is_stamped_as_59_and_read_back() {
     let first = build_at(dir, "2016-12-31T23:59:60Z");
     assert_eq!(first["Undated"].published, "2016-12-31T23:59:59+00:00");
     let ledger = std::fs::read_to_string(dir.join("feedpub-ledger.toml")).unwrap();
-    assert!(ledger.contains("stamped = \"2016-12-31T23:59:59Z\""), "{ledger}");
+    assert!(
+        ledger.contains("stamped = \"2016-12-31T23:59:59Z\""),
+        "{ledger}"
+    );
     let next = build_at(dir, "2017-01-01T00:00:00Z");
     assert_eq!(next["Undated"], first["Undated"]);
 }

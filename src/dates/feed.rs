@@ -1,11 +1,14 @@
-//! Strict date parsing: RFC 822 for RSS, RFC 3339 as RFC 4287 restricts it for Atom.
+//! Strict parsers for the date formats feeds carry: RFC 822 (RSS), RFC 3339
+//! as RFC 4287 restricts it (Atom) and W3C-DTF (Dublin Core `dc:date`).
+//!
+//! They report what is wrong in an editor's words and leave it to the
+//! caller (the validator) to decide how bad that is.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc, Weekday,
+};
 
-use super::{Findings, Rule};
-
-/// Dates before this year are taken for a default value (1970, 0001), not a real date.
-const PLAUSIBLE_FROM_YEAR: i32 = 1990;
+use super::without_leap_second;
 
 const DAYS: [(&str, Weekday); 7] = [
     ("Mon", Weekday::Mon),
@@ -21,27 +24,55 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-/// Why a date was rejected: the rule it breaks and what exactly is wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct DateError {
-    pub(super) rule: Rule,
-    pub(super) message: String,
+/// What kind of mistake a feed date has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedDateErrorKind {
+    /// Not a date in the expected format, or not a date that exists.
+    Invalid,
+    /// An RFC 822 date whose day name does not match its date.
+    WrongWeekday,
 }
 
-fn rfc822_error(message: String) -> DateError {
-    DateError {
-        rule: Rule::InvalidRFC2822Date,
+/// Why a feed date was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedDateError {
+    /// What kind of mistake it is.
+    pub kind: FeedDateErrorKind,
+    /// What exactly is wrong, quoting the value.
+    pub message: String,
+}
+
+fn invalid(message: String) -> FeedDateError {
+    FeedDateError {
+        kind: FeedDateErrorKind::Invalid,
         message,
     }
 }
 
-/// Parse an RSS date: `[Day, ]DD Mon YYYY HH:MM[:SS] zone`, English names,
-/// a four-digit year and a date that exists.
+/// An RFC 822 date as RSS carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rfc822Date {
+    /// The instant, leap seconds normalized to :59.
+    pub date: DateTime<FixedOffset>,
+    /// A form RFC 2822 keeps only as obsolete syntax (two-digit year,
+    /// lowercase names, a military zone), described for a message.
+    pub obsolete: Option<String>,
+}
+
+/// Parse an RSS date: `[Day, ]DD Mon YYYY HH:MM[:SS] zone`.
 ///
-/// chrono's `parse_from_rfc2822` also takes two-digit years, so this is a
-/// parser of its own.
-pub(super) fn parse_rfc822(raw: &str) -> Result<DateTime<FixedOffset>, DateError> {
+/// Dates in RFC 2822's obsolete forms (two- or three-digit years, names
+/// in lowercase, single-letter military zones) are accepted and flagged
+/// in [`Rfc822Date::obsolete`]: readers may misread them. chrono's own
+/// `parse_from_rfc2822` takes these silently, hence a parser of its own.
+///
+/// # Errors
+///
+/// Anything else, dates that do not exist, and a day name that does not
+/// match the date.
+pub fn parse_rfc822(raw: &str) -> Result<Rfc822Date, FeedDateError> {
     let value = raw.trim();
+    let mut obsolete = Vec::new();
     let (day_name, rest) = match value.split_once(',') {
         Some((day, rest)) => (Some(day.trim()), rest),
         None => (None, value),
@@ -49,9 +80,16 @@ pub(super) fn parse_rfc822(raw: &str) -> Result<DateTime<FixedOffset>, DateError
     let weekday = match day_name {
         None => None,
         Some(name) => match DAYS.iter().find(|(d, _)| d.eq_ignore_ascii_case(name)) {
-            Some((_, w)) => Some(*w),
+            Some((written, w)) => {
+                if written != &name {
+                    obsolete.push(format!(
+                        "the day name \"{name}\" is not written \"{written}\""
+                    ));
+                }
+                Some(*w)
+            }
             None => {
-                return Err(rfc822_error(format!(
+                return Err(invalid(format!(
                     "\"{value}\" is not an RFC 822 date: unknown day name \"{name}\" (use Mon, Tue, Wed, Thu, Fri, Sat or Sun)"
                 )));
             }
@@ -59,12 +97,12 @@ pub(super) fn parse_rfc822(raw: &str) -> Result<DateTime<FixedOffset>, DateError
     };
     let parts: Vec<&str> = rest.split_whitespace().collect();
     let [day, month, year, time, zone] = parts.as_slice() else {
-        return Err(rfc822_error(format!(
+        return Err(invalid(format!(
             "\"{value}\" is not an RFC 822 date (expected e.g. \"Mon, 25 Mar 2024 10:00:00 +0000\")"
         )));
     };
     let day: u32 = digits(day, 1, 2).ok_or_else(|| {
-        rfc822_error(format!(
+        invalid(format!(
             "\"{value}\" is not an RFC 822 date: bad day \"{day}\""
         ))
     })?;
@@ -72,38 +110,57 @@ pub(super) fn parse_rfc822(raw: &str) -> Result<DateTime<FixedOffset>, DateError
         .iter()
         .position(|m| m.eq_ignore_ascii_case(month))
         .ok_or_else(|| {
-            rfc822_error(format!(
+            invalid(format!(
                 "\"{value}\" is not an RFC 822 date: unknown month \"{month}\" (use English abbreviations Jan to Dec)"
             ))
         })?;
-    let year: i32 = match year.len() {
-        4 => digits(year, 4, 4),
-        2 => {
-            return Err(rfc822_error(format!(
-                "\"{value}\" has a two-digit year \"{year}\"; write all four digits"
-            )));
-        }
-        _ => None,
+    if MONTHS[month_number] != *month {
+        obsolete.push(format!(
+            "the month \"{month}\" is not written \"{}\"",
+            MONTHS[month_number]
+        ));
     }
-    .and_then(|y: u32| i32::try_from(y).ok())
-    .ok_or_else(|| {
-        rfc822_error(format!(
+    let bad_year = || {
+        invalid(format!(
             "\"{value}\" is not an RFC 822 date: bad year \"{year}\""
         ))
-    })?;
-    let time = parse_time(time).ok_or_else(|| {
-        rfc822_error(format!(
+    };
+    let year: i32 = match year.len() {
+        4 => digits(year, 4, 4).ok_or_else(bad_year)?,
+        // RFC 2822 section 4.3: 00-49 are 2000-2049, 50-99 and three digits add 1900.
+        2 | 3 => {
+            let short: i32 = digits(year, 2, 3).ok_or_else(bad_year)?;
+            obsolete.push(format!("the year \"{year}\" does not have four digits"));
+            if year.len() == 2 && short < 50 {
+                2000 + short
+            } else {
+                1900 + short
+            }
+        }
+        _ => return Err(bad_year()),
+    };
+    let (time, leap) = parse_time(time).ok_or_else(|| {
+        invalid(format!(
             "\"{value}\" is not an RFC 822 date: bad time \"{time}\""
         ))
     })?;
-    let offset = parse_zone(zone).ok_or_else(|| {
-        rfc822_error(format!(
-            "\"{value}\" is not an RFC 822 date: bad time zone \"{zone}\" (use +0000 or GMT)"
-        ))
-    })?;
+    let offset = match parse_zone(zone) {
+        Some(Zone::Offset(offset)) => offset,
+        Some(Zone::Military) => {
+            obsolete.push(format!(
+                "the military time zone \"{zone}\" is obsolete and means -0000"
+            ));
+            Utc.fix()
+        }
+        None => {
+            return Err(invalid(format!(
+                "\"{value}\" is not an RFC 822 date: bad time zone \"{zone}\" (use +0000 or GMT)"
+            )));
+        }
+    };
     let month = u32::try_from(month_number + 1).unwrap_or(1);
     let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-        rfc822_error(format!(
+        invalid(format!(
             "\"{value}\" is not a real date: {year} has no {day} {}",
             MONTHS[month_number]
         ))
@@ -111,8 +168,8 @@ pub(super) fn parse_rfc822(raw: &str) -> Result<DateTime<FixedOffset>, DateError
     if let Some(written) = weekday
         && written != date.weekday()
     {
-        return Err(DateError {
-            rule: Rule::IncorrectDOW,
+        return Err(FeedDateError {
+            kind: FeedDateErrorKind::WrongWeekday,
             message: format!(
                 "\"{value}\" says {written} but {day} {} {year} is a {}",
                 MONTHS[month_number],
@@ -120,10 +177,19 @@ pub(super) fn parse_rfc822(raw: &str) -> Result<DateTime<FixedOffset>, DateError
             ),
         });
     }
-    offset
+    let date = offset
         .from_local_datetime(&date.and_time(time))
         .single()
-        .ok_or_else(|| rfc822_error(format!("\"{value}\" is not a valid date")))
+        .ok_or_else(|| invalid(format!("\"{value}\" is not a valid date")))?;
+    if leap && !is_leap_second_instant(&date) {
+        return Err(invalid(format!(
+            "\"{value}\" is not an RFC 822 date: second 60 exists only as a leap second, at 23:59:60 UTC at the end of a month"
+        )));
+    }
+    Ok(Rfc822Date {
+        date,
+        obsolete: (!obsolete.is_empty()).then(|| obsolete.join("; ")),
+    })
 }
 
 /// An unsigned number of `min..=max` ASCII digits.
@@ -135,7 +201,8 @@ fn digits<T: std::str::FromStr>(s: &str, min: usize, max: usize) -> Option<T> {
     }
 }
 
-fn parse_time(s: &str) -> Option<NaiveTime> {
+/// `HH:MM[:SS]`; a second 60 comes back as :59 with the flag set.
+fn parse_time(s: &str) -> Option<(NaiveTime, bool)> {
     let mut fields = s.split(':');
     let hour: u32 = digits(fields.next()?, 2, 2)?;
     let minute: u32 = digits(fields.next()?, 2, 2)?;
@@ -146,11 +213,26 @@ fn parse_time(s: &str) -> Option<NaiveTime> {
     if fields.next().is_some() || second > 60 {
         return None;
     }
-    // A leap second is legal RFC 822; chrono wants it as 59 + 1s of nanos.
-    NaiveTime::from_hms_opt(hour, minute, second.min(59))
+    NaiveTime::from_hms_opt(hour, minute, second.min(59)).map(|t| (t, second == 60))
 }
 
-fn parse_zone(zone: &str) -> Option<FixedOffset> {
+/// Whether a date normalized from a second 60 was at 23:59:59 UTC on the
+/// last day of a month, the only place a leap second can be.
+pub(super) fn is_leap_second_instant<Tz: TimeZone>(date: &DateTime<Tz>) -> bool {
+    let utc = date.naive_utc();
+    let last_of_month = utc
+        .date()
+        .succ_opt()
+        .is_some_and(|next| next.month() != utc.month());
+    last_of_month && utc.hour() == 23 && utc.minute() == 59 && utc.second() == 59
+}
+
+enum Zone {
+    Offset(FixedOffset),
+    Military,
+}
+
+fn parse_zone(zone: &str) -> Option<Zone> {
     let named = [
         ("UT", 0),
         ("GMT", 0),
@@ -165,7 +247,14 @@ fn parse_zone(zone: &str) -> Option<FixedOffset> {
         ("PDT", -7),
     ];
     if let Some((_, hours)) = named.iter().find(|(n, _)| n.eq_ignore_ascii_case(zone)) {
-        return FixedOffset::east_opt(hours * 3600);
+        return FixedOffset::east_opt(hours * 3600).map(Zone::Offset);
+    }
+    if zone.len() == 1
+        && zone
+            .bytes()
+            .all(|b| b.is_ascii_alphabetic() && b != b'j' && b != b'J')
+    {
+        return Some(Zone::Military);
     }
     let (sign, number) = match zone.as_bytes().first() {
         Some(b'+') => (1, &zone[1..]),
@@ -177,17 +266,18 @@ fn parse_zone(zone: &str) -> Option<FixedOffset> {
     if minutes > 59 {
         return None;
     }
-    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60)).map(Zone::Offset)
 }
 
 /// Parse an Atom date: RFC 3339 `date-time` with an uppercase `T` and `Z`
-/// (RFC 4287 section 3.3).
-pub(super) fn parse_rfc3339(raw: &str) -> Result<DateTime<FixedOffset>, DateError> {
+/// (RFC 4287 section 3.3). A leap second comes back as :59.
+///
+/// # Errors
+///
+/// Anything else, including a leap second where none can be.
+pub fn parse_rfc3339(raw: &str) -> Result<DateTime<FixedOffset>, FeedDateError> {
     let value = raw.trim();
-    let error = |why: &str| DateError {
-        rule: Rule::InvalidRFC3339Date,
-        message: format!("\"{value}\" is not an RFC 3339 date{why}"),
-    };
+    let error = |why: &str| invalid(format!("\"{value}\" is not an RFC 3339 date{why}"));
     if value.as_bytes().get(10) != Some(&b'T') {
         return Err(error(
             ": date and time must be separated by an uppercase \"T\"",
@@ -196,76 +286,144 @@ pub(super) fn parse_rfc3339(raw: &str) -> Result<DateTime<FixedOffset>, DateErro
     if value.ends_with('z') {
         return Err(error(": the UTC designator must be an uppercase \"Z\""));
     }
-    DateTime::parse_from_rfc3339(value).map_err(|e| error(&format!(" ({e})")))
-}
-
-/// Flag a well-formed date that lies after `now` or is implausibly old.
-pub(super) fn check_timeline(
-    date: &DateTime<FixedOffset>,
-    at: usize,
-    now: Option<DateTime<Utc>>,
-    out: &mut Findings,
-) {
-    if let Some(now) = now
-        && *date > now
-    {
-        out.add(
-            Rule::FutureDate,
-            at,
-            format!(
-                "{} is after the build time {}",
-                date.to_rfc3339(),
-                now.to_rfc3339()
-            ),
-        )
-        .help("leave future-dated articles out of the feed until they are due");
-    }
-    if date.year() < PLAUSIBLE_FROM_YEAR {
-        out.add(
-            Rule::ImplausibleDate,
-            at,
-            format!(
-                "{} is implausibly old; is it a default value?",
-                date.to_rfc3339()
-            ),
-        );
-    }
-}
-
-/// Tracks whether items come newest first; reports the first one that does not.
-#[derive(Debug, Default)]
-pub(super) struct NewestFirst {
-    previous: Option<DateTime<FixedOffset>>,
-    reported: bool,
-}
-
-impl NewestFirst {
-    /// The next item's date, at `at`; `what` names the item ("item", "entry").
-    pub(super) fn see(
-        &mut self,
-        date: DateTime<FixedOffset>,
-        at: usize,
-        what: &str,
-        out: &mut Findings,
-    ) {
-        if let Some(previous) = self.previous
-            && date > previous
-            && !self.reported
-        {
-            self.reported = true;
-            out.add(
-                Rule::ItemsNotSorted,
-                at,
-                format!(
-                    "this {what} ({}) is newer than the {what} before it ({})",
-                    date.to_rfc3339(),
-                    previous.to_rfc3339()
-                ),
-            )
-            .help("list them newest first, by publication date");
+    let date = DateTime::parse_from_rfc3339(value).map_err(|e| error(&format!(" ({e})")))?;
+    if date.nanosecond() >= 1_000_000_000 {
+        let normalized = without_leap_second(date);
+        if !is_leap_second_instant(&normalized) {
+            return Err(error(
+                ": second 60 exists only as a leap second, at 23:59:60 UTC at the end of a month",
+            ));
         }
-        self.previous = Some(date);
+        return Ok(normalized);
     }
+    Ok(date)
+}
+
+/// A W3C-DTF date (the profile of ISO 8601 Dublin Core uses) and how much
+/// of it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct W3cDtfDate {
+    /// The earliest instant the value stands for (a year means its first
+    /// day, midnight UTC).
+    pub date: DateTime<FixedOffset>,
+    /// Whether a time of day (and so a time zone) was written.
+    pub has_time: bool,
+}
+
+/// Parse a W3C-DTF date: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or a date with
+/// `Thh:mm[:ss[.s]]` and a time zone (`Z` or `+hh:mm`).
+///
+/// # Errors
+///
+/// Anything else: a time without a time zone, impossible dates and times.
+pub fn parse_w3cdtf(raw: &str) -> Result<W3cDtfDate, FeedDateError> {
+    let value = raw.trim();
+    let error = |why: &str| {
+        invalid(format!(
+            "\"{value}\" is not a W3C-DTF date{why} (expected e.g. 2024-03-25 or 2024-03-25T10:00:00Z)"
+        ))
+    };
+    let (date_part, time_part) = match value.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (value, None),
+    };
+    let fields: Vec<&str> = date_part.split('-').collect();
+    let (year, month, day) = match fields.as_slice() {
+        [y] => (digits::<i32>(y, 4, 4), Some(1), Some(1)),
+        [y, m] => (digits(y, 4, 4), digits(m, 2, 2), Some(1)),
+        [y, m, d] => (digits(y, 4, 4), digits(m, 2, 2), digits(d, 2, 2)),
+        _ => (None, None, None),
+    };
+    let (Some(year), Some(month), Some(day)) = (year, month, day) else {
+        return Err(error(""));
+    };
+    let date = NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| error(": no such date"))?;
+    let Some(time) = time_part else {
+        let date = Utc
+            .fix()
+            .from_local_datetime(&date.and_time(NaiveTime::MIN))
+            .single()
+            .ok_or_else(|| error(""))?;
+        return Ok(W3cDtfDate {
+            date,
+            has_time: false,
+        });
+    };
+    if fields.len() != 3 {
+        return Err(error(": a time needs a full date"));
+    }
+    let (clock, zone) = split_zone(time);
+    let (time, leap) = parse_clock(clock).ok_or_else(|| error(": bad time"))?;
+    let offset = match zone {
+        "" => return Err(error(": a time needs a time zone, Z or +hh:mm")),
+        zone => parse_offset(zone).ok_or_else(|| error(": bad time zone"))?,
+    };
+    let date = offset
+        .from_local_datetime(&date.and_time(time))
+        .single()
+        .ok_or_else(|| error(""))?;
+    if leap && !is_leap_second_instant(&date) {
+        return Err(error(
+            ": second 60 exists only as a leap second, at 23:59:60 UTC at the end of a month",
+        ));
+    }
+    Ok(W3cDtfDate {
+        date,
+        has_time: true,
+    })
+}
+
+/// Split `hh:mm[:ss[.s]]zone` where the zone starts at `Z`, `+` or `-`.
+fn split_zone(time: &str) -> (&str, &str) {
+    let at = time.find(['Z', '+', '-']).unwrap_or(time.len());
+    time.split_at(at)
+}
+
+/// `hh:mm[:ss[.s]]`; a second 60 comes back as :59 with the flag set.
+fn parse_clock(clock: &str) -> Option<(NaiveTime, bool)> {
+    let (main, fraction) = match clock.split_once('.') {
+        Some((main, fraction)) => (main, Some(fraction)),
+        None => (clock, None),
+    };
+    let mut fields = main.split(':');
+    let hour: u32 = digits(fields.next()?, 2, 2)?;
+    let minute: u32 = digits(fields.next()?, 2, 2)?;
+    let second: u32 = match fields.next() {
+        Some(s) => digits(s, 2, 2)?,
+        None if fraction.is_some() => return None,
+        None => 0,
+    };
+    if fields.next().is_some() || second > 60 {
+        return None;
+    }
+    let nano = match fraction {
+        None => 0,
+        Some(f) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => {
+            let nine: String = f.chars().chain(std::iter::repeat('0')).take(9).collect();
+            nine.parse().ok()?
+        }
+        Some(_) => return None,
+    };
+    NaiveTime::from_hms_nano_opt(hour, minute, second.min(59), nano).map(|t| (t, second == 60))
+}
+
+/// `Z` or `+hh:mm` / `-hh:mm`.
+fn parse_offset(zone: &str) -> Option<FixedOffset> {
+    if zone == "Z" {
+        return Some(Utc.fix());
+    }
+    let sign = match zone.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (hours, minutes) = zone.get(1..)?.split_once(':')?;
+    let hours: i32 = digits(hours, 2, 2)?;
+    let minutes: i32 = digits(minutes, 2, 2)?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
 #[cfg(test)]
@@ -285,129 +443,125 @@ mod tests {
                 "2024-03-25T10:00:00-05:00",
             ),
             ("Thu, 1 Feb 2024 23:59:59 EST", "2024-02-01T23:59:59-05:00"),
-            (
-                "  sun, 31 dec 2023 00:00:00 +0530  ",
-                "2023-12-31T00:00:00+05:30",
-            ),
             ("Thu, 29 Feb 2024 12:00:00 Z", "2024-02-29T12:00:00+00:00"),
+            (
+                "Sat, 31 Dec 2016 23:59:60 +0000",
+                "2016-12-31T23:59:59+00:00",
+            ),
+            (
+                "Sun, 01 Jan 2017 05:29:60 +0530",
+                "2017-01-01T05:29:59+05:30",
+            ),
         ];
         for (input, expected) in cases {
             let parsed = parse_rfc822(input).unwrap_or_else(|e| panic!("{input}: {e:?}"));
-            assert_eq!(parsed.to_rfc3339(), expected, "{input}");
+            assert_eq!(parsed.date.to_rfc3339(), expected, "{input}");
+            assert_eq!(parsed.obsolete, None, "{input}");
         }
     }
 
     #[test]
-    fn rfc822_rejects_what_chrono_would_accept_or_what_is_not_a_date() {
+    fn rfc822_obsolete_forms_parse_and_are_flagged() {
         let cases = [
             (
                 "Mon, 25 Mar 24 10:00:00 +0000",
-                Rule::InvalidRFC2822Date,
-                "two-digit year",
+                "2024-03-25T10:00:00+00:00",
+                "four digits",
             ),
             (
+                "Thu, 25 Mar 99 10:00:00 +0000",
+                "1999-03-25T10:00:00+00:00",
+                "four digits",
+            ),
+            (
+                "  sun, 31 dec 2023 00:00:00 +0530  ",
+                "2023-12-31T00:00:00+05:30",
+                "not written \"Sun\"",
+            ),
+            (
+                "Mon, 25 Mar 2024 10:00:00 A",
+                "2024-03-25T10:00:00+00:00",
+                "military",
+            ),
+        ];
+        for (input, expected, needle) in cases {
+            let parsed = parse_rfc822(input).unwrap_or_else(|e| panic!("{input}: {e:?}"));
+            assert_eq!(parsed.date.to_rfc3339(), expected, "{input}");
+            let why = parsed.obsolete.unwrap_or_default();
+            assert!(why.contains(needle), "{input}: {why}");
+        }
+    }
+
+    #[test]
+    fn rfc822_rejects_what_is_not_a_date() {
+        let cases = [
+            (
                 "Mo, 25 Mär 2024 10:00:00 +0100",
-                Rule::InvalidRFC2822Date,
+                FeedDateErrorKind::Invalid,
                 "day name",
             ),
             (
                 "25 Mär 2024 10:00:00 +0100",
-                Rule::InvalidRFC2822Date,
+                FeedDateErrorKind::Invalid,
                 "unknown month",
             ),
             (
                 "Fri, 30 Feb 2024 10:00:00 +0000",
-                Rule::InvalidRFC2822Date,
+                FeedDateErrorKind::Invalid,
                 "no 30 Feb",
             ),
             (
                 "Thu, 29 Feb 2023 10:00:00 +0000",
-                Rule::InvalidRFC2822Date,
+                FeedDateErrorKind::Invalid,
                 "no 29 Feb",
             ),
             (
                 "2024-03-25T10:00:00Z",
-                Rule::InvalidRFC2822Date,
+                FeedDateErrorKind::Invalid,
                 "expected e.g.",
             ),
             (
                 "Mon, 25 Mar 2024 10:00:00",
-                Rule::InvalidRFC2822Date,
+                FeedDateErrorKind::Invalid,
                 "expected e.g.",
             ),
             (
                 "Mon, 25 Mar 2024 25:00:00 +0000",
-                Rule::InvalidRFC2822Date,
+                FeedDateErrorKind::Invalid,
                 "bad time",
             ),
             (
+                "Mon, 25 Mar 2024 10:00:60 +0000",
+                FeedDateErrorKind::Invalid,
+                "leap second",
+            ),
+            (
                 "Mon, 25 Mar 2024 10:00:00 CET",
-                Rule::InvalidRFC2822Date,
+                FeedDateErrorKind::Invalid,
                 "time zone",
             ),
             (
                 "Mon, 25 Mar 2024 10:00:00 +00:00",
-                Rule::InvalidRFC2822Date,
+                FeedDateErrorKind::Invalid,
                 "time zone",
             ),
             (
+                "Mon, 25 Mar 2 10:00:00 +0000",
+                FeedDateErrorKind::Invalid,
+                "bad year",
+            ),
+            (
                 "Tue, 25 Mar 2024 10:00:00 +0000",
-                Rule::IncorrectDOW,
+                FeedDateErrorKind::WrongWeekday,
                 "is a Mon",
             ),
-            ("", Rule::InvalidRFC2822Date, "expected e.g."),
+            ("", FeedDateErrorKind::Invalid, "expected e.g."),
         ];
-        for (input, rule, needle) in cases {
+        for (input, kind, needle) in cases {
             let err = parse_rfc822(input).expect_err(input);
-            assert_eq!(err.rule, rule, "{input}");
+            assert_eq!(err.kind, kind, "{input}");
             assert!(err.message.contains(needle), "{input}: {}", err.message);
         }
-    }
-
-    fn at(s: &str) -> DateTime<FixedOffset> {
-        DateTime::parse_from_rfc3339(s).expect("test date")
-    }
-
-    #[test]
-    fn timeline_flags_future_and_implausible_dates() {
-        let now = Some(at("2024-06-01T00:00:00Z").with_timezone(&Utc));
-        let cases = [
-            ("2024-05-31T23:59:59Z", now, vec![]),
-            ("2024-06-01T00:00:00Z", now, vec![]),
-            ("2024-06-01T00:00:01Z", now, vec![Rule::FutureDate]),
-            ("2024-06-01T01:00:00+02:00", now, vec![]),
-            ("2030-01-01T00:00:00Z", None, vec![]),
-            ("1970-01-01T00:00:00Z", now, vec![Rule::ImplausibleDate]),
-        ];
-        for (date, now, expected) in cases {
-            let mut out = Findings::default();
-            check_timeline(&at(date), 0, now, &mut out);
-            let rules: Vec<_> = out.list.iter().map(|f| f.rule).collect();
-            assert_eq!(rules, expected, "{date}");
-        }
-    }
-
-    #[test]
-    fn newest_first_reports_the_first_inversion_only() {
-        let mut order = NewestFirst::default();
-        let mut out = Findings::default();
-        for (i, date) in [
-            "2024-03-03T00:00:00Z",
-            "2024-03-03T00:00:00Z",
-            "2024-03-02T00:00:00Z",
-            "2024-03-04T00:00:00Z",
-            "2024-03-05T00:00:00Z",
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            order.see(at(date), i, "item", &mut out);
-        }
-        assert_eq!(out.list.len(), 1);
-        assert_eq!(
-            (out.list[0].rule, out.list[0].offset),
-            (Rule::ItemsNotSorted, 3)
-        );
     }
 
     #[test]
@@ -418,6 +572,8 @@ mod tests {
                 "2024-03-25T10:00:00.5+05:30",
                 "2024-03-25T10:00:00.500+05:30",
             ),
+            ("2016-12-31T23:59:60Z", "2016-12-31T23:59:59+00:00"),
+            ("2016-12-31T18:59:60-05:00", "2016-12-31T18:59:59-05:00"),
         ];
         for (input, expected) in ok {
             assert_eq!(
@@ -433,11 +589,49 @@ mod tests {
             "2024-03-25",
             "Mon, 25 Mar 2024 10:00:00 +0000",
             "2024-02-30T10:00:00Z",
+            "2024-03-25T10:00:60Z",
             "",
         ];
         for input in bad {
             let err = parse_rfc3339(input).expect_err(input);
-            assert_eq!(err.rule, Rule::InvalidRFC3339Date, "{input}");
+            assert_eq!(err.kind, FeedDateErrorKind::Invalid, "{input}");
+        }
+    }
+
+    #[test]
+    fn w3cdtf_takes_every_granularity_and_wants_a_zone_with_a_time() {
+        let ok = [
+            ("2024", "2024-01-01T00:00:00+00:00", false),
+            ("2024-03", "2024-03-01T00:00:00+00:00", false),
+            ("2024-03-25", "2024-03-25T00:00:00+00:00", false),
+            ("2024-03-25T10:00Z", "2024-03-25T10:00:00+00:00", true),
+            ("2024-03-25T10:00+05:00", "2024-03-25T10:00:00+05:00", true),
+            ("2024-03-25T10:00:30Z", "2024-03-25T10:00:30+00:00", true),
+            (
+                "2024-03-25T10:00:30.25-01:00",
+                "2024-03-25T10:00:30.250-01:00",
+                true,
+            ),
+        ];
+        for (input, expected, has_time) in ok {
+            let parsed = parse_w3cdtf(input).unwrap_or_else(|e| panic!("{input}: {e:?}"));
+            assert_eq!(parsed.date.to_rfc3339(), expected, "{input}");
+            assert_eq!(parsed.has_time, has_time, "{input}");
+        }
+        let bad = [
+            ("2024-03-25T10:00:00", "time zone"),
+            ("2024-03-25T10:00", "time zone"),
+            ("2024-13", "no such date"),
+            ("2024-02-30", "no such date"),
+            ("24-03-25", "expected"),
+            ("2024/03/25", "expected"),
+            ("2024-03T10:00Z", "full date"),
+            ("Mon, 25 Mar 2024 10:00:00 +0000", "expected"),
+            ("", "expected"),
+        ];
+        for (input, needle) in bad {
+            let err = parse_w3cdtf(input).expect_err(input);
+            assert!(err.message.contains(needle), "{input}: {}", err.message);
         }
     }
 }
