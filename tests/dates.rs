@@ -240,3 +240,37 @@ fn dry_runs_and_failed_runs_never_write_the_ledger() {
         .code(1);
     assert!(!dir.join("feedpub-ledger.toml").exists());
 }
+
+/// Issue #11: a leap second as the build's "now" was written to the ledger
+/// as `23:59:60`, which the next run could not read back ("ledger is
+/// corrupt"). Leap seconds are normalized to :59 wherever they come in.
+#[test]
+fn a_leap_second_now_is_stamped_as_59_and_read_back() {
+    let site = copy_fixture("lifecycle");
+    let dir = site.path();
+    let first = build_at(dir, "2016-12-31T23:59:60Z");
+    assert_eq!(first["Undated"].published, "2016-12-31T23:59:59+00:00");
+    let ledger = std::fs::read_to_string(dir.join("feedpub-ledger.toml")).unwrap();
+    assert!(
+        ledger.contains("stamped = \"2016-12-31T23:59:59Z\""),
+        "{ledger}"
+    );
+    let next = build_at(dir, "2017-01-01T00:00:00Z");
+    assert_eq!(next["Undated"], first["Undated"]);
+}
+
+/// Issue #11: a front-matter date at a leap second is read as :59.
+#[test]
+fn a_leap_second_in_front_matter_is_read_as_59() {
+    let site = copy_fixture("lifecycle");
+    let dir = site.path();
+    std::fs::write(
+        dir.join("content/2024/leap.md"),
+        "---\ntitle: Leap\ndate: 2016-12-31T23:59:60Z\n---\nOne second more.\n",
+    )
+    .unwrap();
+    let first = build_at(dir, "2017-01-01T00:00:00Z");
+    assert_eq!(first["Leap"].published, "2016-12-31T23:59:59+00:00");
+    let next = build_at(dir, "2017-01-02T00:00:00Z");
+    assert_eq!(next["Leap"], first["Leap"]);
+}

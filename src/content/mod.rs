@@ -19,7 +19,7 @@ use url::Url;
 use crate::cache::{HeadCache, Stamp};
 use crate::config::Config;
 use crate::country::Countries;
-use crate::dates::parse_date;
+use crate::dates::{is_plausible, parse_date};
 use crate::error::Diagnostic;
 use crate::model::{Article, Body, Image, image_mime_type};
 use crate::taxonomy::{Taxonomy, TaxonomyKind};
@@ -515,7 +515,7 @@ impl ArticleParse<'_, '_> {
             );
         }
         if let Some(date) = date
-            && date.year() < PLAUSIBLE_SINCE
+            && !is_plausible(&date)
         {
             self.problems.push(
                 Diagnostic::warning(
@@ -565,9 +565,6 @@ impl ArticleParse<'_, '_> {
         }
     }
 }
-
-/// Publication years before this get a warning: feeds did not exist yet.
-const PLAUSIBLE_SINCE: i32 = 1995;
 
 /// The first line of a parser message (serde-saphyr may append context).
 fn first_line_of(message: &str) -> &str {

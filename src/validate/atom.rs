@@ -6,11 +6,12 @@ use std::collections::hash_map::Entry as MapEntry;
 use chrono::{DateTime, FixedOffset, Utc};
 use url::Url;
 
-use super::datetime::{NewestFirst, check_timeline, parse_rfc3339};
 use super::html::{attribute_risk, check_html};
 use super::links::{UrlKind, classify, is_mime, resolve};
+use super::timeline::{NewestFirst, check_timeline, date_rule};
 use super::xml::{Frame, Ns, Rules};
 use super::{Findings, Options, Rule, quoted};
+use crate::dates::parse_rfc3339;
 
 /// Where an Atom element sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +108,7 @@ impl AtomRules {
             }
             Err(e) => {
                 out.add(
-                    e.rule,
+                    date_rule(&e, Rule::InvalidRFC3339Date),
                     el.text_at(),
                     format!("<{}>: {}", el.local, e.message),
                 )

@@ -25,10 +25,10 @@
 //! ```
 
 mod atom;
-mod datetime;
 mod html;
 mod links;
 mod rss;
+mod timeline;
 mod xml;
 
 use std::path::{Path, PathBuf};

@@ -5,11 +5,12 @@ use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use super::datetime::{NewestFirst, check_timeline, parse_rfc822};
 use super::html::check_html;
 use super::links::{UrlKind, classify, contains_email, is_http, is_mime};
+use super::timeline::{NewestFirst, check_timeline, date_rule};
 use super::xml::{Frame, Ns, Rules};
 use super::{Findings, Options, Rule, quoted};
+use crate::dates::parse_rfc822;
 
 /// What has been seen of the channel so far.
 #[derive(Debug)]
@@ -57,13 +58,31 @@ impl RssRules {
 
     fn date(&self, el: &Frame, out: &mut Findings) -> Option<DateTime<FixedOffset>> {
         match parse_rfc822(el.value()) {
-            Ok(date) => {
-                check_timeline(&date, el.text_at(), self.now, out);
-                Some(date)
+            Ok(parsed)
+                if parsed
+                    .obsolete
+                    .as_deref()
+                    .is_some_and(|o| o.contains("four digits")) =>
+            {
+                out.add(
+                    Rule::InvalidRFC2822Date,
+                    el.text_at(),
+                    format!(
+                        "<{}>: \"{}\" has a two-digit year; write all four digits",
+                        el.local,
+                        el.value()
+                    ),
+                )
+                .help("write RFC 822 dates such as \"Mon, 25 Mar 2024 10:00:00 +0000\"");
+                None
+            }
+            Ok(parsed) => {
+                check_timeline(&parsed.date, el.text_at(), self.now, out);
+                Some(parsed.date)
             }
             Err(e) => {
                 out.add(
-                    e.rule,
+                    date_rule(&e, Rule::InvalidRFC2822Date),
                     el.text_at(),
                     format!("<{}>: {}", el.local, e.message),
                 )

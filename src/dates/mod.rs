@@ -1,9 +1,26 @@
-//! Dates: parsing front-matter dates in the site time zone and formatting them for feeds.
+//! Dates: front-matter dates in the site time zone, the build's "now", and
+//! the formats feeds carry (RFC 822, RFC 3339, W3C-DTF), for writing and
+//! for validating.
 //!
 //! Every instant the pipeline handles is a `DateTime<Utc>` between the years
 //! 1900 and 9999: RFC 822 feeds cannot carry earlier dates (RFC 2822 §3.3)
 //! and neither format can carry a five-digit year, so [`parse_date`] and
 //! [`resolve_now`] reject anything outside that range.
+//!
+//! Leap seconds (`23:59:60`) are accepted where they can occur (23:59:60 UTC
+//! at the end of a month) and normalized to `23:59:59`: chrono represents
+//! them as a nanosecond count past one second, which would be written back
+//! as `:60` and then rejected by the next reader.
+//!
+//! One plausibility bound, [`PLAUSIBLE_SINCE_YEAR`], serves the content
+//! loader's warning and the validator's `ImplausibleDate` alike.
+
+mod feed;
+
+pub use feed::{
+    FeedDateError, FeedDateErrorKind, Rfc822Date, W3cDtfDate, parse_rfc822, parse_rfc3339,
+    parse_w3cdtf,
+};
 
 use std::fmt;
 
@@ -12,6 +29,27 @@ use chrono::{
     SecondsFormat, SubsecRound, TimeZone, Timelike, Utc,
 };
 use chrono_tz::Tz;
+
+/// Dates before this year are taken for a default value (1970, 0001) or a
+/// typo, not a real publication date: web feeds did not exist yet. The W3C
+/// Feed Validation Service uses the same year.
+pub const PLAUSIBLE_SINCE_YEAR: i32 = 1990;
+
+/// Whether an instant is recent enough to be a real feed date (see [`PLAUSIBLE_SINCE_YEAR`]).
+pub fn is_plausible<Tz: TimeZone>(t: &DateTime<Tz>) -> bool {
+    t.year() >= PLAUSIBLE_SINCE_YEAR
+}
+
+/// The instant with chrono's leap-second representation (nanoseconds of one
+/// second or more) folded back into second :59.
+pub fn without_leap_second<Tz: TimeZone>(t: DateTime<Tz>) -> DateTime<Tz> {
+    let nanos = t.nanosecond();
+    if nanos >= 1_000_000_000 {
+        t.with_nanosecond(nanos - 1_000_000_000).unwrap_or(t)
+    } else {
+        t
+    }
+}
 
 /// The forms [`parse_date`] accepts, for help texts.
 const ACCEPTED_FORMS: &str = "write an RFC 3339 date and time (2024-03-25T10:00:00+05:00 or \
@@ -70,8 +108,9 @@ impl std::error::Error for DateError {}
 ///
 /// # Errors
 ///
-/// Any other form, impossible dates and times (`2024-02-30`, `25:00`), local
-/// times in a daylight-saving gap, and instants outside 1900–9999 UTC.
+/// Any other form, impossible dates and times (`2024-02-30`, `25:00`, a
+/// second 60 that is not a leap second), local times in a daylight-saving
+/// gap, and instants outside 1900–9999 UTC.
 pub fn parse_date(input: &str, tz: Tz) -> Result<DateTime<Utc>, DateError> {
     let input = input.trim();
     if input.is_empty() {
@@ -81,7 +120,7 @@ pub fn parse_date(input: &str, tz: Tz) -> Result<DateTime<Utc>, DateError> {
         .parse()
         .map_err(|reason| DateError::invalid(input, &reason))?;
     let date = parsed.date(input)?;
-    let time = parsed.time(input)?;
+    let (time, leap) = parsed.time(input)?;
     let local = date.and_time(time);
     let instant = match parsed.offset {
         Some(seconds) => {
@@ -95,6 +134,12 @@ pub fn parse_date(input: &str, tz: Tz) -> Result<DateTime<Utc>, DateError> {
         }
         None => in_zone(&local, tz)?,
     };
+    if leap && !feed::is_leap_second_instant(&instant) {
+        return Err(DateError::invalid(
+            input,
+            "second 60 is out of range (00-59; 60 only for a leap second, at 23:59:60 UTC at the end of a month)",
+        ));
+    }
     check_range(instant, &format!("date \"{input}\""))
 }
 
@@ -219,11 +264,12 @@ impl Parsed {
         })
     }
 
-    fn time(&self, input: &str) -> Result<NaiveTime, DateError> {
+    /// The time of day, and whether it was a second 60 (returned as :59).
+    fn time(&self, input: &str) -> Result<(NaiveTime, bool), DateError> {
         let Some((h, m, s, nano)) = self.time else {
-            return Ok(NaiveTime::MIN);
+            return Ok((NaiveTime::MIN, false));
         };
-        for (value, max, what) in [(h, 23, "hour"), (m, 59, "minute"), (s, 59, "second")] {
+        for (value, max, what) in [(h, 23, "hour"), (m, 59, "minute"), (s, 60, "second")] {
             if value > max {
                 return Err(DateError::invalid(
                     input,
@@ -231,7 +277,8 @@ impl Parsed {
                 ));
             }
         }
-        NaiveTime::from_hms_nano_opt(h, m, s, nano)
+        NaiveTime::from_hms_nano_opt(h, m, s.min(59), nano)
+            .map(|t| (t, s == 60))
             .ok_or_else(|| DateError::invalid(input, "time out of range"))
     }
 }
@@ -379,12 +426,16 @@ impl<'a> Parser<'a> {
 /// [`parse_date`] and [`resolve_now`] return; unlike chrono's
 /// `to_rfc2822`, this never panics on other years.
 pub fn to_rfc822(t: &DateTime<Utc>) -> String {
-    t.format("%a, %d %b %Y %H:%M:%S +0000").to_string()
+    without_leap_second(*t)
+        .format("%a, %d %b %Y %H:%M:%S +0000")
+        .to_string()
 }
 
 /// RFC 3339 date for Atom, always UTC with "Z", seconds precision unless sub-second parts exist, e.g. "2024-03-25T10:00:00Z".
+///
+/// A leap second is written as :59, so the output always reads back.
 pub fn to_rfc3339(t: &DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    without_leap_second(*t).to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
 /// Resolve the build's "now": an explicit RFC 3339 value wins, else the SOURCE_DATE_EPOCH value (integer seconds) if given, else the wall clock.
@@ -408,7 +459,15 @@ pub fn resolve_now(
                 "write an RFC 3339 date and time, e.g. 2024-03-25T10:00:00Z",
             )
         })?;
-        return check_range(t.with_timezone(&Utc), &format!("\"now\" time \"{value}\""));
+        let t = t.with_timezone(&Utc);
+        if t.nanosecond() >= 1_000_000_000 && !feed::is_leap_second_instant(&t) {
+            return Err(DateError::new(
+                format!("invalid \"now\" time \"{value}\": second 60 is not a leap second"),
+                "leap seconds happen only at 23:59:60 UTC at the end of a month",
+            ));
+        }
+        let t = without_leap_second(t);
+        return check_range(t, &format!("\"now\" time \"{value}\""));
     }
     if let Some(value) = source_date_epoch {
         let value = value.trim();
@@ -523,6 +582,69 @@ mod tests {
                 "input {input:?} in {tz}"
             );
         }
+    }
+
+    /// Issue #11: chrono's leap-second representation must never reach a
+    /// writer; a second 60 is read as :59 where a leap second can be.
+    #[test]
+    fn leap_seconds_are_read_as_59() {
+        let cases: &[(&str, Tz, &str)] = &[
+            ("2016-12-31T23:59:60Z", UTC, "2016-12-31T23:59:59Z"),
+            ("2016-12-31 23:59:60Z", UTC, "2016-12-31T23:59:59Z"),
+            ("2015-06-30T23:59:60.5Z", UTC, "2015-06-30T23:59:59.500Z"),
+            ("2017-01-01T05:29:60+05:30", UTC, "2016-12-31T23:59:59Z"),
+            // Local time in the site zone: 04:59:60 in Dushanbe is 23:59:60 UTC.
+            (
+                "2017-01-01 04:59:60",
+                Asia::Dushanbe,
+                "2016-12-31T23:59:59Z",
+            ),
+        ];
+        for &(input, tz, expected) in cases {
+            let t = parse_date(input, tz).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(to_rfc3339(&t), expected, "{input}");
+            assert_eq!(
+                parse_date(&to_rfc3339(&t), UTC),
+                Ok(t),
+                "{input} reads back"
+            );
+        }
+        for (input, tz) in [
+            // 23:59:60 in Dushanbe is 18:59:60 UTC: no leap second then.
+            ("2016-12-31T23:59:60", Asia::Dushanbe),
+            ("2016-12-30T23:59:60Z", UTC),
+            ("2016-12-31 12:00:60Z", UTC),
+        ] {
+            let err = parse_date(input, tz).expect_err(input);
+            assert!(
+                err.message.contains("second 60"),
+                "{input}: {}",
+                err.message
+            );
+        }
+    }
+
+    #[test]
+    fn a_leap_second_now_is_normalized_and_formats_back() {
+        let now = resolve_now(Some("2016-12-31T23:59:60Z"), None).expect("a real leap second");
+        assert_eq!(to_rfc3339(&now), "2016-12-31T23:59:59Z");
+        assert_eq!(to_rfc822(&now), "Sat, 31 Dec 2016 23:59:59 +0000");
+        assert_eq!(parse_date(&to_rfc3339(&now), UTC), Ok(now));
+        let err = resolve_now(Some("2024-03-25T10:00:60Z"), None).expect_err("not a leap second");
+        assert!(err.message.contains("second 60"), "{}", err.message);
+        // Even a leap second built some other way is written as :59.
+        let raw = utc("2016-12-31T23:59:59Z")
+            .with_nanosecond(1_500_000_000)
+            .expect("chrono's leap-second form");
+        assert_eq!(to_rfc3339(&raw), "2016-12-31T23:59:59.500Z");
+        assert_eq!(to_rfc822(&raw), "Sat, 31 Dec 2016 23:59:59 +0000");
+    }
+
+    #[test]
+    fn plausibility_starts_in_1990() {
+        assert!(is_plausible(&utc("1990-01-01T00:00:00Z")));
+        assert!(!is_plausible(&utc("1989-12-31T23:59:59Z")));
+        assert!(!is_plausible(&utc("1970-01-01T00:00:00Z")));
     }
 
     #[test]
