@@ -299,7 +299,7 @@ pub fn gate(
         .collect()
 }
 
-/// Render every planned feed in both formats.
+/// Render every planned feed in every format.
 fn render_all(
     config: &Config,
     specs: &[FeedSpec<'_>],
@@ -317,6 +317,10 @@ fn render_all(
                 RenderedFeed {
                     path: spec.atom_path(),
                     bytes: feed::atom::render(config, spec),
+                },
+                RenderedFeed {
+                    path: spec.json_path(),
+                    bytes: feed::json::render(config, spec),
                 },
             ]
         })

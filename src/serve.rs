@@ -37,6 +37,7 @@ pub fn media_type(path: &str) -> Option<&'static str> {
     match (name, extension.as_deref()) {
         ("rss.xml", _) => Some("application/rss+xml; charset=utf-8"),
         ("atom.xml", _) => Some("application/atom+xml; charset=utf-8"),
+        ("feed.json", _) => Some("application/feed+json; charset=utf-8"),
         (_, Some("opml")) => Some("text/x-opml; charset=utf-8"),
         (_, Some("html")) => Some("text/html; charset=utf-8"),
         (_, Some("xml")) => Some("application/xml; charset=utf-8"),
@@ -245,6 +246,10 @@ mod tests {
                 Some("application/atom+xml; charset=utf-8"),
             ),
             ("/feeds.opml", Some("text/x-opml; charset=utf-8")),
+            (
+                "/categories/economy/feed.json",
+                Some("application/feed+json; charset=utf-8"),
+            ),
             ("/", Some("text/html; charset=utf-8")),
             ("/index.HTML", Some("text/html; charset=utf-8")),
             ("/sitemap.xml", Some("application/xml; charset=utf-8")),
