@@ -417,9 +417,11 @@ pub fn build_with(
         ..BuildReport::default()
     };
     if !options.dry_run {
-        // The ledger first: if the run dies after it, the next run publishes
-        // the same stamps; the other way round it would stamp again.
-        rendered.ledger.save()?;
+        // The ledger last, so nothing enters it before it is published: its
+        // new version is staged first (a ledger that cannot be written stops
+        // the run before any feed changes), renamed only once every feed is
+        // in place. A failed publish drops the staged ledger unchanged.
+        let ledger = rendered.ledger.stage()?;
         let files: Vec<(PathBuf, Vec<u8>)> = rendered
             .files
             .into_iter()
@@ -436,6 +438,9 @@ pub fn build_with(
                     .unwrap_or(p)
             })
             .collect();
+        if let Some(ledger) = ledger {
+            ledger.commit_synced()?;
+        }
         rendered.cache.save();
     }
     report.elapsed_ms = started.elapsed().as_millis();

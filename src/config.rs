@@ -17,6 +17,9 @@ use crate::text::{closest, line_col};
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE_NAME: &str = "feedpub.toml";
 
+/// The largest `feedpub.toml` read (1 MiB); anything larger is a mistake.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// Default number of items per feed.
 pub const DEFAULT_LIMIT: usize = 50;
 
@@ -114,7 +117,7 @@ impl Config {
             .config
             .clone()
             .unwrap_or_else(|| PathBuf::from(CONFIG_FILE_NAME));
-        let text = std::fs::read_to_string(&config_path).map_err(|e| {
+        let bytes = crate::files::read_regular(&config_path, MAX_CONFIG_BYTES).map_err(|e| {
             let mut diagnostic = Diagnostic::error(&config_path, format!("cannot read: {e}"));
             if e.kind() == std::io::ErrorKind::NotFound {
                 diagnostic = diagnostic.with_help(
@@ -122,6 +125,16 @@ impl Config {
                 );
             }
             Error::Config(Box::new(diagnostic))
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]);
+            let (line, column) = line_col(&valid, offset);
+            Error::Config(Box::new(
+                Diagnostic::error(&config_path, "the file is not valid UTF-8")
+                    .at(line, column)
+                    .with_help("save it as UTF-8"),
+            ))
         })?;
         // A config in the working directory has an empty parent: paths
         // beside it are then plain relative paths ("content/a.md").

@@ -59,7 +59,8 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome> {
 
 /// A file's new version, complete and synced in a temporary file beside it,
 /// waiting to be renamed into place. Dropping it deletes the temporary file.
-struct Staged {
+#[derive(Debug)]
+pub struct Staged {
     temp: tempfile::TempPath,
     path: PathBuf,
 }
@@ -70,6 +71,22 @@ impl Staged {
         let Staged { temp, path } = self;
         temp.persist(&path).map_err(|e| Error::io(&path, e.error))
     }
+
+    /// Rename the new version over the file and sync its directory, so the
+    /// rename survives a crash.
+    pub fn commit_synced(self) -> Result<()> {
+        let dir = parent_dir(&self.path).to_owned();
+        self.commit()?;
+        sync_dir(&dir).map_err(|e| Error::io(&dir, e))
+    }
+}
+
+/// Put `bytes` in a synced temporary file beside `path`, to be renamed into
+/// place later with [`Staged::commit_synced`]; `None` when `path` already
+/// holds exactly these bytes. Lets a caller write several files so that an
+/// error before the renames changes none of them.
+pub fn stage_file(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
+    stage(path, bytes)
 }
 
 /// The directory a file is in (`.` for a bare file name).
@@ -85,6 +102,15 @@ fn parent_dir(path: &Path) -> &Path {
 fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
     if holds_bytes(path, bytes)? {
         return Ok(None);
+    }
+    // A directory in the way would make the rename fail after other files
+    // were already replaced: refuse it before anything is renamed.
+    if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        let message = "a directory is in the way of a file feedpub writes; move it elsewhere";
+        return Err(Error::io(
+            path,
+            io::Error::new(io::ErrorKind::IsADirectory, message),
+        ));
     }
     let dir = parent_dir(path);
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -600,7 +626,9 @@ mod tests {
     }
 
     #[test]
-    fn publish_stops_at_the_first_error() {
+    fn publish_changes_nothing_when_a_target_is_a_directory() {
+        // Issue 11: the directory used to be found by the rename, after the
+        // files before it were already replaced.
         let dir = tempfile::tempdir().expect("tempdir");
         fs::create_dir(dir.path().join("blocked.xml")).expect("dir in the way");
         let files = vec![
@@ -612,8 +640,13 @@ mod tests {
         let err = publish(dir.path(), &files).expect_err("must fail");
 
         assert!(err.to_string().contains("blocked.xml"), "{err}");
-        assert_eq!(fs::read(dir.path().join("first.xml")).expect("read"), b"1");
+        assert!(
+            err.to_string().contains("a directory is in the way"),
+            "{err}"
+        );
+        assert!(!dir.path().join("first.xml").exists());
         assert!(!dir.path().join("last.xml").exists());
+        assert!(stray_temps(dir.path()).is_empty());
     }
 
     #[test]
