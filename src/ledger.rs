@@ -333,6 +333,15 @@ impl Ledger {
     }
 }
 
+/// The lock file that guards the ledger at `ledger`: beside it, named after
+/// it (`.feedpub-ledger.toml.lock`).
+pub fn lock_path(ledger: &Path) -> PathBuf {
+    let name = ledger
+        .file_name()
+        .map_or_else(|| LEDGER_FILE_NAME.into(), |n| n.to_string_lossy());
+    ledger.with_file_name(format!(".{name}.lock"))
+}
+
 /// The file a ledger path stands for: the target of a symbolic link, so the
 /// ledger is written through the link instead of replacing it.
 fn resolve_link(path: &Path) -> Result<PathBuf> {

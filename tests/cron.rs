@@ -826,3 +826,48 @@ fn a_ledger_that_is_a_symlink_is_written_through_to_its_target() {
     let written = std::fs::read_to_string(&target).unwrap();
     assert!(written.contains("[articles."), "{written}");
 }
+
+#[test]
+fn two_builds_with_different_outputs_cannot_both_update_one_ledger() {
+    let site = copy_fixture("basic");
+    // Another build of this site, publishing elsewhere, holds the site lock.
+    let held = feedpub::write::RunLock::acquire_file(
+        &site.path().join(".feedpub-ledger.toml.lock"),
+        Duration::ZERO,
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args([
+            "build", "--now", BASIC_NOW, "--wait", "0", "--out", "public",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "another feedpub build is using this site's ledger",
+        ))
+        .stderr(predicate::str::contains(held.holder()));
+    assert!(ledger_of(site.path()).is_none());
+    drop(held);
+    feedpub(site.path())
+        .args([
+            "build", "--now", BASIC_NOW, "--wait", "0", "--out", "public",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn temporary_files_beside_the_ledger_are_removed() {
+    let site = copy_fixture("basic");
+    let stale = site.path().join(".feedpub-Ab12Cd.tmp");
+    std::fs::write(&stale, b"left by a killed run").unwrap();
+    let kept = site.path().join("notes/.feedpub-Ab12Cd.tmp");
+    std::fs::create_dir(site.path().join("notes")).unwrap();
+    std::fs::write(&kept, b"not in a directory feedpub writes").unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    assert!(!stale.exists());
+    assert!(kept.exists());
+}
