@@ -446,3 +446,114 @@ fn cached_front_matter_gives_the_same_feeds_and_follows_edits() {
     let feed = std::fs::read_to_string(dir.join("feeds/countries/tajikistan/rss.xml")).unwrap();
     assert!(feed.contains("ISKP: a renewed threat"), "{feed}");
 }
+
+/// `feedpub build` in a copy of the basic fixture with `extra` appended to
+/// its feedpub.toml and `args` after `build`: exit 2 with `message`, and
+/// nothing written anywhere.
+fn refused(extra: &str, args: &[&str], message: &str) {
+    let site = copy_fixture("basic");
+    let config = site.path().join("feedpub.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(extra);
+    std::fs::write(&config, text).unwrap();
+    let before = files_below(site.path());
+    feedpub(site.path())
+        .arg("build")
+        .args(["--now", NOW])
+        .args(args)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(message));
+    assert_eq!(files_below(site.path()), before, "{extra} {args:?}");
+}
+
+#[test]
+fn state_and_output_paths_that_collide_are_refused_at_load() {
+    // Issue 11: each of these overwrote a file or published the state.
+    refused(
+        "ledger = \"feeds/rss.xml\"\n",
+        &[],
+        "feedpub.toml:9:1: error: `ledger` (feeds/rss.xml) is inside the output directory",
+    );
+    refused(
+        "ledger = \"feeds/state/ledger.toml\"\n",
+        &[],
+        "`ledger` (feeds/state/ledger.toml) is inside the output directory",
+    );
+    refused(
+        "ledger = \".feedpub-cache.json\"\n",
+        &[],
+        "`ledger` (.feedpub-cache.json) is the front-matter cache's file",
+    );
+    refused(
+        "ledger = \"feedpub.toml\"\n",
+        &[],
+        "`ledger` (feedpub.toml) is the configuration file",
+    );
+    refused("", &["--out", "/"], "the output directory / holds");
+    refused("", &["--out", "."], "the output directory . holds");
+    refused(
+        "",
+        &["--out", "content"],
+        "the output directory content holds",
+    );
+    refused(
+        "",
+        &["--out", "content/2024/feeds"],
+        "the output directory content/2024/feeds is inside the content directory",
+    );
+    refused(
+        "",
+        &["--out", "feedpub.toml"],
+        "the output directory feedpub.toml is not a directory",
+    );
+    refused(
+        "",
+        &["--content", "missing"],
+        "the content directory missing does not exist",
+    );
+    refused(
+        "",
+        &["--content", "feedpub.toml"],
+        "the content directory feedpub.toml is not a directory",
+    );
+}
+
+#[test]
+fn config_values_that_would_publish_broken_links_or_text_are_refused() {
+    let base = "title = \"x\"\n";
+    for (url, what) in [
+        ("https://x.org/?a=1", "a query"),
+        ("https://x.org/#top", "a fragment"),
+        ("https://user:pw@x.org/", "a user name or password"),
+        ("https://x.org:0/", "port 0"),
+    ] {
+        let site = copy_fixture("basic");
+        std::fs::write(
+            site.path().join("feedpub.toml"),
+            format!("{base}base_url = \"{url}\"\n"),
+        )
+        .unwrap();
+        feedpub(site.path())
+            .args(["build", "--now", NOW])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::starts_with(format!(
+                "feedpub.toml:2:1: error: base_url {url:?} has {what}"
+            )));
+    }
+    let site = copy_fixture("basic");
+    std::fs::write(
+        site.path().join("feedpub.toml"),
+        "base_url = \"https://x.org\"\ntitle = \"News\\u0007\"\n",
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "feedpub.toml:2:1: error: `title` contains the control character U+0007",
+        ));
+}

@@ -700,3 +700,183 @@ fn a_build_reports_each_stage_and_every_step() {
         ]
     );
 }
+
+// Issue 11: the ledger, the lock and the paths feedpub writes.
+
+/// The ledger's bytes, or `None` when there is no ledger.
+fn ledger_of(site: &Path) -> Option<Vec<u8>> {
+    std::fs::read(site.join("feedpub-ledger.toml")).ok()
+}
+
+#[test]
+fn a_rename_failing_mid_commit_leaves_the_ledger_as_it_was() {
+    let site = copy_fixture("basic");
+    let published = publish_then_edit(site.path());
+    let ledger = ledger_of(site.path());
+    assert!(ledger.is_some(), "the first build wrote the ledger");
+    // An immutable feed: staging beside it works, replacing it does not, so
+    // the failure comes after the site feeds were renamed into place.
+    let blocked = site.path().join("feeds/countries/russia/rss.xml");
+    let blocked_arg = blocked.to_string_lossy().into_owned();
+    if !privileged("chattr", &["+i", &blocked_arg]) {
+        return;
+    }
+    let _mutable = Undo("chattr", vec!["-i".into(), blocked_arg]);
+
+    feedpub(site.path())
+        .args(["build", "--now", "2024-05-02T00:00:00Z", "--wait", "0"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("feeds/countries/russia/rss.xml"));
+
+    assert!(
+        ledger_of(site.path()) == ledger,
+        "the ledger changed although the publish failed"
+    );
+    assert_eq!(
+        read_tree(&site.path().join("feeds")).get(Path::new("countries/russia/rss.xml")),
+        published.get(Path::new("countries/russia/rss.xml"))
+    );
+}
+
+/// Make a FIFO at `path`; `false` (a skip, a failure in CI) without mkfifo.
+fn mkfifo(path: &Path) -> bool {
+    let _ = std::fs::remove_file(path);
+    have_tool("mkfifo", &["--version"])
+        && Command::new("mkfifo").arg(path).status().unwrap().success()
+}
+
+#[test]
+fn a_fifo_at_the_ledger_cache_or_config_path_does_not_hang_the_build() {
+    // (file, exit code, what stderr must say)
+    let cases = [
+        (
+            "feedpub-ledger.toml",
+            2,
+            "the ledger is a FIFO (named pipe), not a regular file",
+        ),
+        (
+            "feedpub.toml",
+            2,
+            "is a FIFO (named pipe), not a regular file",
+        ),
+        // The cache is only an optimization: ignored, then replaced.
+        (".feedpub-cache.json", 0, ""),
+    ];
+    for (file, code, message) in cases {
+        let site = copy_fixture("basic");
+        feedpub(site.path())
+            .args(["build", "--now", BASIC_NOW])
+            .assert()
+            .success();
+        if !mkfifo(&site.path().join(file)) {
+            return;
+        }
+        feedpub(site.path())
+            .args(["build", "--now", BASIC_NOW, "--wait", "0"])
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .code(code)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn an_unreadable_ledger_is_a_configuration_error_naming_the_ledger() {
+    let site = copy_fixture("basic");
+    let ledger = site.path().join("feedpub-ledger.toml");
+    std::fs::write(&ledger, b"[articles.\"a.md\"]\nid = \"caf\xe9\"\n").unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "feedpub-ledger.toml:2:10: error: the ledger is corrupt: it is not valid UTF-8",
+        ));
+
+    std::fs::remove_file(&ledger).unwrap();
+    let config = site.path().join("feedpub.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("ledger = \"content\"\n");
+    std::fs::write(&config, text).unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "content: error: the ledger is a directory, not a regular file",
+        ));
+}
+
+#[test]
+fn a_ledger_that_is_a_symlink_is_written_through_to_its_target() {
+    let site = copy_fixture("basic");
+    let state = site.path().join("state");
+    std::fs::create_dir(&state).unwrap();
+    let target = state.join("ledger.toml");
+    let link = site.path().join("feedpub-ledger.toml");
+    std::os::unix::fs::symlink("state/ledger.toml", &link).unwrap();
+    // A dangling link is refused clearly, not replaced by a file.
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the ledger is a symbolic link that cannot be followed",
+        ));
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+
+    std::fs::write(&target, b"").unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.contains("[articles."), "{written}");
+}
+
+#[test]
+fn two_builds_with_different_outputs_cannot_both_update_one_ledger() {
+    let site = copy_fixture("basic");
+    // Another build of this site, publishing elsewhere, holds the site lock.
+    let held = feedpub::write::RunLock::acquire_file(
+        &site.path().join(".feedpub-ledger.toml.lock"),
+        Duration::ZERO,
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args([
+            "build", "--now", BASIC_NOW, "--wait", "0", "--out", "public",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "another feedpub build is using this site's ledger",
+        ))
+        .stderr(predicate::str::contains(held.holder()));
+    assert!(ledger_of(site.path()).is_none());
+    drop(held);
+    feedpub(site.path())
+        .args([
+            "build", "--now", BASIC_NOW, "--wait", "0", "--out", "public",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn temporary_files_beside_the_ledger_are_removed() {
+    let site = copy_fixture("basic");
+    let stale = site.path().join(".feedpub-Ab12Cd.tmp");
+    std::fs::write(&stale, b"left by a killed run").unwrap();
+    let kept = site.path().join("notes/.feedpub-Ab12Cd.tmp");
+    std::fs::create_dir(site.path().join("notes")).unwrap();
+    std::fs::write(&kept, b"not in a directory feedpub writes").unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    assert!(!stale.exists());
+    assert!(kept.exists());
+}
