@@ -476,6 +476,20 @@ impl Rules for AtomRules {
                 {
                     entry.content = true;
                 }
+                if matches!(el.local.as_str(), "summary" | "content")
+                    && el.value().is_empty()
+                    && el.children == 0
+                    && el.attr("src").is_none()
+                {
+                    out.add(
+                        Rule::EmptyTextConstruct,
+                        el.offset,
+                        format!("the <{}> is empty", el.local),
+                    )
+                    .help(
+                        "leave an empty element out; the entry's alternate link stands in for it",
+                    );
+                }
                 self.text_construct_end(el, out);
             }
             (Scope::Feed | Scope::Entry | Scope::Source, "author" | "contributor")
@@ -510,6 +524,22 @@ impl Rules for AtomRules {
 
 /// An Atom IRI reference: relative ones need a base to resolve against.
 fn iri(value: &str, at: usize, base: Option<&Url>, what: &str, out: &mut Findings) {
+    if value.trim().is_empty()
+        && let Some(base) = base
+    {
+        // An empty reference is the base itself (RFC 3986, 5.2): legal, but
+        // easy to write by mistake.
+        out.add(
+            Rule::NotBlank,
+            at,
+            format!(
+                "{what} is empty, so it stands for the xml:base {}",
+                quoted(base.as_str())
+            ),
+        )
+        .help("write the URL out in full");
+        return;
+    }
     match resolve(value, base) {
         UrlKind::Absolute(_) => {}
         UrlKind::Relative => {
@@ -535,7 +565,7 @@ fn iri(value: &str, at: usize, base: Option<&Url>, what: &str, out: &mut Finding
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::{Options, validate_feed};
+    use crate::validate::{Options, Profile, validate_feed};
     use chrono::{DateTime, Utc};
     use std::path::Path;
 
@@ -568,16 +598,23 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z")
             .ok()
             .map(|d| d.with_timezone(&Utc));
-        validate_feed(Path::new("atom.xml"), doc.as_bytes(), &Options { now })
-            .into_iter()
-            .map(|d| {
-                (
-                    d.code.unwrap_or_default(),
-                    d.line.unwrap_or(0),
-                    d.column.unwrap_or(0),
-                )
-            })
-            .collect()
+        validate_feed(
+            Path::new("atom.xml"),
+            doc.as_bytes(),
+            &Options {
+                now,
+                ..Options::default()
+            },
+        )
+        .into_iter()
+        .map(|d| {
+            (
+                d.code.unwrap_or_default(),
+                d.line.unwrap_or(0),
+                d.column.unwrap_or(0),
+            )
+        })
+        .collect()
     }
 
     fn codes(doc: &str) -> Vec<String> {
@@ -680,6 +717,42 @@ mod tests {
         );
         let neither = ENTRY.replacen(link, "", 1).replacen(content, "", 1);
         assert_eq!(codes(&feed(&neither)), ["MissingContentOrAlternate"]);
+    }
+
+    #[test]
+    fn empty_summary_or_content_warns_and_blocks_the_gate() {
+        // #13: feedpub used to write these for an article with an empty body.
+        let doc = feed(&ENTRY.replacen("&lt;p&gt;Hi&lt;/p&gt;", "", 1).replacen(
+            "<content type=\"html\">&lt;p&gt;Hi&lt;/p&gt;</content>",
+            "<content type=\"html\"/>",
+            1,
+        ));
+        let found = |profile| {
+            validate_feed(
+                Path::new("atom.xml"),
+                doc.as_bytes(),
+                &Options {
+                    profile,
+                    ..Options::default()
+                },
+            )
+            .into_iter()
+            .map(|d| (d.code.clone().unwrap_or_default(), d.is_error()))
+            .collect::<Vec<_>>()
+        };
+        let empty = |error| vec![("EmptyTextConstruct".to_string(), error); 2];
+        assert_eq!(found(Profile::Check), empty(false));
+        assert_eq!(found(Profile::Gate), empty(true));
+    }
+
+    #[test]
+    fn an_empty_href_under_xml_base_is_a_warning() {
+        let doc = feed(&ENTRY.replacen(
+            "<link rel=\"alternate\" href=\"https://example.com/a/\"/>",
+            "<link rel=\"alternate\" href=\"\" xml:base=\"https://example.com/a/\"/>",
+            1,
+        ));
+        assert_eq!(codes(&doc), ["NotBlank"]);
     }
 
     #[test]

@@ -46,11 +46,26 @@ pub enum FeedFormat {
     Atom,
 }
 
+/// Whose feed is being validated, which decides how strict some rules are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// Any feed (`feedpub check`): findings carry the severity the
+    /// specifications give them; what they only advise against is a warning.
+    #[default]
+    Check,
+    /// feedpub's own output (the build gate): the advisory rules feedpub
+    /// always meets are errors, and the gate-only rules run, so the build
+    /// can never publish what an independent validator would warn about.
+    Gate,
+}
+
 /// Settings for one validation run.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
     /// Dates after this instant are flagged as `FutureDate`; `None` skips that check.
     pub now: Option<DateTime<Utc>>,
+    /// How strict to be: any feed, or feedpub's own.
+    pub profile: Profile,
 }
 
 /// Declares [`Rule`] with its code, severity and one line of documentation per rule.
@@ -73,7 +88,7 @@ macro_rules! rules {
                 }
             }
 
-            /// Whether findings of this rule block publishing or only warn.
+            /// The severity the specifications give this rule's findings.
             pub fn severity(self) -> Severity {
                 match self {
                     $(Rule::$name => Severity::$severity,)*
@@ -168,13 +183,42 @@ rules! {
     UndefinedElement => Error,
     /// An Atom text `type` other than `text`, `html`, `xhtml` (or a MIME type for content).
     InvalidTextType => Error,
-    /// HTML carrying `<script>`, event-handler attributes or `javascript:` URLs.
-    ContainsScript => Error,
+    /// HTML carrying `<script>`, event-handler attributes or `javascript:` URLs
+    /// (advised against; an error in the build gate).
+    ContainsScript => Warning,
+    /// An RSS date with a two-digit year, which RFC 822 allows and RFC 2822
+    /// obsoletes (an error in the build gate).
+    ProblematicalRFC822Date => Warning,
+    /// An RSS contact written as an RFC 2368 `mailto:` URI instead of a plain address.
+    MailtoContact => Warning,
+    /// An Atom `summary` or `content` with nothing in it (an error in the build gate).
+    EmptyTextConstruct => Warning,
+    /// Gate only: `&` or `<` in a plain-text RSS element written as `&amp;`,
+    /// `&lt;` or in CDATA instead of `&#x26;` and `&#x3C;`.
+    PlainTextNotHexEncoded => Error,
     /// A file or directory that could not be read.
     IOError => Error,
 }
 
 impl Rule {
+    /// The severity of this rule's findings under a profile: the build gate
+    /// turns the advisory rules feedpub always meets into errors.
+    pub fn severity_in(self, profile: Profile) -> Severity {
+        match (profile, self) {
+            (
+                Profile::Gate,
+                Rule::ContainsScript | Rule::ProblematicalRFC822Date | Rule::EmptyTextConstruct,
+            ) => Severity::Error,
+            _ => self.severity(),
+        }
+    }
+
+    /// Whether the rule only runs in the build gate (it checks how feedpub
+    /// writes, not what the specifications require).
+    pub fn gate_only(self) -> bool {
+        matches!(self, Rule::PlainTextNotHexEncoded)
+    }
+
     /// The rule with this code, if there is one.
     pub fn from_code(code: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.code() == code)
@@ -196,7 +240,7 @@ pub fn validate_feed(path: &Path, bytes: &[u8], options: &Options) -> Vec<Diagno
     let text = xml::decode(bytes, &mut out);
     xml::check_chars(&text, &mut out);
     xml::scan(&text, options, &mut out);
-    out.into_diagnostics(path, &text)
+    out.into_diagnostics(path, &text, options.profile)
 }
 
 /// Detect the format of a serialized feed from its root element.
@@ -303,14 +347,17 @@ impl Findings {
     }
 
     /// Turn byte offsets into lines and columns, in one pass over `text`.
-    fn into_diagnostics(mut self, path: &Path, text: &str) -> Vec<Diagnostic> {
+    fn into_diagnostics(mut self, path: &Path, text: &str, profile: Profile) -> Vec<Diagnostic> {
+        if profile != Profile::Gate {
+            self.list.retain(|f| !f.rule.gate_only());
+        }
         self.list.sort_by_key(|f| f.offset);
         let mut positions = Positions::new(text);
         self.list
             .into_iter()
             .map(|f| {
                 let (line, column) = positions.at(f.offset);
-                let mut d = match f.rule.severity() {
+                let mut d = match f.rule.severity_in(profile) {
                     Severity::Error => Diagnostic::error(path, f.message),
                     Severity::Warning => Diagnostic::warning(path, f.message),
                 }
@@ -421,7 +468,7 @@ mod tests {
         let mut f = Findings::default();
         f.add(Rule::FutureDate, 4, "late").help("fix it");
         f.add(Rule::NotWellFormed, 0, "early");
-        let d = f.into_diagnostics(Path::new("x.xml"), "ab\ncd");
+        let d = f.into_diagnostics(Path::new("x.xml"), "ab\ncd", Profile::Check);
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].code.as_deref(), Some("NotWellFormed"));
         assert_eq!((d[0].line, d[0].column), (Some(1), Some(1)));

@@ -58,25 +58,23 @@ impl RssRules {
 
     fn date(&self, el: &Frame, out: &mut Findings) -> Option<DateTime<FixedOffset>> {
         match parse_rfc822(el.value()) {
-            Ok(parsed)
+            Ok(parsed) => {
                 if parsed
                     .obsolete
                     .as_deref()
-                    .is_some_and(|o| o.contains("four digits")) =>
-            {
-                out.add(
-                    Rule::InvalidRFC2822Date,
-                    el.text_at(),
-                    format!(
-                        "<{}>: \"{}\" has a two-digit year; write all four digits",
-                        el.local,
-                        el.value()
-                    ),
-                )
-                .help("write RFC 822 dates such as \"Mon, 25 Mar 2024 10:00:00 +0000\"");
-                None
-            }
-            Ok(parsed) => {
+                    .is_some_and(|o| o.contains("four digits"))
+                {
+                    out.add(
+                        Rule::ProblematicalRFC822Date,
+                        el.text_at(),
+                        format!(
+                            "<{}>: \"{}\" has a two-digit year, which RFC 822 allows but readers may misread",
+                            el.local,
+                            el.value()
+                        ),
+                    )
+                    .help("write all four digits: \"Mon, 25 Mar 2024 10:00:00 +0000\"");
+                }
                 check_timeline(&parsed.date, el.text_at(), self.now, out);
                 Some(parsed.date)
             }
@@ -211,8 +209,14 @@ impl RssRules {
     fn item_child_end(&mut self, el: &Frame, out: &mut Findings) {
         match (el.ns, el.local.as_str()) {
             (Ns::None, "title") => {
+                // A blank title is still a title: RSS only requires one of
+                // title or description to be present.
+                if el.value().is_empty() {
+                    out.add(Rule::NotBlank, el.offset, "the item <title> is empty")
+                        .help("write a title, or leave the element out");
+                }
                 if let Some(item) = self.item.as_mut() {
-                    item.title |= !el.value().is_empty();
+                    item.title = true;
                 }
             }
             (Ns::None, "description") => {
@@ -349,6 +353,19 @@ impl Rules for RssRules {
     }
 
     fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
+        if let Some(at) = el.named_markup
+            && is_plain_text(el, parents.last())
+        {
+            out.add(
+                Rule::PlainTextNotHexEncoded,
+                at,
+                format!(
+                    "<{}> is plain text, but its & or < is written as &amp;, &lt; or in CDATA",
+                    el.local
+                ),
+            )
+            .help("write & as &#x26; and < as &#x3C; (RSS Best Practices Profile)");
+        }
         match parents.len() {
             0 if self.channels == 0 => {
                 out.add(Rule::MissingElement, el.offset, "<rss> has no <channel>");
@@ -358,6 +375,16 @@ impl Rules for RssRules {
             3 if parents[2].is(Ns::None, "item") => self.item_child_end(el, out),
             _ => {}
         }
+    }
+}
+
+/// Whether an RSS element holds plain text rather than HTML: titles,
+/// categories, `dc:creator` and the channel description.
+fn is_plain_text(el: &Frame, parent: Option<&Frame>) -> bool {
+    match (el.ns, el.local.as_str()) {
+        (Ns::None, "title" | "category") | (Ns::Dc, "creator") => true,
+        (Ns::None, "description") => parent.is_some_and(|p| p.is(Ns::None, "channel")),
+        _ => false,
     }
 }
 
@@ -388,7 +415,29 @@ fn full_link(value: &str, at: usize, what: &str, out: &mut Findings) {
 
 /// `author`, `managingEditor` and `webMaster` hold an email address.
 fn contact(el: &Frame, out: &mut Findings) {
-    if !contains_email(el.value()) {
+    let value = el.value();
+    if let Some(address) = value
+        .get(..7)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("mailto:"))
+        .map(|_| &value[7..])
+    {
+        let address = address.split('?').next().unwrap_or_default();
+        let decoded = percent_encoding::percent_decode_str(address).decode_utf8_lossy();
+        if contains_email(&decoded) {
+            out.add(
+                Rule::MailtoContact,
+                el.text_at(),
+                format!(
+                    "<{}> {} is a mailto: URI, not an email address",
+                    el.local,
+                    quoted(value)
+                ),
+            )
+            .help("write the address itself, e.g. jane@example.com (Jane Doe)");
+            return;
+        }
+    }
+    if !contains_email(value) {
         out.add(
             Rule::InvalidContact,
             el.text_at(),
@@ -442,7 +491,7 @@ fn enclosure(el: &Frame, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::{Options, validate_feed};
+    use crate::validate::{Options, Profile, validate_feed};
     use chrono::{DateTime, Utc};
     use std::path::Path;
 
@@ -470,7 +519,10 @@ mod tests {
         validate_feed(
             Path::new("rss.xml"),
             doc.as_bytes(),
-            &Options { now: now() },
+            &Options {
+                now: now(),
+                ..Options::default()
+            },
         )
         .into_iter()
         .map(|d| {
@@ -510,7 +562,7 @@ mod tests {
             (
                 "<pubDate>Mon, 25 Mar 2024 10:00:00 +0000</pubDate>",
                 "<pubDate>Mon, 25 Mar 24 10:00:00 +0000</pubDate>",
-                "InvalidRFC2822Date",
+                "ProblematicalRFC822Date",
             ),
             (
                 "<pubDate>Mon, 25 Mar 2024 10:00:00 +0000</pubDate>",
@@ -590,9 +642,10 @@ mod tests {
         let cases = [
             ("<item><title>t</title></item>", vec![]),
             ("<item><description>d</description></item>", vec![]),
+            // #13: a blank title is present (a warning), not missing (an error).
             (
                 "<item><title> </title><description></description></item>",
-                vec!["ItemMustContainTitleOrDescription"],
+                vec!["NotBlank"],
             ),
             (
                 "<item><link>https://example.com/</link></item>",
@@ -673,13 +726,117 @@ mod tests {
         assert_eq!(codes(no_channel), ["MissingElement"]);
     }
 
+    /// (code, is error) of every diagnostic under a profile.
+    fn severities(doc: &str, profile: Profile) -> Vec<(String, bool)> {
+        validate_feed(
+            Path::new("rss.xml"),
+            doc.as_bytes(),
+            &Options {
+                now: now(),
+                profile,
+            },
+        )
+        .into_iter()
+        .map(|d| (d.code.clone().unwrap_or_default(), d.is_error()))
+        .collect()
+    }
+
+    #[test]
+    fn advisory_findings_warn_in_check_and_block_the_gate() {
+        // #13: what the specifications only advise against is a warning for
+        // any feed, and an error for feedpub's own output.
+        let cases = [
+            (
+                "&lt;p&gt;Hi&lt;/p&gt;",
+                "&lt;script&gt;x()&lt;/script&gt;",
+                "ContainsScript",
+            ),
+            (
+                "Mon, 25 Mar 2024 10:00:00 +0000",
+                "Mon, 25 Mar 24 10:00:00 +0000",
+                "ProblematicalRFC822Date",
+            ),
+        ];
+        for (from, to, code) in cases {
+            let doc = feed(&GOOD_ITEM.replacen(from, to, 1));
+            assert_eq!(
+                severities(&doc, Profile::Check),
+                [(code.to_string(), false)]
+            );
+            assert_eq!(severities(&doc, Profile::Gate), [(code.to_string(), true)]);
+        }
+    }
+
+    #[test]
+    fn mailto_contacts_are_a_warning() {
+        for contact in [
+            "mailto:jane@example.com",
+            "MAILTO:jane%40example.com?subject=Hi",
+        ] {
+            let doc = feed(&GOOD_ITEM.replacen(
+                "<title>A</title>",
+                &format!("<title>A</title><author>{contact}</author>"),
+                1,
+            ));
+            assert_eq!(
+                severities(&doc, Profile::Check),
+                [("MailtoContact".to_string(), false)],
+                "{contact}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_text_must_use_hex_references_in_the_gate_only() {
+        // #13: `&amp;`/`&lt;` in plain-text elements is how feedpub used to
+        // write them; the gate now requires `&#x26;`/`&#x3C;`.
+        let cases = [
+            ("<title>T</title>", "<title>T &amp; U</title>", true),
+            ("<title>A</title>", "<title>A &lt; B</title>", true),
+            ("<title>A</title>", "<title><![CDATA[A & B]]></title>", true),
+            (
+                "<description>D</description>",
+                "<description>D &amp; E</description>",
+                true,
+            ),
+            (
+                "<title>A</title>",
+                "<title>A</title><category>R&amp;D</category>",
+                true,
+            ),
+            (
+                "<title>A</title>",
+                "<title>A &#x26; B &#x3C; C &gt; D</title>",
+                false,
+            ),
+            // An item description is HTML: escaping it by name is right.
+            (
+                "&lt;p&gt;Hi&lt;/p&gt;",
+                "&lt;p&gt;R&amp;amp;D&lt;/p&gt;",
+                false,
+            ),
+        ];
+        for (from, to, flagged) in cases {
+            let doc = feed(GOOD_ITEM).replacen(from, to, 1);
+            assert_ne!(doc, feed(GOOD_ITEM), "{from}");
+            assert_eq!(severities(&doc, Profile::Check), [], "{to}");
+            let gate = severities(&doc, Profile::Gate);
+            let expected = if flagged {
+                vec![("PlainTextNotHexEncoded".to_string(), true)]
+            } else {
+                vec![]
+            };
+            assert_eq!(gate, expected, "{to}");
+        }
+    }
+
     #[test]
     fn date_findings_point_at_the_date_text() {
         let item = "<item><title>x</title>\n  <pubDate>25 Mar 24 10:00 GMT</pubDate></item>";
         // Line 9 of the document, after two spaces and "<pubDate>".
         assert_eq!(
             found(&feed(item)),
-            vec![("InvalidRFC2822Date".to_string(), 9, 12)]
+            vec![("ProblematicalRFC822Date".to_string(), 9, 12)]
         );
     }
 }

@@ -31,6 +31,8 @@ pub(super) enum Ns {
     Media,
     /// `http://www.w3.org/1999/xhtml`.
     Xhtml,
+    /// `http://purl.org/dc/elements/1.1/` (Dublin Core).
+    Dc,
     /// The reserved `xml:` namespace.
     Xml,
     /// Any other (or an undeclared) namespace.
@@ -48,6 +50,7 @@ impl Ns {
                 b"http://purl.org/rss/1.0/modules/content/" => Ns::Content,
                 b"http://search.yahoo.com/mrss/" => Ns::Media,
                 b"http://www.w3.org/1999/xhtml" => Ns::Xhtml,
+                b"http://purl.org/dc/elements/1.1/" => Ns::Dc,
                 b"http://www.w3.org/XML/1998/namespace" => Ns::Xml,
                 _ => Ns::Other,
             },
@@ -80,6 +83,9 @@ pub(super) struct Frame {
     pub(super) text_offset: Option<usize>,
     /// Number of child elements.
     pub(super) children: usize,
+    /// Byte offset of the first `&` or `<` in the text written as `&amp;`,
+    /// `&lt;` or inside CDATA rather than as a hexadecimal reference.
+    pub(super) named_markup: Option<usize>,
 }
 
 impl Frame {
@@ -404,6 +410,9 @@ pub(super) fn scan(text: &str, options: &Options, out: &mut Findings) {
             }
             Event::CData(t) => {
                 let raw = t.decode().unwrap_or_default();
+                if raw.contains(['&', '<']) {
+                    scanner.named_markup(at);
+                }
                 scanner.text(&raw, at, out);
                 true
             }
@@ -431,6 +440,9 @@ pub(super) fn scan(text: &str, options: &Options, out: &mut Findings) {
                         }
                     }
                 } else {
+                    if matches!(name.as_ref(), "lt" | "amp") {
+                        scanner.named_markup(at);
+                    }
                     match name.as_ref() {
                         "lt" => Some('<'),
                         "gt" => Some('>'),
@@ -614,6 +626,7 @@ impl Scanner<'_, '_> {
             text: String::new(),
             text_offset: None,
             children: 0,
+            named_markup: None,
         };
         if self.stack.is_empty() {
             self.saw_root = true;
@@ -666,6 +679,13 @@ impl Scanner<'_, '_> {
         }
         if self.stack.is_empty() {
             self.root_closed = true;
+        }
+    }
+
+    /// Note a `&` or `<` written by name (or in CDATA) in the open element.
+    fn named_markup(&mut self, at: usize) {
+        if let Some(frame) = self.stack.last_mut() {
+            frame.named_markup.get_or_insert(at);
         }
     }
 
