@@ -207,3 +207,40 @@ fn own_output_has_no_warnings_even_for_an_empty_body_and_ampersands() {
         .stdout("")
         .stderr("0 errors, 0 warnings\n");
 }
+
+#[test]
+fn check_refuses_fifos_and_large_files_with_exit_4_and_skips_sitemaps() {
+    // #13: a FIFO must not block, a size limit applies, non-feed XML in a
+    // directory is skipped with a note, a directory without feeds fails.
+    let dir = tempfile::tempdir().unwrap();
+    let feed = fixtures().join("valid-feeds/rss-feedpub.xml");
+    std::fs::copy(&feed, dir.path().join("rss.xml")).unwrap();
+    std::fs::write(dir.path().join("sitemap.xml"), "<urlset/>").unwrap();
+    feedpub(dir.path())
+        .args(["check", "--now", "2025-01-01T00:00:00Z", "."])
+        .assert()
+        .success()
+        .stderr("note: skipped ./sitemap.xml: not a feed (root element <urlset>)\n0 errors, 0 warnings\n");
+    feedpub(dir.path())
+        .args(["check", "--max-bytes", "100", "rss.xml"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("[FileTooLarge]"));
+    std::fs::remove_file(dir.path().join("rss.xml")).unwrap();
+    feedpub(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("[NoFeedFound]"));
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.xml"))
+        .status();
+    if made.is_ok_and(|s| s.success()) {
+        feedpub(dir.path())
+            .args(["check", "pipe.xml"])
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(4)
+            .stdout(predicate::str::contains("[NotARegularFile]"));
+    }
+}

@@ -9,7 +9,9 @@
 use std::path::{Path, PathBuf};
 
 use feedpub::error::Severity;
-use feedpub::validate::{FeedFormat, Options, Rule, check_paths, detect_format, validate_feed};
+use feedpub::validate::{
+    DEFAULT_MAX_BYTES, FeedFormat, Options, Rule, check_paths, detect_format, validate_feed,
+};
 
 /// Rules that only warn, listed here independently of the library so a
 /// severity change shows up as a test failure.
@@ -151,9 +153,12 @@ fn every_valid_feed_is_clean() {
 #[test]
 fn check_paths_walks_directories_and_agrees_with_validate_feed() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    assert_eq!(check_paths(&[root.join("valid-feeds")], &options()), vec![]);
+    let valid = check_paths(&[root.join("valid-feeds")], &options(), DEFAULT_MAX_BYTES);
+    assert_eq!(valid.diagnostics, vec![]);
+    assert_eq!(valid.checked, fixtures("valid-feeds").len());
 
-    let found = check_paths(&[root.join("invalid-feeds")], &options());
+    let found =
+        check_paths(&[root.join("invalid-feeds")], &options(), DEFAULT_MAX_BYTES).diagnostics;
     let mut expected = Vec::new();
     for path in fixtures("invalid-feeds") {
         let bytes = std::fs::read(&path).expect("read fixture");

@@ -198,6 +198,12 @@ rules! {
     PlainTextNotHexEncoded => Error,
     /// A file or directory that could not be read.
     IOError => Error,
+    /// A path that is not a regular file (a FIFO, socket or device).
+    NotARegularFile => Error,
+    /// A file larger than the size limit of `feedpub check`.
+    FileTooLarge => Error,
+    /// A directory given to `feedpub check` that holds no feed.
+    NoFeedFound => Error,
 }
 
 impl Rule {
@@ -253,37 +259,82 @@ pub fn detect_format(bytes: &[u8]) -> Option<FeedFormat> {
     xml::root_format(&text)
 }
 
-/// Validate files and directories (recursively every *.xml, sorted), reporting unreadable paths as diagnostics.
+/// The default size limit of `feedpub check`: 16 MiB, far above any real feed.
+pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What [`check_paths`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Every finding, files in the order they were checked.
+    pub diagnostics: Vec<Diagnostic>,
+    /// XML files inside directories that are not feeds (a `sitemap.xml`),
+    /// with their root element; they were not checked.
+    pub skipped: Vec<(PathBuf, String)>,
+    /// How many files were validated as feeds.
+    pub checked: usize,
+}
+
+impl CheckReport {
+    /// Whether some file could not be read at all (missing, not a regular
+    /// file, too large), as opposed to being read and found invalid.
+    pub fn has_unreadable(&self) -> bool {
+        self.diagnostics.iter().any(|d| {
+            d.code.as_deref().is_some_and(|c| {
+                [Rule::IOError, Rule::NotARegularFile, Rule::FileTooLarge]
+                    .iter()
+                    .any(|r| r.code() == c)
+            })
+        })
+    }
+}
+
+/// Validate files and directories (recursively every *.xml, sorted).
 ///
 /// A path given explicitly is validated whatever its extension; inside
-/// directories only files ending in `.xml` are.
-pub fn check_paths(paths: &[PathBuf], options: &Options) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// directories only files ending in `.xml` are, and XML files whose root is
+/// not a feed are skipped. Only regular files are read (a FIFO would block),
+/// and none larger than `max_bytes`. A directory without any feed is an
+/// error: a mistyped output directory must not pass as "0 errors".
+pub fn check_paths(paths: &[PathBuf], options: &Options, max_bytes: u64) -> CheckReport {
+    let mut report = CheckReport::default();
     for path in paths {
         match std::fs::metadata(path) {
-            Err(e) => out.push(io_diagnostic(path, &e)),
+            Err(e) => report.diagnostics.push(io_diagnostic(path, &e)),
             Ok(meta) if meta.is_dir() => {
+                let before = report.checked;
                 for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
                     match entry {
                         Err(e) => {
                             let at = e.path().unwrap_or(path).to_path_buf();
                             let message = e.to_string();
-                            out.push(
+                            report.diagnostics.push(
                                 Diagnostic::error(at, format!("cannot read: {message}"))
                                     .with_code(Rule::IOError.code()),
                             );
                         }
                         Ok(entry) if entry.file_type().is_file() && is_xml(entry.path()) => {
-                            check_file(entry.path(), options, &mut out);
+                            check_file(entry.path(), options, max_bytes, true, &mut report);
                         }
                         Ok(_) => {}
                     }
                 }
+                if report.checked == before {
+                    report.diagnostics.push(
+                        Diagnostic::error(path, "no feed in this directory")
+                            .with_code(Rule::NoFeedFound.code())
+                            .with_help("point check at the feeds' directory (the build's output directory) or at feed files"),
+                    );
+                }
             }
-            Ok(_) => check_file(path, options, &mut out),
+            Ok(meta) if !meta.is_file() => report.diagnostics.push(
+                Diagnostic::error(path, "not a regular file (a FIFO, socket or device)")
+                    .with_code(Rule::NotARegularFile.code())
+                    .with_help("save the feed to a file first, or pass its URL"),
+            ),
+            Ok(_) => check_file(path, options, max_bytes, false, &mut report),
         }
     }
-    out
+    report
 }
 
 fn is_xml(path: &Path) -> bool {
@@ -291,11 +342,69 @@ fn is_xml(path: &Path) -> bool {
         .is_some_and(|ext| ext.eq_ignore_ascii_case("xml"))
 }
 
-fn check_file(path: &Path, options: &Options, out: &mut Vec<Diagnostic>) {
-    match std::fs::read(path) {
-        Ok(bytes) => out.extend(validate_feed(path, &bytes, options)),
-        Err(e) => out.push(io_diagnostic(path, &e)),
+fn check_file(
+    path: &Path,
+    options: &Options,
+    max_bytes: u64,
+    in_directory: bool,
+    report: &mut CheckReport,
+) {
+    let bytes = match read_limited(path, max_bytes) {
+        Ok(bytes) => bytes,
+        Err(d) => {
+            report.diagnostics.push(*d);
+            return;
+        }
+    };
+    if in_directory && let Some(root) = non_feed_root(&bytes) {
+        report.skipped.push((path.to_path_buf(), root));
+        return;
     }
+    report.checked += 1;
+    report
+        .diagnostics
+        .extend(validate_feed(path, &bytes, options));
+}
+
+/// Read a regular file of at most `max_bytes`.
+fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Box<Diagnostic>> {
+    use std::io::Read;
+
+    let too_large = |size: String| {
+        Box::new(
+            Diagnostic::error(
+                path,
+                format!("the file is {size}, more than the limit of {max_bytes} bytes"),
+            )
+            .with_code(Rule::FileTooLarge.code())
+            .with_help("raise the limit with --max-bytes if this really is a feed"),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| Box::new(io_diagnostic(path, &e)))?;
+    let len = file
+        .metadata()
+        .map_err(|e| Box::new(io_diagnostic(path, &e)))?
+        .len();
+    if len > max_bytes {
+        return Err(too_large(format!("{len} bytes")));
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Box::new(io_diagnostic(path, &e)))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max_bytes {
+        return Err(too_large("growing".to_string()));
+    }
+    Ok(bytes)
+}
+
+/// The root element's name when the document is well-formed enough to have
+/// one and it is no feed root at all (`urlset`, `html`), else `None`.
+fn non_feed_root(bytes: &[u8]) -> Option<String> {
+    let mut ignored = Findings::default();
+    let text = xml::decode(bytes, &mut ignored);
+    let root = xml::root_name(&text)?;
+    (!matches!(root.as_str(), "rss" | "feed" | "RDF" | "entry" | "channel")).then_some(root)
 }
 
 fn io_diagnostic(path: &Path, e: &std::io::Error) -> Diagnostic {
@@ -485,13 +594,22 @@ mod tests {
         let sub = dir.path().join("sub");
         std::fs::create_dir(&sub).expect("mkdir");
         std::fs::write(sub.join("b.xml"), "<rss version=\"2.0\">").expect("write");
-        std::fs::write(dir.path().join("a.xml"), "<nope/>").expect("write");
+        std::fs::write(dir.path().join("a.xml"), "<feed/>").expect("write");
         std::fs::write(dir.path().join("notes.txt"), "<not checked").expect("write");
         let missing = dir.path().join("missing.xml");
-        let found = check_paths(
+        std::fs::write(dir.path().join("sitemap.xml"), "<urlset/>").expect("write");
+        let report = check_paths(
             &[missing.clone(), dir.path().to_path_buf()],
             &Options::default(),
+            DEFAULT_MAX_BYTES,
         );
+        assert_eq!(
+            report.skipped,
+            vec![(dir.path().join("sitemap.xml"), "urlset".to_string())]
+        );
+        assert_eq!(report.checked, 2);
+        assert!(report.has_unreadable());
+        let found = report.diagnostics;
         let summary: Vec<_> = found
             .iter()
             .map(|d| (d.path.clone(), d.code.clone().unwrap_or_default()))
@@ -500,7 +618,7 @@ mod tests {
         assert!(
             summary
                 .iter()
-                .any(|(p, c)| p.ends_with("a.xml") && c == "UnknownFeedFormat")
+                .any(|(p, c)| p.ends_with("a.xml") && c == "InvalidNamespace")
         );
         assert!(
             summary
@@ -511,6 +629,37 @@ mod tests {
         let a = summary.iter().position(|(p, _)| p.ends_with("a.xml"));
         let b = summary.iter().position(|(p, _)| p.ends_with("b.xml"));
         assert!(a < b, "a.xml is checked before sub/b.xml");
+    }
+
+    #[test]
+    fn check_paths_refuses_fifos_large_files_and_empty_directories() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let big = dir.path().join("big.xml");
+        std::fs::write(&big, "<rss version=\"2.0\"/>").expect("write");
+        let report = check_paths(&[big], &Options::default(), 5);
+        assert_eq!(report.diagnostics[0].code.as_deref(), Some("FileTooLarge"));
+        assert!(report.has_unreadable());
+
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).expect("mkdir");
+        std::fs::write(empty.join("sitemap.xml"), "<urlset/>").expect("write");
+        let report = check_paths(&[empty], &Options::default(), DEFAULT_MAX_BYTES);
+        assert_eq!(report.diagnostics.len(), 1);
+        assert_eq!(report.diagnostics[0].code.as_deref(), Some("NoFeedFound"));
+
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("pipe.xml");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|s| s.success()) {
+                // Would block forever in read() if it were opened.
+                let report = check_paths(&[fifo], &Options::default(), DEFAULT_MAX_BYTES);
+                assert_eq!(
+                    report.diagnostics[0].code.as_deref(),
+                    Some("NotARegularFile")
+                );
+            }
+        }
     }
 
     #[test]

@@ -350,6 +350,20 @@ pub(super) fn root_format(text: &str) -> Option<FeedFormat> {
     }
 }
 
+/// The local name of the document's root element, if one can be read.
+pub(super) fn root_name(text: &str) -> Option<String> {
+    let mut reader = NsReader::from_str(text);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                return Some(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
 /// Byte offset of `slice` inside `text`, or `fallback` when it is not a subslice.
 fn offset_in(text: &str, slice: &[u8], fallback: usize) -> usize {
     let start = text.as_ptr() as usize;
