@@ -72,8 +72,8 @@ fn the_corpus_is_big_enough_and_named_after_real_rules() {
     for path in &broken {
         let (format, code) = expectation(path);
         assert!(
-            format == "rss" || format == "atom",
-            "{}: name must start with rss- or atom-",
+            format == "rss" || format == "atom" || format == "rss1",
+            "{}: name must start with rss-, rss1- or atom-",
             path.display()
         );
         let rule = Rule::from_code(&code)
@@ -141,10 +141,10 @@ fn every_valid_feed_is_clean() {
                 .join("\n")
         );
         let (format, _) = expectation(&path);
-        let expected = if format == "rss" {
-            FeedFormat::Rss
-        } else {
-            FeedFormat::Atom
+        let expected = match format.as_str() {
+            "rss" => FeedFormat::Rss,
+            "rss1" => FeedFormat::Rdf,
+            _ => FeedFormat::Atom,
         };
         assert_eq!(detect_format(&bytes), Some(expected), "{}", path.display());
     }

@@ -27,6 +27,7 @@
 mod atom;
 mod html;
 mod links;
+mod rdf;
 mod rss;
 mod timeline;
 mod xml;
@@ -42,8 +43,11 @@ use crate::error::{Diagnostic, Severity};
 pub enum FeedFormat {
     /// RSS 2.0: an `<rss>` root element without a namespace.
     Rss,
-    /// Atom 1.0: a `<feed>` root element in the Atom namespace.
+    /// Atom 1.0: a `<feed>` (or, for an Atom Entry Document, an `<entry>`)
+    /// root element in the Atom namespace.
     Atom,
+    /// RSS 1.0: an RDF `<rdf:RDF>` root holding RSS 1.0 elements.
+    Rdf,
 }
 
 /// Whose feed is being validated, which decides how strict some rules are.
@@ -127,7 +131,7 @@ rules! {
     MissingAttribute => Error,
     /// An element that should have a value is empty.
     NotBlank => Warning,
-    /// An RSS `<rss>` version other than 2.0, 0.91 or 0.92.
+    /// An RSS `<rss>` version other than 2.0 or 0.91–0.94.
     InvalidRSSVersion => Error,
     /// An RSS item with neither a title nor a description.
     ItemMustContainTitleOrDescription => Error,
@@ -196,6 +200,31 @@ rules! {
     /// Gate only: `&` or `<` in a plain-text RSS element written as `&amp;`,
     /// `&lt;` or in CDATA instead of `&#x26;` and `&#x3C;`.
     PlainTextNotHexEncoded => Error,
+    /// A single-valued element that occurs more than once in its parent.
+    DuplicateElement => Error,
+    /// An element where the specification defines none of that name.
+    UnknownElement => Error,
+    /// An element value that must be a (bounded) whole number and is not.
+    InvalidInteger => Error,
+    /// A value outside the few the specification allows (a day name, an hour,
+    /// a cloud protocol, a `rel`).
+    InvalidValue => Error,
+    /// A value that may occur once in a list and occurs twice.
+    DuplicateValue => Error,
+    /// A language code that is not an RFC 3066 / BCP 47 tag (`en`, `pt-BR`).
+    InvalidLanguage => Error,
+    /// An email address that is not `local@domain`.
+    InvalidEmail => Error,
+    /// A Dublin Core date that is not W3C-DTF (`2024-03-25T10:00:00Z`).
+    InvalidW3CDTFDate => Error,
+    /// An Atom entry whose content has `src` or is base64 but which has no `summary`.
+    MissingSummary => Error,
+    /// Atom `content` with a `src` that also has content, or a text type.
+    InvalidContentSrc => Error,
+    /// Atom base64 content that does not decode.
+    NotBase64 => Error,
+    /// Two Atom `alternate` links with the same `type` and `hreflang`.
+    DuplicateAlternate => Error,
     /// A file or directory that could not be read.
     IOError => Error,
     /// A path that is not a regular file (a FIFO, socket or device).
@@ -420,6 +449,32 @@ fn quoted(value: &str) -> String {
     }
 }
 
+/// Whether the value is an RFC 3066 / BCP 47 language tag in form (the
+/// registry itself is not consulted): a 2–3 letter primary tag (or `x`/`i`),
+/// then subtags of 1–8 letters or digits.
+fn is_language_tag(value: &str) -> bool {
+    let mut parts = value.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let primary_ok = (matches!(primary.len(), 2 | 3)
+        || primary.eq_ignore_ascii_case("x")
+        || primary.eq_ignore_ascii_case("i"))
+        && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    primary_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Report a second occurrence of an element that may occur once.
+fn duplicate(el: &xml::Frame, parent: &str, out: &mut Findings) {
+    if el.nth == 2 {
+        out.add(
+            Rule::DuplicateElement,
+            el.offset,
+            format!("<{parent}> has more than one <{}>", el.local),
+        )
+        .help(format!("keep one <{}> and remove the others", el.local));
+    }
+}
+
 /// One problem, positioned by byte offset into the decoded text.
 #[derive(Debug)]
 struct Finding {
@@ -546,6 +601,24 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), Rule::ALL.len());
         assert_eq!(Rule::from_code("NoSuchRule"), None);
+    }
+
+    #[test]
+    fn language_tags() {
+        for good in [
+            "en",
+            "en-US",
+            "pt-BR",
+            "zh-Hant-TW",
+            "x-klingon",
+            "i-navajo",
+            "sgn-BE-FR",
+        ] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "english", "en_US", "e", "en-", "-en", "en US", "123"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::html::check_html;
 use super::links::{UrlKind, classify, contains_email, is_http, is_mime};
 use super::timeline::{NewestFirst, check_timeline, date_rule};
 use super::xml::{Frame, Ns, Rules};
-use super::{Findings, Options, Rule, quoted};
+use super::{Findings, Options, Rule, duplicate, is_language_tag, quoted};
 use crate::dates::parse_rfc822;
 
 /// What has been seen of the channel so far.
@@ -100,7 +100,7 @@ impl RssRules {
                 )
                 .help("write <rss version=\"2.0\">");
             }
-            Some(v) if matches!(v.value.trim(), "2.0" | "0.91" | "0.92") => {}
+            Some(v) if matches!(v.value.trim(), "2.0" | "0.91" | "0.92" | "0.93" | "0.94") => {}
             Some(v) => {
                 out.add(
                     Rule::InvalidRSSVersion,
@@ -183,6 +183,15 @@ impl RssRules {
             }
             "managingEditor" | "webMaster" => contact(el, out),
             "item" => self.item_end(out),
+            "docs" => full_link(el.value(), el.text_at(), "<docs>", out),
+            "language" => language(el, out),
+            "ttl" => integer(el.value(), el.text_at(), "<ttl> (minutes)", u64::MAX, out),
+            "image" => image(el, out),
+            "textInput" | "textinput" => {
+                required_children(el, &["title", "description", "name", "link"], out)
+            }
+            "skipHours" => skip_list(el, "hour", out),
+            "skipDays" => skip_list(el, "day", out),
             _ => {}
         }
     }
@@ -228,11 +237,13 @@ impl RssRules {
             (Ns::Content, "encoded") => check_html(el, "<content:encoded>", out),
             (Ns::None, "link") => full_link(el.value(), el.text_at(), "item <link>", out),
             (Ns::None, "comments") => full_link(el.value(), el.text_at(), "<comments>", out),
-            (Ns::None, "source") => {
-                if let Some(url) = el.attr("url") {
-                    full_link(&url.value, url.offset, "<source> url", out);
+            (Ns::None, "source") => match el.attr("url") {
+                Some(url) => full_link(&url.value, url.offset, "<source> url", out),
+                None => {
+                    out.add(Rule::MissingAttribute, el.offset, "<source> has no url")
+                        .help("write <source url=\"URL of the feed the item came from\">Its title</source>");
                 }
-            }
+            },
             (Ns::None, "guid") => self.guid(el, out),
             (Ns::None, "pubDate") => {
                 let date = self.date(el, out);
@@ -324,6 +335,21 @@ impl Rules for RssRules {
                 });
             }
             2 if parents[1].is(Ns::None, "channel") => {
+                if el.ns == Ns::None {
+                    if CHANNEL_SINGLE.contains(&el.local.as_str()) {
+                        duplicate(el, "channel", out);
+                    } else if !CHANNEL_OTHER.contains(&el.local.as_str()) {
+                        out.add(
+                            Rule::UnknownElement,
+                            el.offset,
+                            format!("RSS defines no <{}> in a <channel>", el.local),
+                        )
+                        .help("check the spelling (element names are case-sensitive), or put extensions in their own namespace");
+                    }
+                }
+                if el.is(Ns::None, "cloud") {
+                    cloud(el, out);
+                }
                 if el.is(Ns::None, "item") {
                     self.item = Some(Item {
                         offset: el.offset,
@@ -336,7 +362,12 @@ impl Rules for RssRules {
                     self.atom_link(el, out);
                 }
             }
-            3 if parents[2].is(Ns::None, "item") => self.item_child_start(el, out),
+            3 if parents[2].is(Ns::None, "item") => {
+                if el.ns == Ns::None && ITEM_SINGLE.contains(&el.local.as_str()) {
+                    duplicate(el, "item", out);
+                }
+                self.item_child_start(el, out);
+            }
             _ => {}
         }
         if el.ns == Ns::Media
@@ -353,6 +384,9 @@ impl Rules for RssRules {
     }
 
     fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
+        if el.ns == Ns::Dc {
+            dublin_core(el, out);
+        }
         if let Some(at) = el.named_markup
             && is_plain_text(el, parents.last())
         {
@@ -378,6 +412,240 @@ impl Rules for RssRules {
     }
 }
 
+/// Channel elements RSS 2.0 allows once.
+const CHANNEL_SINGLE: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "language",
+    "copyright",
+    "docs",
+    "ttl",
+    "cloud",
+    "image",
+    "textInput",
+    "pubDate",
+    "lastBuildDate",
+    "managingEditor",
+    "webMaster",
+    "generator",
+    "rating",
+    "skipHours",
+    "skipDays",
+];
+
+/// Other channel elements RSS 0.91–2.0 define (`textinput` is 0.91's spelling).
+const CHANNEL_OTHER: &[&str] = &["item", "category", "textinput"];
+
+/// Item elements RSS 2.0 allows once.
+const ITEM_SINGLE: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "author",
+    "comments",
+    "guid",
+    "pubDate",
+    "source",
+];
+
+/// `<cloud domain port path registerProcedure protocol/>`.
+fn cloud(el: &Frame, out: &mut Findings) {
+    let missing: Vec<&str> = ["domain", "port", "path", "registerProcedure", "protocol"]
+        .into_iter()
+        .filter(|name| el.attr(name).is_none())
+        .collect();
+    if !missing.is_empty() {
+        out.add(
+            Rule::MissingAttribute,
+            el.offset,
+            format!("<cloud> has no {}", missing.join(", no ")),
+        )
+        .help("a cloud needs domain, port, path, registerProcedure and protocol");
+    }
+    if let Some(port) = el.attr("port") {
+        let value = port.value.trim();
+        if !value.parse::<u16>().is_ok_and(|p| p > 0) {
+            out.add(
+                Rule::InvalidIntegerAttribute,
+                port.offset,
+                format!("cloud port {} is not a port number", quoted(value)),
+            )
+            .help("write a port between 1 and 65535, e.g. 80");
+        }
+    }
+    if let Some(protocol) = el.attr("protocol")
+        && !matches!(protocol.value.trim(), "xml-rpc" | "soap" | "http-post")
+    {
+        out.add(
+            Rule::InvalidValue,
+            protocol.offset,
+            format!(
+                "cloud protocol {} is not xml-rpc, soap or http-post",
+                quoted(&protocol.value)
+            ),
+        );
+    }
+}
+
+/// A whole number from 0 to `max`.
+fn integer(value: &str, at: usize, what: &str, max: u64, out: &mut Findings) {
+    if !value.parse::<u64>().is_ok_and(|n| n <= max) || value.starts_with('+') {
+        let bound = if max == u64::MAX {
+            String::new()
+        } else {
+            format!(" up to {max}")
+        };
+        out.add(
+            Rule::InvalidInteger,
+            at,
+            format!("{what} {} is not a whole number{bound}", quoted(value)),
+        );
+    }
+}
+
+/// Children a container must have, from its collected values.
+fn required_children(el: &Frame, names: &[&str], out: &mut Findings) {
+    for name in names {
+        if !el.child_values.iter().any(|(local, ..)| local == name) {
+            out.add(
+                Rule::MissingElement,
+                el.offset,
+                format!("<{}> has no <{name}>", el.local),
+            )
+            .help(format!("<{}> requires {}", el.local, names.join(", ")));
+        }
+    }
+}
+
+/// `<image>`: url, title and link; width up to 144, height up to 400.
+fn image(el: &Frame, out: &mut Findings) {
+    required_children(el, &["url", "title", "link"], out);
+    for (local, value, at) in &el.child_values {
+        match local.as_str() {
+            "url" => full_link(value, *at, "image <url>", out),
+            "link" => full_link(value, *at, "image <link>", out),
+            "width" => integer(value, *at, "image <width>", 144, out),
+            "height" => integer(value, *at, "image <height>", 400, out),
+            _ => {}
+        }
+    }
+}
+
+/// `<skipHours>` (0–23) and `<skipDays>` (English day names): no repeats.
+fn skip_list(el: &Frame, child: &str, out: &mut Findings) {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let mut seen: Vec<&str> = Vec::new();
+    for (local, value, at) in &el.child_values {
+        if local != child {
+            continue;
+        }
+        let valid = match child {
+            "hour" => value.parse::<u8>().is_ok_and(|h| h <= 23),
+            _ => DAYS.contains(&value.as_str()),
+        };
+        if !valid {
+            let allowed = if child == "hour" {
+                "a whole number from 0 to 23"
+            } else {
+                "an English day name such as Saturday"
+            };
+            out.add(
+                Rule::InvalidValue,
+                *at,
+                format!("<{child}> {} is not {allowed}", quoted(value)),
+            );
+        } else if seen.contains(&value.as_str()) {
+            out.add(
+                Rule::DuplicateValue,
+                *at,
+                format!(
+                    "<{child}> {} is listed twice in <{}>",
+                    quoted(value),
+                    el.local
+                ),
+            )
+            .help("list each value once");
+        } else {
+            seen.push(value);
+        }
+    }
+}
+
+/// A channel `<language>`.
+fn language(el: &Frame, out: &mut Findings) {
+    if !is_language_tag(el.value()) {
+        out.add(
+            Rule::InvalidLanguage,
+            el.text_at(),
+            format!(
+                "<{}> {} is not a language code",
+                el.local,
+                quoted(el.value())
+            ),
+        )
+        .help("write a code such as en, en-us or pt-BR");
+    }
+}
+
+/// Dublin Core elements with a defined format: `dc:date`, `dc:language`.
+pub(super) fn dublin_core(el: &Frame, out: &mut Findings) {
+    match el.local.as_str() {
+        "date" if !is_w3cdtf(el.value()) => {
+            out.add(
+                Rule::InvalidW3CDTFDate,
+                el.text_at(),
+                format!("<dc:date> {} is not a W3C-DTF date", quoted(el.value())),
+            )
+            .help(
+                "write a date such as 2024-03-25T10:00:00Z (with a time zone when there is a time)",
+            );
+        }
+        "language" => language(el, out),
+        _ => {}
+    }
+}
+
+/// W3C-DTF (a profile of ISO 8601): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or a
+/// date with `Thh:mm[:ss[.s]]` and a time zone.
+fn is_w3cdtf(value: &str) -> bool {
+    use chrono::NaiveDate;
+
+    let (date, time) = match value.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (value, None),
+    };
+    let date_ok = match date.len() {
+        4 => date.bytes().all(|b| b.is_ascii_digit()),
+        7 => NaiveDate::parse_from_str(&format!("{date}-01"), "%Y-%m-%d").is_ok(),
+        10 => NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
+        _ => false,
+    };
+    match time {
+        None => date_ok,
+        Some(_) if date.len() != 10 => false,
+        Some(_) => {
+            date_ok && (DateTime::parse_from_rfc3339(value).is_ok() || hh_mm_with_zone(value))
+        }
+    }
+}
+
+/// `YYYY-MM-DDThh:mmTZD` (no seconds), which RFC 3339 lacks.
+fn hh_mm_with_zone(value: &str) -> bool {
+    value.len() > 16 && {
+        let (head, zone) = value.split_at(16);
+        DateTime::parse_from_rfc3339(&format!("{head}:00{zone}")).is_ok()
+    }
+}
+
 /// Whether an RSS element holds plain text rather than HTML: titles,
 /// categories, `dc:creator` and the channel description.
 fn is_plain_text(el: &Frame, parent: Option<&Frame>) -> bool {
@@ -389,7 +657,7 @@ fn is_plain_text(el: &Frame, parent: Option<&Frame>) -> bool {
 }
 
 /// RSS links must be absolute URLs.
-fn full_link(value: &str, at: usize, what: &str, out: &mut Findings) {
+pub(super) fn full_link(value: &str, at: usize, what: &str, out: &mut Findings) {
     match classify(value) {
         UrlKind::Absolute(_) => {}
         UrlKind::Relative => {
