@@ -352,7 +352,17 @@ impl AtomRules {
 
     fn id(&mut self, el: &Frame, scope: Scope, out: &mut Findings) {
         let value = el.value();
-        if value.is_empty() {
+        if !value.is_empty() && el.text != value {
+            out.add(
+                Rule::InvalidURI,
+                el.text_at(),
+                format!(
+                    "<id> {} has leading or trailing whitespace",
+                    quoted(&el.text)
+                ),
+            )
+            .help("remove the spaces and line breaks around the id (RFC 4287, section 3)");
+        } else if value.is_empty() {
             out.add(
                 Rule::InvalidURI,
                 el.offset,
@@ -679,14 +689,12 @@ impl Rules for AtomRules {
             (_, "name") if in_person && !el.value().is_empty() => {
                 self.person = Some(true);
             }
-            (_, "uri") if in_person => {
-                iri(el.value(), el.text_at(), el.base.as_ref(), "<uri>", out)
-            }
+            (_, "uri") if in_person => iri(&el.text, el.text_at(), el.base.as_ref(), "<uri>", out),
             (_, "email") if in_person => email(el, out),
 
             (Scope::Feed, "icon" | "logo") => {
                 iri(
-                    el.value(),
+                    &el.text,
                     el.text_at(),
                     el.base.as_ref(),
                     &format!("<{}>", el.local),
