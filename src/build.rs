@@ -287,7 +287,10 @@ pub fn gate(
     now: DateTime<Utc>,
     progress: &dyn Progress,
 ) -> Vec<Diagnostic> {
-    let options = validate::Options { now: Some(now) };
+    let options = validate::Options {
+        now: Some(now),
+        profile: validate::Profile::Gate,
+    };
     files
         .par_iter()
         .flat_map_iter(|file| {

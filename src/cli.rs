@@ -196,6 +196,12 @@ pub struct CheckArgs {
     /// Flag dates after this instant (RFC 3339) [default: the clock].
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
+    /// Fail (exit 1) on warnings too, not only on errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Refuse files larger than this many bytes (exit 4).
+    #[arg(long, value_name = "BYTES", default_value_t = validate::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
 }
 
 /// Where output goes, so tests and the binary can share one code path.
@@ -406,26 +412,58 @@ fn run_check(cli: &Cli, args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u
     };
     let options = validate::Options {
         now: Some(now_from(args.now.as_deref())?),
+        ..validate::Options::default()
     };
-    let diagnostics = validate::check_paths(&paths, &options);
+    let report = validate::check_paths(&paths, &options, args.max_bytes);
+    let diagnostics = &report.diagnostics;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
     match cli.format {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *streams.out, &diagnostics)
+            serde_json::to_writer_pretty(&mut *streams.out, diagnostics)
                 .map_err(io::Error::from)?;
             writeln!(streams.out)?;
         }
         OutputFormat::Text => {
-            for d in &diagnostics {
+            for d in diagnostics {
                 writeln!(streams.out, "{d}")?;
             }
             if !cli.quiet {
-                let warnings = diagnostics.len() - errors;
-                writeln!(streams.err, "{errors} error(s), {warnings} warning(s)")?;
+                for (path, root) in &report.skipped {
+                    writeln!(
+                        streams.err,
+                        "note: skipped {}: not a feed (root element <{root}>)",
+                        path.display()
+                    )?;
+                }
+            }
+            if !cli.quiet {
+                writeln!(
+                    streams.err,
+                    "{}, {}",
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
+                )?;
             }
         }
     }
-    Ok(if errors > 0 { exit::INVALID } else { exit::OK })
+    let failing = errors > 0 || (args.strict && warnings > 0);
+    Ok(if report.has_unreadable() {
+        exit::IO
+    } else if failing {
+        exit::INVALID
+    } else {
+        exit::OK
+    })
+}
+
+/// "1 error", "2 errors", "0 errors".
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 /// How text output fits where it goes: the width from `COLUMNS`, else the
