@@ -41,6 +41,7 @@ struct ConfigFile {
     feeds_url: Option<String>,
     static_dir: Option<PathBuf>,
     ledger: Option<PathBuf>,
+    strict: Option<bool>,
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -57,6 +58,7 @@ const KNOWN_KEYS: &[&str] = &[
     "feeds_url",
     "static_dir",
     "ledger",
+    "strict",
 ];
 
 /// Where the inputs and outputs of a run are, before the config is read.
@@ -105,6 +107,9 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// The ledger of published ids and dates (see [`crate::ledger`]).
     pub ledger: PathBuf,
+    /// All or nothing: an article with errors fails the whole build
+    /// (`strict = true`; default: it is left out and reported).
+    pub strict: bool,
 }
 
 impl Config {
@@ -280,6 +285,7 @@ impl Config {
                 raw.ledger
                     .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
             ),
+            strict: raw.strict.unwrap_or(false),
             title,
         })
     }
