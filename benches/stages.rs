@@ -132,6 +132,8 @@ fn front_matter(c: &mut Criterion, corpus: &Corpus) {
                         serde_saphyr::from_str::<FrontMatter>(parts.front_matter).is_ok()
                     }
                     Format::Toml => toml::from_str::<FrontMatter>(parts.front_matter).is_ok(),
+                    Format::Json => serde_json::from_str::<FrontMatter>(parts.front_matter).is_ok(),
+                    Format::None => true,
                 };
                 black_box(parsed);
             }
@@ -158,7 +160,7 @@ fn markdown(c: &mut Criterion, corpus: &Corpus) {
     group.bench_function("summarize", |b| {
         b.iter(|| {
             for (body, _) in &bodies {
-                black_box(summarize(black_box(body)));
+                black_box(summarize(black_box(body), feedpub::content::SUMMARY_WORDS));
             }
         })
     });

@@ -41,7 +41,7 @@ pub struct BuildOptions {
 pub enum Exclusion {
     /// `draft: true`.
     Draft,
-    /// Its date is after the build's now.
+    /// It goes live (`publishDate`, else `date`) after the build's now.
     Scheduled,
     /// Its `expires` date has passed.
     Expired,
@@ -70,8 +70,9 @@ impl Selection {
                 Some(Exclusion::Draft)
             } else if article.expires.is_some_and(|e| e <= now) {
                 Some(Exclusion::Expired)
-            } else if let Some(date) = article.date.filter(|d| *d > now) {
-                // (The ledger stamps undated articles before selection.)
+            } else if let Some(date) = article.publish_date.or(article.date).filter(|d| *d > now) {
+                // Live at `publishDate` (Hugo), else at the date. (The
+                // ledger stamps undated articles before selection.)
                 upcoming.push(date);
                 Some(Exclusion::Scheduled)
             } else {
@@ -550,6 +551,23 @@ mod tests {
         let after = Selection::at(vec![article], later);
         assert_eq!(after.published[0].updated, Some(later));
         assert_eq!(after.next_change, None);
+    }
+
+    #[test]
+    fn an_article_goes_live_at_its_publish_date_not_its_date() {
+        // #10: Hugo schedules by `publishDate`; feedpub used `date` only.
+        let now: DateTime<Utc> = "2024-05-01T00:00:00Z".parse().unwrap();
+        let article = Article {
+            date: Some("2024-04-01T00:00:00Z".parse().unwrap()),
+            publish_date: Some("2024-05-02T00:00:00Z".parse().unwrap()),
+            ..Article::sample("a")
+        };
+        let selection = Selection::at(vec![article], now);
+        assert_eq!(selection.count(Exclusion::Scheduled), 1);
+        assert_eq!(
+            selection.next_change,
+            Some("2024-05-02T00:00:00Z".parse().unwrap())
+        );
     }
 
     #[test]

@@ -107,6 +107,10 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// The ledger of published ids and dates (see [`crate::ledger`]).
     pub ledger: PathBuf,
+    /// How many words a summary derived from the body keeps (Hugo's
+    /// `summaryLength`; default 70). Chinese, Japanese and Korean
+    /// characters count as one word each.
+    pub summary_length: usize,
     /// All or nothing: an article with errors fails the whole build
     /// (`strict = true`; default: it is left out and reported).
     pub strict: bool,
@@ -286,6 +290,7 @@ impl Config {
                     .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
             ),
             strict: raw.strict.unwrap_or(false),
+            summary_length: crate::content::SUMMARY_WORDS,
             title,
         })
     }
