@@ -304,6 +304,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
         problems.extend(unreadable);
     };
     let mut terms = terms;
+    problems.extend(loader.shortcode_warnings());
     for problem in problems.iter_mut().filter(|d| d.is_error()) {
         if ledger.was_published(&problem.path, &config.content_dir) {
             const NOTE: &str = "this article was published before: readers keep their \

@@ -7,7 +7,9 @@
 mod front_matter;
 mod markdown;
 mod permalink;
+pub mod shortcode;
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +51,9 @@ pub struct Loaded {
 pub struct Loader<'a> {
     config: &'a Config,
     countries: Countries,
+    /// Unknown shortcodes met in the bodies read so far: name -> (how
+    /// often, the first file), to warn once per name.
+    unknown_shortcodes: std::sync::Mutex<BTreeMap<String, (usize, PathBuf)>>,
 }
 
 impl<'a> Loader<'a> {
@@ -57,6 +62,7 @@ impl<'a> Loader<'a> {
         Loader {
             config,
             countries: Countries::new(&config.regions),
+            unknown_shortcodes: std::sync::Mutex::default(),
         }
     }
 
@@ -216,25 +222,148 @@ impl<'a> Loader<'a> {
             .par_iter_mut()
             .zip(wanted)
             .filter(|(article, wanted)| *wanted && article.body.is_none())
-            .filter_map(
-                |(article, _)| match read_body(article, self.config.summary_length) {
-                    Ok(body) => {
-                        article.body = Some(body);
-                        if let Some(image) = &mut article.image {
-                            image.length = image
-                                .local_file
-                                .as_ref()
-                                .and_then(|p| std::fs::metadata(p).ok())
-                                .filter(std::fs::Metadata::is_file)
-                                .map_or(0, |m| m.len());
-                        }
-                        None
+            .filter_map(|(article, _)| match self.read_body(article) {
+                Ok(body) => {
+                    article.body = Some(body);
+                    if let Some(image) = &mut article.image {
+                        image.length = image
+                            .local_file
+                            .as_ref()
+                            .and_then(|p| std::fs::metadata(p).ok())
+                            .filter(std::fs::Metadata::is_file)
+                            .map_or(0, |m| m.len());
                     }
-                    Err(problem) => Some(*problem),
-                },
-            )
+                    None
+                }
+                Err(problem) => Some(*problem),
+            })
             .collect()
     }
+
+    /// One warning per unknown shortcode name met in the bodies read so
+    /// far, with how often and where first; the tally starts again.
+    pub fn shortcode_warnings(&self) -> Vec<Diagnostic> {
+        let Ok(mut unknown) = self.unknown_shortcodes.lock() else {
+            return Vec::new();
+        };
+        std::mem::take(&mut *unknown)
+            .into_iter()
+            .map(|(name, (count, first))| {
+                Diagnostic::warning(
+                    first,
+                    format!(
+                        "unknown shortcode `{name}` ({count} use(s) in the articles read): its tags are left out of the feeds, the text between them kept"
+                    ),
+                )
+                .with_help("feeds render Hugo's built-in figure, highlight, ref, relref, param, youtube, vimeo, x, instagram and gist")
+            })
+            .collect()
+    }
+
+    /// Read an article's body from its file and render it: shortcodes
+    /// expanded, a derived summary of `summary_length` words.
+    fn read_body(&self, article: &Article) -> Result<Body, Box<Diagnostic>> {
+        let path = &article.source;
+        let bytes = std::fs::read(path).map_err(|e| cannot_read(path, e))?;
+        let body = bytes.get(article.body_offset..).unwrap_or_default();
+        let body = std::str::from_utf8(body)
+            .map_err(|e| not_utf8(path, &bytes, article.body_offset + e.valid_up_to()))?;
+        let body = xml_safe(body);
+        let base = Url::parse(&article.url).map_err(|e| {
+            Box::new(Diagnostic::error(
+                path,
+                format!("bad URL {}: {e}", article.url),
+            ))
+        })?;
+        let expanded = if shortcode::has_shortcodes(&body) {
+            let head = bytes.get(..article.body_offset).unwrap_or_default();
+            let params = page_params(&String::from_utf8_lossy(head));
+            let expanded = shortcode::expand(
+                &body,
+                &shortcode::Context {
+                    base_url: &self.config.base_url,
+                    params: &params,
+                },
+            );
+            if !expanded.unknown.is_empty()
+                && let Ok(mut unknown) = self.unknown_shortcodes.lock()
+            {
+                for (name, count) in expanded.unknown {
+                    unknown.entry(name).or_insert_with(|| (0, path.clone())).0 += count;
+                }
+            }
+            expanded.markdown
+        } else {
+            body.to_string()
+        };
+        let summary_length = self.config.summary_length;
+        let html_page = is_html(path);
+        let summary = match &article.written_summary {
+            Some(s) => s.clone(),
+            None if html_page => markdown::summarize_html(&expanded, summary_length),
+            None => summarize(&expanded, summary_length),
+        };
+        // Stored in ledgers: changing what goes in here makes every published
+        // article look edited once. (The body as written, not as rendered.)
+        let fingerprint = stable_hash(&[
+            &article.title,
+            article.written_summary.as_deref().unwrap_or(""),
+            &body,
+            article.image.as_ref().map_or("", |i| i.url.as_str()),
+            article
+                .image
+                .as_ref()
+                .and_then(|i| i.alt.as_deref())
+                .unwrap_or(""),
+        ]);
+        Ok(Body {
+            html: if html_page {
+                sanitize_html(&expanded, &base)
+            } else {
+                render_html(&expanded, &base)
+            },
+            summary,
+            fingerprint,
+        })
+    }
+}
+
+/// The scalar front-matter values of a page (top level and under
+/// `params`), keys in lower case, for the `param` shortcode.
+fn page_params(head: &str) -> HashMap<String, String> {
+    let Ok(split) = split(head) else {
+        return HashMap::new();
+    };
+    let value: Option<serde_json::Value> = match split.format {
+        Format::Yaml => serde_saphyr::from_str(split.front_matter).ok(),
+        Format::Toml => toml::from_str(split.front_matter).ok(),
+        Format::Json => serde_json::from_str(split.front_matter).ok(),
+        Format::None => None,
+    };
+    let mut params = HashMap::new();
+    let Some(serde_json::Value::Object(map)) = value else {
+        return params;
+    };
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    for (key, value) in &map {
+        if key.eq_ignore_ascii_case("params")
+            && let serde_json::Value::Object(inner) = value
+        {
+            for (key, value) in inner {
+                if let Some(v) = scalar(value) {
+                    params.insert(key.to_lowercase(), v);
+                }
+            }
+        } else if let Some(v) = scalar(value) {
+            params.entry(key.to_lowercase()).or_insert(v);
+        }
+    }
+    params
 }
 
 /// Whether Hugo reads a file of this name as a page.
@@ -315,51 +444,6 @@ fn read_head(path: &Path) -> Result<String, Box<Diagnostic>> {
     String::from_utf8(head).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         not_utf8(path, e.as_bytes(), valid)
-    })
-}
-
-/// Read an article's body from its file and render it; a derived summary
-/// keeps `summary_length` words.
-fn read_body(article: &Article, summary_length: usize) -> Result<Body, Box<Diagnostic>> {
-    let path = &article.source;
-    let bytes = std::fs::read(path).map_err(|e| cannot_read(path, e))?;
-    let body = bytes.get(article.body_offset..).unwrap_or_default();
-    let body = std::str::from_utf8(body)
-        .map_err(|e| not_utf8(path, &bytes, article.body_offset + e.valid_up_to()))?;
-    let body = xml_safe(body);
-    let base = Url::parse(&article.url).map_err(|e| {
-        Box::new(Diagnostic::error(
-            path,
-            format!("bad URL {}: {e}", article.url),
-        ))
-    })?;
-    let html_page = is_html(path);
-    let summary = match &article.written_summary {
-        Some(s) => s.clone(),
-        None if html_page => markdown::summarize_html(&body, summary_length),
-        None => summarize(&body, summary_length),
-    };
-    // Stored in ledgers: changing what goes in here makes every published
-    // article look edited once.
-    let fingerprint = stable_hash(&[
-        &article.title,
-        article.written_summary.as_deref().unwrap_or(""),
-        &body,
-        article.image.as_ref().map_or("", |i| i.url.as_str()),
-        article
-            .image
-            .as_ref()
-            .and_then(|i| i.alt.as_deref())
-            .unwrap_or(""),
-    ]);
-    Ok(Body {
-        html: if html_page {
-            sanitize_html(&body, &base)
-        } else {
-            render_html(&body, &base)
-        },
-        summary,
-        fingerprint,
     })
 }
 

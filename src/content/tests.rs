@@ -428,3 +428,33 @@ fn markdown_and_html_pages_are_articles_and_headless_pages_are_not() {
     assert_eq!(titles, ["A", "B", "C", "H"]);
     assert_eq!(loaded.skipped, 4);
 }
+
+#[test]
+fn shortcodes_never_reach_readers_and_unknown_ones_warn_once_per_name() {
+    let site = Site::new();
+    let text = "---\ntitle: T\nparams:\n  where: Dushanbe\n---\nIn {{< param where >}}: {{< youtube abc >}}\n\n{{% notice %}}Kept{{% /notice %}} {{< notice />}}\n";
+    let path = site.write("2024/03/story.md", text.as_bytes());
+    let loader = Loader::new(&site.config);
+    let (article, problems) = loader.load_file(&path);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut articles = [article.unwrap()];
+    assert!(loader.read_bodies(&mut articles, &[0]).is_empty());
+    let html = articles[0].content_html();
+    assert!(!html.contains("{{"), "{html}");
+    assert!(html.contains("In Dushanbe:"), "{html}");
+    assert!(
+        html.contains("href=\"https://www.youtube.com/watch?v=abc\""),
+        "{html}"
+    );
+    assert!(html.contains("Kept"), "{html}");
+    assert!(!articles[0].summary().contains("{{"));
+    let warnings = loader.shortcode_warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .message
+            .contains("unknown shortcode `notice` (2 use(s)"),
+        "{}",
+        warnings[0]
+    );
+}
