@@ -44,6 +44,7 @@ struct ConfigFile {
     feeds_url: Option<String>,
     static_dir: Option<PathBuf>,
     ledger: Option<PathBuf>,
+    strict: Option<bool>,
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -60,6 +61,7 @@ const KNOWN_KEYS: &[&str] = &[
     "feeds_url",
     "static_dir",
     "ledger",
+    "strict",
 ];
 
 /// Where the inputs and outputs of a run are, before the config is read.
@@ -108,6 +110,13 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// The ledger of published ids and dates (see [`crate::ledger`]).
     pub ledger: PathBuf,
+    /// How many words a summary derived from the body keeps (Hugo's
+    /// `summaryLength`; default 70). Chinese, Japanese and Korean
+    /// characters count as one word each.
+    pub summary_length: usize,
+    /// All or nothing: an article with errors fails the whole build
+    /// (`strict = true`; default: it is left out and reported).
+    pub strict: bool,
 }
 
 impl Config {
@@ -424,6 +433,8 @@ impl Config {
                 raw.ledger
                     .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
             ),
+            strict: raw.strict.unwrap_or(false),
+            summary_length: crate::content::SUMMARY_WORDS,
             title,
         })
     }
