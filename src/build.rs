@@ -43,6 +43,9 @@ pub enum Exclusion {
     Scheduled,
     /// Its `expires` date has passed.
     Expired,
+    /// It has no date, and the site does not stamp undated pages (a Hugo
+    /// site, where such pages are not articles).
+    Undated,
 }
 
 /// Which articles are published at a given instant, and why the others are not.
@@ -68,6 +71,9 @@ impl Selection {
                 Some(Exclusion::Draft)
             } else if article.expires.is_some_and(|e| e <= now) {
                 Some(Exclusion::Expired)
+            } else if article.date.is_none() {
+                // Only when stamping is off: the ledger stamps the others.
+                Some(Exclusion::Undated)
             } else if let Some(date) = article.date.filter(|d| *d > now) {
                 // (The ledger stamps undated articles before selection.)
                 upcoming.push(date);
@@ -240,7 +246,18 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     // A renamed file is recognised by its content: read those bodies first.
     let unknown = ledger.needs_bodies(&loaded.articles, &config.content_dir);
     problems.extend(loader.read_bodies(&mut loaded.articles, &unknown));
-    ledger.pin(&mut loaded.articles, &config.content_dir, now);
+    // On a Hugo site undated pages are not articles: they keep no date
+    // (and stay out of the feeds) unless the site turns stamping on.
+    let (mut articles, undated): (Vec<Article>, Vec<Article>) =
+        std::mem::take(&mut loaded.articles)
+            .into_iter()
+            .partition(|a| {
+                a.date.is_some() || config.hugo.as_ref().is_none_or(|h| h.stamp_undated)
+            });
+    ledger.pin(&mut articles, &config.content_dir, now);
+    articles.extend(undated);
+    articles.sort_by(|a, b| a.source.cmp(&b.source));
+    loaded.articles = articles;
     problems.extend(duplicates(&loaded.articles));
 
     let mut selection = Selection::at(loaded.articles, now);

@@ -105,11 +105,21 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// The ledger of published ids and dates (see [`crate::ledger`]).
     pub ledger: PathBuf,
+    /// How the Hugo site this configuration was read from names, links and
+    /// selects its pages; `None` for a plain feedpub site.
+    pub hugo: Option<crate::hugo::HugoSite>,
 }
 
 impl Config {
-    /// Read and validate the configuration, applying path overrides.
+    /// Read and validate the configuration, applying path overrides. In the
+    /// root of a Hugo site (no `--config`), the site's Hugo configuration is
+    /// read, and a `feedpub.toml` beside it overrides it key by key.
     pub fn load(paths: &Paths) -> Result<Config> {
+        if paths.config.is_none()
+            && let Some(hugo) = crate::hugo::HugoConfig::find(Path::new(""))?
+        {
+            return Config::from_hugo(&hugo, Path::new(""), paths);
+        }
         let config_path = paths
             .config
             .clone()
@@ -129,6 +139,61 @@ impl Config {
             .parent()
             .map_or_else(PathBuf::new, Path::to_path_buf);
         Config::from_toml(&text, &config_path, &root, paths)
+    }
+
+    /// The configuration of the Hugo site in `root`: its Hugo settings, with
+    /// the keys of a `feedpub.toml` in `root` (if any) winning.
+    pub fn from_hugo(hugo: &crate::hugo::HugoConfig, root: &Path, paths: &Paths) -> Result<Config> {
+        let site = hugo.site()?;
+        let feedpub_path = root.join(CONFIG_FILE_NAME);
+        let own = match std::fs::read_to_string(&feedpub_path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(&feedpub_path, e)),
+        };
+        let written: toml::Table = own
+            .as_deref()
+            .and_then(|t| toml::from_str(t).ok())
+            .unwrap_or_default();
+        // feedpub.toml's own lines come first, so that the line numbers of
+        // its errors are right; the Hugo keys it does not set follow.
+        let mut implied = hugo.feedpub_keys();
+        implied.retain(|k, _| !written.contains_key(k));
+        let (text, path) = match &own {
+            Some(text) => (
+                format!("{text}\n{}", toml::to_string(&implied).unwrap_or_default()),
+                feedpub_path,
+            ),
+            None => (
+                toml::to_string(&implied).unwrap_or_default(),
+                hugo.main_file().to_path_buf(),
+            ),
+        };
+        if !written.contains_key("title") && !implied.contains_key("title") {
+            return Err(Error::Config(Box::new(
+                Diagnostic::error(hugo.main_file(), "the site has no title")
+                    .with_help("set title = \"Your Site\" in the Hugo configuration"),
+            )));
+        }
+        if !written.contains_key("base_url") && !implied.contains_key("base_url") {
+            return Err(Error::Config(Box::new(
+                Diagnostic::error(hugo.main_file(), "the site has no baseURL")
+                    .with_help("set baseURL = \"https://example.org/\" in the Hugo configuration: feeds need absolute links"),
+            )));
+        }
+        let content = paths
+            .content
+            .clone()
+            .unwrap_or_else(|| root.join(hugo.content_dir()));
+        let paths = Paths {
+            content: Some(content),
+            ..paths.clone()
+        };
+        let mut config = Config::from_toml(&text, &path, root, &paths)?;
+        config.taxonomies = hugo.taxonomies();
+        config.taxonomies.push(Taxonomy::section());
+        config.hugo = Some(site);
+        Ok(config)
     }
 
     /// Validate configuration text; `config_path` is only used in messages.
@@ -280,6 +345,7 @@ impl Config {
                 raw.ledger
                     .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
             ),
+            hugo: None,
             title,
         })
     }

@@ -35,6 +35,7 @@ pub mod dates;
 pub mod discovery;
 pub mod error;
 pub mod feed;
+pub mod hugo;
 pub mod ledger;
 pub mod model;
 pub mod preview;
