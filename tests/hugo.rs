@@ -194,3 +194,77 @@ fn zero_config_build_links_every_item_as_hugo_does() {
         }
     }
 }
+
+/// Only a real publish pins ids (#10): a trial with `--dry-run`, `preview`,
+/// `list` or `check` writes no ledger, so fixing the permalinks afterwards
+/// changes the links and the ids together.
+#[test]
+fn trial_runs_pin_nothing_and_a_fixed_pattern_changes_ids() {
+    let site = copy_fixture(FIXTURE);
+    let dir = site.path();
+    let ledger = dir.join("feedpub-ledger.toml");
+    for args in [
+        &["build", "--now", NOW, "--dry-run"][..],
+        &["preview", "--now", NOW],
+        &["list", "--now", NOW],
+    ] {
+        feedpub(dir).args(args).assert().success();
+        assert!(!ledger.exists(), "{args:?} wrote the ledger");
+        assert!(!dir.join("feeds").exists(), "{args:?} wrote feeds");
+    }
+    feedpub(dir).args(["check", "feeds"]).assert().failure();
+    assert!(!ledger.exists(), "check wrote the ledger");
+
+    // The site fixes its pattern before the first real publish.
+    let permalinks = dir.join("config/_default/permalinks.toml");
+    let text = std::fs::read_to_string(&permalinks).unwrap();
+    std::fs::write(
+        &permalinks,
+        text.replace("/:year/:month/:slug/", "/blog/:slug/"),
+    )
+    .unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    assert!(ledger.exists());
+    let xml = std::fs::read_to_string(dir.join("feeds/sections/posts/rss.xml")).unwrap();
+    assert!(
+        xml.contains("<guid>https://blog.example.org/blog/custom-slug-here/</guid>"),
+        "{xml}"
+    );
+    assert!(!xml.contains("/2024/02/custom-slug-here/"), "{xml}");
+}
+
+/// A `feedpub.toml` beside the Hugo configuration overrides it key by key,
+/// and its keys stay strict.
+#[test]
+fn feedpub_toml_overrides_hugo_settings_and_stays_strict() {
+    let site = copy_fixture(FIXTURE);
+    let dir = site.path();
+    std::fs::write(
+        dir.join("feedpub.toml"),
+        "title = \"Own title\"\nlimit = 2\n",
+    )
+    .unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let xml = std::fs::read_to_string(dir.join("feeds/rss.xml")).unwrap();
+    assert!(xml.contains("<title>Own title</title>"), "{xml}");
+    assert_eq!(item_links(&xml).len(), 2);
+    assert!(
+        xml.contains("<link>https://blog.example.org/</link>"),
+        "{xml}"
+    );
+
+    std::fs::write(dir.join("feedpub.toml"), "titel = \"Typo\"\n").unwrap();
+    let out = feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("feedpub.toml:1:1"), "{stderr}");
+    assert!(stderr.contains("unknown field `titel`"), "{stderr}");
+}
