@@ -205,8 +205,14 @@ pub(crate) fn hugo(config: &Config, site: &HugoSite, page: &HugoPage<'_>) -> Res
         link
     } else {
         let section = folders.first().cloned().unwrap_or_default();
-        let path = match site.permalinks.get(&section.to_lowercase()) {
-            Some(pattern) => expand(config, site, pattern, page, &dir, &base_name, slug),
+        // Hugo lower-cases its configuration keys, so a section folder
+        // with capitals never matches a pattern: neither does it here.
+        let path = match site.permalinks.get(&section) {
+            // Hugo query-unescapes the expanded pattern: `+` becomes a
+            // space (then a hyphen), `%2F` a slash.
+            Some(pattern) => {
+                query_unescape(&expand(config, site, pattern, page, &dir, &base_name, slug))
+            }
             None => {
                 let mut path = dir.join("/");
                 path.push('/');
@@ -216,6 +222,12 @@ pub(crate) fn hugo(config: &Config, site: &HugoSite, page: &HugoPage<'_>) -> Res
         };
         let path = make_path_sanitized(site, &path);
         let trimmed = path.trim_matches('/');
+        // Go's URL parser takes the first `#` as the start of a fragment,
+        // and escapes the later ones when it writes the link back.
+        let trimmed = match trimmed.split_once('#') {
+            Some((before, after)) => format!("{before}#{}", after.replace('#', "%23")),
+            None => trimmed.to_string(),
+        };
         if trimmed.is_empty() {
             "/".to_string()
         } else if site.ugly_urls {
@@ -339,6 +351,15 @@ fn weekday_name(from_sunday: u32) -> &'static str {
         "Saturday",
     ];
     NAMES.get(from_sunday as usize).copied().unwrap_or("Sunday")
+}
+
+/// Go's `url.QueryUnescape`, as Hugo applies it to an expanded pattern:
+/// `+` is a space and `%XX` a byte; text that is not valid escaping is kept.
+fn query_unescape(s: &str) -> String {
+    let spaced = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map_or(spaced.clone(), |d| d.into_owned())
 }
 
 /// Hugo's `MakePathSanitized`: [`unicode_sanitize`], lower-cased unless
@@ -568,6 +589,7 @@ mod tests {
             "/misc/mixed-case-slug/"
         );
         assert_eq!(url("About.md", None), "/about/");
+        assert_eq!(url("docs/a.md", Some("C++ #x #y")), "/docs/c++-#x-%23y/");
         let keep = HugoSite {
             disable_path_to_lower: true,
             ..HugoSite::default()
@@ -629,6 +651,14 @@ mod tests {
         assert_eq!(expand("/:slugorfilename/", Some("S")), "/s/");
         assert_eq!(expand("/:slugorcontentbasename/", Some("S")), "/s/");
         assert_eq!(expand("/x-:year-:month/", None), "/x-2024-04/");
+        // Hugo query-unescapes the expanded pattern: `+` turns into a hyphen.
+        let title = |t| hugo_url(with_pattern("/:title/"), page("posts/a.md", t));
+        assert_eq!(title("C++ braces x+y"), "/c-braces-x-y/");
+        // Capitalized section folders never match Hugo's lower-cased keys.
+        assert_eq!(
+            hugo_url(with_pattern("/:title/"), page("Posts/a.md", "T")),
+            "/posts/a/"
+        );
     }
 
     #[test]
