@@ -6,7 +6,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::build::{BuildOptions, BuildReport, build, build_with};
@@ -94,6 +94,28 @@ pub enum Command {
     /// Serve the output directory over HTTP (for feed readers and browsers).
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+    /// Create a new site: a commented feedpub.toml, an example article, a .gitignore.
+    Init(InitArgs),
+    /// Print a shell completion script (e.g. `feedpub completions bash > /etc/bash_completion.d/feedpub`).
+    Completions(CompletionsArgs),
+    /// Print the manual page in roff (e.g. `feedpub man > /usr/local/share/man/man1/feedpub.1`).
+    Man,
+}
+
+/// Options of `feedpub init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory of the new site (created if missing) [default: the current directory].
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Options of `feedpub completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of `feedpub preview`.
@@ -184,6 +206,16 @@ pub fn run(cli: &Cli, streams: &mut Streams<'_>) -> u8 {
         Command::List(args) => run_list(cli, args, streams),
         #[cfg(feature = "serve")]
         Command::Serve(args) => run_serve(cli, args, streams),
+        Command::Init(args) => run_init(cli, args, streams),
+        Command::Completions(args) => {
+            let mut command = Cli::command();
+            clap_complete::generate(args.shell, &mut command, "feedpub", streams.out);
+            Ok(exit::OK)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(streams.out)
+            .map(|()| exit::OK)
+            .map_err(RunError::Output),
     };
     match result {
         Ok(code) => code,
@@ -498,6 +530,32 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
     Ok(exit::OK)
 }
 
+fn run_init(cli: &Cli, args: &InitArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
+    let written = crate::init::init(&args.dir)?;
+    match cli.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *streams.out, &written).map_err(io::Error::from)?;
+            writeln!(streams.out)?;
+        }
+        OutputFormat::Text if !cli.quiet => {
+            for path in &written {
+                writeln!(streams.out, "created {}", path.display())?;
+            }
+            let cd = if args.dir == std::path::Path::new(".") {
+                String::new()
+            } else {
+                format!("cd {} && ", args.dir.display())
+            };
+            writeln!(
+                streams.out,
+                "next: edit feedpub.toml, then `{cd}feedpub preview` and `feedpub build`"
+            )?;
+        }
+        OutputFormat::Text => {}
+    }
+    Ok(exit::OK)
+}
+
 /// Print a failure and pick its exit code.
 fn report_error(error: &Error, format: OutputFormat, streams: &mut Streams<'_>) -> u8 {
     let (code, diagnostics): (u8, Vec<Diagnostic>) = match error {
@@ -527,7 +585,6 @@ fn report_error(error: &Error, format: OutputFormat, streams: &mut Streams<'_>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_definition_is_consistent() {
