@@ -251,9 +251,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     let (mut articles, undated): (Vec<Article>, Vec<Article>) =
         std::mem::take(&mut loaded.articles)
             .into_iter()
-            .partition(|a| {
-                a.date.is_some() || config.hugo.as_ref().is_none_or(|h| h.stamp_undated)
-            });
+            .partition(|a| a.date.is_some() || config.stamps_undated());
     ledger.pin(&mut articles, &config.content_dir, now);
     articles.extend(undated);
     articles.sort_by(|a, b| a.source.cmp(&b.source));

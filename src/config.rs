@@ -41,6 +41,7 @@ struct ConfigFile {
     feeds_url: Option<String>,
     static_dir: Option<PathBuf>,
     ledger: Option<PathBuf>,
+    stamp_undated: Option<bool>,
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -57,6 +58,7 @@ const KNOWN_KEYS: &[&str] = &[
     "feeds_url",
     "static_dir",
     "ledger",
+    "stamp_undated",
 ];
 
 /// Where the inputs and outputs of a run are, before the config is read.
@@ -105,6 +107,10 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// The ledger of published ids and dates (see [`crate::ledger`]).
     pub ledger: PathBuf,
+    /// Whether the ledger gives undated articles the time of the build that
+    /// first publishes them; `None` means the default: yes, except on a Hugo
+    /// site, where undated pages are not articles (see [`Config::stamps_undated`]).
+    pub stamp_undated: Option<bool>,
     /// How the Hugo site this configuration was read from names, links and
     /// selects its pages; `None` for a plain feedpub site.
     pub hugo: Option<crate::hugo::HugoSite>,
@@ -194,6 +200,11 @@ impl Config {
         config.taxonomies.push(Taxonomy::section());
         config.hugo = Some(site);
         Ok(config)
+    }
+
+    /// Whether undated articles are stamped with the build time and published.
+    pub fn stamps_undated(&self) -> bool {
+        self.stamp_undated.unwrap_or(self.hugo.is_none())
     }
 
     /// Validate configuration text; `config_path` is only used in messages.
@@ -345,6 +356,7 @@ impl Config {
                 raw.ledger
                     .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
             ),
+            stamp_undated: raw.stamp_undated,
             hugo: None,
             title,
         })

@@ -268,3 +268,30 @@ fn feedpub_toml_overrides_hugo_settings_and_stays_strict() {
     assert!(stderr.contains("feedpub.toml:1:1"), "{stderr}");
     assert!(stderr.contains("unknown field `titel`"), "{stderr}");
 }
+
+/// Undated pages stay out of a Hugo site's feeds unless the site turns
+/// stamping on in `feedpub.toml` (#10).
+#[test]
+fn undated_pages_are_stamped_only_when_the_site_says_so() {
+    let site = copy_fixture(FIXTURE);
+    let dir = site.path();
+    let faq = "<link>https://blog.example.org/docs/faq/</link>";
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let docs = std::fs::read_to_string(dir.join("feeds/sections/docs/rss.xml")).unwrap();
+    assert!(!docs.contains(faq), "{docs}");
+
+    std::fs::write(dir.join("feedpub.toml"), "stamp_undated = true\n").unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let docs = std::fs::read_to_string(dir.join("feeds/sections/docs/rss.xml")).unwrap();
+    assert!(docs.contains(faq), "{docs}");
+    assert!(
+        docs.contains("<pubDate>Wed, 01 Jan 2025 00:00:00 +0000</pubDate>"),
+        "{docs}"
+    );
+}

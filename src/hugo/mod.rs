@@ -66,9 +66,6 @@ pub struct HugoSite {
     pub build_drafts: bool,
     /// `ignoreFiles`: files whose path matches one of these are not read.
     pub ignore_files: Vec<regex::Regex>,
-    /// Whether the ledger stamps undated pages with the build time (off in
-    /// Hugo mode: Hugo lists undated pages last, feedpub leaves them out).
-    pub stamp_undated: bool,
     /// The configuration files read, for messages.
     pub files: Vec<PathBuf>,
 }
@@ -291,7 +288,6 @@ impl HugoConfig {
             main_sections: self.strings(&["params", "mainsections"]),
             build_drafts: self.flag(&["builddrafts"]),
             ignore_files,
-            stamp_undated: false,
             files: self.files.clone(),
         })
     }
