@@ -295,3 +295,25 @@ fn undated_pages_are_stamped_only_when_the_site_says_so() {
         "{docs}"
     );
 }
+
+/// A Hugo site without `baseURL` cannot have absolute links: the error
+/// names the Hugo configuration file and says what to set.
+#[test]
+fn missing_base_url_names_the_hugo_file() {
+    let site = copy_fixture(FIXTURE);
+    let dir = site.path();
+    let text = std::fs::read_to_string(dir.join("hugo.toml")).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("baseURL"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.join("hugo.toml"), without).unwrap();
+    let out = feedpub(dir).args(["build", "--now", NOW]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("hugo.toml: error: the site has no baseURL"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("set baseURL"), "{stderr}");
+}
