@@ -27,6 +27,17 @@ const ROOT_FILES: &[&str] = &[
     "config.json",
 ];
 
+/// Keys that mark a `config.*` file as Hugo's (lower-cased).
+const HUGO_KEYS: &[&str] = &[
+    "baseurl",
+    "theme",
+    "languagecode",
+    "permalinks",
+    "taxonomies",
+    "contentdir",
+    "defaultcontentlanguage",
+];
+
 /// The configuration directory Hugo merges under the root file.
 const CONFIG_DIR: &str = "config/_default";
 
@@ -142,8 +153,19 @@ impl HugoConfig {
             .find(|p| p.is_file())
             && let Some(value) = read_file(&path)?
         {
-            merge(&mut values, value);
-            files.push(path);
+            // `config.*` is a common name: without Hugo's own settings in it
+            // (and no `config/_default/`), it belongs to some other tool.
+            let is_hugo = !files.is_empty()
+                || path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("hugo."))
+                || value
+                    .as_object()
+                    .is_some_and(|m| HUGO_KEYS.iter().any(|k| m.contains_key(*k)));
+            if is_hugo {
+                merge(&mut values, value);
+                files.push(path);
+            }
         }
         Ok((!files.is_empty()).then_some(HugoConfig { values, files }))
     }
@@ -303,7 +325,14 @@ impl HugoConfig {
         };
         set("title", self.string(&["title"]));
         set("base_url", self.string(&["baseurl"]));
-        set("language", self.string(&["languagecode"]));
+        set(
+            "language",
+            self.string(&["languagecode"]).or_else(|| {
+                let language = self.string(&["defaultcontentlanguage"])?.to_lowercase();
+                self.string(&["languages", &language, "languagecode"])
+                    .or(Some(language))
+            }),
+        );
         set("timezone", self.string(&["timezone"]));
         set("description", self.string(&["params", "description"]));
         set(
@@ -317,10 +346,16 @@ impl HugoConfig {
         table
     }
 
-    /// The content directory, relative to the site root (`contentDir`).
+    /// The content directory, relative to the site root: the default
+    /// language's `contentDir` on a multilingual site, else `contentDir`.
     pub fn content_dir(&self) -> PathBuf {
+        let language = self
+            .string(&["defaultcontentlanguage"])
+            .unwrap_or_else(|| "en".into())
+            .to_lowercase();
         PathBuf::from(
-            self.string(&["contentdir"])
+            self.string(&["languages", &language, "contentdir"])
+                .or_else(|| self.string(&["contentdir"]))
                 .unwrap_or_else(|| "content".into()),
         )
     }
@@ -504,6 +539,24 @@ mod tests {
         let s = c.site().unwrap();
         assert!(s.ignores(Path::new("content/a.draft.md")));
         assert!(!s.ignores(Path::new("content/a.md")));
+    }
+
+    #[test]
+    fn other_tools_config_files_are_not_hugos() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), "port = 8080\n").unwrap();
+        assert!(HugoConfig::find(dir.path()).unwrap().is_none());
+        let (_dir, c) = site(&[("config.toml", "baseURL = 'https://x.org/'\n")]);
+        assert_eq!(c.content_dir(), Path::new("content"));
+    }
+
+    #[test]
+    fn the_default_language_content_dir_is_read() {
+        let (_dir, c) = site(&[(
+            "hugo.yaml",
+            "defaultContentLanguage: ru\nlanguages:\n  ru:\n    contentDir: content/ru\n  en:\n    contentDir: content/en\n",
+        )]);
+        assert_eq!(c.content_dir(), Path::new("content/ru"));
     }
 
     #[test]
