@@ -45,6 +45,9 @@ pub enum Exclusion {
     Scheduled,
     /// Its `expires` date has passed.
     Expired,
+    /// It has no date, and the site does not stamp undated pages (a Hugo
+    /// site, where such pages are not articles).
+    Undated,
 }
 
 /// Which articles are published at a given instant, and why the others are not.
@@ -70,9 +73,11 @@ impl Selection {
                 Some(Exclusion::Draft)
             } else if article.expires.is_some_and(|e| e <= now) {
                 Some(Exclusion::Expired)
+            } else if article.date.is_none() {
+                // Only when stamping is off: the ledger stamps the others.
+                Some(Exclusion::Undated)
             } else if let Some(date) = article.publish_date.or(article.date).filter(|d| *d > now) {
-                // Live at `publishDate` (Hugo), else at the date. (The
-                // ledger stamps undated articles before selection.)
+                // Live at `publishDate` (Hugo), else at the date.
                 upcoming.push(date);
                 Some(Exclusion::Scheduled)
             } else {
@@ -277,7 +282,16 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
         .articles
         .retain(|a| !bad.contains(a.source.as_path()));
     problems.extend(unreadable);
-    ledger.pin(&mut loaded.articles, &config.content_dir, now);
+    // On a Hugo site undated pages are not articles: they keep no date
+    // (and stay out of the feeds) unless the site turns stamping on.
+    let (mut articles, undated): (Vec<Article>, Vec<Article>) =
+        std::mem::take(&mut loaded.articles)
+            .into_iter()
+            .partition(|a| a.date.is_some() || config.stamps_undated());
+    ledger.pin(&mut articles, &config.content_dir, now);
+    articles.extend(undated);
+    articles.sort_by(|a, b| a.source.cmp(&b.source));
+    loaded.articles = articles;
     let (clashes, repeated) = duplicates(&loaded.articles);
     problems.extend(clashes);
     let mut index = 0;
