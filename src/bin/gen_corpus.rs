@@ -747,7 +747,7 @@ fn render(a: &Article) -> String {
     };
     if a.yaml {
         l.push("---".into());
-        let single = !a.title.contains('\'') && a.title.chars().count() % 3 == 0;
+        let single = !a.title.contains('\'') && a.title.chars().count().is_multiple_of(3);
         l.push(format!(
             "title: {}",
             if single {
