@@ -109,11 +109,10 @@ impl Stat {
     }
 }
 
-/// One file of a stat table.
+/// One file of a short stat table (ledger, images, outputs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Entry {
-    /// The path: relative to the content directory in the content table,
-    /// as used otherwise. (A path that is not UTF-8 cannot be saved: then
+    /// The path, as used. (A path that is not UTF-8 cannot be saved: then
     /// no state is written, and every run builds.)
     path: PathBuf,
     /// `None`: the file did not exist (or was not a regular file).
@@ -122,6 +121,19 @@ struct Entry {
     digest: Option<u64>,
     /// The stat alone proves nothing: compare the digest too.
     racy: bool,
+}
+
+/// The stat table of `content/`, in walk order, laid out in columns so
+/// that 100,000 files load with a handful of allocations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Table {
+    /// Paths relative to the content directory, each followed by a NUL
+    /// (which no path holds).
+    names: String,
+    /// The stat of each file (`None`: not a regular file).
+    stats: Vec<Option<Stat>>,
+    /// Index and content digest of each racy file.
+    racy: Vec<(u32, u64)>,
 }
 
 /// What the last build reported, replayed by a run that changes nothing.
@@ -151,7 +163,7 @@ struct Saved {
     ledger: Entry,
     images: Vec<Entry>,
     outputs: Vec<Entry>,
-    content: Vec<Entry>,
+    content: Table,
 }
 
 /// The result of comparing the site with the saved state.
@@ -171,7 +183,8 @@ pub struct Probe {
     path: PathBuf,
     config: u64,
     now: DateTime<Utc>,
-    content: Vec<Entry>,
+    root: PathBuf,
+    content: Scan,
     verdict: Verdict,
     /// A state that proved the no-op but had racy entries that have since
     /// settled: saving it again makes the next no-op a pure stat pass.
@@ -183,14 +196,17 @@ impl Probe {
     /// state, for a build at `now`. When something changed, the saved state
     /// is deleted at once, so a build that dies halfway leaves none behind.
     pub fn take(config: &Config, now: DateTime<Utc>) -> Probe {
+        let started = std::time::Instant::now();
         let path = state_path(config);
         let digest = config_digest(config);
         let saved = load(&path);
+        let loaded = started.elapsed();
         let recorded = saved
             .as_ref()
             .filter(|s| s.config == digest)
-            .map(|s| s.content.as_slice());
+            .map(|s| &s.content);
         let (content, content_same) = scan_content(&config.content_dir, recorded);
+        let scanned = started.elapsed();
         let verdict = match &saved {
             None => Verdict::Changed("no usable state file".into()),
             Some(saved) => match decide(saved, digest, now, content_same) {
@@ -198,6 +214,14 @@ impl Probe {
                 Err(why) => Verdict::Changed(why),
             },
         };
+        tracing::debug!(
+            files = content.paths.len(),
+            load_ms = loaded.as_millis(),
+            scan_ms = (scanned - loaded).as_millis(),
+            decide_ms = (started.elapsed() - scanned).as_millis(),
+            unchanged = matches!(verdict, Verdict::Unchanged(..)),
+            "compared the site with the state file"
+        );
         let settled = match (&verdict, saved) {
             (Verdict::Changed(why), Some(_)) => {
                 tracing::debug!(why = %why, "state: building");
@@ -209,7 +233,7 @@ impl Probe {
                 None
             }
             (Verdict::Unchanged(..), Some(mut saved)) => {
-                settle(&mut saved, &content).then_some(saved)
+                settle(&mut saved, &config.content_dir, &content).then_some(saved)
             }
             _ => None,
         };
@@ -217,6 +241,7 @@ impl Probe {
             path,
             config: digest,
             now,
+            root: config.content_dir.clone(),
             content,
             verdict,
             settled,
@@ -274,7 +299,7 @@ impl Probe {
             ledger,
             images,
             outputs,
-            content: self.content,
+            content: self.content.table(&self.root),
         };
         store(&self.path, &saved);
     }
@@ -307,11 +332,11 @@ pub fn state_path(config: &Config) -> PathBuf {
 /// Clear the racy mark of entries that have settled since they were saved
 /// (the content table is replaced by this run's, which proved equal);
 /// returns whether anything changed.
-fn settle(saved: &mut Saved, content: &[Entry]) -> bool {
+fn settle(saved: &mut Saved, root: &Path, content: &Scan) -> bool {
     let taken = SystemTime::now();
     let mut changed = false;
-    if saved.content.iter().any(|e| e.racy) {
-        saved.content = content.to_vec();
+    if !saved.content.racy.is_empty() {
+        saved.content = content.table(root);
         changed = true;
     }
     let entries = std::iter::once(&mut saved.ledger)
@@ -401,11 +426,50 @@ fn stat_of(path: &Path) -> Option<Stat> {
         .map(|m| Stat::of(&m))
 }
 
+/// This run's walk and stat pass over `content/`.
+#[derive(Debug, Default)]
+struct Scan {
+    paths: Vec<PathBuf>,
+    stats: Vec<Option<Stat>>,
+    /// Digests of the files that were racy when stat'ed (computed before the
+    /// build reads them, so they never vouch for newer bytes than it used).
+    digests: Vec<Option<u64>>,
+}
+
+impl Scan {
+    /// The table to save. Paths that are not UTF-8 leave the name empty,
+    /// which no walk matches: the next run builds.
+    fn table(&self, root: &Path) -> Table {
+        let mut names = String::with_capacity(self.paths.len() * 48);
+        for path in &self.paths {
+            if let Some(name) = relative(path, root).to_str() {
+                names.push_str(name);
+            }
+            names.push('\0');
+        }
+        let racy = self
+            .digests
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Some((u32::try_from(i).ok()?, (*d)?)))
+            .collect();
+        Table {
+            names,
+            stats: self.stats.clone(),
+            racy,
+        }
+    }
+}
+
+fn relative<'a>(path: &'a Path, root: &Path) -> &'a Path {
+    path.strip_prefix(root).unwrap_or(path)
+}
+
 /// Walk the content directory as the loader does (sorted, following links,
 /// hidden entries skipped, every file, not only articles) and stat every
 /// file in parallel. With `recorded`, also says whether the table is the
-/// same (computing digests only where the recorded entry is racy).
-fn scan_content(root: &Path, recorded: Option<&[Entry]>) -> (Vec<Entry>, bool) {
+/// same (comparing digests where the recorded entry is racy).
+fn scan_content(root: &Path, recorded: Option<&Table>) -> (Scan, bool) {
     let mut paths = Vec::new();
     let mut complete = true;
     let walk = walkdir::WalkDir::new(root)
@@ -422,51 +486,52 @@ fn scan_content(root: &Path, recorded: Option<&[Entry]>) -> (Vec<Entry>, bool) {
         }
     }
     let taken = SystemTime::now();
-    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
-    let same_names = recorded.is_some_and(|r| {
-        r.len() == paths.len()
-            && r.iter()
+    let recorded = recorded.filter(|t| {
+        t.stats.len() == paths.len()
+            && t.names
+                .split_terminator('\0')
                 .zip(&paths)
-                .all(|(e, p)| Some(e.path.as_path()) == p.strip_prefix(root).ok())
+                .all(|(name, path)| relative(path, root).as_os_str() == name)
     });
-    let entries: Vec<(Entry, bool)> = match recorded.filter(|_| same_names) {
-        Some(recorded) => paths
-            .par_iter()
-            .zip(recorded)
-            .map(|(path, old)| {
-                let now = entry_for(path, Some(old), taken, false);
-                let same = now == *old;
-                // What to save: racy by today's clock, digest only then.
-                let stat = now.stat;
-                let racy = stat.is_some_and(|s| s.is_racy(taken));
-                let digest = if racy {
-                    now.digest
-                        .or_else(|| std::fs::read(path).ok().map(|b| xxh3_64(&b)))
-                } else {
-                    None
-                };
-                (
-                    Entry {
-                        path: rel(path),
-                        stat,
-                        digest,
-                        racy,
-                    },
-                    same,
-                )
-            })
-            .collect(),
-        None => paths
-            .par_iter()
-            .map(|path| {
-                let mut e = entry_for(path, None, taken, true);
-                e.path = rel(path);
-                (e, false)
-            })
-            .collect(),
-    };
-    let same = complete && same_names && entries.iter().all(|(_, same)| *same);
-    (entries.into_iter().map(|(e, _)| e).collect(), same)
+    // Recorded digests by index, for racy entries.
+    let mut earlier: Vec<Option<u64>> = Vec::new();
+    if let Some(t) = recorded.filter(|t| !t.racy.is_empty()) {
+        earlier = vec![None; paths.len()];
+        for &(i, digest) in &t.racy {
+            if let Some(slot) = usize::try_from(i).ok().and_then(|i| earlier.get_mut(i)) {
+                *slot = Some(digest);
+            }
+        }
+    }
+    let hash = |path: &Path| std::fs::read(path).ok().map(|b| xxh3_64(&b));
+    let scanned: Vec<(Option<Stat>, Option<u64>, bool)> = paths
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| {
+            let stat = stat_of(path);
+            let racy = stat.is_some_and(|s| s.is_racy(taken));
+            let before = recorded.and_then(|t| t.stats.get(i).copied().flatten());
+            let same_stat = recorded.is_some() && before == stat;
+            let earlier = earlier.get(i).copied().flatten();
+            let digest = if racy || (same_stat && earlier.is_some()) {
+                hash(path)
+            } else {
+                None
+            };
+            let same = same_stat && (earlier.is_none() || earlier == digest);
+            (stat, digest.filter(|_| racy), same)
+        })
+        .collect();
+    let same = complete && recorded.is_some() && scanned.iter().all(|(_, _, same)| *same);
+    let (stats, digests) = scanned.into_iter().map(|(s, d, _)| (s, d)).unzip();
+    (
+        Scan {
+            paths,
+            stats,
+            digests,
+        },
+        same,
+    )
 }
 
 /// Digest of everything besides the files that decides the output: the
@@ -543,7 +608,11 @@ mod tests {
             ledger: entry("ledger"),
             images: vec![],
             outputs: vec![entry("feeds/rss.xml")],
-            content: vec![entry("a.md"), entry("b/c.md")],
+            content: Table {
+                names: "a.md\0b/c.md\0".into(),
+                stats: vec![entry("a.md").stat, None],
+                racy: vec![(0, 9)],
+            },
         }
     }
 
