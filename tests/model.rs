@@ -365,7 +365,8 @@ fn check(steps: &[Step]) -> Result<(), TestCaseError> {
             context
         );
         prop_assert!(
-            std::fs::read(&ledger).ok() == std::fs::read(fresh.path().join("feedpub-ledger.toml")).ok(),
+            std::fs::read(&ledger).ok()
+                == std::fs::read(fresh.path().join("feedpub-ledger.toml")).ok(),
             "ledgers differ {}",
             context
         );
