@@ -128,7 +128,9 @@ pub struct BuildReport {
     pub scheduled: usize,
     /// Articles past their `expires` date.
     pub expired: usize,
-    /// Files produced: two per feed, plus `feeds.opml` and `index.html`.
+    /// Undated pages left out (on a Hugo site, unless `stamp_undated`).
+    pub undated: usize,
+    /// Files produced: three per feed (RSS, Atom, JSON Feed), plus `feeds.opml` and `index.html`.
     pub files: usize,
     /// Files written because their bytes changed (relative paths).
     pub written: Vec<PathBuf>,
@@ -492,6 +494,7 @@ pub fn build_with(
         drafts: selection.count(Exclusion::Draft),
         scheduled: selection.count(Exclusion::Scheduled),
         expired: selection.count(Exclusion::Expired),
+        undated: selection.count(Exclusion::Undated),
         files: rendered.files.len(),
         next_change: selection.next_change,
         warnings: rendered.warnings,
@@ -607,6 +610,7 @@ fn unchanged_report(
         drafts: summary.drafts,
         scheduled: summary.scheduled,
         expired: summary.expired,
+        undated: summary.undated,
         files: summary.files,
         unchanged: summary.files,
         next_change,
@@ -642,6 +646,7 @@ fn state_record(
             drafts: report.drafts,
             scheduled: report.scheduled,
             expired: report.expired,
+            undated: report.undated,
             files: report.files,
         },
         next_change: report.next_change,

@@ -390,6 +390,7 @@ fn summary(report: &BuildReport) -> String {
         (report.drafts, "draft"),
         (report.scheduled, "scheduled"),
         (report.expired, "expired"),
+        (report.undated, "undated"),
     ] {
         if count > 0 {
             excluded.push(format!("{count} {what}"));

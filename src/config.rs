@@ -321,6 +321,9 @@ impl Config {
         let mut config = Config::from_toml(&text, &path, root, &paths)?;
         config.taxonomies = hugo.taxonomies();
         config.taxonomies.push(Taxonomy::section());
+        if let Some(words) = hugo.summary_length() {
+            config.summary_length = words;
+        }
         config.hugo = Some(site);
         Ok(config)
     }

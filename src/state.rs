@@ -149,6 +149,8 @@ pub struct Summary {
     pub scheduled: usize,
     /// Articles past their expiry.
     pub expired: usize,
+    /// Undated pages left out (Hugo sites).
+    pub undated: usize,
     /// Files produced.
     pub files: usize,
 }

@@ -223,6 +223,13 @@ impl HugoConfig {
             .filter(|n| *n > 0)
     }
 
+    /// How many words a summary derived from the body keeps
+    /// (`summaryLength`); `None` when unset (Hugo's default, 70).
+    pub fn summary_length(&self) -> Option<usize> {
+        self.number(&["summarylength"])
+            .and_then(|n| usize::try_from(n).ok())
+    }
+
     /// The site's taxonomies: Hugo's default `tags` and `categories` when
     /// the site configures none; a taxonomy named `countries` (or
     /// `country`) keeps feedpub's country resolution.
@@ -526,6 +533,9 @@ mod tests {
         assert_eq!(c.permalinks()["posts"], "/:slug/");
         let (_dir, c) = site(&[("hugo.toml", "rssLimit = -1\n")]);
         assert_eq!(c.rss_limit(), None);
+        assert_eq!(c.summary_length(), None);
+        let (_dir, c) = site(&[("hugo.toml", "summaryLength = 12\n")]);
+        assert_eq!(c.summary_length(), Some(12));
     }
 
     #[test]

@@ -42,13 +42,16 @@ pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
     }
 }
 
-/// Every regular file below `dir` (relative paths, sorted), without the lock file.
+/// Every regular file below `dir` (relative paths, sorted), without the
+/// lock files (the output's `.feedpub.lock`, the site's
+/// `.feedpub-ledger.toml.lock`): they name the last run's process.
 pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let is_lock = |name: &str| name.starts_with(".feedpub") && name.ends_with(".lock");
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && e.file_name() != ".feedpub.lock")
+        .filter(|e| e.file_type().is_file() && !is_lock(&e.file_name().to_string_lossy()))
         .map(|e| e.path().strip_prefix(dir).unwrap().to_path_buf())
         .collect();
     files.sort();
