@@ -6,7 +6,7 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::build::{BuildOptions, BuildReport, build, build_with};
@@ -94,6 +94,28 @@ pub enum Command {
     /// Serve the output directory over HTTP (for feed readers and browsers).
     #[cfg(feature = "serve")]
     Serve(ServeArgs),
+    /// Create a new site: a commented feedpub.toml, an example article, a .gitignore.
+    Init(InitArgs),
+    /// Print a shell completion script (e.g. `feedpub completions bash > /etc/bash_completion.d/feedpub`).
+    Completions(CompletionsArgs),
+    /// Print the manual page in roff (e.g. `feedpub man > /usr/local/share/man/man1/feedpub.1`).
+    Man,
+}
+
+/// Options of `feedpub init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory of the new site (created if missing) [default: the current directory].
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Options of `feedpub completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options of `feedpub preview`.
@@ -135,6 +157,18 @@ pub struct ServeArgs {
     /// a rebuild with errors keeps the last good feeds.
     #[arg(long)]
     pub watch: bool,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, value_name = "SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+    /// Seconds a connection may go without traffic before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
 }
 
 /// Options of `feedpub build`.
@@ -184,6 +218,16 @@ pub fn run(cli: &Cli, streams: &mut Streams<'_>) -> u8 {
         Command::List(args) => run_list(cli, args, streams),
         #[cfg(feature = "serve")]
         Command::Serve(args) => run_serve(cli, args, streams),
+        Command::Init(args) => run_init(cli, args, streams),
+        Command::Completions(args) => {
+            let mut command = Cli::command();
+            clap_complete::generate(args.shell, &mut command, "feedpub", streams.out);
+            Ok(exit::OK)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(streams.out)
+            .map(|()| exit::OK)
+            .map_err(RunError::Output),
     };
     match result {
         Ok(code) => code,
@@ -439,9 +483,23 @@ fn run_list(cli: &Cli, args: &ListArgs, streams: &mut Streams<'_>) -> Result<u8,
 
 #[cfg(feature = "serve")]
 fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
-    use crate::serve::{Server, Watch};
+    use crate::serve::{Limits, Server, Watch, is_within};
 
     let config = load_config(cli)?;
+    if args.watch && is_within(&config.output_dir, &config.content_dir) {
+        // Every build would write there and trigger the next one.
+        return Err(Error::Config(Box::new(
+            Diagnostic::error(
+                &config.output_dir,
+                format!(
+                    "the output directory is inside the content directory {}",
+                    config.content_dir.display()
+                ),
+            )
+            .with_help("choose an output directory outside content/ (--out or the default feeds/)"),
+        ))
+        .into());
+    }
     let rebuild = |streams: &mut Streams<'_>| -> io::Result<()> {
         let result = load_config(cli).and_then(|config| {
             let options = BuildOptions {
@@ -475,7 +533,12 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
         ))
         .into());
     }
-    let server = Server::bind(&config.output_dir, args.addr)?;
+    let limits = Limits {
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        header_timeout: Duration::from_secs(args.header_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+    };
+    let server = Server::bind(&config.output_dir, args.addr, limits)?;
     let addr = server.local_addr()?;
     writeln!(
         streams.out,
@@ -498,8 +561,35 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
             .config
             .clone()
             .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE_NAME)),
+        own_paths: vec![config.output_dir.clone(), config.ledger.clone()],
         on_change: &mut on_change,
     })?;
+    Ok(exit::OK)
+}
+
+fn run_init(cli: &Cli, args: &InitArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
+    let written = crate::init::init(&args.dir)?;
+    match cli.format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *streams.out, &written).map_err(io::Error::from)?;
+            writeln!(streams.out)?;
+        }
+        OutputFormat::Text if !cli.quiet => {
+            for path in &written {
+                writeln!(streams.out, "created {}", path.display())?;
+            }
+            let cd = if args.dir == std::path::Path::new(".") {
+                String::new()
+            } else {
+                format!("cd {} && ", args.dir.display())
+            };
+            writeln!(
+                streams.out,
+                "next: edit feedpub.toml, then `{cd}feedpub preview` and `feedpub build`"
+            )?;
+        }
+        OutputFormat::Text => {}
+    }
     Ok(exit::OK)
 }
 
@@ -532,7 +622,6 @@ fn report_error(error: &Error, format: OutputFormat, streams: &mut Streams<'_>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -9,12 +9,11 @@ use std::io;
 use std::path::PathBuf;
 
 use quick_xml::Writer;
-use quick_xml::escape::escape;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 use crate::build::RenderedFeed;
 use crate::config::Config;
-use crate::dates::to_rfc822;
+use crate::dates::{to_rfc822, to_rfc3339};
 use crate::feed::{FeedSpec, Scope};
 
 /// File name of the OPML subscription list in the output directory.
@@ -138,65 +137,282 @@ fn relative(spec: &FeedSpec<'_>, file: &str) -> String {
     }
 }
 
-/// The HTML feed index: autodiscovery `<link rel="alternate">` tags for every
-/// feed and a plain list of subscribe links, with no script and no styles
-/// beyond the browser's. Links are relative, so the page works wherever the
-/// output directory is served.
+/// The page's style sheet: inline (no external asset, no script), fluid from
+/// a 360 px phone to a wide screen, light and dark by the reader's setting.
+const INDEX_CSS: &str = "
+:root { --fg: #1d1d1f; --bg: #fafaf7; --card: #fff;
+  --muted: #5c5c62; --line: #dcdcd6; --accent: #a3320b; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #ececec; --bg: #151517; --card: #1f1f23; --muted: #a5a5ad;
+    --line: #35353b; --accent: #ff9a6b; } }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg);
+  font: 1rem/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; }
+header, main, footer { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+header { border-bottom: 1px solid var(--line); }
+h1 { margin: 0.5rem 0; font-size: clamp(1.5rem, 4vw, 2.25rem); line-height: 1.2; }
+h2 { margin: 2rem 0 0.75rem; font-size: 1.25rem; color: var(--muted);
+  text-transform: uppercase; letter-spacing: 0.05em; }
+h3 { margin: 0 0 0.25rem; font-size: 1.125rem; line-height: 1.3; }
+a { color: var(--accent); overflow-wrap: anywhere; }
+p { margin: 0.25rem 0; }
+.lead, .meta, footer { color: var(--muted); }
+.meta { font-size: 0.875rem; }
+.feeds { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 20rem), 1fr)); }
+.feed { background: var(--card); border: 1px solid var(--line); border-radius: 0.5rem;
+  padding: 1rem; min-width: 0; }
+.latest { margin: 0.75rem 0; padding-left: 1.25rem; }
+.latest li { margin: 0.25rem 0; }
+.latest time { color: var(--muted); font-size: 0.8125rem; white-space: nowrap; }
+.url { display: grid; grid-template-columns: 3.25rem minmax(0, 1fr); align-items: center;
+  gap: 0.5rem; margin-top: 0.5rem; font-size: 0.875rem; }
+.url input { width: 100%; min-width: 0; padding: 0.25rem 0.375rem; font: 0.8125rem ui-monospace, monospace;
+  color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 0.25rem; }
+";
+
+/// How many of a feed's newest headlines the page shows.
+const INDEX_HEADLINES: usize = 3;
+
+/// The HTML feed index, the page subscribers often see first: autodiscovery
+/// `<link rel="alternate">` tags for every feed, then one card per feed with
+/// its description, item count, newest date, latest headlines and its
+/// addresses in read-only fields ready to copy. No script, no external asset;
+/// written through the XML writer, so every name is escaped by construction.
+/// Subscribe links are relative, so the page works wherever the output
+/// directory is served; the copyable addresses are the public ones.
 pub fn index_html(config: &Config, specs: &[FeedSpec<'_>]) -> Vec<u8> {
+    let mut writer = Writer::new(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = write_index(&mut writer, config, specs);
+    let mut bytes = writer.into_inner();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// An HTML void element (`<meta …>`): a start tag with no end tag, as HTML
+/// writes it (no XML-style `/>`).
+fn void(writer: &mut Writer<Vec<u8>>, name: &str, attributes: &[(&str, &str)]) -> io::Result<()> {
+    let mut tag = BytesStart::new(name);
+    tag.extend_attributes(attributes.iter().copied());
+    writer.write_event(Event::Start(tag))
+}
+
+/// A line break in the page's source, to keep it readable.
+fn newline(writer: &mut Writer<Vec<u8>>) -> io::Result<()> {
+    writer.write_event(Event::Text(BytesText::from_escaped("\n")))
+}
+
+fn write_index(
+    writer: &mut Writer<Vec<u8>>,
+    config: &Config,
+    specs: &[FeedSpec<'_>],
+) -> io::Result<()> {
     let lang = config.language.as_deref().unwrap_or("en");
     let title = format!("{} feeds", config.title);
-    let mut html = String::new();
-    html.push_str("<!DOCTYPE html>\n");
-    html.push_str(&format!("<html lang=\"{}\">\n<head>\n", escape(lang)));
-    html.push_str("<meta charset=\"utf-8\">\n");
-    html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    html.push_str(&format!("<title>{}</title>\n", escape(&title)));
-    for spec in specs {
-        for (kind, file) in [
-            ("application/rss+xml", "rss.xml"),
-            ("application/atom+xml", "atom.xml"),
-        ] {
-            html.push_str(&format!(
-                "<link rel=\"alternate\" type=\"{kind}\" title=\"{}\" href=\"{}\">\n",
-                escape(&spec.title),
-                escape(relative(spec, file)),
-            ));
+    writer.write_event(Event::DocType(BytesText::from_escaped("html")))?;
+    newline(writer)?;
+    writer.write_event(Event::Start(
+        BytesStart::new("html").with_attributes([("lang", lang)]),
+    ))?;
+    newline(writer)?;
+    writer.create_element("head").write_inner_content(|w| {
+        newline(w)?;
+        void(w, "meta", &[("charset", "utf-8")])?;
+        newline(w)?;
+        void(
+            w,
+            "meta",
+            &[
+                ("name", "viewport"),
+                ("content", "width=device-width, initial-scale=1"),
+            ],
+        )?;
+        newline(w)?;
+        void(
+            w,
+            "meta",
+            &[("name", "color-scheme"), ("content", "light dark")],
+        )?;
+        newline(w)?;
+        w.create_element("title")
+            .write_text_content(BytesText::new(&title))?;
+        newline(w)?;
+        for spec in specs {
+            for (kind, file) in [
+                ("application/rss+xml", "rss.xml"),
+                ("application/atom+xml", "atom.xml"),
+                (crate::feed::json::MEDIA_TYPE, "feed.json"),
+            ] {
+                let href = relative(spec, file);
+                void(
+                    w,
+                    "link",
+                    &[
+                        ("rel", "alternate"),
+                        ("type", kind),
+                        ("title", spec.title.as_str()),
+                        ("href", href.as_str()),
+                    ],
+                )?;
+                newline(w)?;
+            }
         }
-    }
-    html.push_str("</head>\n<body>\n");
-    html.push_str(&format!("<h1>{}</h1>\n", escape(&title)));
-    if !config.description.is_empty() {
-        html.push_str(&format!("<p>{}</p>\n", escape(&config.description)));
-    }
-    html.push_str(&format!(
-        "<p>Copy a feed's address into your feed reader, or import <a href=\"{OPML_FILE}\">{OPML_FILE}</a> (OPML) to subscribe to all of them at once.</p>\n"
-    ));
-    for (group, feeds) in groups(config, specs) {
-        html.push_str(&format!("<h2>{}</h2>\n<ul>\n", escape(&group)));
-        for spec in feeds {
-            let updated = spec
-                .updated
-                .map(|u| {
-                    format!(
-                        ", updated {}",
-                        u.with_timezone(&config.timezone).format("%Y-%m-%d")
-                    )
-                })
-                .unwrap_or_default();
+        // The style sheet holds no `<`, so it needs no escaping.
+        w.create_element("style").write_inner_content(|w| {
+            w.write_event(Event::Text(BytesText::from_escaped(INDEX_CSS)))
+        })?;
+        newline(w)
+    })?;
+    newline(writer)?;
+    writer.create_element("body").write_inner_content(|w| {
+        newline(w)?;
+        w.create_element("header").write_inner_content(|w| {
+            w.create_element("h1")
+                .write_text_content(BytesText::new(&title))?;
+            if !config.description.is_empty() {
+                w.create_element("p")
+                    .with_attribute(("class", "lead"))
+                    .write_text_content(BytesText::new(&config.description))?;
+            }
+            w.create_element("p").write_inner_content(|w| {
+                w.write_event(Event::Text(BytesText::new(
+                    "Copy a feed's address into your feed reader. To subscribe to every feed at once, \
+                     download ",
+                )))?;
+                w.create_element("a")
+                    .with_attribute(("href", OPML_FILE))
+                    .write_text_content(BytesText::new(OPML_FILE))?;
+                w.write_event(Event::Text(BytesText::new(
+                    " and import it in your reader (look for \u{201c}Import OPML\u{201d}).",
+                )))?;
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+        newline(w)?;
+        w.create_element("main").write_inner_content(|w| {
+            for (index, (group, feeds)) in groups(config, specs).into_iter().enumerate() {
+                let heading_id = format!("group-{index}");
+                newline(w)?;
+                w.create_element("section")
+                    .with_attribute(("aria-labelledby", heading_id.as_str()))
+                    .write_inner_content(|w| {
+                        w.create_element("h2")
+                            .with_attribute(("id", heading_id.as_str()))
+                            .write_text_content(BytesText::new(&group))?;
+                        w.create_element("div")
+                            .with_attribute(("class", "feeds"))
+                            .write_inner_content(|w| {
+                                for spec in feeds {
+                                    newline(w)?;
+                                    write_feed_card(w, config, spec)?;
+                                }
+                                Ok(())
+                            })?;
+                        Ok(())
+                    })?;
+            }
+            Ok(())
+        })?;
+        newline(w)?;
+        w.create_element("footer").write_inner_content(|w| {
+            w.write_event(Event::Text(BytesText::new(
+                "Every feed is published in RSS 2.0, Atom 1.0 and JSON Feed 1.1 and \
+                 validated before publishing, by feedpub.",
+            )))?;
+            Ok(())
+        })?;
+        newline(w)
+    })?;
+    newline(writer)?;
+    writer.write_event(Event::End(BytesEnd::new("html")))
+}
+
+/// One feed's card: title, description, count and newest date, the latest
+/// headlines, and its addresses ready to copy.
+fn write_feed_card(
+    w: &mut Writer<Vec<u8>>,
+    config: &Config,
+    spec: &FeedSpec<'_>,
+) -> io::Result<()> {
+    let local_date = |t: &chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&config.timezone)
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    w.create_element("article")
+        .with_attribute(("class", "feed"))
+        .write_inner_content(|w| {
+            w.create_element("h3").write_inner_content(|w| {
+                w.create_element("a")
+                    .with_attribute(("href", spec.alternate_url.as_str()))
+                    .write_text_content(BytesText::new(&spec.title))?;
+                Ok(())
+            })?;
+            if !spec.description.is_empty() {
+                w.create_element("p")
+                    .write_text_content(BytesText::new(&spec.description))?;
+            }
             let count = spec.items.len();
             let noun = if count == 1 { "article" } else { "articles" };
-            html.push_str(&format!(
-                "<li><a href=\"{}\">{}</a> ({count} {noun}{updated}): <a href=\"{}\">RSS</a> · <a href=\"{}\">Atom</a></li>\n",
-                escape(&spec.alternate_url),
-                escape(&spec.title),
-                escape(relative(spec, "rss.xml")),
-                escape(relative(spec, "atom.xml")),
-            ));
-        }
-        html.push_str("</ul>\n");
-    }
-    html.push_str("</body>\n</html>\n");
-    html.into_bytes()
+            let newest = spec
+                .items
+                .first()
+                .and_then(|a| a.date.as_ref())
+                .map(|d| format!(" · newest {}", local_date(d)))
+                .unwrap_or_default();
+            w.create_element("p")
+                .with_attribute(("class", "meta"))
+                .write_text_content(BytesText::new(&format!("{count} {noun}{newest}")))?;
+            if count > 0 {
+                w.create_element("ol")
+                    .with_attribute(("class", "latest"))
+                    .write_inner_content(|w| {
+                        for article in spec.items.iter().take(INDEX_HEADLINES) {
+                            w.create_element("li").write_inner_content(|w| {
+                                w.create_element("a")
+                                    .with_attribute(("href", article.url.as_str()))
+                                    .write_text_content(BytesText::new(&article.title))?;
+                                if let Some(date) = &article.date {
+                                    w.write_event(Event::Text(BytesText::new(" ")))?;
+                                    w.create_element("time")
+                                        .with_attribute(("datetime", to_rfc3339(date).as_str()))
+                                        .write_text_content(BytesText::new(&local_date(date)))?;
+                                }
+                                Ok(())
+                            })?;
+                        }
+                        Ok(())
+                    })?;
+            }
+            for (label, file, url) in [
+                ("RSS", "rss.xml", spec.rss_url.as_str()),
+                ("Atom", "atom.xml", spec.atom_url.as_str()),
+                ("JSON", "feed.json", spec.json_url.as_str()),
+            ] {
+                let href = relative(spec, file);
+                w.create_element("div")
+                    .with_attribute(("class", "url"))
+                    .write_inner_content(|w| {
+                        w.create_element("a")
+                            .with_attribute(("href", href.as_str()))
+                            .write_text_content(BytesText::new(label))?;
+                        let name = format!("{} feed address of {}", label, spec.title);
+                        void(
+                            w,
+                            "input",
+                            &[
+                                ("type", "url"),
+                                ("readonly", "readonly"),
+                                ("value", url),
+                                ("aria-label", name.as_str()),
+                            ],
+                        )
+                    })?;
+            }
+            Ok(())
+        })?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -286,8 +502,14 @@ mod tests {
             "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"News &amp; &lt;Views&gt; — Q&amp;A &quot;&lt;b&gt;&quot;\" href=\"categories/q-a-b/atom.xml\">"
         ), "{html}");
         assert!(html.contains("<a href=\"rss.xml\">RSS</a>"), "{html}");
-        assert!(html.contains("(1 article, updated 2024-03-25)"), "{html}");
-        assert!(html.contains("<h2>Categories</h2>"), "{html}");
-        assert!(!html.contains("<h2>Countries</h2>"), "{html}");
+        assert!(
+            html.contains("<input type=\"url\" readonly=\"readonly\" value=\"https://x.org/feeds/categories/q-a-b/atom.xml\""),
+            "{html}"
+        );
+        assert!(html.contains("1 article · newest 2024-03-25"), "{html}");
+        assert!(html.contains(">Categories</h2>"), "{html}");
+        assert!(!html.contains(">Countries</h2>"), "{html}");
+        // Void elements are written the HTML way, without `/>`.
+        assert!(!html.contains("/>"), "{html}");
     }
 }

@@ -36,6 +36,8 @@ pub mod dates;
 pub mod discovery;
 pub mod error;
 pub mod feed;
+pub mod files;
+pub mod init;
 pub mod ledger;
 pub mod model;
 pub mod preview;

@@ -31,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::Config;
+use crate::files::read_regular;
 use crate::write::write_if_changed;
 
 /// The state file's name, beside the ledger.
@@ -44,6 +45,12 @@ const FORMAT: u32 = 1;
 
 /// Header: magic, format, checksum of the payload.
 const HEADER_LEN: usize = 8 + 4 + 8;
+
+/// The largest state file read (about 80 bytes per article are written).
+const MAX_STATE_BYTES: u64 = 256 << 20;
+
+/// The largest file hashed to settle a racy stat.
+const MAX_HASHED_BYTES: u64 = 1 << 30;
 
 /// How close to the moment of its stat a file's ctime must be for an edit
 /// to possibly leave its stat unchanged. Coarser than any local file
@@ -398,7 +405,7 @@ fn entry_for(
         None => racy && digest_if_racy,
     };
     let digest = if wanted {
-        std::fs::read(path).ok().map(|b| xxh3_64(&b))
+        hash_file(path)
     } else {
         recorded.filter(|r| r.stat == stat).and_then(|r| r.digest)
     };
@@ -417,6 +424,13 @@ fn entry_for(
             racy,
         },
     }
+}
+
+/// The digest of a regular file's bytes (never blocking on a FIFO).
+fn hash_file(path: &Path) -> Option<u64> {
+    read_regular(path, MAX_HASHED_BYTES)
+        .ok()
+        .map(|b| xxh3_64(&b))
 }
 
 fn stat_of(path: &Path) -> Option<Stat> {
@@ -503,7 +517,6 @@ fn scan_content(root: &Path, recorded: Option<&Table>) -> (Scan, bool) {
             }
         }
     }
-    let hash = |path: &Path| std::fs::read(path).ok().map(|b| xxh3_64(&b));
     let scanned: Vec<(Option<Stat>, Option<u64>, bool)> = paths
         .par_iter()
         .enumerate()
@@ -514,7 +527,7 @@ fn scan_content(root: &Path, recorded: Option<&Table>) -> (Scan, bool) {
             let same_stat = recorded.is_some() && before == stat;
             let earlier = earlier.get(i).copied().flatten();
             let digest = if racy || (same_stat && earlier.is_some()) {
-                hash(path)
+                hash_file(path)
             } else {
                 None
             };
@@ -549,7 +562,7 @@ fn config_digest(config: &Config) -> u64 {
 
 /// The saved state at `path`, if it is there, intact and of this format.
 fn load(path: &Path) -> Option<Saved> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = read_regular(path, MAX_STATE_BYTES).ok()?;
     decode(&bytes)
 }
 

