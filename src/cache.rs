@@ -88,6 +88,8 @@ struct Head {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     date: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    publish_date: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     updated: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     expires: Option<DateTime<Utc>>,
@@ -170,6 +172,7 @@ impl HeadCache {
             id: head.id.clone(),
             id_is_explicit: head.id_is_explicit,
             date: head.date,
+            publish_date: head.publish_date,
             stamped: false,
             updated: head.updated,
             expires: head.expires,
@@ -201,6 +204,7 @@ impl HeadCache {
             id: article.id.clone(),
             id_is_explicit: article.id_is_explicit,
             date: article.date,
+            publish_date: article.publish_date,
             updated: article.updated,
             expires: article.expires,
             draft: article.draft,

@@ -37,6 +37,7 @@ pub mod discovery;
 pub mod error;
 pub mod feed;
 pub mod files;
+pub mod hugo;
 pub mod init;
 pub mod ledger;
 pub mod model;

@@ -277,13 +277,13 @@ fn outside_xml_tools_accept_every_feed() {
 }
 
 #[test]
-fn invalid_content_reports_every_problem_and_publishes_nothing() {
+fn strict_invalid_content_reports_every_problem_and_publishes_nothing() {
     let site = copy_fixture("invalid-content");
     let feeds = site.path().join("feeds");
     std::fs::create_dir_all(&feeds).unwrap();
     std::fs::write(feeds.join("rss.xml"), "previously published").unwrap();
     let output = feedpub(site.path())
-        .args(["build", "--now", NOW])
+        .args(["build", "--strict", "--now", NOW])
         .assert()
         .code(1)
         .get_output()
@@ -298,6 +298,81 @@ fn invalid_content_reports_every_problem_and_publishes_nothing() {
         "previously published"
     );
     assert_eq!(files_below(&feeds), [Path::new("rss.xml")]);
+}
+
+#[test]
+fn an_article_with_errors_is_left_out_and_every_other_is_published() {
+    // #10 "One bad file must not stop a newsroom": exit 5, problems on stderr.
+    let site = copy_fixture("invalid-content");
+    let output = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .code(5)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("content/2024/bad-date.md:3: error: `date`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "content/2024/second.md: error: the article has the same URL as content/2024/first.md"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .contains("7 article(s) with errors were left out; every other article was published"),
+        "{stderr}"
+    );
+    let rss = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
+    assert_eq!(rss.matches("<item>").count(), 1, "{rss}");
+    assert!(rss.contains("<title>A</title>"), "{rss}");
+    // "Water & Climate" and "Water Climate" share a slug: one term, as in Hugo.
+    assert!(
+        site.path()
+            .join("feeds/categories/water-climate/rss.xml")
+            .is_file()
+    );
+
+    // `strict = true` in the configuration is all or nothing.
+    let config = site.path().join("feedpub.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}strict = true\n")).unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_published_article_that_breaks_keeps_its_ledger_entry_and_id() {
+    let site = build_basic();
+    let article = site.path().join("content/2024/03/water-power.md");
+    let good = std::fs::read_to_string(&article).unwrap();
+    let ledger = || std::fs::read_to_string(site.path().join("feedpub-ledger.toml")).unwrap();
+    let before = ledger();
+    assert!(before.contains("2024/03/water-power.md"), "{before}");
+    std::fs::write(
+        &article,
+        good.replace("date: 2024-03-20", "date: 2024-13-45"),
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .code(5)
+        .stderr(predicate::str::contains(
+            "this article was published before: readers keep their copy",
+        ));
+    assert!(ledger().contains("2024/03/water-power.md"));
+    std::fs::write(&article, good).unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .code(0);
+    assert_eq!(ledger(), before);
 }
 
 #[test]

@@ -41,7 +41,7 @@ fn generated_2000_article_corpus_gives_valid_feeds_everywhere() {
         .assert()
         .success()
         .stdout("")
-        .stderr("0 error(s), 0 warning(s)\n");
+        .stderr("0 errors, 0 warnings\n");
 
     let feeds = site.path().join("feeds");
     let all: Vec<PathBuf> = files_below(&feeds)
