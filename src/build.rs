@@ -550,7 +550,9 @@ pub fn build_with(
             ledger.commit_synced()?;
         }
         rendered.cache.save();
-        if let Some(probe) = probe.filter(|_| report.warnings.is_empty()) {
+        // A run with problems saves no state: they are reported every run.
+        let clean = report.warnings.is_empty() && report.errors.is_empty();
+        if let Some(probe) = probe.filter(|_| clean) {
             probe.save(config, state_record(&report, files_digests, images));
         }
     }

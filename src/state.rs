@@ -20,7 +20,8 @@
 //! The file is versioned, checksummed and written atomically. A missing,
 //! corrupt or foreign state (other format, config or executable) is simply
 //! not used; the build then runs in full and writes a fresh one. A run that
-//! ends with warnings writes none, so its warnings are reported every run.
+//! ends with warnings, or with articles left out for errors, writes none, so
+//! its problems (and exit code) are reported on every run.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};

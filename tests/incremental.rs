@@ -260,3 +260,23 @@ fn a_fifo_at_the_state_path_is_ignored_not_waited_on() {
         .success()
         .stdout(predicate::str::ends_with(NOTHING_CHANGED).not());
 }
+
+#[test]
+fn articles_left_out_for_errors_are_reported_on_every_run() {
+    // A tolerant build (#10) exits 5 and names each broken article; the
+    // no-op shortcut must not turn the next run into a silent success.
+    let site = copy_fixture("invalid-content");
+    for run in 0..2 {
+        let output = feedpub(site.path())
+            .args(["build", "--now", NOW])
+            .assert()
+            .code(5)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("content/2024/bad-date.md:3: error: `date`"),
+            "run {run}: {stderr}"
+        );
+    }
+}
