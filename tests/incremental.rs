@@ -280,3 +280,18 @@ fn articles_left_out_for_errors_are_reported_on_every_run() {
         );
     }
 }
+
+#[test]
+fn a_run_with_nothing_changed_still_removes_temporary_files_of_killed_runs() {
+    let site = built_basic();
+    let temp = site.path().join("feeds/categories/.feedpub-Xy12Zq.tmp");
+    std::fs::write(&temp, b"<rss").unwrap();
+    let beside_ledger = site.path().join(".feedpub-Ab34Cd.tmp");
+    std::fs::write(&beside_ledger, b"x").unwrap();
+    assert!(build_at(site.path(), NOW).ends_with(NOTHING_CHANGED));
+    assert!(!temp.exists(), "temporary file left in feeds/categories");
+    assert!(
+        !beside_ledger.exists(),
+        "temporary file left beside the ledger"
+    );
+}
