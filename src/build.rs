@@ -483,6 +483,9 @@ pub fn build_with(
     // The no-op fast path, under the locks: one walk and stat pass.
     let mut probe = locks.as_ref().map(|_| Probe::take(config, options.now));
     if let Some(unchanged) = probe.as_mut().and_then(Probe::unchanged) {
+        if let (Some(locks), Some(probe)) = (&locks, &probe) {
+            remove_stale_temps(locks, probe.outputs().iter().map(PathBuf::as_path))?;
+        }
         return Ok(unchanged_report(unchanged, options, started));
     }
     let rendered = render_with(config, options, progress)?;
@@ -504,24 +507,7 @@ pub fn build_with(
         ..BuildReport::default()
     };
     if let Some(locks) = &locks {
-        // A run killed while writing leaves its temporary files behind:
-        // remove them from the directories this run writes into.
-        let dirs: BTreeSet<PathBuf> = rendered
-            .files
-            .iter()
-            .filter_map(|f| f.path.parent())
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .map(Path::to_path_buf)
-            .collect();
-        let dirs: Vec<PathBuf> = dirs.into_iter().collect();
-        let removed =
-            locks.output.remove_stale_temps(&dirs)? + locks.site.remove_stale_temps(&[])?;
-        if removed > 0 {
-            tracing::info!(
-                removed,
-                "removed temporary files left by an interrupted run"
-            );
-        }
+        remove_stale_temps(locks, rendered.files.iter().map(|f| f.path.as_path()))?;
     }
     if !options.dry_run {
         // The ledger last, so nothing enters it before it is published: its
@@ -553,7 +539,9 @@ pub fn build_with(
             ledger.commit_synced()?;
         }
         rendered.cache.save();
-        if let Some(probe) = probe.filter(|_| report.warnings.is_empty()) {
+        // A run with problems saves no state: they are reported every run.
+        let clean = report.warnings.is_empty() && report.errors.is_empty();
+        if let Some(probe) = probe.filter(|_| clean) {
             probe.save(config, state_record(&report, files_digests, images));
         }
     }
@@ -596,6 +584,27 @@ fn take_locks(config: &Config, wait: Duration) -> Result<Locks> {
     })?;
     tracing::debug!(path = %site.path().display(), "took the site's lock");
     Ok(Locks { output, site })
+}
+
+/// A run killed while writing leaves its temporary files behind: remove
+/// them from the directories this run writes into (those of `files`,
+/// relative to the output directory, and the folders between them and the
+/// output directory) and from beside the ledger.
+fn remove_stale_temps<'a>(locks: &Locks, files: impl Iterator<Item = &'a Path>) -> Result<()> {
+    let dirs: BTreeSet<PathBuf> = files
+        .flat_map(|f| f.ancestors().skip(1))
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .collect();
+    let dirs: Vec<PathBuf> = dirs.into_iter().collect();
+    let removed = locks.output.remove_stale_temps(&dirs)? + locks.site.remove_stale_temps(&[])?;
+    if removed > 0 {
+        tracing::info!(
+            removed,
+            "removed temporary files left by an interrupted run"
+        );
+    }
+    Ok(())
 }
 
 /// The report of a run that proved nothing changed: the last build's.

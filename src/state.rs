@@ -20,7 +20,8 @@
 //! The file is versioned, checksummed and written atomically. A missing,
 //! corrupt or foreign state (other format, config or executable) is simply
 //! not used; the build then runs in full and writes a fresh one. A run that
-//! ends with warnings writes none, so its warnings are reported every run.
+//! ends with warnings, or with articles left out for errors, writes none, so
+//! its problems (and exit code) are reported on every run.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -31,6 +32,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::Config;
+use crate::files::read_regular;
 use crate::write::write_if_changed;
 
 /// The state file's name, beside the ledger.
@@ -44,6 +46,12 @@ const FORMAT: u32 = 1;
 
 /// Header: magic, format, checksum of the payload.
 const HEADER_LEN: usize = 8 + 4 + 8;
+
+/// The largest state file read (about 80 bytes per article are written).
+const MAX_STATE_BYTES: u64 = 256 << 20;
+
+/// The largest file hashed to settle a racy stat.
+const MAX_HASHED_BYTES: u64 = 1 << 30;
 
 /// How close to the moment of its stat a file's ctime must be for an edit
 /// to possibly leave its stat unchanged. Coarser than any local file
@@ -191,6 +199,9 @@ pub struct Probe {
     /// A state that proved the no-op but had racy entries that have since
     /// settled: saving it again makes the next no-op a pure stat pass.
     settled: Option<Saved>,
+    /// When nothing changed: the output files the state lists, relative to
+    /// the output directory.
+    outputs: Vec<PathBuf>,
 }
 
 impl Probe {
@@ -224,6 +235,14 @@ impl Probe {
             unchanged = matches!(verdict, Verdict::Unchanged(..)),
             "compared the site with the state file"
         );
+        let outputs = match (&verdict, &saved) {
+            (Verdict::Unchanged(..), Some(saved)) => saved
+                .outputs
+                .iter()
+                .map(|e| relative(&e.path, &config.output_dir).to_path_buf())
+                .collect(),
+            _ => Vec::new(),
+        };
         let settled = match (&verdict, saved) {
             (Verdict::Changed(why), Some(_)) => {
                 tracing::debug!(why = %why, "state: building");
@@ -247,7 +266,14 @@ impl Probe {
             content,
             verdict,
             settled,
+            outputs,
         }
+    }
+
+    /// When nothing changed, the output files of the last build, relative
+    /// to the output directory (empty otherwise).
+    pub fn outputs(&self) -> &[PathBuf] {
+        &self.outputs
     }
 
     /// What the comparison found.
@@ -400,7 +426,7 @@ fn entry_for(
         None => racy && digest_if_racy,
     };
     let digest = if wanted {
-        std::fs::read(path).ok().map(|b| xxh3_64(&b))
+        hash_file(path)
     } else {
         recorded.filter(|r| r.stat == stat).and_then(|r| r.digest)
     };
@@ -419,6 +445,13 @@ fn entry_for(
             racy,
         },
     }
+}
+
+/// The digest of a regular file's bytes (never blocking on a FIFO).
+fn hash_file(path: &Path) -> Option<u64> {
+    read_regular(path, MAX_HASHED_BYTES)
+        .ok()
+        .map(|b| xxh3_64(&b))
 }
 
 fn stat_of(path: &Path) -> Option<Stat> {
@@ -505,7 +538,6 @@ fn scan_content(root: &Path, recorded: Option<&Table>) -> (Scan, bool) {
             }
         }
     }
-    let hash = |path: &Path| std::fs::read(path).ok().map(|b| xxh3_64(&b));
     let scanned: Vec<(Option<Stat>, Option<u64>, bool)> = paths
         .par_iter()
         .enumerate()
@@ -516,7 +548,7 @@ fn scan_content(root: &Path, recorded: Option<&Table>) -> (Scan, bool) {
             let same_stat = recorded.is_some() && before == stat;
             let earlier = earlier.get(i).copied().flatten();
             let digest = if racy || (same_stat && earlier.is_some()) {
-                hash(path)
+                hash_file(path)
             } else {
                 None
             };
@@ -551,7 +583,7 @@ fn config_digest(config: &Config) -> u64 {
 
 /// The saved state at `path`, if it is there, intact and of this format.
 fn load(path: &Path) -> Option<Saved> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = read_regular(path, MAX_STATE_BYTES).ok()?;
     decode(&bytes)
 }
 

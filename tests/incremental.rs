@@ -235,3 +235,63 @@ fn assert_same_feeds(actual: &Path, expected: &Path, what: &str) {
         );
     }
 }
+
+#[test]
+fn a_fifo_at_the_state_path_is_ignored_not_waited_on() {
+    let site = built_basic();
+    let state = site.path().join(".feedpub-state");
+    std::fs::remove_file(&state).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&state)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "mkfifo failed"
+        );
+        eprintln!("skipped: mkfifo failed");
+        return;
+    }
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(predicate::str::ends_with(NOTHING_CHANGED).not());
+}
+
+#[test]
+fn articles_left_out_for_errors_are_reported_on_every_run() {
+    // A tolerant build (#10) exits 5 and names each broken article; the
+    // no-op shortcut must not turn the next run into a silent success.
+    let site = copy_fixture("invalid-content");
+    for run in 0..2 {
+        let output = feedpub(site.path())
+            .args(["build", "--now", NOW])
+            .assert()
+            .code(5)
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("content/2024/bad-date.md:3: error: `date`"),
+            "run {run}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_run_with_nothing_changed_still_removes_temporary_files_of_killed_runs() {
+    let site = built_basic();
+    let temp = site.path().join("feeds/categories/.feedpub-Xy12Zq.tmp");
+    std::fs::write(&temp, b"<rss").unwrap();
+    let beside_ledger = site.path().join(".feedpub-Ab34Cd.tmp");
+    std::fs::write(&beside_ledger, b"x").unwrap();
+    assert!(build_at(site.path(), NOW).ends_with(NOTHING_CHANGED));
+    assert!(!temp.exists(), "temporary file left in feeds/categories");
+    assert!(
+        !beside_ledger.exists(),
+        "temporary file left beside the ledger"
+    );
+}
