@@ -16,6 +16,7 @@ use crate::feed::{self, FeedSpec};
 use crate::ledger::Ledger;
 use crate::model::Article;
 use crate::progress::{Progress, Silent, Stage};
+use crate::state::{self, Probe};
 use crate::taxonomy::{self, Term};
 use crate::validate;
 use crate::write::{self, LockError, RunLock};
@@ -45,6 +46,9 @@ pub enum Exclusion {
     Scheduled,
     /// Its `expires` date has passed.
     Expired,
+    /// It has no date, and the site does not stamp undated pages (a Hugo
+    /// site, where such pages are not articles).
+    Undated,
 }
 
 /// Which articles are published at a given instant, and why the others are not.
@@ -70,9 +74,11 @@ impl Selection {
                 Some(Exclusion::Draft)
             } else if article.expires.is_some_and(|e| e <= now) {
                 Some(Exclusion::Expired)
+            } else if article.date.is_none() {
+                // Only when stamping is off: the ledger stamps the others.
+                Some(Exclusion::Undated)
             } else if let Some(date) = article.publish_date.or(article.date).filter(|d| *d > now) {
-                // Live at `publishDate` (Hugo), else at the date. (The
-                // ledger stamps undated articles before selection.)
+                // Live at `publishDate` (Hugo), else at the date.
                 upcoming.push(date);
                 Some(Exclusion::Scheduled)
             } else {
@@ -141,6 +147,10 @@ pub struct BuildReport {
     pub dry_run: bool,
     /// Wall time of the build, in milliseconds.
     pub elapsed_ms: u128,
+    /// The machine state proved that nothing changed since the last build
+    /// (no content, ledger, config or output file, and no scheduled change
+    /// due): nothing was read, rendered or written.
+    pub nothing_changed: bool,
 }
 
 /// Everything up to rendering: the chosen articles and their feeds' bytes.
@@ -277,7 +287,16 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
         .articles
         .retain(|a| !bad.contains(a.source.as_path()));
     problems.extend(unreadable);
-    ledger.pin(&mut loaded.articles, &config.content_dir, now);
+    // On a Hugo site undated pages are not articles: they keep no date
+    // (and stay out of the feeds) unless the site turns stamping on.
+    let (mut articles, undated): (Vec<Article>, Vec<Article>) =
+        std::mem::take(&mut loaded.articles)
+            .into_iter()
+            .partition(|a| a.date.is_some() || config.stamps_undated());
+    ledger.pin(&mut articles, &config.content_dir, now);
+    articles.extend(undated);
+    articles.sort_by(|a, b| a.source.cmp(&b.source));
+    loaded.articles = articles;
     let (clashes, repeated) = duplicates(&loaded.articles);
     problems.extend(clashes);
     let mut index = 0;
@@ -459,7 +478,13 @@ pub fn build_with(
     } else {
         Some(take_locks(config, options.lock_wait)?)
     };
+    // The no-op fast path, under the locks: one walk and stat pass.
+    let mut probe = locks.as_ref().map(|_| Probe::take(config, options.now));
+    if let Some(unchanged) = probe.as_mut().and_then(Probe::unchanged) {
+        return Ok(unchanged_report(unchanged, options, started));
+    }
     let rendered = render_with(config, options, progress)?;
+    let images = published_images(&rendered.selection);
     let selection = &rendered.selection;
     let mut report = BuildReport {
         articles: rendered.articles,
@@ -506,6 +531,10 @@ pub fn build_with(
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
+        let files_digests: Vec<(PathBuf, u64)> = files
+            .par_iter()
+            .map(|(path, bytes)| (path.clone(), state::digest(bytes)))
+            .collect();
         let published = write::publish_with(&config.output_dir, &files, progress)?;
         report.unchanged = published.unchanged;
         report.written = published
@@ -521,6 +550,9 @@ pub fn build_with(
             ledger.commit_synced()?;
         }
         rendered.cache.save();
+        if let Some(probe) = probe.filter(|_| report.warnings.is_empty()) {
+            probe.save(config, state_record(&report, files_digests, images));
+        }
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
@@ -561,6 +593,61 @@ fn take_locks(config: &Config, wait: Duration) -> Result<Locks> {
     })?;
     tracing::debug!(path = %site.path().display(), "took the site's lock");
     Ok(Locks { output, site })
+}
+
+/// The report of a run that proved nothing changed: the last build's.
+fn unchanged_report(
+    (summary, next_change): (state::Summary, Option<DateTime<Utc>>),
+    options: &BuildOptions,
+    started: Instant,
+) -> BuildReport {
+    BuildReport {
+        articles: summary.articles,
+        published: summary.published,
+        drafts: summary.drafts,
+        scheduled: summary.scheduled,
+        expired: summary.expired,
+        files: summary.files,
+        unchanged: summary.files,
+        next_change,
+        dry_run: options.dry_run,
+        elapsed_ms: started.elapsed().as_millis(),
+        nothing_changed: true,
+        ..BuildReport::default()
+    }
+}
+
+/// The local image files whose sizes published feeds carry.
+fn published_images(selection: &Selection) -> Vec<PathBuf> {
+    let mut images: Vec<PathBuf> = selection
+        .published
+        .iter()
+        .filter_map(|a| a.image.as_ref()?.local_file.clone())
+        .collect();
+    images.sort();
+    images.dedup();
+    images
+}
+
+/// What the machine state records of a build.
+fn state_record(
+    report: &BuildReport,
+    outputs: Vec<(PathBuf, u64)>,
+    images: Vec<PathBuf>,
+) -> state::Record {
+    state::Record {
+        summary: state::Summary {
+            articles: report.articles,
+            published: report.published,
+            drafts: report.drafts,
+            scheduled: report.scheduled,
+            expired: report.expired,
+            files: report.files,
+        },
+        next_change: report.next_change,
+        outputs,
+        images,
+    }
 }
 
 #[cfg(test)]

@@ -412,8 +412,13 @@ fn summary(report: &BuildReport) -> String {
     let next = report
         .next_change
         .map_or_else(|| "none".to_string(), |t| to_rfc3339(&t));
+    let nothing = if report.nothing_changed {
+        "; nothing changed"
+    } else {
+        ""
+    };
     format!(
-        "{} articles read, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}",
+        "{} articles read, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}{nothing}",
         report.articles,
         report.published,
         report.files,

@@ -117,6 +117,8 @@ pub enum Reason {
         /// When it will be published, in the site time zone.
         until: DateTime<FixedOffset>,
     },
+    /// It has no date, and the site does not stamp undated pages.
+    Undated,
     /// Its `expires` date has passed.
     Expired {
         /// When it expired, in the site time zone.
@@ -146,6 +148,7 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::Draft => f.write_str("draft"),
+            Reason::Undated => f.write_str("undated (not stamped on a Hugo site)"),
             Reason::Scheduled { until } => write!(f, "scheduled until {}", short_date(until)),
             Reason::Expired { since: Some(since) } => write!(f, "expired {}", short_date(since)),
             Reason::Expired { since: None } => f.write_str("expired"),
@@ -305,6 +308,7 @@ impl<'c> Snapshot<'c> {
             }
             let reason = match why {
                 Exclusion::Draft => Reason::Draft,
+                Exclusion::Undated => Reason::Undated,
                 Exclusion::Expired => Reason::Expired {
                     since: article.expires.map(|e| self.local(&e)),
                 },

@@ -106,7 +106,7 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
             member[i] = true;
         }
     };
-    take((0..published.len()).collect());
+    take(site_feed(config, published, terms));
     for term in terms {
         take(term.articles.clone());
     }
@@ -115,6 +115,38 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
         .enumerate()
         .filter_map(|(i, &m)| m.then_some(i))
         .collect()
+}
+
+/// Indexes (into `published`) of the articles of the site-wide feed: all
+/// of them, except on a Hugo site, where only the pages of its main sections
+/// (`params.mainSections`, else the section with the most pages) are.
+pub fn site_feed(config: &Config, published: &[Article], terms: &[Term]) -> Vec<usize> {
+    let all = (0..published.len()).collect();
+    let Some(site) = &config.hugo else {
+        return all;
+    };
+    let sections: Vec<&Term> = terms
+        .iter()
+        .filter(|t| t.taxonomy.kind == TaxonomyKind::Section)
+        .collect();
+    let main: Vec<&Term> = match &site.main_sections {
+        Some(names) => sections
+            .into_iter()
+            .filter(|t| names.iter().any(|n| n.eq_ignore_ascii_case(&t.name)))
+            .collect(),
+        // Hugo's default: the section with the most pages (the first by
+        // name on a tie).
+        None => sections
+            .into_iter()
+            .rev()
+            .max_by_key(|t| t.articles.len())
+            .into_iter()
+            .collect(),
+    };
+    let mut indexes: Vec<usize> = main.iter().flat_map(|t| t.articles.clone()).collect();
+    indexes.sort_unstable();
+    indexes.dedup();
+    indexes
 }
 
 /// Plan every feed of the site: the site-wide feed, then one per term.
@@ -167,7 +199,10 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
         config.description.clone(),
         String::new(),
         config.base_url.to_string(),
-        published.iter().collect(),
+        site_feed(config, published, terms)
+            .into_iter()
+            .map(|i| &published[i])
+            .collect(),
     )];
     for term in terms {
         let dir = format!("{}/{}", term.taxonomy.dir_name(), term.slug);
@@ -176,10 +211,18 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
                 format!("Articles filed under {} on {}", term.name, config.title)
             }
             TaxonomyKind::Country => format!("Articles about {} on {}", term.name, config.title),
+            TaxonomyKind::Section => {
+                format!("Articles in the {} section of {}", term.name, config.title)
+            }
+        };
+        // A section's page is at its own folder, a term's under its taxonomy's.
+        let page = match term.taxonomy.kind {
+            TaxonomyKind::Section => format!("{}/", term.slug),
+            _ => format!("{dir}/"),
         };
         let alternate = config
             .base_url
-            .join(&format!("{dir}/"))
+            .join(&page)
             .map_or_else(|_| config.base_url.to_string(), String::from);
         feeds.push(make(
             Scope::Term {
