@@ -10,7 +10,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz.xml");
-    let findings = validate_feed(path, data, &Options { now: None });
+    let findings = validate_feed(path, data, &Options::default());
     // XML line ends: LF, CRLF, and a lone CR.
     let lone_cr = data
         .windows(2)
