@@ -715,4 +715,14 @@ fn watch_ignores_feedpubs_own_files() {
     let text = std::fs::read_to_string(&article).unwrap();
     std::fs::write(&article, text.replace("without a deal", "with a deal")).unwrap();
     assert_eq!(builds(Duration::from_secs(4)), 1, "one rebuild per edit");
+    // A burst of saves (a `git checkout`) is one rebuild.
+    for i in 0..8 {
+        std::fs::write(
+            &article,
+            text.replace("without a deal", &format!("with deal {i}")),
+        )
+        .unwrap();
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    assert_eq!(builds(Duration::from_secs(4)), 1, "one rebuild per burst");
 }
