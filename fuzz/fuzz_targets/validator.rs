@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     for finding in findings {
         assert_eq!(finding.path, path);
         if let Some(line) = finding.line {
-            assert!(line >= 1 && line <= lines, "line {line} of {lines}: {finding:?}");
+            assert!(
+                line >= 1 && line <= lines,
+                "line {line} of {lines}: {finding:?}"
+            );
         }
     }
 });
