@@ -568,8 +568,15 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
         });
         match result {
             Ok(report) => {
-                for warning in &report.warnings {
-                    writeln!(streams.err, "{warning}")?;
+                for problem in report.errors.iter().chain(&report.warnings) {
+                    writeln!(streams.err, "{problem}")?;
+                }
+                if report.left_out > 0 {
+                    writeln!(
+                        streams.err,
+                        "{} article(s) with errors were left out; every other article was published",
+                        report.left_out
+                    )?;
                 }
                 writeln!(streams.out, "{}", summary(&report))?;
             }

@@ -95,15 +95,27 @@ pub struct Term {
     pub articles: Vec<usize>,
 }
 
+/// The longest slug, in bytes: under the 255 bytes a file name may have on
+/// common file systems, and long enough that the slugs sites really use
+/// keep their URLs.
+pub const MAX_SLUG_BYTES: usize = 200;
+
 /// A URL slug for a term name: lowercase ASCII (Cyrillic and accents
 /// transliterated), every other character a dash; never empty, never `.`
-/// or `..`, so a term can never point outside its folder.
+/// or `..`, so a term can never point outside its folder; at most
+/// [`MAX_SLUG_BYTES`] long (a longer one is cut and ends in a hash of the
+/// whole name, so it stays distinct).
 pub fn slugify(name: &str) -> String {
     let slug = slug::slugify(name);
     if slug.is_empty() {
         // Names with nothing transliterable (e.g. only punctuation or emoji)
         // still need a stable, distinct slug.
         format!("term-{:08x}", crate::text::stable_hash(&[name]) as u32)
+    } else if slug.len() > MAX_SLUG_BYTES {
+        // The slug is ASCII: any byte index is a character boundary.
+        let hash = format!("{:016x}", crate::text::stable_hash(&[name]));
+        let head = slug[..MAX_SLUG_BYTES - hash.len() - 1].trim_end_matches('-');
+        format!("{head}-{hash}")
     } else {
         slug
     }
@@ -205,6 +217,30 @@ mod tests {
         }
         assert!(slugify("!!!").starts_with("term-"));
         assert_ne!(slugify("!!!"), slugify("???"));
+    }
+
+    #[test]
+    fn long_names_get_short_distinct_slugs() {
+        // #11: a 300-byte category failed the build with "File name too
+        // long" (found again by the `slug` fuzz target).
+        let long = "x".repeat(300);
+        let longer = format!("{long}y");
+        for name in [&long, &longer] {
+            let slug = slugify(name);
+            assert!(slug.len() <= MAX_SLUG_BYTES, "{} bytes", slug.len());
+            assert!(slug.starts_with("xxxx"), "{slug}");
+        }
+        assert_ne!(slugify(&long), slugify(&longer));
+        let words = "word ".repeat(80);
+        let slug = slugify(&words);
+        assert!(
+            slug.len() <= MAX_SLUG_BYTES && !slug.contains("--"),
+            "{slug}"
+        );
+        assert_eq!(
+            slugify(&"y".repeat(MAX_SLUG_BYTES)),
+            "y".repeat(MAX_SLUG_BYTES)
+        );
     }
 
     #[test]

@@ -18,6 +18,8 @@ const NOW: &str = "2024-05-01T00:00:00Z";
 struct Served {
     child: std::process::Child,
     base: String,
+    /// What it wrote to stderr so far.
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Drop for Served {
@@ -25,6 +27,22 @@ impl Drop for Served {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Collect a child's stderr in the background.
+fn collect(stderr: Option<std::process::ChildStderr>) -> std::sync::Arc<std::sync::Mutex<String>> {
+    let text = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    if let Some(stderr) = stderr {
+        let sink = text.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut sink = sink.lock().unwrap();
+                sink.push_str(&line);
+                sink.push('\n');
+            }
+        });
+    }
+    text
 }
 
 /// Start `feedpub serve` on a free loopback port in `dir`, and wait until it
@@ -37,9 +55,10 @@ fn serve(dir: &Path, extra: &[&str]) -> Served {
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let stderr = collect(child.stderr.take());
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let base = lines
         .by_ref()
@@ -51,7 +70,11 @@ fn serve(dir: &Path, extra: &[&str]) -> Served {
         .expect("serve prints its address");
     // Keep reading so the server never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    Served { child, base }
+    Served {
+        child,
+        base,
+        stderr,
+    }
 }
 
 fn agent() -> ureq::Agent {
@@ -285,7 +308,8 @@ fn watch_rebuilds_and_keeps_the_last_good_feeds() {
         "{second}"
     );
 
-    // Broken content: the rebuild fails and the last good feeds stay.
+    // A broken article is left out and reported, as `build` does (#10);
+    // everything else is published.
     std::fs::write(
         site.path().join("content/2024/04/broken.md"),
         "---\ntitle: Broken\ndate: 2024-13-45\n---\n",
@@ -296,16 +320,42 @@ fn watch_rebuilds_and_keeps_the_last_good_feeds() {
         text.replace("ends without a deal", "is postponed"),
     )
     .unwrap();
-    std::thread::sleep(Duration::from_secs(2));
-    let third = eventually(&url, |_| true);
-    assert_eq!(third, second, "a failed rebuild publishes nothing");
+    let third = eventually(&url, |b| b.contains("is postponed"));
+    assert!(
+        third.contains("Central Asia summit is postponed"),
+        "{third}"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.stderr.lock().unwrap().contains("broken.md") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let stderr = server.stderr.lock().unwrap().clone();
+    assert!(
+        stderr.contains("broken.md"),
+        "the error is reported: {stderr}"
+    );
+    assert!(stderr.contains("left out"), "{stderr}");
+
+    // A build that fails as a whole (a broken configuration) publishes
+    // nothing: the last good feeds stay.
+    let config = site.path().join("feedpub.toml");
+    let good_config = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{good_config}\nnot toml at all\n")).unwrap();
+    std::fs::write(
+        &article,
+        text.replace("ends without a deal", "is cancelled"),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    let fourth = eventually(&url, |_| true);
+    assert_eq!(fourth, third, "a failed rebuild publishes nothing");
 
     // Fixed again, the pending change is published.
-    std::fs::remove_file(site.path().join("content/2024/04/broken.md")).unwrap();
-    let fourth = eventually(&url, |b| b.contains("is postponed"));
+    std::fs::write(&config, good_config).unwrap();
+    let fifth = eventually(&url, |b| b.contains("is cancelled"));
     assert!(
-        fourth.contains("Central Asia summit is postponed"),
-        "{fourth}"
+        fifth.contains("Central Asia summit is cancelled"),
+        "{fifth}"
     );
 }
 
@@ -334,14 +384,12 @@ fn serve_with_nofile(dir: &Path, nofile: u32, extra: &[&str]) -> Served {
         })
         .expect("serve prints its address");
     std::thread::spawn(move || lines.for_each(drop));
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-            .for_each(|line| eprintln!("serve: {line}"));
-    });
-    Served { child, base }
+    let stderr = collect(child.stderr.take());
+    Served {
+        child,
+        base,
+        stderr,
+    }
 }
 
 /// Open `count` connections that send half a request and then nothing.
@@ -645,6 +693,7 @@ fn watch_ignores_feedpubs_own_files() {
     let mut server = Served {
         child,
         base: String::new(),
+        stderr: collect(None),
     };
     let (tx, rx) = std::sync::mpsc::channel();
     let stdout = server.child.stdout.take().unwrap();
@@ -666,4 +715,14 @@ fn watch_ignores_feedpubs_own_files() {
     let text = std::fs::read_to_string(&article).unwrap();
     std::fs::write(&article, text.replace("without a deal", "with a deal")).unwrap();
     assert_eq!(builds(Duration::from_secs(4)), 1, "one rebuild per edit");
+    // A burst of saves (a `git checkout`) is one rebuild.
+    for i in 0..8 {
+        std::fs::write(
+            &article,
+            text.replace("without a deal", &format!("with deal {i}")),
+        )
+        .unwrap();
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    assert_eq!(builds(Duration::from_secs(4)), 1, "one rebuild per burst");
 }

@@ -9,7 +9,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(input) = std::str::from_utf8(data) else {
         return;
     };
-    for tz in [chrono_tz::UTC, chrono_tz::Asia::Dushanbe, chrono_tz::America::New_York] {
+    for tz in [
+        chrono_tz::UTC,
+        chrono_tz::Asia::Dushanbe,
+        chrono_tz::America::New_York,
+    ] {
         let Ok(t) = parse_date(input, tz) else {
             continue;
         };

@@ -62,9 +62,17 @@ fuzz_target!(|data: &[u8]| {
     let (_article, problems) = loader().load_file(&site.article);
     let text = String::from_utf8_lossy(data);
     for problem in problems {
-        assert_eq!(problem.path.as_path(), Path::new(&site.article), "{problem:?}");
+        assert_eq!(
+            problem.path.as_path(),
+            Path::new(&site.article),
+            "{problem:?}"
+        );
         if let Some(line) = problem.line {
-            assert!(line >= 1 && line <= lines(&text), "line {line} of {} lines: {problem:?}", lines(&text));
+            assert!(
+                line >= 1 && line <= lines(&text),
+                "line {line} of {} lines: {problem:?}",
+                lines(&text)
+            );
         }
     }
 });

@@ -17,7 +17,8 @@ fuzz_target!(|data: &[u8]| {
     assert!(!slug.is_empty(), "{name:?}");
     assert!(slug != "." && slug != "..", "{name:?}");
     assert!(
-        slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+        slug.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
         "{name:?} → {slug:?}"
     );
     assert!(slug.len() <= 255, "{name:?} → a {}-byte slug", slug.len());

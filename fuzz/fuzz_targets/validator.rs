@@ -10,12 +10,21 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz.xml");
-    let findings = validate_feed(path, data, &Options { now: None });
-    let lines = data.split(|&b| b == b'\n').count() + 1;
+    let findings = validate_feed(path, data, &Options::default());
+    // XML line ends: LF, CRLF, and a lone CR.
+    let lone_cr = data
+        .windows(2)
+        .filter(|pair| pair[0] == b'\r' && pair[1] != b'\n')
+        .count()
+        + usize::from(data.last() == Some(&b'\r'));
+    let lines = data.iter().filter(|&&b| b == b'\n').count() + lone_cr + 1;
     for finding in findings {
         assert_eq!(finding.path, path);
         if let Some(line) = finding.line {
-            assert!(line >= 1 && line <= lines, "line {line} of {lines}: {finding:?}");
+            assert!(
+                line >= 1 && line <= lines,
+                "line {line} of {lines}: {finding:?}"
+            );
         }
     }
 });
