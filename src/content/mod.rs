@@ -225,13 +225,16 @@ impl<'a> Loader<'a> {
             .filter_map(|(article, _)| match self.read_body(article) {
                 Ok(body) => {
                     article.body = Some(body);
-                    if let Some(image) = &mut article.image {
-                        image.length = image
-                            .local_file
-                            .as_ref()
-                            .and_then(|p| std::fs::metadata(p).ok())
-                            .filter(std::fs::Metadata::is_file)
-                            .map_or(0, |m| m.len());
+                    let folder = article.source.parent().map(Path::to_path_buf);
+                    if let Some(image) = &mut article.image
+                        && let Some(file) = &image.local_file
+                    {
+                        let base = if file.starts_with(&self.config.static_dir) {
+                            Some(self.config.static_dir.clone())
+                        } else {
+                            folder
+                        };
+                        image.length = base.map_or(0, |b| contained_length(file, &b));
                     }
                     None
                 }
@@ -500,6 +503,14 @@ impl ArticleParse<'_, '_> {
             None if split.format == Format::None => clean(&page_name(self.path)),
             None => String::new(),
         };
+        let title_chars = title.chars().count();
+        if title_chars > MAX_TITLE_CHARS {
+            self.error(
+                fields.line_of("title"),
+                format!("the title is {title_chars} characters long; at most {MAX_TITLE_CHARS} are allowed"),
+                "shorten the title; put the rest in `summary` or the body",
+            );
+        }
         if title.is_empty() {
             let line = fields.line_of("title");
             self.error(
@@ -536,6 +547,7 @@ impl ArticleParse<'_, '_> {
                     Vec::new()
                 }
             };
+            let names = self.limited(&taxonomy.name, names, &fields);
             terms.push(self.term_names(taxonomy, names, &fields));
         }
 
@@ -547,6 +559,7 @@ impl ArticleParse<'_, '_> {
             .map(|a| clean(&a))
             .filter(|a| is_name(a));
         let authors = dedup(authors);
+        let authors = self.limited("authors", authors, &fields);
 
         let rel_path = self
             .path
@@ -615,6 +628,32 @@ impl ArticleParse<'_, '_> {
             body_offset,
             body: None,
         })
+    }
+
+    /// `names` of `field`, when within [`MAX_NAMES`] names of at most
+    /// [`MAX_NAME_CHARS`] characters; else an error, and no names.
+    fn limited(&mut self, field: &str, names: Vec<String>, fields: &FieldLines<'_>) -> Vec<String> {
+        if names.len() > MAX_NAMES {
+            self.error(
+                fields.line_of(field),
+                format!(
+                    "`{field}` has {} names; at most {MAX_NAMES} are allowed",
+                    names.len()
+                ),
+                format!("keep the {MAX_NAMES} that matter most to readers"),
+            );
+            return Vec::new();
+        }
+        if let Some(long) = names.iter().find(|n| n.chars().count() > MAX_NAME_CHARS) {
+            let chars = long.chars().count();
+            self.error(
+                fields.line_of(field),
+                format!("a name in `{field}` is {chars} characters long; at most {MAX_NAME_CHARS} are allowed"),
+                "use a shorter name",
+            );
+            return Vec::new();
+        }
+        names
     }
 
     /// The cleaned, distinct names of one taxonomy's terms; countries are
@@ -769,12 +808,14 @@ impl ArticleParse<'_, '_> {
                 .join(&src)
                 .map_or_else(|_| src.clone(), String::from)
         };
+        // Only files inside `static_dir` or the article's folder are
+        // measured: `/../../etc/shadow` must not publish a file's size.
         let local = if is_absolute {
             None
         } else if let Some(site_path) = src.strip_prefix('/') {
-            Some(config.static_dir.join(site_path))
+            inside(&config.static_dir, site_path)
         } else {
-            self.path.parent().map(|dir| dir.join(&src))
+            self.path.parent().and_then(|dir| inside(dir, &src))
         };
         Image {
             mime_type: image_mime_type(&url),
@@ -784,6 +825,36 @@ impl ArticleParse<'_, '_> {
             local_file: local,
         }
     }
+}
+
+/// `relative` below `base`, when it stays there: only plain names, no
+/// `..`, no root, no drive.
+fn inside(base: &Path, relative: &str) -> Option<PathBuf> {
+    let relative = relative.split(['?', '#']).next().unwrap_or(relative);
+    let path = Path::new(relative);
+    path.components()
+        .all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+        .then(|| base.join(path))
+}
+
+/// The size of an image file that is really inside `base` (no symbolic
+/// link out of it), else 0.
+fn contained_length(file: &Path, base: &Path) -> u64 {
+    let (Ok(file), Ok(base)) = (file.canonicalize(), base.canonicalize()) else {
+        return 0;
+    };
+    if !file.starts_with(&base) {
+        return 0;
+    }
+    std::fs::metadata(&file)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map_or(0, |m| m.len())
 }
 
 /// A page's name from its path: the file stem, or the folder of a bundle's
@@ -844,10 +915,21 @@ fn first_line_of(message: &str) -> &str {
     message.lines().next().unwrap_or(message).trim()
 }
 
-/// Text as stored in the model: XML-safe, white space squashed.
+/// Text as stored in the model: XML-safe, white space squashed, in
+/// Unicode's composed form (NFC), so `Café` typed either way is one name.
 fn clean(s: &str) -> String {
-    squash_whitespace(&xml_safe(s))
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s);
+    squash_whitespace(&xml_safe(&nfc))
 }
+
+/// Most names a taxonomy or the bylines of one article may hold: beyond
+/// it, feeds grow with the square of the count (every term's feed lists
+/// every term of every item).
+pub const MAX_NAMES: usize = 100;
+/// Longest term name or byline, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 1000;
 
 /// Keep the first of each value, comparing case- and space-insensitively.
 fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {

@@ -458,3 +458,71 @@ fn shortcodes_never_reach_readers_and_unknown_ones_warn_once_per_name() {
         warnings[0]
     );
 }
+
+#[test]
+fn image_paths_never_leave_the_static_dir_or_the_article_folder() {
+    // #11: `image: /../../etc/passwd` published that file's byte length.
+    let site = Site::new();
+    std::fs::create_dir_all(site.dir.path().join("static")).unwrap();
+    let depth = "../".repeat(40);
+    for image in [
+        format!("/{depth}etc/passwd"),
+        format!("{depth}etc/passwd"),
+        "//etc/passwd".to_string(),
+    ] {
+        let a = site.article(&format!("---\ntitle: T\nimage: \"{image}\"\n---\n"));
+        let image = a.image.unwrap();
+        assert_eq!(image.length, 0, "{image:?}");
+        assert_eq!(image.local_file, None, "{image:?}");
+    }
+    // A symbolic link out of `static/` is not followed either.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/etc/passwd", site.dir.path().join("static/p.png")).unwrap();
+        let a = site.article("---\ntitle: T\nimage: /p.png\n---\n");
+        assert_eq!(a.image.unwrap().length, 0);
+    }
+}
+
+#[test]
+fn front_matter_has_sane_limits() {
+    // #11: 3,000 categories took 18 s and 1.25 GB; 10,000 ran out of memory.
+    let site = Site::new();
+    let many: Vec<String> = (0..101).map(|i| format!("\"C{i}\"")).collect();
+    let problems = site.problems(&format!(
+        "---\ntitle: T\ncategories: [{}]\n---\n",
+        many.join(", ")
+    ));
+    assert!(
+        problems[0].contains("`categories` has 101 names; at most 100 are allowed"),
+        "{problems:?}"
+    );
+    let long = "x".repeat(201);
+    let problems = site.problems(&format!("---\ntitle: T\ncategories: [{long}]\n---\n"));
+    assert!(
+        problems[0].contains("a name in `categories` is 201 characters long; at most 200"),
+        "{problems:?}"
+    );
+    let problems = site.problems(&format!("---\ntitle: {}\n---\n", "t".repeat(1001)));
+    assert!(
+        problems[0].contains("the title is 1001 characters long; at most 1000"),
+        "{problems:?}"
+    );
+    let authors: Vec<String> = (0..101).map(|i| format!("A{i}")).collect();
+    let problems = site.problems(&format!(
+        "---\ntitle: T\nauthors: [{}]\n---\n",
+        authors.join(", ")
+    ));
+    assert!(
+        problems[0].contains("`authors` has 101 names"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn term_names_are_nfc_normalized() {
+    // #11: "Café" written NFC and NFD is one name.
+    let site = Site::new();
+    let a = site.article("---\ntitle: T\ncategories: [\"Cafe\u{301}\", \"Caf\u{e9}\"]\n---\n");
+    assert_eq!(a.terms[0], ["Caf\u{e9}"]);
+}
