@@ -394,8 +394,16 @@ fn summary(report: &BuildReport) -> String {
     let next = report
         .next_change
         .map_or_else(|| "none".to_string(), |t| to_rfc3339(&t));
+    let skipped = if report.skipped > 0 {
+        format!(
+            ", {} other file(s) not articles (RUST_LOG=debug says why)",
+            report.skipped
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "{} articles read, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}",
+        "{} articles read{skipped}, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}",
         report.articles,
         report.published,
         report.files,

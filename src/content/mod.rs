@@ -133,7 +133,7 @@ impl<'a> Loader<'a> {
     /// [`Loader::load_all`], taking unchanged articles from `cache` and
     /// recording the others in it.
     pub fn load_all_with(&self, cache: Option<&HeadCache>) -> Loaded {
-        let (paths, mut diagnostics, mut skipped) = self.walk();
+        let (paths, mut diagnostics, skipped) = self.walk();
         let files = paths.len();
         let results: Vec<FileOutcome> = paths
             .par_iter()
@@ -158,16 +158,17 @@ impl<'a> Loader<'a> {
             })
             .collect();
         let mut articles = Vec::with_capacity(files);
+        let mut not_articles = 0;
         for outcome in results {
             articles.extend(outcome.article);
             diagnostics.extend(outcome.problems);
-            skipped += usize::from(outcome.skipped);
+            not_articles += usize::from(outcome.skipped);
         }
         Loaded {
             articles,
             diagnostics,
-            files,
-            skipped,
+            files: files - not_articles,
+            skipped: skipped + not_articles,
         }
     }
 
