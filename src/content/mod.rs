@@ -54,6 +54,9 @@ pub struct Loader<'a> {
     /// Unknown shortcodes met in the bodies read so far: name -> (how
     /// often, the first file), to warn once per name.
     unknown_shortcodes: std::sync::Mutex<BTreeMap<String, (usize, PathBuf)>>,
+    /// The `cascade` of each section's `_index` page, by folder, found
+    /// while walking the content directory.
+    cascades: std::sync::Mutex<HashMap<PathBuf, serde_json::Map<String, serde_json::Value>>>,
 }
 
 impl<'a> Loader<'a> {
@@ -63,6 +66,7 @@ impl<'a> Loader<'a> {
             config,
             countries: Countries::new(&config.regions),
             unknown_shortcodes: std::sync::Mutex::default(),
+            cascades: std::sync::Mutex::default(),
         }
     }
 
@@ -105,6 +109,7 @@ impl<'a> Loader<'a> {
                     if !e.file_type().is_file() {
                         skip(e.path(), "not a regular file");
                     } else if name.starts_with("_index.") {
+                        self.read_cascade(e.path());
                         skip(e.path(), "a section page (_index), not an article");
                     } else if !is_page_name(&name) {
                         skip(
@@ -138,6 +143,8 @@ impl<'a> Loader<'a> {
         let results: Vec<FileOutcome> = paths
             .par_iter()
             .map(|path| {
+                // A cascade lives in another file: its pages are always parsed.
+                let cache = cache.filter(|_| self.cascade_for(path).is_none());
                 let Some(cache) = cache else {
                     return self.load_page(path);
                 };
@@ -244,6 +251,64 @@ impl<'a> Loader<'a> {
             .collect()
     }
 
+    /// Remember the `cascade` of the section page at `path` (a table, or a
+    /// list of tables without `_target`), for the pages below it.
+    fn read_cascade(&self, path: &Path) {
+        let Ok(text) = read_head(path) else {
+            return;
+        };
+        let Some(serde_json::Value::Object(mut page)) = front_matter_value(&text) else {
+            return;
+        };
+        let key = page
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case("cascade"))
+            .cloned();
+        let cascade = match key.and_then(|k| page.remove(&k)) {
+            Some(serde_json::Value::Object(map)) => map,
+            Some(serde_json::Value::Array(items)) => items
+                .into_iter()
+                .filter_map(|item| match item {
+                    serde_json::Value::Object(map)
+                        if !map.keys().any(|k| k == "_target" || k == "target") =>
+                    {
+                        Some(map)
+                    }
+                    _ => None,
+                })
+                .flatten()
+                .collect(),
+            _ => return,
+        };
+        if let (Some(dir), Ok(mut cascades)) = (path.parent(), self.cascades.lock()) {
+            cascades.insert(dir.to_path_buf(), cascade);
+        }
+    }
+
+    /// The cascade that applies to the page at `path`: every ancestor
+    /// section's, the nearest winning.
+    fn cascade_for(&self, path: &Path) -> Option<FrontMatter> {
+        let cascades = self.cascades.lock().ok()?;
+        if cascades.is_empty() {
+            return None;
+        }
+        let mut merged = serde_json::Map::new();
+        for dir in path.ancestors().skip(1) {
+            if let Some(cascade) = cascades.get(dir) {
+                for (key, value) in cascade {
+                    merged.entry(key.clone()).or_insert_with(|| value.clone());
+                }
+            }
+            if dir == self.config.content_dir {
+                break;
+            }
+        }
+        if merged.is_empty() {
+            return None;
+        }
+        serde_json::from_value(serde_json::Value::Object(merged)).ok()
+    }
+
     /// One warning per unknown shortcode name met in the bodies read so
     /// far, with how often and where first; the tally starts again.
     pub fn shortcode_warnings(&self) -> Vec<Diagnostic> {
@@ -332,18 +397,21 @@ impl<'a> Loader<'a> {
     }
 }
 
-/// The scalar front-matter values of a page (top level and under
-/// `params`), keys in lower case, for the `param` shortcode.
-fn page_params(head: &str) -> HashMap<String, String> {
-    let Ok(split) = split(head) else {
-        return HashMap::new();
-    };
-    let value: Option<serde_json::Value> = match split.format {
+/// A page's front matter as a generic value, if it parses.
+fn front_matter_value(text: &str) -> Option<serde_json::Value> {
+    let split = split(text).ok()?;
+    match split.format {
         Format::Yaml => serde_saphyr::from_str(split.front_matter).ok(),
         Format::Toml => toml::from_str(split.front_matter).ok(),
         Format::Json => serde_json::from_str(split.front_matter).ok(),
         Format::None => None,
-    };
+    }
+}
+
+/// The scalar front-matter values of a page (top level and under
+/// `params`), keys in lower case, for the `param` shortcode.
+fn page_params(head: &str) -> HashMap<String, String> {
+    let value = front_matter_value(head);
     let mut params = HashMap::new();
     let Some(serde_json::Value::Object(map)) = value else {
         return params;
@@ -483,7 +551,10 @@ impl ArticleParse<'_, '_> {
             return None;
         }
         let fields = FieldLines::new(split.front_matter, split.first_line);
-        let fm = self.front_matter(&split)?;
+        let mut fm = self.front_matter(&split)?;
+        if let Some(cascade) = self.loader.cascade_for(self.path) {
+            fm.inherit(cascade);
+        }
         if fm.headless == Some(true) {
             self.skipped = Some("`headless: true`: Hugo never lists it");
             return None;

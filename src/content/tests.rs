@@ -526,3 +526,29 @@ fn term_names_are_nfc_normalized() {
     let a = site.article("---\ntitle: T\ncategories: [\"Cafe\u{301}\", \"Caf\u{e9}\"]\n---\n");
     assert_eq!(a.terms[0], ["Caf\u{e9}"]);
 }
+
+#[test]
+fn a_section_cascade_reaches_its_pages_and_the_page_wins() {
+    let site = Site::new();
+    site.write(
+        "news/_index.md",
+        b"---\ntitle: News\ncascade:\n  categories: [Newsroom]\n  Draft: true\n---\n",
+    );
+    site.write("news/a.md", b"---\ntitle: A\n---\n");
+    site.write("news/deep/b.md", b"---\ntitle: B\ndraft: false\n---\n");
+    site.write(
+        "news/hidden/_index.md",
+        b"---\ncascade:\n  build:\n    list: never\n---\n",
+    );
+    site.write("news/hidden/c.md", b"---\ntitle: C\n---\n");
+    site.write("other.md", b"---\ntitle: O\n---\n");
+    let loaded = Loader::new(&site.config).load_all();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let by_title = |t: &str| loaded.articles.iter().find(|a| a.title == t).unwrap();
+    assert!(by_title("A").draft);
+    assert_eq!(by_title("A").terms[0], ["Newsroom"]);
+    assert!(!by_title("B").draft);
+    assert_eq!(by_title("B").terms[0], ["Newsroom"]);
+    assert!(!by_title("O").draft);
+    assert!(loaded.articles.iter().all(|a| a.title != "C"));
+}
