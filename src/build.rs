@@ -1,6 +1,6 @@
 //! The build: load → select → group → render → validate → write.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,7 @@ use crate::feed::{self, FeedSpec};
 use crate::ledger::Ledger;
 use crate::model::Article;
 use crate::progress::{Progress, Silent, Stage};
+use crate::state::{self, Probe};
 use crate::taxonomy::{self, Term};
 use crate::validate;
 use crate::write::{self, LockError, RunLock};
@@ -45,6 +46,9 @@ pub enum Exclusion {
     Scheduled,
     /// Its `expires` date has passed.
     Expired,
+    /// It has no date, and the site does not stamp undated pages (a Hugo
+    /// site, where such pages are not articles).
+    Undated,
 }
 
 /// Which articles are published at a given instant, and why the others are not.
@@ -70,9 +74,11 @@ impl Selection {
                 Some(Exclusion::Draft)
             } else if article.expires.is_some_and(|e| e <= now) {
                 Some(Exclusion::Expired)
+            } else if article.date.is_none() {
+                // Only when stamping is off: the ledger stamps the others.
+                Some(Exclusion::Undated)
             } else if let Some(date) = article.publish_date.or(article.date).filter(|d| *d > now) {
-                // Live at `publishDate` (Hugo), else at the date. (The
-                // ledger stamps undated articles before selection.)
+                // Live at `publishDate` (Hugo), else at the date.
                 upcoming.push(date);
                 Some(Exclusion::Scheduled)
             } else {
@@ -144,6 +150,10 @@ pub struct BuildReport {
     pub dry_run: bool,
     /// Wall time of the build, in milliseconds.
     pub elapsed_ms: u128,
+    /// The machine state proved that nothing changed since the last build
+    /// (no content, ledger, config or output file, and no scheduled change
+    /// due): nothing was read, rendered or written.
+    pub nothing_changed: bool,
 }
 
 /// Everything up to rendering: the chosen articles and their feeds' bytes.
@@ -287,7 +297,16 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
         .articles
         .retain(|a| !bad.contains(a.source.as_path()));
     problems.extend(unreadable);
-    ledger.pin(&mut loaded.articles, &config.content_dir, now);
+    // On a Hugo site undated pages are not articles: they keep no date
+    // (and stay out of the feeds) unless the site turns stamping on.
+    let (mut articles, undated): (Vec<Article>, Vec<Article>) =
+        std::mem::take(&mut loaded.articles)
+            .into_iter()
+            .partition(|a| a.date.is_some() || config.stamps_undated());
+    ledger.pin(&mut articles, &config.content_dir, now);
+    articles.extend(undated);
+    articles.sort_by(|a, b| a.source.cmp(&b.source));
+    loaded.articles = articles;
     let (clashes, repeated) = duplicates(&loaded.articles);
     problems.extend(clashes);
     let mut index = 0;
@@ -362,7 +381,10 @@ pub fn gate(
     now: DateTime<Utc>,
     progress: &dyn Progress,
 ) -> Vec<Diagnostic> {
-    let options = validate::Options { now: Some(now) };
+    let options = validate::Options {
+        now: Some(now),
+        profile: validate::Profile::Gate,
+    };
     files
         .par_iter()
         .flat_map_iter(|file| {
@@ -374,7 +396,7 @@ pub fn gate(
         .collect()
 }
 
-/// Render every planned feed in both formats.
+/// Render every planned feed in every format.
 fn render_all(
     config: &Config,
     specs: &[FeedSpec<'_>],
@@ -392,6 +414,10 @@ fn render_all(
                 RenderedFeed {
                     path: spec.atom_path(),
                     bytes: feed::atom::render(config, spec),
+                },
+                RenderedFeed {
+                    path: spec.json_path(),
+                    bytes: feed::json::render(config, spec),
                 },
             ]
         })
@@ -458,31 +484,18 @@ pub fn build_with(
     progress: &dyn Progress,
 ) -> Result<BuildReport> {
     let started = Instant::now();
-    let lock = if options.dry_run {
+    let locks = if options.dry_run {
         None
     } else {
-        Some(
-            RunLock::acquire(&config.output_dir, options.lock_wait).map_err(|e| match e {
-                LockError::Busy { .. } => Error::Locked {
-                    dir: config.output_dir.clone(),
-                    message: e.to_string(),
-                },
-                LockError::Io(e) => e,
-            })?,
-        )
+        Some(take_locks(config, options.lock_wait)?)
     };
-    if let Some(lock) = &lock {
-        tracing::debug!(path = %lock.path().display(), "took the lock");
-        // A run killed while writing leaves its temporary files behind.
-        let removed = lock.remove_stale_temps()?;
-        if removed > 0 {
-            tracing::info!(
-                removed,
-                "removed temporary files left by an interrupted run"
-            );
-        }
+    // The no-op fast path, under the locks: one walk and stat pass.
+    let mut probe = locks.as_ref().map(|_| Probe::take(config, options.now));
+    if let Some(unchanged) = probe.as_mut().and_then(Probe::unchanged) {
+        return Ok(unchanged_report(unchanged, options, started));
     }
     let rendered = render_with(config, options, progress)?;
+    let images = published_images(&rendered.selection);
     let selection = &rendered.selection;
     let mut report = BuildReport {
         articles: rendered.articles,
@@ -499,14 +512,40 @@ pub fn build_with(
         dry_run: options.dry_run,
         ..BuildReport::default()
     };
+    if let Some(locks) = &locks {
+        // A run killed while writing leaves its temporary files behind:
+        // remove them from the directories this run writes into.
+        let dirs: BTreeSet<PathBuf> = rendered
+            .files
+            .iter()
+            .filter_map(|f| f.path.parent())
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .collect();
+        let dirs: Vec<PathBuf> = dirs.into_iter().collect();
+        let removed =
+            locks.output.remove_stale_temps(&dirs)? + locks.site.remove_stale_temps(&[])?;
+        if removed > 0 {
+            tracing::info!(
+                removed,
+                "removed temporary files left by an interrupted run"
+            );
+        }
+    }
     if !options.dry_run {
-        // The ledger first: if the run dies after it, the next run publishes
-        // the same stamps; the other way round it would stamp again.
-        rendered.ledger.save()?;
+        // The ledger last, so nothing enters it before it is published: its
+        // new version is staged first (a ledger that cannot be written stops
+        // the run before any feed changes), renamed only once every feed is
+        // in place. A failed publish drops the staged ledger unchanged.
+        let ledger = rendered.ledger.stage()?;
         let files: Vec<(PathBuf, Vec<u8>)> = rendered
             .files
             .into_iter()
             .map(|f| (f.path, f.bytes))
+            .collect();
+        let files_digests: Vec<(PathBuf, u64)> = files
+            .par_iter()
+            .map(|(path, bytes)| (path.clone(), state::digest(bytes)))
             .collect();
         let published = write::publish_with(&config.output_dir, &files, progress)?;
         report.unchanged = published.unchanged;
@@ -519,10 +558,108 @@ pub fn build_with(
                     .unwrap_or(p)
             })
             .collect();
+        if let Some(ledger) = ledger {
+            ledger.commit_synced()?;
+        }
         rendered.cache.save();
+        if let Some(probe) = probe.filter(|_| report.warnings.is_empty()) {
+            probe.save(config, state_record(&report, files_digests, images));
+        }
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+/// The locks a publishing run holds: the output directory's, and the
+/// site's (beside the ledger), so two runs with different `--out` cannot
+/// both update one ledger.
+struct Locks {
+    output: RunLock,
+    site: RunLock,
+}
+
+/// Take the output directory's lock, then the site's, each waiting up to
+/// `wait`. Always in this order, so two runs cannot wait for each other.
+fn take_locks(config: &Config, wait: Duration) -> Result<Locks> {
+    let output = RunLock::acquire(&config.output_dir, wait).map_err(|e| match e {
+        LockError::Busy { .. } => Error::Locked {
+            dir: config.output_dir.clone(),
+            message: e.to_string(),
+        },
+        LockError::Io(e) => e,
+    })?;
+    tracing::debug!(path = %output.path().display(), "took the output directory's lock");
+    let path = crate::ledger::lock_path(&config.ledger);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let site = RunLock::acquire_file(&path, wait).map_err(|e| match e {
+        LockError::Busy { holder, waited } => Error::Locked {
+            dir: config.ledger.clone(),
+            message: format!(
+                "another feedpub build is using this site's ledger ({holder}); gave up after {:.1} s",
+                waited.as_secs_f64()
+            ),
+        },
+        LockError::Io(e) => e,
+    })?;
+    tracing::debug!(path = %site.path().display(), "took the site's lock");
+    Ok(Locks { output, site })
+}
+
+/// The report of a run that proved nothing changed: the last build's.
+fn unchanged_report(
+    (summary, next_change): (state::Summary, Option<DateTime<Utc>>),
+    options: &BuildOptions,
+    started: Instant,
+) -> BuildReport {
+    BuildReport {
+        articles: summary.articles,
+        published: summary.published,
+        drafts: summary.drafts,
+        scheduled: summary.scheduled,
+        expired: summary.expired,
+        files: summary.files,
+        unchanged: summary.files,
+        next_change,
+        dry_run: options.dry_run,
+        elapsed_ms: started.elapsed().as_millis(),
+        nothing_changed: true,
+        ..BuildReport::default()
+    }
+}
+
+/// The local image files whose sizes published feeds carry.
+fn published_images(selection: &Selection) -> Vec<PathBuf> {
+    let mut images: Vec<PathBuf> = selection
+        .published
+        .iter()
+        .filter_map(|a| a.image.as_ref()?.local_file.clone())
+        .collect();
+    images.sort();
+    images.dedup();
+    images
+}
+
+/// What the machine state records of a build.
+fn state_record(
+    report: &BuildReport,
+    outputs: Vec<(PathBuf, u64)>,
+    images: Vec<PathBuf>,
+) -> state::Record {
+    state::Record {
+        summary: state::Summary {
+            articles: report.articles,
+            published: report.published,
+            drafts: report.drafts,
+            scheduled: report.scheduled,
+            expired: report.expired,
+            files: report.files,
+        },
+        next_change: report.next_change,
+        outputs,
+        images,
+    }
 }
 
 #[cfg(test)]

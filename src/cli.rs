@@ -162,6 +162,18 @@ pub struct ServeArgs {
     /// a rebuild with errors keeps the last good feeds.
     #[arg(long)]
     pub watch: bool,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, value_name = "SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+    /// Seconds a connection may go without traffic before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
 }
 
 /// Options of `feedpub build`.
@@ -190,6 +202,12 @@ pub struct CheckArgs {
     /// Flag dates after this instant (RFC 3339) [default: the clock].
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
+    /// Fail (exit 1) on warnings too, not only on errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Refuse files larger than this many bytes (exit 4).
+    #[arg(long, value_name = "BYTES", default_value_t = validate::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
 }
 
 /// Where output goes, so tests and the binary can share one code path.
@@ -402,8 +420,13 @@ fn summary(report: &BuildReport) -> String {
     } else {
         String::new()
     };
+    let nothing = if report.nothing_changed {
+        "; nothing changed"
+    } else {
+        ""
+    };
     format!(
-        "{} articles read{skipped}, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}",
+        "{} articles read{skipped}, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}{nothing}",
         report.articles,
         report.published,
         report.files,
@@ -419,26 +442,58 @@ fn run_check(cli: &Cli, args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u
     };
     let options = validate::Options {
         now: Some(now_from(args.now.as_deref())?),
+        ..validate::Options::default()
     };
-    let diagnostics = validate::check_paths(&paths, &options);
+    let report = validate::check_paths(&paths, &options, args.max_bytes);
+    let diagnostics = &report.diagnostics;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
     match cli.format {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *streams.out, &diagnostics)
+            serde_json::to_writer_pretty(&mut *streams.out, diagnostics)
                 .map_err(io::Error::from)?;
             writeln!(streams.out)?;
         }
         OutputFormat::Text => {
-            for d in &diagnostics {
+            for d in diagnostics {
                 writeln!(streams.out, "{d}")?;
             }
             if !cli.quiet {
-                let warnings = diagnostics.len() - errors;
-                writeln!(streams.err, "{errors} error(s), {warnings} warning(s)")?;
+                for (path, root) in &report.skipped {
+                    writeln!(
+                        streams.err,
+                        "note: skipped {}: not a feed (root element <{root}>)",
+                        path.display()
+                    )?;
+                }
+            }
+            if !cli.quiet {
+                writeln!(
+                    streams.err,
+                    "{}, {}",
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
+                )?;
             }
         }
     }
-    Ok(if errors > 0 { exit::INVALID } else { exit::OK })
+    let failing = errors > 0 || (args.strict && warnings > 0);
+    Ok(if report.has_unreadable() {
+        exit::IO
+    } else if failing {
+        exit::INVALID
+    } else {
+        exit::OK
+    })
+}
+
+/// "1 error", "2 errors", "0 errors".
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 /// How text output fits where it goes: the width from `COLUMNS`, else the
@@ -491,9 +546,23 @@ fn run_list(cli: &Cli, args: &ListArgs, streams: &mut Streams<'_>) -> Result<u8,
 
 #[cfg(feature = "serve")]
 fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
-    use crate::serve::{Server, Watch};
+    use crate::serve::{Limits, Server, Watch, is_within};
 
     let config = load_config(cli)?;
+    if args.watch && is_within(&config.output_dir, &config.content_dir) {
+        // Every build would write there and trigger the next one.
+        return Err(Error::Config(Box::new(
+            Diagnostic::error(
+                &config.output_dir,
+                format!(
+                    "the output directory is inside the content directory {}",
+                    config.content_dir.display()
+                ),
+            )
+            .with_help("choose an output directory outside content/ (--out or the default feeds/)"),
+        ))
+        .into());
+    }
     let rebuild = |streams: &mut Streams<'_>| -> io::Result<()> {
         let result = load_config(cli).and_then(|config| {
             let options = BuildOptions {
@@ -527,7 +596,12 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
         ))
         .into());
     }
-    let server = Server::bind(&config.output_dir, args.addr)?;
+    let limits = Limits {
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        header_timeout: Duration::from_secs(args.header_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+    };
+    let server = Server::bind(&config.output_dir, args.addr, limits)?;
     let addr = server.local_addr()?;
     writeln!(
         streams.out,
@@ -550,6 +624,7 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
             .config
             .clone()
             .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE_NAME)),
+        own_paths: vec![config.output_dir.clone(), config.ledger.clone()],
         on_change: &mut on_change,
     })?;
     Ok(exit::OK)

@@ -14,6 +14,9 @@ pub enum TaxonomyKind {
     /// Countries and configured regions: any name, alias or ISO code is
     /// resolved to one country with its common English name.
     Country,
+    /// Hugo's sections: an article's term is the first folder of its path
+    /// under the content directory, not a front-matter field.
+    Section,
 }
 
 /// One way the site files articles (categories, countries, tags, …); each of
@@ -45,6 +48,14 @@ impl Taxonomy {
         Taxonomy {
             kind: TaxonomyKind::Country,
             ..Taxonomy::plain(singular, name)
+        }
+    }
+
+    /// Hugo's sections (`feeds/sections/<section>/`), read from paths.
+    pub fn section() -> Taxonomy {
+        Taxonomy {
+            kind: TaxonomyKind::Section,
+            ..Taxonomy::plain("section", "sections")
         }
     }
 

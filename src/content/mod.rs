@@ -116,6 +116,13 @@ impl<'a> Loader<'a> {
                             e.path(),
                             "not a page: only .md, .markdown, .mdown and .html are",
                         );
+                    } else if self
+                        .config
+                        .hugo
+                        .as_ref()
+                        .is_some_and(|h| h.ignores(e.path()))
+                    {
+                        skip(e.path(), "matched by the site's ignoreFiles");
                     } else {
                         paths.push(e.into_path());
                     }
@@ -602,8 +609,21 @@ impl ArticleParse<'_, '_> {
         let publish_date = publish_date.or(date);
         self.date_warnings(date, updated, &fields);
 
+        let rel_path = self
+            .path
+            .strip_prefix(&config.content_dir)
+            .unwrap_or(self.path);
         let mut terms = Vec::with_capacity(config.taxonomies.len());
         for taxonomy in &config.taxonomies {
+            if taxonomy.kind == TaxonomyKind::Section {
+                let section = crate::hugo::HugoSite::section_of(rel_path);
+                terms.push(if section.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![section]
+                });
+                continue;
+            }
             let names = match fm.other.get(&taxonomy.name) {
                 None => Vec::new(),
                 Some(TermsField::Names(names)) => names.clone(),
@@ -633,19 +653,31 @@ impl ArticleParse<'_, '_> {
         let authors = dedup(authors);
         let authors = self.limited("authors", authors, &fields);
 
-        let rel_path = self
-            .path
-            .strip_prefix(&config.content_dir)
-            .unwrap_or(self.path);
-        let url = match fm.url.as_deref() {
-            Some(explicit) => permalink::explicit(&config.base_url, explicit)
+        let url = match (&config.hugo, fm.url.as_deref()) {
+            (Some(site), _) => {
+                let page = permalink::HugoPage {
+                    rel_path,
+                    title: fm.title.as_deref().unwrap_or_default(),
+                    slug: fm.slug.as_deref(),
+                    url: fm.url.as_deref(),
+                    date: permalink::written_date(
+                        config,
+                        fm.date.as_ref().map(|d| d.0.as_str()),
+                        date,
+                    ),
+                };
+                permalink::hugo(config, site, &page).map_err(|e| (fields.line_of("url"), e))
+            }
+            (None, Some(explicit)) => permalink::explicit(&config.base_url, explicit)
                 .map_err(|e| (fields.line_of("url"), e)),
-            None => permalink::derive(config, rel_path, fm.slug.as_deref(), date).map_err(|e| {
-                (
-                    fields.line_of(if fm.slug.is_some() { "slug" } else { "date" }),
-                    e,
-                )
-            }),
+            (None, None) => {
+                permalink::derive(config, rel_path, fm.slug.as_deref(), date).map_err(|e| {
+                    (
+                        fields.line_of(if fm.slug.is_some() { "slug" } else { "date" }),
+                        e,
+                    )
+                })
+            }
         };
         let url = match url {
             Ok(u) => u,
@@ -692,7 +724,8 @@ impl ArticleParse<'_, '_> {
             stamped: false,
             updated,
             expires,
-            draft: fm.draft.unwrap_or(false),
+            draft: fm.draft.unwrap_or(false)
+                && !config.hugo.as_ref().is_some_and(|h| h.build_drafts),
             terms,
             authors,
             written_summary,
@@ -738,7 +771,7 @@ impl ArticleParse<'_, '_> {
     ) -> Vec<String> {
         let names = written.iter().map(|n| clean(n)).filter(|n| !n.is_empty());
         match taxonomy.kind {
-            TaxonomyKind::Plain => dedup(names),
+            TaxonomyKind::Plain | TaxonomyKind::Section => dedup(names),
             TaxonomyKind::Country => {
                 let mut countries: Vec<String> = Vec::new();
                 for name in names {
