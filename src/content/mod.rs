@@ -769,7 +769,10 @@ impl ArticleParse<'_, '_> {
         written: Vec<String>,
         fields: &FieldLines<'_>,
     ) -> Vec<String> {
-        let names = written.iter().map(|n| clean(n)).filter(|n| !n.is_empty());
+        let names = written
+            .iter()
+            .map(|n| clean_name(n))
+            .filter(|n| !n.is_empty());
         match taxonomy.kind {
             TaxonomyKind::Plain | TaxonomyKind::Section => dedup(names),
             TaxonomyKind::Country => {
@@ -1020,11 +1023,15 @@ fn first_line_of(message: &str) -> &str {
     message.lines().next().unwrap_or(message).trim()
 }
 
-/// Text as stored in the model: XML-safe, white space squashed, in
-/// Unicode's composed form (NFC), so `Café` typed either way is one name.
+/// Text as stored in the model: XML-safe, white space squashed.
 fn clean(s: &str) -> String {
-    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s);
-    squash_whitespace(&xml_safe(&nfc))
+    squash_whitespace(&xml_safe(s))
+}
+
+/// A term name as stored: [`clean`], in Unicode's composed form (NFC), so
+/// `Café` typed either way is one name.
+fn clean_name(s: &str) -> String {
+    clean(&icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s))
 }
 
 /// Most names a taxonomy or the bylines of one article may hold: beyond
