@@ -552,3 +552,28 @@ fn a_section_cascade_reaches_its_pages_and_the_page_wins() {
     assert!(!by_title("O").draft);
     assert!(loaded.articles.iter().all(|a| a.title != "C"));
 }
+
+#[test]
+fn yaml_errors_are_in_an_editors_words() {
+    // #11: no `DuplicateKeyPolicy`, no parser-relative line numbers.
+    let site = Site::new();
+    let problems = site.problems("---\ntitle: T\ndate: 2024-01-01\ndate: 2024-01-02\n---\n");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("2024/03/story.md:4:"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0].contains("the field `date` is written twice"),
+        "{problems:?}"
+    );
+    for jargon in ["DuplicateKeyPolicy", "Options", " at line "] {
+        assert!(!problems[0].contains(jargon), "{jargon}: {problems:?}");
+    }
+    assert_eq!(
+        yaml_message("budget breached: Nodes { nodes: 250001 }"),
+        "the front matter is too large or too deeply nested"
+    );
+    assert!(yaml_message("recursive references require weak recursion types").contains("anchors"));
+    assert!(yaml_message("set ignore_binary_tag_for_string in Options").contains("binary"));
+}
