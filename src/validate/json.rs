@@ -470,6 +470,7 @@ mod tests {
     fn codes(json: &str) -> Vec<String> {
         let options = Options {
             now: Some("2025-01-01T00:00:00Z".parse().expect("instant")),
+            ..Options::default()
         };
         validate(Path::new("feed.json"), json.as_bytes(), &options)
             .into_iter()
