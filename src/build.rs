@@ -145,6 +145,9 @@ pub struct BuildReport {
     pub errors: Vec<Diagnostic>,
     /// Article files left out because of their errors.
     pub left_out: usize,
+    /// Files under the content directory that are not articles (section
+    /// pages, headless pages, bundle resources, …); `RUST_LOG=debug` says why.
+    pub skipped: usize,
     /// Whether this was a dry run (nothing written).
     pub dry_run: bool,
     /// Wall time of the build, in milliseconds.
@@ -170,6 +173,8 @@ pub struct Rendered {
     pub left_out: usize,
     /// Article files read.
     pub articles: usize,
+    /// Files under the content directory that are not articles.
+    pub skipped: usize,
     /// The ledger with this build's publications recorded, to save once
     /// the feeds are published.
     pub ledger: Ledger,
@@ -196,6 +201,7 @@ pub fn render_with(
         mut problems,
         ledger,
         files: articles_read,
+        skipped,
         cache,
     } = prepare(config, options.now, progress)?;
     if options.strict {
@@ -244,6 +250,7 @@ pub fn render_with(
         errors,
         left_out,
         articles: articles_read,
+        skipped,
         ledger,
         cache,
     })
@@ -263,6 +270,9 @@ pub struct Prepared {
     pub ledger: Ledger,
     /// Article files found.
     pub files: usize,
+    /// Files under the content directory that are not articles (each
+    /// logged at debug level with why).
+    pub skipped: usize,
     /// Parsed front matter to keep for the next run.
     pub cache: HeadCache,
 }
@@ -360,6 +370,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
         problems,
         ledger,
         files: loaded.files,
+        skipped: loaded.skipped,
         cache,
     })
 }
@@ -503,6 +514,7 @@ pub fn build_with(
         warnings: rendered.warnings,
         errors: rendered.errors,
         left_out: rendered.left_out,
+        skipped: rendered.skipped,
         dry_run: options.dry_run,
         ..BuildReport::default()
     };

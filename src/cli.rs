@@ -413,13 +413,21 @@ fn summary(report: &BuildReport) -> String {
     let next = report
         .next_change
         .map_or_else(|| "none".to_string(), |t| to_rfc3339(&t));
+    let skipped = if report.skipped > 0 {
+        format!(
+            ", {} other file(s) not articles (RUST_LOG=debug says why)",
+            report.skipped
+        )
+    } else {
+        String::new()
+    };
     let nothing = if report.nothing_changed {
         "; nothing changed"
     } else {
         ""
     };
     format!(
-        "{} articles read, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}{nothing}",
+        "{} articles read{skipped}, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}{nothing}",
         report.articles,
         report.published,
         report.files,
@@ -520,13 +528,32 @@ fn run_preview(cli: &Cli, args: &PreviewArgs, streams: &mut Streams<'_>) -> Resu
         }
         OutputFormat::Text => write!(streams.out, "{}", render_preview(&preview, &text_style()))?,
     }
-    Ok(exit::OK)
+    report_left_out(&snapshot, streams)
+}
+
+/// Report the articles a build would leave out, as `build` does, and pick
+/// the same exit code.
+fn report_left_out(snapshot: &Snapshot<'_>, streams: &mut Streams<'_>) -> Result<u8, RunError> {
+    for problem in snapshot.errors() {
+        writeln!(streams.err, "{problem}")?;
+    }
+    Ok(match snapshot.left_out() {
+        0 => exit::OK,
+        n => {
+            writeln!(
+                streams.err,
+                "{n} article(s) with errors would be left out; every other article would be published"
+            )?;
+            exit::PARTIAL
+        }
+    })
 }
 
 fn run_list(cli: &Cli, args: &ListArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
     let config = load_config(cli)?;
     let now = now_from(args.now.as_deref())?;
-    let feeds = Snapshot::load(&config, now)?.list();
+    let snapshot = Snapshot::load(&config, now)?;
+    let feeds = snapshot.list();
     match cli.format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut *streams.out, &feeds).map_err(io::Error::from)?;
@@ -534,7 +561,7 @@ fn run_list(cli: &Cli, args: &ListArgs, streams: &mut Streams<'_>) -> Result<u8,
         }
         OutputFormat::Text => write!(streams.out, "{}", render_list(&feeds, &text_style()))?,
     }
-    Ok(exit::OK)
+    report_left_out(&snapshot, streams)
 }
 
 #[cfg(feature = "serve")]

@@ -189,8 +189,8 @@ impl<'c> Snapshot<'c> {
     /// errors are kept aside as invalid; only an unreadable ledger fails.
     pub fn load(config: &'c Config, now: DateTime<Utc>) -> Result<Self> {
         // What the next build would do, ledger stamps and ids included;
-        // nothing is written. Files with errors (including term clashes,
-        // which leave no term feed certain) are kept aside as invalid.
+        // nothing is written. Files with errors are kept aside as invalid,
+        // as the build leaves them out.
         let prepared = prepare(config, now, &Silent)?;
         let mut invalid: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
         for d in prepared.problems.into_iter().filter(Diagnostic::is_error) {
@@ -202,6 +202,18 @@ impl<'c> Snapshot<'c> {
             terms: prepared.terms,
             invalid,
         })
+    }
+
+    /// The errors of the articles a build would leave out, in path order:
+    /// what `build` reports before exiting with its "published, but some
+    /// articles had errors" code.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.invalid.values().flatten()
+    }
+
+    /// How many article files a build would leave out for their errors.
+    pub fn left_out(&self) -> usize {
+        self.invalid.len()
     }
 
     /// Every feed the next build will write, site-wide first.

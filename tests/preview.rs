@@ -36,12 +36,14 @@ fn golden(name: &str) -> std::path::PathBuf {
 }
 
 fn stdout(site: &tempfile::TempDir, args: &[&str]) -> String {
+    // The broken article makes preview and list exit as build would: 5.
+    let broken = site.path().join("content/2024/04/broken.md").exists();
     let output = feedpub(site.path())
         .env("COLUMNS", "100")
         .args(args)
         .args(["--now", NOW])
         .assert()
-        .success()
+        .code(if broken { 5 } else { 0 })
         .get_output()
         .clone();
     String::from_utf8(output.stdout).unwrap()
@@ -228,7 +230,7 @@ fn output_fits_the_terminal_width() {
         .env("COLUMNS", "40")
         .args(["preview", "--all", "--now", NOW])
         .assert()
-        .success()
+        .code(5) // the broken article, as build
         .get_output()
         .clone();
     let text = String::from_utf8(output.stdout).unwrap();
@@ -256,7 +258,7 @@ fn colour_only_when_forced_and_never_with_no_color() {
         .env("CLICOLOR_FORCE", "1")
         .args(["list", "--now", NOW])
         .assert()
-        .success()
+        .code(5) // the broken article, as build
         .get_output()
         .stdout
         .clone();
@@ -270,7 +272,7 @@ fn colour_only_when_forced_and_never_with_no_color() {
         let plain = cmd
             .args(["list", "--now", NOW])
             .assert()
-            .success()
+            .code(5) // the broken article, as build
             .get_output()
             .stdout
             .clone();
@@ -303,4 +305,22 @@ fn a_closed_pipe_exits_zero() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert_eq!(stderr, "");
+}
+
+#[test]
+fn preview_and_list_report_what_build_would_leave_out_with_its_exit_code() {
+    // #10: `preview` and `list` show the problems `build` reports, exit 5.
+    let site = copy_fixture("invalid-content");
+    for command in ["preview", "list"] {
+        feedpub(site.path())
+            .args([command, "--now", "2024-05-01T00:00:00Z"])
+            .assert()
+            .code(5)
+            .stderr(predicates::str::contains(
+                "content/2024/bad-date.md:3: error: `date`",
+            ))
+            .stderr(predicates::str::contains(
+                "7 article(s) with errors would be left out",
+            ));
+    }
 }

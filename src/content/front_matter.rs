@@ -272,6 +272,41 @@ pub struct FrontMatter {
     pub other: HashMap<String, TermsField>,
 }
 
+impl FrontMatter {
+    /// Take every field this page does not set from `cascade` (Hugo's
+    /// `cascade` of a section's `_index.md`).
+    pub fn inherit(&mut self, cascade: FrontMatter) {
+        macro_rules! take {
+            ($($field:ident),*) => {
+                $(if self.$field.is_none() {
+                    self.$field = cascade.$field;
+                })*
+            };
+        }
+        take!(
+            title,
+            date,
+            publish_date,
+            updated,
+            expires,
+            draft,
+            author,
+            authors,
+            summary,
+            description,
+            image,
+            slug,
+            id,
+            url,
+            headless,
+            build
+        );
+        for (key, value) in cascade.other {
+            self.other.entry(key).or_insert(value);
+        }
+    }
+}
+
 /// Hugo's `build` front matter: whether a page is rendered and listed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct BuildField {

@@ -77,6 +77,52 @@ fn flatten_deep<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<It
     })
 }
 
+/// `events` with bare URLs in text turned into links, as Goldmark's
+/// linkify extension does (not inside links, code or raw HTML).
+fn link_bare_urls<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut in_link = 0usize;
+    let mut in_code = 0usize;
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    events.flat_map(move |event| {
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => in_link += 1,
+            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            _ => {}
+        }
+        let Event::Text(text) = &event else {
+            return vec![event];
+        };
+        if in_link > 0 || in_code > 0 || !text.contains(':') {
+            return vec![event];
+        }
+        let mut out = Vec::new();
+        for span in finder.spans(text) {
+            let part = span.as_str().to_string();
+            match span.kind() {
+                Some(linkify::LinkKind::Url) => {
+                    let escaped = html_escape(&part);
+                    out.push(Event::Html(
+                        format!("<a href=\"{escaped}\">{escaped}</a>").into(),
+                    ));
+                }
+                _ => out.push(Event::Text(part.into())),
+            }
+        }
+        out
+    })
+}
+
+/// Text for HTML content and attribute values.
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// Render `markdown` to sanitized HTML whose links and images are all
 /// absolute, resolved against `base` (the article's own URL), because many
 /// feed readers ignore `xml:base`.
@@ -84,7 +130,7 @@ pub fn render_html(markdown: &str, base: &Url) -> String {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(
         &mut html,
-        flatten_deep(Parser::new_ext(markdown, options())),
+        link_bare_urls(flatten_deep(Parser::new_ext(markdown, options()))),
     );
     sanitize_html(&html, base)
 }
@@ -316,6 +362,21 @@ mod tests {
         assert!(html.contains("checked"), "{html}");
         assert!(html.contains("“Quoted” – it’s…"), "{html}");
         assert!(!html.contains("{#start}"), "{html}");
+    }
+
+    #[test]
+    fn bare_urls_become_links_as_in_hugo() {
+        let html = render_html(
+            "See https://example.com/a?b=1&c=2 now. [x](https://x.org) `https://code.example`\n\n```\nhttps://block.example\n```\n",
+            &base(),
+        );
+        assert!(
+            html.contains("<a href=\"https://example.com/a?b=1&amp;c=2\" rel=\"noopener noreferrer\">https://example.com/a?b=1&amp;c=2</a> now."),
+            "{html}"
+        );
+        assert_eq!(html.matches("<a ").count(), 2, "{html}");
+        assert!(html.contains("<code>https://code.example</code>"), "{html}");
+        assert!(html.contains("https://block.example\n</code>"), "{html}");
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub struct Loader<'a> {
     /// Unknown shortcodes met in the bodies read so far: name -> (how
     /// often, the first file), to warn once per name.
     unknown_shortcodes: std::sync::Mutex<BTreeMap<String, (usize, PathBuf)>>,
+    /// The `cascade` of each section's `_index` page, by folder, found
+    /// while walking the content directory.
+    cascades: std::sync::Mutex<HashMap<PathBuf, serde_json::Map<String, serde_json::Value>>>,
 }
 
 impl<'a> Loader<'a> {
@@ -63,6 +66,7 @@ impl<'a> Loader<'a> {
             config,
             countries: Countries::new(&config.regions),
             unknown_shortcodes: std::sync::Mutex::default(),
+            cascades: std::sync::Mutex::default(),
         }
     }
 
@@ -105,6 +109,7 @@ impl<'a> Loader<'a> {
                     if !e.file_type().is_file() {
                         skip(e.path(), "not a regular file");
                     } else if name.starts_with("_index.") {
+                        self.read_cascade(e.path());
                         skip(e.path(), "a section page (_index), not an article");
                     } else if !is_page_name(&name) {
                         skip(
@@ -140,11 +145,13 @@ impl<'a> Loader<'a> {
     /// [`Loader::load_all`], taking unchanged articles from `cache` and
     /// recording the others in it.
     pub fn load_all_with(&self, cache: Option<&HeadCache>) -> Loaded {
-        let (paths, mut diagnostics, mut skipped) = self.walk();
+        let (paths, mut diagnostics, skipped) = self.walk();
         let files = paths.len();
         let results: Vec<FileOutcome> = paths
             .par_iter()
             .map(|path| {
+                // A cascade lives in another file: its pages are always parsed.
+                let cache = cache.filter(|_| self.cascade_for(path).is_none());
                 let Some(cache) = cache else {
                     return self.load_page(path);
                 };
@@ -165,16 +172,17 @@ impl<'a> Loader<'a> {
             })
             .collect();
         let mut articles = Vec::with_capacity(files);
+        let mut not_articles = 0;
         for outcome in results {
             articles.extend(outcome.article);
             diagnostics.extend(outcome.problems);
-            skipped += usize::from(outcome.skipped);
+            not_articles += usize::from(outcome.skipped);
         }
         Loaded {
             articles,
             diagnostics,
-            files,
-            skipped,
+            files: files - not_articles,
+            skipped: skipped + not_articles,
         }
     }
 
@@ -232,19 +240,80 @@ impl<'a> Loader<'a> {
             .filter_map(|(article, _)| match self.read_body(article) {
                 Ok(body) => {
                     article.body = Some(body);
-                    if let Some(image) = &mut article.image {
-                        image.length = image
-                            .local_file
-                            .as_ref()
-                            .and_then(|p| std::fs::metadata(p).ok())
-                            .filter(std::fs::Metadata::is_file)
-                            .map_or(0, |m| m.len());
+                    let folder = article.source.parent().map(Path::to_path_buf);
+                    if let Some(image) = &mut article.image
+                        && let Some(file) = &image.local_file
+                    {
+                        let base = if file.starts_with(&self.config.static_dir) {
+                            Some(self.config.static_dir.clone())
+                        } else {
+                            folder
+                        };
+                        image.length = base.map_or(0, |b| contained_length(file, &b));
                     }
                     None
                 }
                 Err(problem) => Some(*problem),
             })
             .collect()
+    }
+
+    /// Remember the `cascade` of the section page at `path` (a table, or a
+    /// list of tables without `_target`), for the pages below it.
+    fn read_cascade(&self, path: &Path) {
+        let Ok(text) = read_head(path) else {
+            return;
+        };
+        let Some(serde_json::Value::Object(mut page)) = front_matter_value(&text) else {
+            return;
+        };
+        let key = page
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case("cascade"))
+            .cloned();
+        let cascade = match key.and_then(|k| page.remove(&k)) {
+            Some(serde_json::Value::Object(map)) => map,
+            Some(serde_json::Value::Array(items)) => items
+                .into_iter()
+                .filter_map(|item| match item {
+                    serde_json::Value::Object(map)
+                        if !map.keys().any(|k| k == "_target" || k == "target") =>
+                    {
+                        Some(map)
+                    }
+                    _ => None,
+                })
+                .flatten()
+                .collect(),
+            _ => return,
+        };
+        if let (Some(dir), Ok(mut cascades)) = (path.parent(), self.cascades.lock()) {
+            cascades.insert(dir.to_path_buf(), cascade);
+        }
+    }
+
+    /// The cascade that applies to the page at `path`: every ancestor
+    /// section's, the nearest winning.
+    fn cascade_for(&self, path: &Path) -> Option<FrontMatter> {
+        let cascades = self.cascades.lock().ok()?;
+        if cascades.is_empty() {
+            return None;
+        }
+        let mut merged = serde_json::Map::new();
+        for dir in path.ancestors().skip(1) {
+            if let Some(cascade) = cascades.get(dir) {
+                for (key, value) in cascade {
+                    merged.entry(key.clone()).or_insert_with(|| value.clone());
+                }
+            }
+            if dir == self.config.content_dir {
+                break;
+            }
+        }
+        if merged.is_empty() {
+            return None;
+        }
+        serde_json::from_value(serde_json::Value::Object(merged)).ok()
     }
 
     /// One warning per unknown shortcode name met in the bodies read so
@@ -335,18 +404,21 @@ impl<'a> Loader<'a> {
     }
 }
 
-/// The scalar front-matter values of a page (top level and under
-/// `params`), keys in lower case, for the `param` shortcode.
-fn page_params(head: &str) -> HashMap<String, String> {
-    let Ok(split) = split(head) else {
-        return HashMap::new();
-    };
-    let value: Option<serde_json::Value> = match split.format {
+/// A page's front matter as a generic value, if it parses.
+fn front_matter_value(text: &str) -> Option<serde_json::Value> {
+    let split = split(text).ok()?;
+    match split.format {
         Format::Yaml => serde_saphyr::from_str(split.front_matter).ok(),
         Format::Toml => toml::from_str(split.front_matter).ok(),
         Format::Json => serde_json::from_str(split.front_matter).ok(),
         Format::None => None,
-    };
+    }
+}
+
+/// The scalar front-matter values of a page (top level and under
+/// `params`), keys in lower case, for the `param` shortcode.
+fn page_params(head: &str) -> HashMap<String, String> {
+    let value = front_matter_value(head);
     let mut params = HashMap::new();
     let Some(serde_json::Value::Object(map)) = value else {
         return params;
@@ -486,7 +558,10 @@ impl ArticleParse<'_, '_> {
             return None;
         }
         let fields = FieldLines::new(split.front_matter, split.first_line);
-        let fm = self.front_matter(&split)?;
+        let mut fm = self.front_matter(&split)?;
+        if let Some(cascade) = self.loader.cascade_for(self.path) {
+            fm.inherit(cascade);
+        }
         if fm.headless == Some(true) {
             self.skipped = Some("`headless: true`: Hugo never lists it");
             return None;
@@ -507,6 +582,14 @@ impl ArticleParse<'_, '_> {
             None if split.format == Format::None => clean(&page_name(self.path)),
             None => String::new(),
         };
+        let title_chars = title.chars().count();
+        if title_chars > MAX_TITLE_CHARS {
+            self.error(
+                fields.line_of("title"),
+                format!("the title is {title_chars} characters long; at most {MAX_TITLE_CHARS} are allowed"),
+                "shorten the title; put the rest in `summary` or the body",
+            );
+        }
         if title.is_empty() {
             let line = fields.line_of("title");
             self.error(
@@ -556,6 +639,7 @@ impl ArticleParse<'_, '_> {
                     Vec::new()
                 }
             };
+            let names = self.limited(&taxonomy.name, names, &fields);
             terms.push(self.term_names(taxonomy, names, &fields));
         }
 
@@ -567,6 +651,7 @@ impl ArticleParse<'_, '_> {
             .map(|a| clean(&a))
             .filter(|a| is_name(a));
         let authors = dedup(authors);
+        let authors = self.limited("authors", authors, &fields);
 
         let url = match (&config.hugo, fm.url.as_deref()) {
             (Some(site), _) => {
@@ -650,6 +735,32 @@ impl ArticleParse<'_, '_> {
         })
     }
 
+    /// `names` of `field`, when within [`MAX_NAMES`] names of at most
+    /// [`MAX_NAME_CHARS`] characters; else an error, and no names.
+    fn limited(&mut self, field: &str, names: Vec<String>, fields: &FieldLines<'_>) -> Vec<String> {
+        if names.len() > MAX_NAMES {
+            self.error(
+                fields.line_of(field),
+                format!(
+                    "`{field}` has {} names; at most {MAX_NAMES} are allowed",
+                    names.len()
+                ),
+                format!("keep the {MAX_NAMES} that matter most to readers"),
+            );
+            return Vec::new();
+        }
+        if let Some(long) = names.iter().find(|n| n.chars().count() > MAX_NAME_CHARS) {
+            let chars = long.chars().count();
+            self.error(
+                fields.line_of(field),
+                format!("a name in `{field}` is {chars} characters long; at most {MAX_NAME_CHARS} are allowed"),
+                "use a shorter name",
+            );
+            return Vec::new();
+        }
+        names
+    }
+
     /// The cleaned, distinct names of one taxonomy's terms; countries are
     /// resolved to their canonical names, unknown ones reported.
     fn term_names(
@@ -658,7 +769,10 @@ impl ArticleParse<'_, '_> {
         written: Vec<String>,
         fields: &FieldLines<'_>,
     ) -> Vec<String> {
-        let names = written.iter().map(|n| clean(n)).filter(|n| !n.is_empty());
+        let names = written
+            .iter()
+            .map(|n| clean_name(n))
+            .filter(|n| !n.is_empty());
         match taxonomy.kind {
             TaxonomyKind::Plain | TaxonomyKind::Section => dedup(names),
             TaxonomyKind::Country => {
@@ -802,12 +916,14 @@ impl ArticleParse<'_, '_> {
                 .join(&src)
                 .map_or_else(|_| src.clone(), String::from)
         };
+        // Only files inside `static_dir` or the article's folder are
+        // measured: `/../../etc/shadow` must not publish a file's size.
         let local = if is_absolute {
             None
         } else if let Some(site_path) = src.strip_prefix('/') {
-            Some(config.static_dir.join(site_path))
+            inside(&config.static_dir, site_path)
         } else {
-            self.path.parent().map(|dir| dir.join(&src))
+            self.path.parent().and_then(|dir| inside(dir, &src))
         };
         Image {
             mime_type: image_mime_type(&url),
@@ -817,6 +933,36 @@ impl ArticleParse<'_, '_> {
             local_file: local,
         }
     }
+}
+
+/// `relative` below `base`, when it stays there: only plain names, no
+/// `..`, no root, no drive.
+fn inside(base: &Path, relative: &str) -> Option<PathBuf> {
+    let relative = relative.split(['?', '#']).next().unwrap_or(relative);
+    let path = Path::new(relative);
+    path.components()
+        .all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+        .then(|| base.join(path))
+}
+
+/// The size of an image file that is really inside `base` (no symbolic
+/// link out of it), else 0.
+fn contained_length(file: &Path, base: &Path) -> u64 {
+    let (Ok(file), Ok(base)) = (file.canonicalize(), base.canonicalize()) else {
+        return 0;
+    };
+    if !file.starts_with(&base) {
+        return 0;
+    }
+    std::fs::metadata(&file)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map_or(0, |m| m.len())
 }
 
 /// A page's name from its path: the file stem, or the folder of a bundle's
@@ -881,6 +1027,21 @@ fn first_line_of(message: &str) -> &str {
 fn clean(s: &str) -> String {
     squash_whitespace(&xml_safe(s))
 }
+
+/// A term name as stored: [`clean`], in Unicode's composed form (NFC), so
+/// `Café` typed either way is one name.
+fn clean_name(s: &str) -> String {
+    clean(&icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s))
+}
+
+/// Most names a taxonomy or the bylines of one article may hold: beyond
+/// it, feeds grow with the square of the count (every term's feed lists
+/// every term of every item).
+pub const MAX_NAMES: usize = 100;
+/// Longest term name or byline, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 1000;
 
 /// Keep the first of each value, comparing case- and space-insensitively.
 fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {

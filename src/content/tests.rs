@@ -458,3 +458,122 @@ fn shortcodes_never_reach_readers_and_unknown_ones_warn_once_per_name() {
         warnings[0]
     );
 }
+
+#[test]
+fn image_paths_never_leave_the_static_dir_or_the_article_folder() {
+    // #11: `image: /../../etc/passwd` published that file's byte length.
+    let site = Site::new();
+    std::fs::create_dir_all(site.dir.path().join("static")).unwrap();
+    let depth = "../".repeat(40);
+    for image in [
+        format!("/{depth}etc/passwd"),
+        format!("{depth}etc/passwd"),
+        "//etc/passwd".to_string(),
+    ] {
+        let a = site.article(&format!("---\ntitle: T\nimage: \"{image}\"\n---\n"));
+        let image = a.image.unwrap();
+        assert_eq!(image.length, 0, "{image:?}");
+        assert_eq!(image.local_file, None, "{image:?}");
+    }
+    // A symbolic link out of `static/` is not followed either.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/etc/passwd", site.dir.path().join("static/p.png")).unwrap();
+        let a = site.article("---\ntitle: T\nimage: /p.png\n---\n");
+        assert_eq!(a.image.unwrap().length, 0);
+    }
+}
+
+#[test]
+fn front_matter_has_sane_limits() {
+    // #11: 3,000 categories took 18 s and 1.25 GB; 10,000 ran out of memory.
+    let site = Site::new();
+    let many: Vec<String> = (0..101).map(|i| format!("\"C{i}\"")).collect();
+    let problems = site.problems(&format!(
+        "---\ntitle: T\ncategories: [{}]\n---\n",
+        many.join(", ")
+    ));
+    assert!(
+        problems[0].contains("`categories` has 101 names; at most 100 are allowed"),
+        "{problems:?}"
+    );
+    let long = "x".repeat(201);
+    let problems = site.problems(&format!("---\ntitle: T\ncategories: [{long}]\n---\n"));
+    assert!(
+        problems[0].contains("a name in `categories` is 201 characters long; at most 200"),
+        "{problems:?}"
+    );
+    let problems = site.problems(&format!("---\ntitle: {}\n---\n", "t".repeat(1001)));
+    assert!(
+        problems[0].contains("the title is 1001 characters long; at most 1000"),
+        "{problems:?}"
+    );
+    let authors: Vec<String> = (0..101).map(|i| format!("A{i}")).collect();
+    let problems = site.problems(&format!(
+        "---\ntitle: T\nauthors: [{}]\n---\n",
+        authors.join(", ")
+    ));
+    assert!(
+        problems[0].contains("`authors` has 101 names"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn term_names_are_nfc_normalized() {
+    // #11: "Café" written NFC and NFD is one name.
+    let site = Site::new();
+    let a = site.article("---\ntitle: T\ncategories: [\"Cafe\u{301}\", \"Caf\u{e9}\"]\n---\n");
+    assert_eq!(a.terms[0], ["Caf\u{e9}"]);
+}
+
+#[test]
+fn a_section_cascade_reaches_its_pages_and_the_page_wins() {
+    let site = Site::new();
+    site.write(
+        "news/_index.md",
+        b"---\ntitle: News\ncascade:\n  categories: [Newsroom]\n  Draft: true\n---\n",
+    );
+    site.write("news/a.md", b"---\ntitle: A\n---\n");
+    site.write("news/deep/b.md", b"---\ntitle: B\ndraft: false\n---\n");
+    site.write(
+        "news/hidden/_index.md",
+        b"---\ncascade:\n  build:\n    list: never\n---\n",
+    );
+    site.write("news/hidden/c.md", b"---\ntitle: C\n---\n");
+    site.write("other.md", b"---\ntitle: O\n---\n");
+    let loaded = Loader::new(&site.config).load_all();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let by_title = |t: &str| loaded.articles.iter().find(|a| a.title == t).unwrap();
+    assert!(by_title("A").draft);
+    assert_eq!(by_title("A").terms[0], ["Newsroom"]);
+    assert!(!by_title("B").draft);
+    assert_eq!(by_title("B").terms[0], ["Newsroom"]);
+    assert!(!by_title("O").draft);
+    assert!(loaded.articles.iter().all(|a| a.title != "C"));
+}
+
+#[test]
+fn yaml_errors_are_in_an_editors_words() {
+    // #11: no `DuplicateKeyPolicy`, no parser-relative line numbers.
+    let site = Site::new();
+    let problems = site.problems("---\ntitle: T\ndate: 2024-01-01\ndate: 2024-01-02\n---\n");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("2024/03/story.md:4:"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0].contains("the field `date` is written twice"),
+        "{problems:?}"
+    );
+    for jargon in ["DuplicateKeyPolicy", "Options", " at line "] {
+        assert!(!problems[0].contains(jargon), "{jargon}: {problems:?}");
+    }
+    assert_eq!(
+        yaml_message("budget breached: Nodes { nodes: 250001 }"),
+        "the front matter is too large or too deeply nested"
+    );
+    assert!(yaml_message("recursive references require weak recursion types").contains("anchors"));
+    assert!(yaml_message("set ignore_binary_tag_for_string in Options").contains("binary"));
+}
