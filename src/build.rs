@@ -1,6 +1,6 @@
 //! The build: load → select → group → render → validate → write.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -314,7 +314,7 @@ pub fn gate(
         .collect()
 }
 
-/// Render every planned feed in both formats.
+/// Render every planned feed in every format.
 fn render_all(
     config: &Config,
     specs: &[FeedSpec<'_>],
@@ -332,6 +332,10 @@ fn render_all(
                 RenderedFeed {
                     path: spec.atom_path(),
                     bytes: feed::atom::render(config, spec),
+                },
+                RenderedFeed {
+                    path: spec.json_path(),
+                    bytes: feed::json::render(config, spec),
                 },
             ]
         })
@@ -393,30 +397,11 @@ pub fn build_with(
     progress: &dyn Progress,
 ) -> Result<BuildReport> {
     let started = Instant::now();
-    let lock = if options.dry_run {
+    let locks = if options.dry_run {
         None
     } else {
-        Some(
-            RunLock::acquire(&config.output_dir, options.lock_wait).map_err(|e| match e {
-                LockError::Busy { .. } => Error::Locked {
-                    dir: config.output_dir.clone(),
-                    message: e.to_string(),
-                },
-                LockError::Io(e) => e,
-            })?,
-        )
+        Some(take_locks(config, options.lock_wait)?)
     };
-    if let Some(lock) = &lock {
-        tracing::debug!(path = %lock.path().display(), "took the lock");
-        // A run killed while writing leaves its temporary files behind.
-        let removed = lock.remove_stale_temps()?;
-        if removed > 0 {
-            tracing::info!(
-                removed,
-                "removed temporary files left by an interrupted run"
-            );
-        }
-    }
     let rendered = render_with(config, options, progress)?;
     let selection = &rendered.selection;
     let mut report = BuildReport {
@@ -431,10 +416,32 @@ pub fn build_with(
         dry_run: options.dry_run,
         ..BuildReport::default()
     };
+    if let Some(locks) = &locks {
+        // A run killed while writing leaves its temporary files behind:
+        // remove them from the directories this run writes into.
+        let dirs: BTreeSet<PathBuf> = rendered
+            .files
+            .iter()
+            .filter_map(|f| f.path.parent())
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .map(Path::to_path_buf)
+            .collect();
+        let dirs: Vec<PathBuf> = dirs.into_iter().collect();
+        let removed =
+            locks.output.remove_stale_temps(&dirs)? + locks.site.remove_stale_temps(&[])?;
+        if removed > 0 {
+            tracing::info!(
+                removed,
+                "removed temporary files left by an interrupted run"
+            );
+        }
+    }
     if !options.dry_run {
-        // The ledger first: if the run dies after it, the next run publishes
-        // the same stamps; the other way round it would stamp again.
-        rendered.ledger.save()?;
+        // The ledger last, so nothing enters it before it is published: its
+        // new version is staged first (a ledger that cannot be written stops
+        // the run before any feed changes), renamed only once every feed is
+        // in place. A failed publish drops the staged ledger unchanged.
+        let ledger = rendered.ledger.stage()?;
         let files: Vec<(PathBuf, Vec<u8>)> = rendered
             .files
             .into_iter()
@@ -451,10 +458,50 @@ pub fn build_with(
                     .unwrap_or(p)
             })
             .collect();
+        if let Some(ledger) = ledger {
+            ledger.commit_synced()?;
+        }
         rendered.cache.save();
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+/// The locks a publishing run holds: the output directory's, and the
+/// site's (beside the ledger), so two runs with different `--out` cannot
+/// both update one ledger.
+struct Locks {
+    output: RunLock,
+    site: RunLock,
+}
+
+/// Take the output directory's lock, then the site's, each waiting up to
+/// `wait`. Always in this order, so two runs cannot wait for each other.
+fn take_locks(config: &Config, wait: Duration) -> Result<Locks> {
+    let output = RunLock::acquire(&config.output_dir, wait).map_err(|e| match e {
+        LockError::Busy { .. } => Error::Locked {
+            dir: config.output_dir.clone(),
+            message: e.to_string(),
+        },
+        LockError::Io(e) => e,
+    })?;
+    tracing::debug!(path = %output.path().display(), "took the output directory's lock");
+    let path = crate::ledger::lock_path(&config.ledger);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let site = RunLock::acquire_file(&path, wait).map_err(|e| match e {
+        LockError::Busy { holder, waited } => Error::Locked {
+            dir: config.ledger.clone(),
+            message: format!(
+                "another feedpub build is using this site's ledger ({holder}); gave up after {:.1} s",
+                waited.as_secs_f64()
+            ),
+        },
+        LockError::Io(e) => e,
+    })?;
+    tracing::debug!(path = %site.path().display(), "took the site's lock");
+    Ok(Locks { output, site })
 }
 
 #[cfg(test)]

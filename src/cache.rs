@@ -15,12 +15,16 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
+use crate::files::read_regular;
 use crate::model::{Article, Image, image_mime_type};
 use crate::text::stable_hash;
 use crate::write::write_if_changed;
 
 /// The cache's file name, beside `feedpub.toml`.
 pub const CACHE_FILE_NAME: &str = ".feedpub-cache.json";
+
+/// The largest cache read (512 MiB); a larger one is ignored and replaced.
+const MAX_CACHE_BYTES: u64 = 512 << 20;
 
 /// Files changed this recently are not cached: a second edit within the
 /// file system's timestamp granularity could keep the same size and mtime.
@@ -123,7 +127,7 @@ impl HeadCache {
             stable_hash(&[env!("CARGO_PKG_VERSION"), &format!("{config:?}")])
         );
         let path = config.ledger.with_file_name(CACHE_FILE_NAME);
-        let earlier = std::fs::read(&path)
+        let earlier = read_regular(&path, MAX_CACHE_BYTES)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<CacheFile>(&bytes).ok())
             .filter(|file| file.salt == salt)

@@ -157,6 +157,18 @@ pub struct ServeArgs {
     /// a rebuild with errors keeps the last good feeds.
     #[arg(long)]
     pub watch: bool,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, value_name = "SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+    /// Seconds a connection may go without traffic before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
 }
 
 /// Options of `feedpub build`.
@@ -466,9 +478,23 @@ fn run_list(cli: &Cli, args: &ListArgs, streams: &mut Streams<'_>) -> Result<u8,
 
 #[cfg(feature = "serve")]
 fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
-    use crate::serve::{Server, Watch};
+    use crate::serve::{Limits, Server, Watch, is_within};
 
     let config = load_config(cli)?;
+    if args.watch && is_within(&config.output_dir, &config.content_dir) {
+        // Every build would write there and trigger the next one.
+        return Err(Error::Config(Box::new(
+            Diagnostic::error(
+                &config.output_dir,
+                format!(
+                    "the output directory is inside the content directory {}",
+                    config.content_dir.display()
+                ),
+            )
+            .with_help("choose an output directory outside content/ (--out or the default feeds/)"),
+        ))
+        .into());
+    }
     let rebuild = |streams: &mut Streams<'_>| -> io::Result<()> {
         let result = load_config(cli).and_then(|config| {
             let options = BuildOptions {
@@ -502,7 +528,12 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
         ))
         .into());
     }
-    let server = Server::bind(&config.output_dir, args.addr)?;
+    let limits = Limits {
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        header_timeout: Duration::from_secs(args.header_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+    };
+    let server = Server::bind(&config.output_dir, args.addr, limits)?;
     let addr = server.local_addr()?;
     writeln!(
         streams.out,
@@ -525,6 +556,7 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
             .config
             .clone()
             .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE_NAME)),
+        own_paths: vec![config.output_dir.clone(), config.ledger.clone()],
         on_change: &mut on_change,
     })?;
     Ok(exit::OK)

@@ -35,6 +35,7 @@ pub mod dates;
 pub mod discovery;
 pub mod error;
 pub mod feed;
+pub mod files;
 pub mod hugo;
 pub mod init;
 pub mod ledger;

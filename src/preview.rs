@@ -61,6 +61,8 @@ pub struct FeedSummary {
     pub rss_url: String,
     /// Public URL of the Atom 1.0 file.
     pub atom_url: String,
+    /// Public URL of the JSON Feed 1.1 file.
+    pub json_url: String,
     /// Items the feed will hold.
     pub items: usize,
     /// Date of the newest item, in the site time zone.
@@ -246,6 +248,7 @@ impl<'c> Snapshot<'c> {
             title: spec.title.clone(),
             rss_url: spec.rss_url.clone(),
             atom_url: spec.atom_url.clone(),
+            json_url: spec.json_url.clone(),
             items: spec.items.len(),
             newest: spec
                 .items
@@ -433,7 +436,7 @@ impl<'c> Snapshot<'c> {
         let rel: PathBuf = if target.contains("://") {
             if let Some(spec) = specs
                 .iter()
-                .find(|s| s.rss_url == target || s.atom_url == target)
+                .find(|s| [&s.rss_url, &s.atom_url, &s.json_url].contains(&&target.to_string()))
             {
                 return Some(spec);
             }
@@ -463,7 +466,7 @@ impl<'c> Snapshot<'c> {
         };
         specs
             .iter()
-            .find(|s| rel == s.rss_path() || rel == s.atom_path() || rel == s.dir)
+            .find(|s| [s.rss_path(), s.atom_path(), s.json_path(), s.dir.clone()].contains(&rel))
     }
 }
 
@@ -563,6 +566,7 @@ pub fn render_preview(preview: &Preview, style: &TextStyle) -> String {
     out.push('\n');
     out.push_str(&format!("RSS   {}\n", style.paint(LINK, &feed.rss_url)));
     out.push_str(&format!("Atom  {}\n", style.paint(LINK, &feed.atom_url)));
+    out.push_str(&format!("JSON  {}\n", style.paint(LINK, &feed.json_url)));
     let indent = " ".repeat(DATE_COLUMN);
     for entry in &preview.entries {
         out.push('\n');

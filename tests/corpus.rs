@@ -45,13 +45,13 @@ fn generated_2000_article_corpus_gives_valid_feeds_everywhere() {
         .assert()
         .success()
         .stderr("")
-        .stdout(predicate::str::starts_with("2000 articles read, 1961 published (39 draft left out); 104 files: 104 written, 0 unchanged;"));
+        .stdout(predicate::str::starts_with("2000 articles read, 1961 published (39 draft left out); 155 files: 155 written, 0 unchanged;"));
     feedpub(site.path())
         .args(["build", "--now", now])
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "104 files: 0 written, 104 unchanged",
+            "155 files: 0 written, 155 unchanged",
         ));
     feedpub(site.path())
         .args(["check", "--now", now])

@@ -1,7 +1,9 @@
 //! Feeds: which feeds exist, which articles each holds, and their rendering
-//! into RSS 2.0 ([`rss`](mod@rss)) and Atom 1.0 ([`atom`](mod@atom)).
+//! into RSS 2.0 ([`rss`](mod@rss)), Atom 1.0 ([`atom`](mod@atom)) and JSON
+//! Feed 1.1 ([`json`](mod@json)).
 
 pub mod atom;
+pub mod json;
 pub mod rss;
 
 use std::cmp::Ordering;
@@ -52,6 +54,8 @@ pub struct FeedSpec<'a> {
     pub rss_url: String,
     /// Public URL of `atom.xml`.
     pub atom_url: String,
+    /// Public URL of `feed.json`.
+    pub json_url: String,
     /// Items, newest first, at most `limit`.
     pub items: Vec<&'a Article>,
     /// The newest change among the items, or the site's newest change for an
@@ -68,6 +72,11 @@ impl FeedSpec<'_> {
     /// Path of the Atom file relative to the output directory.
     pub fn atom_path(&self) -> PathBuf {
         self.dir.join("atom.xml")
+    }
+
+    /// Path of the JSON Feed file relative to the output directory.
+    pub fn json_path(&self) -> PathBuf {
+        self.dir.join("feed.json")
     }
 }
 
@@ -176,6 +185,7 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
             description,
             rss_url: url(&format!("{prefix}rss.xml")),
             atom_url: url(&format!("{prefix}atom.xml")),
+            json_url: url(&format!("{prefix}feed.json")),
             dir: PathBuf::from(dir),
             alternate_url: alternate,
             items,

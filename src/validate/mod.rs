@@ -26,6 +26,7 @@
 
 mod atom;
 mod html;
+mod json;
 mod links;
 mod rss;
 mod timeline;
@@ -172,6 +173,18 @@ rules! {
     ContainsScript => Error,
     /// A file or directory that could not be read.
     IOError => Error,
+    /// A JSON Feed that is not valid JSON.
+    JsonSyntax => Error,
+    /// A JSON Feed `version` other than 1.1 or 1.
+    JsonFeedVersion => Error,
+    /// A JSON Feed member of the wrong type (a number where a string belongs, …).
+    JsonType => Error,
+    /// Two JSON Feed items with one `id`.
+    DuplicateItemId => Error,
+    /// A JSON Feed member that 1.1 deprecates (`author`).
+    DeprecatedMember => Warning,
+    /// A JSON Feed member the specification does not define and that is not an `_extension`.
+    UnknownMember => Warning,
 }
 
 impl Rule {
@@ -187,11 +200,15 @@ impl std::fmt::Display for Rule {
     }
 }
 
-/// Validate one serialized feed; detect the format from the root element; never panics.
+/// Validate one serialized feed: JSON Feed when it is a JSON object, else
+/// RSS or Atom by the root element; never panics.
 ///
 /// Diagnostics come back sorted by position. An empty list means the feed
 /// has neither errors nor warnings.
 pub fn validate_feed(path: &Path, bytes: &[u8], options: &Options) -> Vec<Diagnostic> {
+    if json::looks_like_json(bytes) {
+        return json::validate(path, bytes, options);
+    }
     let mut out = Findings::default();
     let text = xml::decode(bytes, &mut out);
     xml::check_chars(&text, &mut out);
@@ -209,10 +226,10 @@ pub fn detect_format(bytes: &[u8]) -> Option<FeedFormat> {
     xml::root_format(&text)
 }
 
-/// Validate files and directories (recursively every *.xml, sorted), reporting unreadable paths as diagnostics.
+/// Validate files and directories (recursively every *.xml and *.json, sorted), reporting unreadable paths as diagnostics.
 ///
 /// A path given explicitly is validated whatever its extension; inside
-/// directories only files ending in `.xml` are.
+/// directories only files ending in `.xml` or `.json` are.
 pub fn check_paths(paths: &[PathBuf], options: &Options) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for path in paths {
@@ -244,7 +261,7 @@ pub fn check_paths(paths: &[PathBuf], options: &Options) -> Vec<Diagnostic> {
 
 fn is_xml(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("xml"))
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("xml") || ext.eq_ignore_ascii_case("json"))
 }
 
 fn check_file(path: &Path, options: &Options, out: &mut Vec<Diagnostic>) {
