@@ -28,6 +28,8 @@ mod atom;
 mod html;
 mod links;
 mod rdf;
+#[cfg(feature = "fetch")]
+pub mod remote;
 mod rss;
 mod timeline;
 mod xml;
@@ -225,6 +227,20 @@ rules! {
     NotBase64 => Error,
     /// Two Atom `alternate` links with the same `type` and `hreflang`.
     DuplicateAlternate => Error,
+    /// A URL that could not be fetched (DNS, connection, TLS, timeout, redirects).
+    FetchFailed => Error,
+    /// A URL answered with a status other than 200.
+    HttpStatus => Error,
+    /// A URL that redirects: subscribers should be told the final URL.
+    Redirected => Warning,
+    /// A feed served with a `Content-Type` that is not a feed or XML type.
+    UnexpectedContentType => Warning,
+    /// The `Content-Type` charset and the XML declaration disagree.
+    CharsetMismatch => Warning,
+    /// The feed's self link is not the URL it was fetched from.
+    SelfDoesNotMatchLocation => Warning,
+    /// Conditional requests (ETag, Last-Modified) are not supported.
+    NoConditionalGet => Warning,
     /// A file or directory that could not be read.
     IOError => Error,
     /// A path that is not a regular file (a FIFO, socket or device).
@@ -309,9 +325,14 @@ impl CheckReport {
     pub fn has_unreadable(&self) -> bool {
         self.diagnostics.iter().any(|d| {
             d.code.as_deref().is_some_and(|c| {
-                [Rule::IOError, Rule::NotARegularFile, Rule::FileTooLarge]
-                    .iter()
-                    .any(|r| r.code() == c)
+                [
+                    Rule::IOError,
+                    Rule::NotARegularFile,
+                    Rule::FileTooLarge,
+                    Rule::FetchFailed,
+                ]
+                .iter()
+                .any(|r| r.code() == c)
             })
         })
     }
@@ -327,6 +348,15 @@ impl CheckReport {
 pub fn check_paths(paths: &[PathBuf], options: &Options, max_bytes: u64) -> CheckReport {
     let mut report = CheckReport::default();
     for path in paths {
+        #[cfg(feature = "fetch")]
+        if remote::is_url(path) {
+            let url = path.to_string_lossy();
+            report.checked += 1;
+            report
+                .diagnostics
+                .extend(remote::check_url(&url, options, max_bytes));
+            continue;
+        }
         match std::fs::metadata(path) {
             Err(e) => report.diagnostics.push(io_diagnostic(path, &e)),
             Ok(meta) if meta.is_dir() => {
