@@ -1,4 +1,4 @@
-//! Validation of RSS 2.0 and Atom 1.0 feeds, for the build gate and `feedpub check`.
+//! Validation of RSS and Atom feeds, for the build gate and `feedpub check`.
 //!
 //! [`validate_feed`] reads one serialized feed with a streaming `quick-xml`
 //! reader (no tree of the whole document is built) and reports every problem
@@ -9,8 +9,13 @@
 //! The checks run in three layers:
 //! - bytes: the encoding declaration, UTF-8 and characters legal in XML 1.0;
 //! - XML: well-formedness and namespace prefixes, while streaming events;
-//! - feed: RSS 2.0 (rssboard spec and RSS Best Practices Profile) or Atom 1.0
-//!   (RFC 4287) rules, picked from the root element.
+//! - feed: RSS 2.0 and 0.91–0.94 (rssboard spec and RSS Best Practices
+//!   Profile), RSS 1.0 (RDF) or Atom 1.0 (RFC 4287, feeds and Entry
+//!   Documents) rules, picked from the root element.
+//!
+//! Findings carry the severity the specifications give them
+//! ([`Profile::Check`]); the build gate ([`Profile::Gate`]) is stricter on
+//! feedpub's own output.
 //!
 //! ```
 //! use feedpub::validate::{validate_feed, Options};
@@ -18,7 +23,7 @@
 //!
 //! let feed = br#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
 //! <title>T</title><link>https://example.com/</link><description>D</description>
-//! <item><title>Hi</title><pubDate>Mon, 25 Mar 24 10:00:00 +0000</pubDate></item>
+//! <item><title>Hi</title><pubDate>2024-03-25T10:00:00Z</pubDate></item>
 //! </channel></rss>"#;
 //! let found = validate_feed(Path::new("rss.xml"), feed, &Options::default());
 //! assert!(found.iter().any(|d| d.code.as_deref() == Some("InvalidRFC2822Date")));
