@@ -17,6 +17,9 @@ use crate::text::{closest, line_col};
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE_NAME: &str = "feedpub.toml";
 
+/// The largest `feedpub.toml` read (1 MiB); anything larger is a mistake.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// Default number of items per feed.
 pub const DEFAULT_LIMIT: usize = 50;
 
@@ -41,6 +44,8 @@ struct ConfigFile {
     feeds_url: Option<String>,
     static_dir: Option<PathBuf>,
     ledger: Option<PathBuf>,
+    strict: Option<bool>,
+    stamp_undated: Option<bool>,
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -57,6 +62,8 @@ const KNOWN_KEYS: &[&str] = &[
     "feeds_url",
     "static_dir",
     "ledger",
+    "strict",
+    "stamp_undated",
 ];
 
 /// Where the inputs and outputs of a run are, before the config is read.
@@ -105,16 +112,37 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// The ledger of published ids and dates (see [`crate::ledger`]).
     pub ledger: PathBuf,
+    /// How many words a summary derived from the body keeps (Hugo's
+    /// `summaryLength`; default 70). Chinese, Japanese and Korean
+    /// characters count as one word each.
+    pub summary_length: usize,
+    /// All or nothing: an article with errors fails the whole build
+    /// (`strict = true`; default: it is left out and reported).
+    pub strict: bool,
+    /// Whether the ledger gives undated articles the time of the build that
+    /// first publishes them; `None` means the default: yes, except on a Hugo
+    /// site, where undated pages are not articles (see [`Config::stamps_undated`]).
+    pub stamp_undated: Option<bool>,
+    /// How the Hugo site this configuration was read from names, links and
+    /// selects its pages; `None` for a plain feedpub site.
+    pub hugo: Option<crate::hugo::HugoSite>,
 }
 
 impl Config {
-    /// Read and validate the configuration, applying path overrides.
+    /// Read and validate the configuration, applying path overrides. In the
+    /// root of a Hugo site (no `--config`), the site's Hugo configuration is
+    /// read, and a `feedpub.toml` beside it overrides it key by key.
     pub fn load(paths: &Paths) -> Result<Config> {
+        if paths.config.is_none()
+            && let Some(hugo) = crate::hugo::HugoConfig::find(Path::new(""))?
+        {
+            return Config::from_hugo(&hugo, Path::new(""), paths);
+        }
         let config_path = paths
             .config
             .clone()
             .unwrap_or_else(|| PathBuf::from(CONFIG_FILE_NAME));
-        let text = std::fs::read_to_string(&config_path).map_err(|e| {
+        let bytes = crate::files::read_regular(&config_path, MAX_CONFIG_BYTES).map_err(|e| {
             let mut diagnostic = Diagnostic::error(&config_path, format!("cannot read: {e}"));
             if e.kind() == std::io::ErrorKind::NotFound {
                 diagnostic = diagnostic.with_help(
@@ -123,12 +151,183 @@ impl Config {
             }
             Error::Config(Box::new(diagnostic))
         })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]);
+            let (line, column) = line_col(&valid, offset);
+            Error::Config(Box::new(
+                Diagnostic::error(&config_path, "the file is not valid UTF-8")
+                    .at(line, column)
+                    .with_help("save it as UTF-8"),
+            ))
+        })?;
         // A config in the working directory has an empty parent: paths
         // beside it are then plain relative paths ("content/a.md").
         let root = config_path
             .parent()
             .map_or_else(PathBuf::new, Path::to_path_buf);
-        Config::from_toml(&text, &config_path, &root, paths)
+        let config = Config::from_toml(&text, &config_path, &root, paths)?;
+        config.check_paths(&text, &config_path, &root)?;
+        Ok(config)
+    }
+
+    /// Refuse directories and state files that would collide: the ledger or
+    /// the cache inside the output directory (they would be published, or
+    /// overwritten by a feed) or equal to another file feedpub uses; an
+    /// output directory that holds the site itself (`/`, `.`, `content/`)
+    /// or lies inside `content/`, or is not a directory; a content
+    /// directory that is missing.
+    fn check_paths(&self, text: &str, config_path: &Path, root: &Path) -> Result<()> {
+        let error = |path: &Path, message: String, at: Option<(usize, usize)>, help: &str| {
+            let mut d = Diagnostic::error(path, message).with_help(help);
+            if let Some((line, column)) = at {
+                d = d.at(line, column);
+            }
+            Err(Error::Config(Box::new(d)))
+        };
+        let out = resolved(&self.output_dir);
+        let content = resolved(&self.content_dir);
+        let site = resolved(root);
+        let (output, content_dir) = (self.output_dir.display(), self.content_dir.display());
+        let out_help =
+            "pass another --out: a directory of its own, such as feeds/ beside feedpub.toml";
+
+        match std::fs::metadata(&self.content_dir) {
+            Err(_) => {
+                return error(
+                    &self.content_dir,
+                    format!("the content directory {content_dir} does not exist"),
+                    None,
+                    "run feedpub where feedpub.toml and content/ are, or pass --content DIR",
+                );
+            }
+            Ok(m) if !m.is_dir() => {
+                return error(
+                    &self.content_dir,
+                    format!("the content directory {content_dir} is not a directory"),
+                    None,
+                    "pass --content DIR with the folder that holds the articles",
+                );
+            }
+            Ok(_) => {}
+        }
+        if std::fs::metadata(&self.output_dir).is_ok_and(|m| !m.is_dir()) {
+            return error(
+                &self.output_dir,
+                format!("the output directory {output} is not a directory"),
+                None,
+                out_help,
+            );
+        }
+        if site.starts_with(&out) || content.starts_with(&out) {
+            return error(
+                &self.output_dir,
+                format!(
+                    "the output directory {output} holds the site itself (feedpub.toml or content/)"
+                ),
+                None,
+                out_help,
+            );
+        }
+        if out.starts_with(&content) {
+            return error(
+                &self.output_dir,
+                format!(
+                    "the output directory {output} is inside the content directory {content_dir}"
+                ),
+                None,
+                out_help,
+            );
+        }
+
+        let ledger = resolved(&self.ledger);
+        let ledger_at = key_position(text, "ledger");
+        let shown = self
+            .ledger
+            .strip_prefix(root)
+            .unwrap_or(&self.ledger)
+            .display();
+        let ledger_help = "set `ledger` to a file outside the output directory, such as                            \"feedpub-ledger.toml\" beside feedpub.toml";
+        let clash = if ledger.starts_with(&out) {
+            Some(format!(
+                "is inside the output directory {output}, which is published"
+            ))
+        } else if ledger == resolved(&self.ledger.with_file_name(crate::cache::CACHE_FILE_NAME)) {
+            Some("is the front-matter cache's file".to_string())
+        } else if ledger == resolved(config_path) {
+            Some("is the configuration file".to_string())
+        } else {
+            None
+        };
+        if let Some(clash) = clash {
+            return error(
+                config_path,
+                format!("`ledger` ({shown}) {clash}"),
+                ledger_at,
+                ledger_help,
+            );
+        }
+        Ok(())
+    }
+
+    /// The configuration of the Hugo site in `root`: its Hugo settings, with
+    /// the keys of a `feedpub.toml` in `root` (if any) winning.
+    pub fn from_hugo(hugo: &crate::hugo::HugoConfig, root: &Path, paths: &Paths) -> Result<Config> {
+        let site = hugo.site()?;
+        let feedpub_path = root.join(CONFIG_FILE_NAME);
+        let own = match std::fs::read_to_string(&feedpub_path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(&feedpub_path, e)),
+        };
+        let written: toml::Table = own
+            .as_deref()
+            .and_then(|t| toml::from_str(t).ok())
+            .unwrap_or_default();
+        // feedpub.toml's own lines come first, so that the line numbers of
+        // its errors are right; the Hugo keys it does not set follow.
+        let mut implied = hugo.feedpub_keys();
+        implied.retain(|k, _| !written.contains_key(k));
+        let (text, path) = match &own {
+            Some(text) => (
+                format!("{text}\n{}", toml::to_string(&implied).unwrap_or_default()),
+                feedpub_path,
+            ),
+            None => (
+                toml::to_string(&implied).unwrap_or_default(),
+                hugo.main_file().to_path_buf(),
+            ),
+        };
+        if !written.contains_key("title") && !implied.contains_key("title") {
+            return Err(Error::Config(Box::new(
+                Diagnostic::error(hugo.main_file(), "the site has no title")
+                    .with_help("set title = \"Your Site\" in the Hugo configuration"),
+            )));
+        }
+        if !written.contains_key("base_url") && !implied.contains_key("base_url") {
+            return Err(Error::Config(Box::new(
+                Diagnostic::error(hugo.main_file(), "the site has no baseURL")
+                    .with_help("set baseURL = \"https://example.org/\" in the Hugo configuration: feeds need absolute links"),
+            )));
+        }
+        let content = paths
+            .content
+            .clone()
+            .unwrap_or_else(|| root.join(hugo.content_dir()));
+        let paths = Paths {
+            content: Some(content),
+            ..paths.clone()
+        };
+        let mut config = Config::from_toml(&text, &path, root, &paths)?;
+        config.taxonomies = hugo.taxonomies();
+        config.taxonomies.push(Taxonomy::section());
+        config.hugo = Some(site);
+        Ok(config)
+    }
+
+    /// Whether undated articles are stamped with the build time and published.
+    pub fn stamps_undated(&self) -> bool {
+        self.stamp_undated.unwrap_or(self.hugo.is_none())
     }
 
     /// Validate configuration text; `config_path` is only used in messages.
@@ -143,15 +342,7 @@ impl Config {
             }
             Error::Config(Box::new(d))
         };
-        let key_position = |key: &str| {
-            text.lines().enumerate().find_map(|(i, line)| {
-                let trimmed = line.trim_start();
-                let rest = trimmed.strip_prefix(key)?;
-                rest.trim_start()
-                    .starts_with('=')
-                    .then_some((i + 1, line.len() - trimmed.len() + 1))
-            })
-        };
+        let key_position = |key: &str| key_position(text, key);
 
         let raw: ConfigFile = toml::from_str(text).map_err(|e| {
             let at = e.span().map(|span| line_col(text, span.start));
@@ -177,6 +368,26 @@ impl Config {
                     Some("write it like base_url = \"https://news.example.org\"".into()),
                 )
             })?;
+        // Every link is made from it: these parts would be repeated or
+        // misplaced in each one, and credentials published.
+        let odd = if base_url.query().is_some() {
+            Some("a query")
+        } else if base_url.fragment().is_some() {
+            Some("a fragment")
+        } else if !base_url.username().is_empty() || base_url.password().is_some() {
+            Some("a user name or password")
+        } else if base_url.port() == Some(0) {
+            Some("port 0")
+        } else {
+            None
+        };
+        if let Some(odd) = odd {
+            return Err(error(
+                format!("base_url {:?} has {odd}", raw.base_url),
+                key_position("base_url"),
+                Some("give only the scheme, host, optional port and path, like base_url = \"https://news.example.org/blog/\"".into()),
+            ));
+        }
 
         let feeds_url = match &raw.feeds_url {
             None => base_url
@@ -239,6 +450,24 @@ impl Config {
             ));
         }
 
+        for (key, value) in [
+            ("title", Some(&raw.title)),
+            ("description", raw.description.as_ref()),
+            ("author", raw.author.as_ref()),
+            ("language", raw.language.as_ref()),
+        ] {
+            if let Some(c) = value.and_then(|v| v.chars().find(|c| is_unprintable(*c))) {
+                return Err(error(
+                    format!(
+                        "`{key}` contains the control character U+{:04X}, which feeds cannot carry",
+                        u32::from(c)
+                    ),
+                    key_position(key),
+                    Some("remove it (an escape such as \\u0007 in the value writes one)".into()),
+                ));
+            }
+        }
+
         let title = raw.title.trim().to_string();
         if title.is_empty() {
             return Err(error(
@@ -280,8 +509,63 @@ impl Config {
                 raw.ledger
                     .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
             ),
+            strict: raw.strict.unwrap_or(false),
+            summary_length: crate::content::SUMMARY_WORDS,
+            stamp_undated: raw.stamp_undated,
+            hugo: None,
             title,
         })
+    }
+}
+
+/// Whether `c` cannot appear in a feed's text: control characters XML 1.0
+/// forbids or discourages (tab and line breaks are fine) and non-characters.
+fn is_unprintable(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Where `key = ...` is written in the configuration text (line, column).
+fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start();
+        let rest = trimmed.strip_prefix(key)?;
+        rest.trim_start()
+            .starts_with('=')
+            .then_some((i + 1, line.len() - trimmed.len() + 1))
+    })
+}
+
+/// `path` made absolute, with `.` and `..` resolved and every symbolic link
+/// in its existing part followed, so two spellings of one place compare
+/// equal even when the place does not exist yet.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut lexical = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut missing = Vec::new();
+    let mut existing = lexical.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return missing
+                .iter()
+                .rev()
+                .fold(real, |path, name| path.join(name));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return lexical,
+        }
     }
 }
 

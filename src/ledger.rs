@@ -12,6 +12,7 @@
 //! dates readers have already seen.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -19,10 +20,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::{parse_date, to_rfc3339};
 use crate::error::{Diagnostic, Error, Result};
+use crate::files::read_regular;
 use crate::model::Article;
 use crate::taxonomy::{Taxonomy, Term};
 use crate::text::line_col;
-use crate::write::{WriteOutcome, write_if_changed};
+use crate::write::{Staged, WriteOutcome, stage_file, write_if_changed};
+
+/// The largest ledger read (256 MiB, about a million articles).
+const MAX_LEDGER_BYTES: u64 = 256 << 20;
 
 /// The ledger's default file name, beside `feedpub.toml`.
 pub const LEDGER_FILE_NAME: &str = "feedpub-ledger.toml";
@@ -76,17 +81,6 @@ pub struct Ledger {
 impl Ledger {
     /// Read the ledger at `path`; a missing file is an empty ledger.
     pub fn load(path: &Path) -> Result<Ledger> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Ledger {
-                    path: path.to_path_buf(),
-                    file: LedgerFile::default(),
-                    on_disk: None,
-                });
-            }
-            Err(e) => return Err(Error::io(path, e)),
-        };
         let corrupt = |message: String, at: Option<(usize, usize)>| {
             let mut d = Diagnostic::error(path, format!("the ledger is corrupt: {message}"))
                 .with_help("restore it from version control; deleting it would change ids and dates readers have seen");
@@ -95,6 +89,33 @@ impl Ledger {
             }
             Error::Config(Box::new(d))
         };
+        let path = &resolve_link(path)?;
+        let bytes = match read_regular(path, MAX_LEDGER_BYTES) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Ledger {
+                    path: path.to_path_buf(),
+                    file: LedgerFile::default(),
+                    on_disk: None,
+                });
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::FileTooLarge) => {
+                return Err(Error::Config(Box::new(
+                    Diagnostic::error(path, format!("the ledger {e}")).with_help(
+                        "set `ledger` in feedpub.toml to the path of a file, or move what is there",
+                    ),
+                )));
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]);
+            corrupt(
+                "it is not valid UTF-8".into(),
+                Some(line_col(&valid, offset)),
+            )
+        })?;
         let file: LedgerFile = toml::from_str(&text).map_err(|e| {
             let at = e.span().map(|s| line_col(&text, s.start));
             corrupt(e.message().trim().to_string(), at)
@@ -222,6 +243,13 @@ impl Ledger {
         }
     }
 
+    /// Whether the article file at `source` was published by an earlier
+    /// build (its entry stays while the file has errors, so the article
+    /// returns with the same id and date once fixed).
+    pub fn was_published(&self, source: &Path, content_dir: &Path) -> bool {
+        self.file.articles.contains_key(&key(source, content_dir))
+    }
+
     /// Remember the published articles and every term published so far.
     pub fn record(&mut self, published: &[Article], terms: &[Term], content_dir: &Path) {
         let entries: Vec<Option<String>> = self
@@ -300,6 +328,43 @@ impl Ledger {
         let outcome = write_if_changed(&self.path, self.to_toml().as_bytes())?;
         Ok(outcome == WriteOutcome::Written)
     }
+
+    /// Put the ledger's new version in a temporary file beside it, to be
+    /// renamed into place once the feeds are published; `None` when it did
+    /// not change.
+    pub fn stage(&self) -> Result<Option<Staged>> {
+        if self.on_disk.as_ref() == Some(&self.file) {
+            return Ok(None);
+        }
+        stage_file(&self.path, self.to_toml().as_bytes())
+    }
+}
+
+/// The lock file that guards the ledger at `ledger`: beside it, named after
+/// it (`.feedpub-ledger.toml.lock`).
+pub fn lock_path(ledger: &Path) -> PathBuf {
+    let name = ledger
+        .file_name()
+        .map_or_else(|| LEDGER_FILE_NAME.into(), |n| n.to_string_lossy());
+    ledger.with_file_name(format!(".{name}.lock"))
+}
+
+/// The file a ledger path stands for: the target of a symbolic link, so the
+/// ledger is written through the link instead of replacing it.
+fn resolve_link(path: &Path) -> Result<PathBuf> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return Ok(path.to_path_buf());
+    }
+    std::fs::canonicalize(path).map_err(|e| {
+        Error::Config(Box::new(
+            Diagnostic::error(
+                path,
+                format!("the ledger is a symbolic link that cannot be followed: {e}"),
+            )
+            .with_help("point the link at the ledger file, or set `ledger` in feedpub.toml to the file itself"),
+        ))
+    })
 }
 
 /// The ledger key of an article: its path under the content directory,

@@ -59,7 +59,8 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome> {
 
 /// A file's new version, complete and synced in a temporary file beside it,
 /// waiting to be renamed into place. Dropping it deletes the temporary file.
-struct Staged {
+#[derive(Debug)]
+pub struct Staged {
     temp: tempfile::TempPath,
     path: PathBuf,
 }
@@ -70,6 +71,22 @@ impl Staged {
         let Staged { temp, path } = self;
         temp.persist(&path).map_err(|e| Error::io(&path, e.error))
     }
+
+    /// Rename the new version over the file and sync its directory, so the
+    /// rename survives a crash.
+    pub fn commit_synced(self) -> Result<()> {
+        let dir = parent_dir(&self.path).to_owned();
+        self.commit()?;
+        sync_dir(&dir).map_err(|e| Error::io(&dir, e))
+    }
+}
+
+/// Put `bytes` in a synced temporary file beside `path`, to be renamed into
+/// place later with [`Staged::commit_synced`]; `None` when `path` already
+/// holds exactly these bytes. Lets a caller write several files so that an
+/// error before the renames changes none of them.
+pub fn stage_file(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
+    stage(path, bytes)
 }
 
 /// The directory a file is in (`.` for a bare file name).
@@ -85,6 +102,15 @@ fn parent_dir(path: &Path) -> &Path {
 fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
     if holds_bytes(path, bytes)? {
         return Ok(None);
+    }
+    // A directory in the way would make the rename fail after other files
+    // were already replaced: refuse it before anything is renamed.
+    if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        let message = "a directory is in the way of a file feedpub writes; move it elsewhere";
+        return Err(Error::io(
+            path,
+            io::Error::new(io::ErrorKind::IsADirectory, message),
+        ));
     }
     let dir = parent_dir(path);
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
@@ -111,7 +137,8 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
 
 /// Whether `path` is a regular file holding exactly `bytes`.
 fn holds_bytes(path: &Path, bytes: &[u8]) -> Result<bool> {
-    let metadata = match fs::metadata(path) {
+    // A symbolic link is never read through: it is replaced.
+    let metadata = match fs::symlink_metadata(path) {
         Ok(metadata) => metadata,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
         Err(e) => return Err(Error::io(path, e)),
@@ -181,8 +208,10 @@ pub fn publish_with(
     files: &[(PathBuf, Vec<u8>)],
     progress: &dyn Progress,
 ) -> Result<PublishReport> {
+    let mut checked = BTreeSet::new();
     for (relative, _) in files {
         check_relative(root, relative)?;
+        check_no_links(root, relative, &mut checked)?;
     }
     let started = Instant::now();
     progress.stage(Stage::Write, u64::try_from(files.len()).ok());
@@ -239,6 +268,31 @@ fn check_relative(root: &Path, relative: &Path) -> Result<()> {
     ))
 }
 
+/// Refuse a directory between `root` and `relative` that is a symbolic link:
+/// feedpub writes only through directories it made, never into a place a
+/// link sends it. `checked` remembers the directories already looked at.
+fn check_no_links(root: &Path, relative: &Path, checked: &mut BTreeSet<PathBuf>) -> Result<()> {
+    let mut dir = root.to_path_buf();
+    let Some(parent) = relative.parent() else {
+        return Ok(());
+    };
+    for component in parent.components() {
+        dir.push(component);
+        if !checked.insert(dir.clone()) {
+            continue;
+        }
+        if fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            let message = "is a symbolic link; feedpub writes only into directories it \
+                           made: replace the link with a directory";
+            return Err(Error::io(
+                &dir,
+                io::Error::new(io::ErrorKind::InvalidInput, message),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The advisory lock that lets one build run at a time in an output directory.
 ///
 /// The lock is held until this value is dropped. It is an OS file lock, so the
@@ -260,15 +314,18 @@ impl RunLock {
     /// [`LockError::Busy`].
     pub fn acquire(dir: &Path, wait: Duration) -> Result<RunLock, LockError> {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let path = dir.join(LOCK_FILE_NAME);
-        // Not truncated on open: the text belongs to whoever holds the lock.
-        let mut file = File::options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
+        RunLock::acquire_file(&dir.join(LOCK_FILE_NAME), wait)
+    }
+
+    /// Take the lock file at `path` (its directory must exist), waiting up
+    /// to `wait` for another run to finish; see [`RunLock::acquire`].
+    ///
+    /// The file is never opened through a symbolic link, and must be a
+    /// regular file: a planted link cannot make a run overwrite (or create)
+    /// a file elsewhere.
+    pub fn acquire_file(path: &Path, wait: Duration) -> Result<RunLock, LockError> {
+        let path = path.to_path_buf();
+        let mut file = open_lock_file(&path).map_err(|e| Error::io(&path, e))?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
@@ -300,26 +357,38 @@ impl RunLock {
     }
 
     /// Delete the temporary files (`.feedpub-*.tmp`) that killed runs left
-    /// anywhere below the locked directory, and return how many there were.
+    /// in the lock file's directory and in its subdirectories `dirs` (the
+    /// ones this run writes into, relative), and return how many there were.
     ///
     /// Only safe while holding the lock, which is why it is a method of it:
-    /// no other run can be writing one of them. Nothing else is touched.
-    pub fn remove_stale_temps(&self) -> Result<usize> {
+    /// no other run can be writing one of them. No other directory is
+    /// looked into (another site's output may lie below this one, with a run
+    /// in flight), and nothing else is touched.
+    pub fn remove_stale_temps(&self, dirs: &[PathBuf]) -> Result<usize> {
         let root = parent_dir(&self.path);
         let mut removed = 0;
-        for entry in walkdir::WalkDir::new(root).min_depth(1) {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(root).to_owned();
-                Error::io(&path, e.into())
-            })?;
-            let name = entry.file_name().to_string_lossy();
-            let stale = entry.file_type().is_file()
-                && name.starts_with(TEMP_PREFIX)
-                && name.ends_with(TEMP_SUFFIX);
-            if stale {
-                fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-                tracing::debug!(path = %entry.path().display(), "removed a stale temporary file");
-                removed += 1;
+        let mut seen = BTreeSet::new();
+        for dir in std::iter::once(root.to_path_buf()).chain(dirs.iter().map(|d| root.join(d))) {
+            if !seen.insert(dir.clone()) {
+                continue;
+            }
+            let entries = match fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&dir, e)),
+            };
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io(&dir, e))?;
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let stale = name.starts_with(TEMP_PREFIX)
+                    && name.ends_with(TEMP_SUFFIX)
+                    && entry.file_type().is_ok_and(|t| t.is_file());
+                if stale {
+                    fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                    tracing::debug!(path = %entry.path().display(), "removed a stale temporary file");
+                    removed += 1;
+                }
             }
         }
         Ok(removed)
@@ -333,6 +402,36 @@ impl Drop for RunLock {
         // deleting it would let two runs lock two different inodes.
         let _ = self.file.unlock();
     }
+}
+
+/// Open (or create) a lock file for reading and writing, never through a
+/// symbolic link, and only if it is a regular file. Not truncated: the text
+/// belongs to whoever holds the lock.
+fn open_lock_file(path: &Path) -> io::Result<File> {
+    let mut options = File::options();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the lock file is a symbolic link; feedpub never follows one there: delete the link",
+            );
+        }
+        e
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the lock file is not a regular file: delete it",
+        ));
+    }
+    Ok(file)
 }
 
 /// Describe this run: "pid 1234 on host, since 2026-11-27T21:00:00Z".
@@ -600,7 +699,9 @@ mod tests {
     }
 
     #[test]
-    fn publish_stops_at_the_first_error() {
+    fn publish_changes_nothing_when_a_target_is_a_directory() {
+        // Issue 11: the directory used to be found by the rename, after the
+        // files before it were already replaced.
         let dir = tempfile::tempdir().expect("tempdir");
         fs::create_dir(dir.path().join("blocked.xml")).expect("dir in the way");
         let files = vec![
@@ -612,8 +713,13 @@ mod tests {
         let err = publish(dir.path(), &files).expect_err("must fail");
 
         assert!(err.to_string().contains("blocked.xml"), "{err}");
-        assert_eq!(fs::read(dir.path().join("first.xml")).expect("read"), b"1");
+        assert!(
+            err.to_string().contains("a directory is in the way"),
+            "{err}"
+        );
+        assert!(!dir.path().join("first.xml").exists());
         assert!(!dir.path().join("last.xml").exists());
+        assert!(stray_temps(dir.path()).is_empty());
     }
 
     #[test]
@@ -641,10 +747,13 @@ mod tests {
     }
 
     #[test]
-    fn stale_temps_are_removed_and_nothing_else() {
+    fn stale_temps_are_removed_only_where_feedpub_writes() {
         let dir = tempfile::tempdir().expect("tempdir");
         let nested = dir.path().join("categories/news");
+        // Issue 11: another site's output below this one, with a run in flight.
+        let other = dir.path().join("other-site/feeds");
         fs::create_dir_all(&nested).expect("mkdir");
+        fs::create_dir_all(&other).expect("mkdir");
         let stale = [
             dir.path().join(".feedpub-a1B2c3.tmp"),
             nested.join(".feedpub-Zz9.tmp"),
@@ -654,17 +763,82 @@ mod tests {
             dir.path().join(".feedpub-x.xml"),
             nested.join("notes.tmp"),
             nested.join("feedpub-a.tmp"),
+            other.join(".feedpub-inflight.tmp"),
         ];
         for path in stale.iter().chain(&kept) {
             fs::write(path, b"x").expect("seed");
         }
         let lock = RunLock::acquire(dir.path(), Duration::ZERO).expect("lock");
 
-        assert_eq!(lock.remove_stale_temps().expect("clean"), 2);
+        let dirs = [PathBuf::from("categories/news"), PathBuf::from("missing")];
+        assert_eq!(lock.remove_stale_temps(&dirs).expect("clean"), 2);
 
         assert!(stale.iter().all(|p| !p.exists()));
-        assert!(kept.iter().all(|p| p.exists()));
+        assert!(kept.iter().all(|p| p.exists()), "{kept:?}");
         assert!(lock.path().exists());
+    }
+
+    #[test]
+    fn the_lock_file_is_never_opened_through_a_symlink() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("feeds");
+        fs::create_dir(&out).expect("mkdir");
+        let outside = dir.path().join("outside");
+        fs::write(&outside, b"precious").expect("seed");
+        let dangling = dir.path().join("created-by-a-dangling-link");
+        for target in [&outside, &dangling] {
+            let _ = fs::remove_file(out.join(LOCK_FILE_NAME));
+            std::os::unix::fs::symlink(target, out.join(LOCK_FILE_NAME)).expect("symlink");
+
+            let err = RunLock::acquire(&out, Duration::ZERO).expect_err("must refuse");
+
+            assert!(err.to_string().contains("is a symbolic link"), "{err}");
+        }
+        assert_eq!(fs::read(&outside).expect("read"), b"precious");
+        assert!(!dangling.exists());
+    }
+
+    #[test]
+    fn publish_never_writes_through_a_symlinked_directory() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("feeds");
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(&root).expect("mkdir");
+        fs::create_dir_all(&outside).expect("mkdir");
+        std::os::unix::fs::symlink(&outside, root.join("categories")).expect("symlink");
+        let files = vec![
+            (PathBuf::from("rss.xml"), b"rss".to_vec()),
+            (PathBuf::from("categories/news/rss.xml"), b"news".to_vec()),
+        ];
+
+        let err = publish(&root, &files).expect_err("must refuse");
+
+        assert!(err.to_string().contains("categories"), "{err}");
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(!root.join("rss.xml").exists(), "nothing is written");
+        assert_eq!(fs::read_dir(&outside).expect("read").count(), 0);
+    }
+
+    #[test]
+    fn a_symlinked_feed_is_replaced_not_written_through() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("feeds");
+        fs::create_dir_all(&root).expect("mkdir");
+        let outside = dir.path().join("outside.xml");
+        fs::write(&outside, b"rss").expect("seed");
+        std::os::unix::fs::symlink(&outside, root.join("rss.xml")).expect("symlink");
+
+        let report =
+            publish(&root, &[(PathBuf::from("rss.xml"), b"rss".to_vec())]).expect("publish");
+
+        assert_eq!(report.written, [root.join("rss.xml")]);
+        assert!(
+            root.join("rss.xml")
+                .symlink_metadata()
+                .expect("meta")
+                .is_file()
+        );
+        assert_eq!(fs::read(&outside).expect("read"), b"rss");
     }
 
     #[test]

@@ -243,7 +243,11 @@ fn builds_killed_at_any_moment_leave_each_feed_old_or_new() {
             continue;
         }
         let text = std::str::from_utf8(bytes).unwrap();
-        if let Err(e) = roxmltree::Document::parse(text) {
+        if rel.extension().is_some_and(|e| e == "json") {
+            if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+                panic!("{}: {e}", rel.display());
+            }
+        } else if let Err(e) = roxmltree::Document::parse(text) {
             panic!("{}: {e}", rel.display());
         }
     }
@@ -362,7 +366,9 @@ fn two_builds_at_once_one_waits_and_the_result_is_a_single_build() {
     let (reference, out) = (site.join("reference"), site.join("out"));
     build_ok(site, "content", &reference);
 
-    let runs = two_builds_at_once(site, &out, &[]);
+    // Long enough for the first build on a loaded machine: this test is
+    // about waiting, not about the default timeout.
+    let runs = two_builds_at_once(site, &out, &["--wait", "300"]);
 
     let summaries: Vec<String> = runs
         .iter()
@@ -441,7 +447,7 @@ fn rebuilds_rewrite_exactly_the_feeds_whose_articles_changed() {
     let first = snapshot(&feeds);
 
     build().success().stdout(predicate::str::contains(
-        "24 files: 0 written, 24 unchanged",
+        "35 files: 0 written, 35 unchanged",
     ));
     assert_eq!(
         snapshot(&feeds),
@@ -454,7 +460,7 @@ fn rebuilds_rewrite_exactly_the_feeds_whose_articles_changed() {
     text.push_str("\nUpdate: officials confirmed the report.\n");
     std::fs::write(&article, text).unwrap();
     build().success().stdout(predicate::str::contains(
-        "24 files: 7 written, 17 unchanged",
+        "35 files: 9 written, 26 unchanged",
     ));
     let second = snapshot(&feeds);
 
@@ -464,15 +470,18 @@ fn rebuilds_rewrite_exactly_the_feeds_whose_articles_changed() {
         .map(|(rel, _)| rel.to_string_lossy().into_owned())
         .collect();
     // The article is in its category's and its countries' feeds (the site
-    // feeds hold only the newest three), and the index shows their dates.
+    // feeds hold only the newest three). The index shows publication dates
+    // and headlines, which an edit of the body does not change.
     let expected: BTreeSet<String> = [
-        "index.html",
         "categories/national-security/rss.xml",
         "categories/national-security/atom.xml",
+        "categories/national-security/feed.json",
         "countries/tajikistan/rss.xml",
         "countries/tajikistan/atom.xml",
+        "countries/tajikistan/feed.json",
         "countries/russia/rss.xml",
         "countries/russia/atom.xml",
+        "countries/russia/feed.json",
     ]
     .map(String::from)
     .into();
@@ -480,7 +489,7 @@ fn rebuilds_rewrite_exactly_the_feeds_whose_articles_changed() {
     // ... which are exactly the feeds that held it before the edit.
     let holding: BTreeSet<String> = first
         .iter()
-        .filter(|(rel, _)| rel.extension().is_some_and(|e| e == "xml"))
+        .filter(|(rel, _)| rel.extension().is_some_and(|e| e == "xml" || e == "json"))
         .filter(|(_, (bytes, _, _))| {
             String::from_utf8_lossy(bytes).contains("https://news.example.org/2024/03/iskp-threat/")
         })
@@ -488,7 +497,7 @@ fn rebuilds_rewrite_exactly_the_feeds_whose_articles_changed() {
         .collect();
     let feeds_rewritten: BTreeSet<String> = expected
         .iter()
-        .filter(|f| f.ends_with(".xml"))
+        .filter(|f| f.ends_with(".xml") || f.ends_with(".json"))
         .cloned()
         .collect();
     assert_eq!(holding, feeds_rewritten);
@@ -679,15 +688,195 @@ fn a_build_reports_each_stage_and_every_step() {
 
     let report = build_with(&config, &options, &recorder).unwrap();
 
-    assert_eq!(report.written.len(), 24);
+    assert_eq!(report.written.len(), 35);
     assert_eq!(
         recorder.0.into_inner().unwrap(),
         [
             (Stage::Load, None, 0),
             (Stage::Render, Some(11), 11),
-            (Stage::Validate, Some(22), 22),
+            (Stage::Validate, Some(33), 33),
             // Feeds plus feeds.opml and index.html.
-            (Stage::Write, Some(24), 24),
+            (Stage::Write, Some(35), 35),
         ]
     );
+}
+
+// Issue 11: the ledger, the lock and the paths feedpub writes.
+
+/// The ledger's bytes, or `None` when there is no ledger.
+fn ledger_of(site: &Path) -> Option<Vec<u8>> {
+    std::fs::read(site.join("feedpub-ledger.toml")).ok()
+}
+
+#[test]
+fn a_rename_failing_mid_commit_leaves_the_ledger_as_it_was() {
+    let site = copy_fixture("basic");
+    let published = publish_then_edit(site.path());
+    let ledger = ledger_of(site.path());
+    assert!(ledger.is_some(), "the first build wrote the ledger");
+    // An immutable feed: staging beside it works, replacing it does not, so
+    // the failure comes after the site feeds were renamed into place.
+    let blocked = site.path().join("feeds/countries/russia/rss.xml");
+    let blocked_arg = blocked.to_string_lossy().into_owned();
+    if !privileged("chattr", &["+i", &blocked_arg]) {
+        return;
+    }
+    let _mutable = Undo("chattr", vec!["-i".into(), blocked_arg]);
+
+    feedpub(site.path())
+        .args(["build", "--now", "2024-05-02T00:00:00Z", "--wait", "0"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("feeds/countries/russia/rss.xml"));
+
+    assert!(
+        ledger_of(site.path()) == ledger,
+        "the ledger changed although the publish failed"
+    );
+    assert_eq!(
+        read_tree(&site.path().join("feeds")).get(Path::new("countries/russia/rss.xml")),
+        published.get(Path::new("countries/russia/rss.xml"))
+    );
+}
+
+/// Make a FIFO at `path`; `false` (a skip, a failure in CI) without mkfifo.
+fn mkfifo(path: &Path) -> bool {
+    let _ = std::fs::remove_file(path);
+    have_tool("mkfifo", &["--version"])
+        && Command::new("mkfifo").arg(path).status().unwrap().success()
+}
+
+#[test]
+fn a_fifo_at_the_ledger_cache_or_config_path_does_not_hang_the_build() {
+    // (file, exit code, what stderr must say)
+    let cases = [
+        (
+            "feedpub-ledger.toml",
+            2,
+            "the ledger is a FIFO (named pipe), not a regular file",
+        ),
+        (
+            "feedpub.toml",
+            2,
+            "is a FIFO (named pipe), not a regular file",
+        ),
+        // The cache is only an optimization: ignored, then replaced.
+        (".feedpub-cache.json", 0, ""),
+    ];
+    for (file, code, message) in cases {
+        let site = copy_fixture("basic");
+        feedpub(site.path())
+            .args(["build", "--now", BASIC_NOW])
+            .assert()
+            .success();
+        if !mkfifo(&site.path().join(file)) {
+            return;
+        }
+        feedpub(site.path())
+            .args(["build", "--now", BASIC_NOW, "--wait", "0"])
+            .timeout(Duration::from_secs(60))
+            .assert()
+            .code(code)
+            .stderr(predicate::str::contains(message));
+    }
+}
+
+#[test]
+fn an_unreadable_ledger_is_a_configuration_error_naming_the_ledger() {
+    let site = copy_fixture("basic");
+    let ledger = site.path().join("feedpub-ledger.toml");
+    std::fs::write(&ledger, b"[articles.\"a.md\"]\nid = \"caf\xe9\"\n").unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "feedpub-ledger.toml:2:10: error: the ledger is corrupt: it is not valid UTF-8",
+        ));
+
+    std::fs::remove_file(&ledger).unwrap();
+    let config = site.path().join("feedpub.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("ledger = \"content\"\n");
+    std::fs::write(&config, text).unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "content: error: the ledger is a directory, not a regular file",
+        ));
+}
+
+#[test]
+fn a_ledger_that_is_a_symlink_is_written_through_to_its_target() {
+    let site = copy_fixture("basic");
+    let state = site.path().join("state");
+    std::fs::create_dir(&state).unwrap();
+    let target = state.join("ledger.toml");
+    let link = site.path().join("feedpub-ledger.toml");
+    std::os::unix::fs::symlink("state/ledger.toml", &link).unwrap();
+    // A dangling link is refused clearly, not replaced by a file.
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the ledger is a symbolic link that cannot be followed",
+        ));
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+
+    std::fs::write(&target, b"").unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.contains("[articles."), "{written}");
+}
+
+#[test]
+fn two_builds_with_different_outputs_cannot_both_update_one_ledger() {
+    let site = copy_fixture("basic");
+    // Another build of this site, publishing elsewhere, holds the site lock.
+    let held = feedpub::write::RunLock::acquire_file(
+        &site.path().join(".feedpub-ledger.toml.lock"),
+        Duration::ZERO,
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args([
+            "build", "--now", BASIC_NOW, "--wait", "0", "--out", "public",
+        ])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "another feedpub build is using this site's ledger",
+        ))
+        .stderr(predicate::str::contains(held.holder()));
+    assert!(ledger_of(site.path()).is_none());
+    drop(held);
+    feedpub(site.path())
+        .args([
+            "build", "--now", BASIC_NOW, "--wait", "0", "--out", "public",
+        ])
+        .assert()
+        .success();
+}
+
+#[test]
+fn temporary_files_beside_the_ledger_are_removed() {
+    let site = copy_fixture("basic");
+    let stale = site.path().join(".feedpub-Ab12Cd.tmp");
+    std::fs::write(&stale, b"left by a killed run").unwrap();
+    let kept = site.path().join("notes/.feedpub-Ab12Cd.tmp");
+    std::fs::create_dir(site.path().join("notes")).unwrap();
+    std::fs::write(&kept, b"not in a directory feedpub writes").unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    assert!(!stale.exists());
+    assert!(kept.exists());
 }

@@ -31,6 +31,7 @@
 
 mod atom;
 mod html;
+mod json;
 mod links;
 mod rdf;
 #[cfg(feature = "fetch")]
@@ -248,6 +249,18 @@ rules! {
     NoConditionalGet => Warning,
     /// A file or directory that could not be read.
     IOError => Error,
+    /// A JSON Feed that is not valid JSON.
+    JsonSyntax => Error,
+    /// A JSON Feed `version` other than 1.1 or 1.
+    JsonFeedVersion => Error,
+    /// A JSON Feed member of the wrong type (a number where a string belongs, …).
+    JsonType => Error,
+    /// Two JSON Feed items with one `id`.
+    DuplicateItemId => Error,
+    /// A JSON Feed member that 1.1 deprecates (`author`).
+    DeprecatedMember => Warning,
+    /// A JSON Feed member the specification does not define and that is not an `_extension`.
+    UnknownMember => Warning,
     /// A path that is not a regular file (a FIFO, socket or device).
     NotARegularFile => Error,
     /// A file larger than the size limit of `feedpub check`.
@@ -287,11 +300,15 @@ impl std::fmt::Display for Rule {
     }
 }
 
-/// Validate one serialized feed; detect the format from the root element; never panics.
+/// Validate one serialized feed: JSON Feed when it is a JSON object, else
+/// RSS or Atom by the root element; never panics.
 ///
 /// Diagnostics come back sorted by position. An empty list means the feed
 /// has neither errors nor warnings.
 pub fn validate_feed(path: &Path, bytes: &[u8], options: &Options) -> Vec<Diagnostic> {
+    if json::looks_like_json(bytes) {
+        return json::validate(path, bytes, options);
+    }
     let mut out = Findings::default();
     let text = xml::decode(bytes, &mut out);
     xml::check_chars(&text, &mut out);
@@ -343,10 +360,10 @@ impl CheckReport {
     }
 }
 
-/// Validate files and directories (recursively every *.xml, sorted).
+/// Validate files and directories (recursively every *.xml and *.json, sorted).
 ///
 /// A path given explicitly is validated whatever its extension; inside
-/// directories only files ending in `.xml` are, and XML files whose root is
+/// directories only files ending in `.xml` or `.json` are, and XML files whose root is
 /// not a feed are skipped. Only regular files are read (a FIFO would block),
 /// and none larger than `max_bytes`. A directory without any feed is an
 /// error: a mistyped output directory must not pass as "0 errors".
@@ -403,7 +420,7 @@ pub fn check_paths(paths: &[PathBuf], options: &Options, max_bytes: u64) -> Chec
 
 fn is_xml(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("xml"))
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("xml") || ext.eq_ignore_ascii_case("json"))
 }
 
 fn check_file(
@@ -465,6 +482,11 @@ fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Box<Diagnostic>>
 /// The root element's name when the document is well-formed enough to have
 /// one and it is no feed root at all (`urlset`, `html`), else `None`.
 fn non_feed_root(bytes: &[u8]) -> Option<String> {
+    if json::looks_like_json(bytes) {
+        // A JSON file that does not even name JSON Feed (a `package.json`).
+        let named = bytes.windows(21).any(|w| w == b"jsonfeed.org/version/");
+        return (!named).then(|| "a JSON document that is not a JSON Feed".to_string());
+    }
     let mut ignored = Findings::default();
     let text = xml::decode(bytes, &mut ignored);
     let root = xml::root_name(&text)?;

@@ -1,0 +1,115 @@
+//! Reading feedpub's own state and configuration files safely.
+//!
+//! A FIFO, a device or a directory at the path of the configuration, the
+//! ledger or the cache must not hang a cron run while it holds the lock, nor
+//! make it read without end: files are opened without blocking, checked on
+//! the opened handle (no window between the check and the read), and read up
+//! to a size limit.
+
+use std::fs::{File, Metadata};
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Read the regular file at `path`, refusing anything else and anything
+/// longer than `limit` bytes. The error says what the path is instead
+/// ("a FIFO", "a directory") in words fit for a message.
+pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let mut options = File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO for reading blocks until a writer appears, unless
+        // non-blocking; on a regular file the flag changes nothing.
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = options.open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("is {}, not a regular file", kind(&metadata)),
+        ));
+    }
+    let too_large = || {
+        io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("is larger than the limit of {limit} bytes"),
+        )
+    };
+    if metadata.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    // The file may grow between the stat and the read.
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if u64::try_from(bytes.len()).map_or(true, |len| len > limit) {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// What a non-regular file is, with its article ("a directory").
+fn kind(metadata: &Metadata) -> &'static str {
+    if metadata.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let file_type = metadata.file_type();
+        if file_type.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+    }
+    "not a file"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn reads_a_regular_file_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.toml");
+        std::fs::write(&path, b"0123456789").unwrap();
+        assert_eq!(read_regular(&path, 10).unwrap(), b"0123456789");
+        let err = read_regular(&path, 9).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::FileTooLarge);
+        assert!(err.to_string().contains("limit of 9 bytes"), "{err}");
+    }
+
+    #[test]
+    fn refuses_directories_devices_and_fifos_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_regular(dir.path(), 100).unwrap_err();
+        assert_eq!(err.to_string(), "is a directory, not a regular file");
+        let err = read_regular(Path::new("/dev/zero"), 100).unwrap_err();
+        assert_eq!(err.to_string(), "is a device, not a regular file");
+
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("skipped the FIFO case: mkfifo is not available");
+            return;
+        }
+        let started = Instant::now();
+        let err = read_regular(&fifo, 100).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "is a FIFO (named pipe), not a regular file"
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}
