@@ -244,3 +244,88 @@ fn check_refuses_fifos_and_large_files_with_exit_4_and_skips_sitemaps() {
             .stdout(predicate::str::contains("[NotARegularFile]"));
     }
 }
+
+/// `feedpub check URL` against `feedpub serve` on loopback (#13).
+#[cfg(all(feature = "serve", feature = "fetch"))]
+mod over_http {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+
+    /// A running `feedpub serve`, stopped when dropped.
+    struct Served {
+        child: std::process::Child,
+        base: String,
+    }
+
+    impl Drop for Served {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    fn serve(dir: &std::path::Path) -> Served {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("feedpub"))
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", "1714521600")
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let base = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                let rest = line.split_once(" at http://")?.1;
+                Some(format!("http://{}", rest.split_once('/')?.0))
+            })
+            .expect("serve prints its address");
+        std::thread::spawn(move || lines.for_each(drop));
+        Served { child, base }
+    }
+
+    #[test]
+    fn check_url_fetches_validates_and_checks_http_facts() {
+        let site = copy_fixture("basic");
+        feedpub(site.path())
+            .args(["build", "--quiet", "--now", "2024-05-01T00:00:00Z"])
+            .assert()
+            .success();
+        let server = serve(site.path());
+        let url = format!("{}/rss.xml", server.base);
+        let output = feedpub(site.path())
+            .args(["check", "--now", "2024-05-01T00:00:00Z", &url])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        // The fixture's self link names its public site, not loopback.
+        assert!(stdout.contains("[SelfDoesNotMatchLocation]"), "{stdout}");
+        // serve answers conditional requests: no complaint about them.
+        assert!(!stdout.contains("[NoConditionalGet]"), "{stdout}");
+        assert!(!stdout.contains("error"), "{stdout}");
+
+        let missing = format!("{}/nope.xml", server.base);
+        feedpub(site.path())
+            .args(["check", &missing])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains("[HttpStatus]"));
+        feedpub(site.path())
+            .args(["check", "--max-bytes", "100", &url])
+            .assert()
+            .code(4)
+            .stdout(predicate::str::contains("[FileTooLarge]"));
+        drop(server);
+        feedpub(site.path())
+            .args(["check", "http://127.0.0.1:9/rss.xml"])
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(4)
+            .stdout(predicate::str::contains("[FetchFailed]"));
+    }
+}

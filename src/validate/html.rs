@@ -1,7 +1,16 @@
-//! A small scan of HTML text for script: `<script>`, `on*` handlers, `javascript:` URLs.
+//! A scan of HTML text for script: `<script>`, `on*` handlers, `javascript:` URLs.
 //!
-//! This is a detector, not a sanitizer: it walks tags and attributes the way
-//! a browser tokenizer roughly would and reports the first risk it sees.
+//! This is a detector, not a sanitizer: html5ever's tokenizer (the WHATWG
+//! one browsers implement, already compiled in through ammonia) reads the
+//! tags and attributes, and the first risk is reported.
+
+use std::cell::RefCell;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 
 use super::xml::Frame;
 use super::{Findings, Rule};
@@ -42,49 +51,76 @@ const URL_ATTRIBUTES: [&str; 12] = [
     "srcdoc",
 ];
 
-/// Describe the first script risk in `html`, if any.
-pub(super) fn script_risk(html: &str) -> Option<String> {
-    let bytes = html.as_bytes();
-    let mut i = 0;
-    while let Some(found) = bytes[i..].iter().position(|&b| b == b'<') {
-        let lt = i + found;
-        i = lt + 1;
-        if bytes[i..].starts_with(b"!--") {
-            i = match html[i..].find("-->") {
-                Some(end) => i + end + 3,
-                None => bytes.len(),
-            };
-            continue;
+/// Records the first script risk the HTML tokenizer meets.
+#[derive(Default)]
+struct RiskSink {
+    risk: RefCell<Option<String>>,
+}
+
+impl TokenSink for RiskSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let Token::TagToken(tag) = token else {
+            return TokenSinkResult::Continue;
+        };
+        if tag.kind != TagKind::StartTag || self.risk.borrow().is_some() {
+            return TokenSinkResult::Continue;
         }
-        let name_len = bytes[i..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-' || **b == b':')
-            .count();
-        if name_len == 0 || !bytes[i].is_ascii_alphabetic() {
-            continue;
-        }
-        let name = html[i..i + name_len].to_ascii_lowercase();
+        let name: &str = &tag.name;
         if name == "script" {
-            return Some("a <script> element".to_string());
+            *self.risk.borrow_mut() = Some("a <script> element".to_string());
+            return TokenSinkResult::Continue;
         }
-        let (attributes, end) = tag_attributes(html, i + name_len);
-        i = end;
-        if let Some(risk) = attributes.iter().find_map(|(n, v)| attribute_risk(n, v)) {
-            return Some(format!("{risk} on <{name}>"));
+        // The tokenizer has already decoded character references in values.
+        let found = tag.attrs.iter().find_map(|a| {
+            risk_of_decoded(&a.name.local, &a.value).map(|risk| format!("{risk} on <{name}>"))
+        });
+        if found.is_some() {
+            *self.risk.borrow_mut() = found;
+            return TokenSinkResult::Continue;
+        }
+        // Switch to the states a browser's tree builder would, so markup
+        // inside <style> or <textarea> is not mistaken for tags.
+        match name {
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+            "plaintext" => TokenSinkResult::Plaintext,
+            _ => TokenSinkResult::Continue,
         }
     }
-    None
+}
+
+/// Describe the first script risk in `html`, if any, tokenizing it as a
+/// browser does (html5ever, the tokenizer behind ammonia).
+pub(super) fn script_risk(html: &str) -> Option<String> {
+    if !html.contains('<') {
+        return None;
+    }
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tokenizer = Tokenizer::new(RiskSink::default(), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.risk.take()
 }
 
 /// The risk an attribute carries, if any, given its (entity-encoded) value.
 pub(super) fn attribute_risk(name: &str, value: &str) -> Option<String> {
+    risk_of_decoded(name, &decode_entities(value))
+}
+
+/// The risk an attribute carries, given its decoded value.
+fn risk_of_decoded(name: &str, value: &str) -> Option<String> {
     let name = name.to_ascii_lowercase();
     if is_event_handler(&name) {
         return Some(format!("an event-handler attribute {name}"));
     }
     let local = name.rsplit(':').next().unwrap_or(&name);
     if (URL_ATTRIBUTES.contains(&name.as_str()) || URL_ATTRIBUTES.contains(&local))
-        && is_script_url(value)
+        && runs_script(value)
     {
         return Some(format!("a script URL in {name}"));
     }
@@ -97,8 +133,14 @@ fn is_event_handler(name: &str) -> bool {
 
 /// Whether a URL runs script once a browser decodes entities and drops the
 /// whitespace and control characters it ignores.
-pub(super) fn is_script_url(value: &str) -> bool {
-    let decoded = decode_entities(value);
+#[cfg(test)]
+fn is_script_url(value: &str) -> bool {
+    runs_script(&decode_entities(value))
+}
+
+/// Whether a decoded URL runs script once a browser drops the whitespace
+/// and control characters it ignores.
+fn runs_script(decoded: &str) -> bool {
     let squeezed: String = decoded
         .chars()
         .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
@@ -146,65 +188,6 @@ fn decode_entities(value: &str) -> String {
     out
 }
 
-/// Parse the attributes of a start tag beginning at `i`; return them and
-/// the index just past the tag.
-fn tag_attributes(html: &str, mut i: usize) -> (Vec<(String, String)>, usize) {
-    let bytes = html.as_bytes();
-    let mut attributes = Vec::new();
-    loop {
-        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            return (attributes, i);
-        }
-        if bytes[i] == b'>' {
-            return (attributes, i + 1);
-        }
-        let start = i;
-        while i < bytes.len()
-            && !matches!(bytes[i], b'=' | b'>' | b'/')
-            && !bytes[i].is_ascii_whitespace()
-        {
-            i += 1;
-        }
-        // Never stall on a stray '='.
-        if i == start {
-            i += 1;
-        }
-        let name = html[start..i].to_string();
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let mut value = String::new();
-        if i < bytes.len() && bytes[i] == b'=' {
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            match bytes.get(i) {
-                Some(&quote @ (b'"' | b'\'')) => {
-                    let from = i + 1;
-                    let to = bytes[from..]
-                        .iter()
-                        .position(|&b| b == quote)
-                        .map_or(bytes.len(), |p| from + p);
-                    value = html[from..to].to_string();
-                    i = (to + 1).min(bytes.len());
-                }
-                _ => {
-                    let from = i;
-                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
-                        i += 1;
-                    }
-                    value = html[from..i].to_string();
-                }
-            }
-        }
-        attributes.push((name, value));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +209,14 @@ mod tests {
                 "<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>",
                 "xlink:href",
             ),
+            // #13: what a hand-written tokenizer gets wrong.
+            ("<svg><script>alert(1)</script></svg>", "<script>"),
+            ("<img/src=\"x\"/onerror=alert(1)>", "onerror"),
+            ("<a href=&#x6A;avascript:alert(1)>x</a>", "href"),
+            (
+                "<textarea>x</textarea><img src=x onerror=alert(1)>",
+                "onerror",
+            ),
         ];
         for (html, needle) in risky {
             let risk = script_risk(html).unwrap_or_else(|| panic!("missed: {html}"));
@@ -245,6 +236,10 @@ mod tests {
             "<a href=\"/relative/javascript:x\">x</a>",
             "<p>unterminated <a href=\"https://x",
             "<p =x>odd</p>",
+            // #13: raw-text elements hold text, not tags, as in a browser.
+            "<style>p::after { content: \"<img src=x onerror=alert(1)>\" }</style>",
+            "<textarea><script>alert(1)</script></textarea>",
+            "<title><a href=\"javascript:x\"></title>",
         ];
         for html in safe {
             assert_eq!(script_risk(html), None, "{html}");

@@ -1,4 +1,4 @@
-//! Validation of RSS 2.0 and Atom 1.0 feeds, for the build gate and `feedpub check`.
+//! Validation of RSS and Atom feeds, for the build gate and `feedpub check`.
 //!
 //! [`validate_feed`] reads one serialized feed with a streaming `quick-xml`
 //! reader (no tree of the whole document is built) and reports every problem
@@ -9,8 +9,13 @@
 //! The checks run in three layers:
 //! - bytes: the encoding declaration, UTF-8 and characters legal in XML 1.0;
 //! - XML: well-formedness and namespace prefixes, while streaming events;
-//! - feed: RSS 2.0 (rssboard spec and RSS Best Practices Profile) or Atom 1.0
-//!   (RFC 4287) rules, picked from the root element.
+//! - feed: RSS 2.0 and 0.91–0.94 (rssboard spec and RSS Best Practices
+//!   Profile), RSS 1.0 (RDF) or Atom 1.0 (RFC 4287, feeds and Entry
+//!   Documents) rules, picked from the root element.
+//!
+//! Findings carry the severity the specifications give them
+//! ([`Profile::Check`]); the build gate ([`Profile::Gate`]) is stricter on
+//! feedpub's own output.
 //!
 //! ```
 //! use feedpub::validate::{validate_feed, Options};
@@ -18,7 +23,7 @@
 //!
 //! let feed = br#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
 //! <title>T</title><link>https://example.com/</link><description>D</description>
-//! <item><title>Hi</title><pubDate>Mon, 25 Mar 24 10:00:00 +0000</pubDate></item>
+//! <item><title>Hi</title><pubDate>2024-03-25T10:00:00Z</pubDate></item>
 //! </channel></rss>"#;
 //! let found = validate_feed(Path::new("rss.xml"), feed, &Options::default());
 //! assert!(found.iter().any(|d| d.code.as_deref() == Some("InvalidRFC2822Date")));
@@ -29,6 +34,8 @@ mod html;
 mod json;
 mod links;
 mod rdf;
+#[cfg(feature = "fetch")]
+pub mod remote;
 mod rss;
 mod timeline;
 mod xml;
@@ -226,6 +233,20 @@ rules! {
     NotBase64 => Error,
     /// Two Atom `alternate` links with the same `type` and `hreflang`.
     DuplicateAlternate => Error,
+    /// A URL that could not be fetched (DNS, connection, TLS, timeout, redirects).
+    FetchFailed => Error,
+    /// A URL answered with a status other than 200.
+    HttpStatus => Error,
+    /// A URL that redirects: subscribers should be told the final URL.
+    Redirected => Warning,
+    /// A feed served with a `Content-Type` that is not a feed or XML type.
+    UnexpectedContentType => Warning,
+    /// The `Content-Type` charset and the XML declaration disagree.
+    CharsetMismatch => Warning,
+    /// The feed's self link is not the URL it was fetched from.
+    SelfDoesNotMatchLocation => Warning,
+    /// Conditional requests (ETag, Last-Modified) are not supported.
+    NoConditionalGet => Warning,
     /// A file or directory that could not be read.
     IOError => Error,
     /// A JSON Feed that is not valid JSON.
@@ -326,9 +347,14 @@ impl CheckReport {
     pub fn has_unreadable(&self) -> bool {
         self.diagnostics.iter().any(|d| {
             d.code.as_deref().is_some_and(|c| {
-                [Rule::IOError, Rule::NotARegularFile, Rule::FileTooLarge]
-                    .iter()
-                    .any(|r| r.code() == c)
+                [
+                    Rule::IOError,
+                    Rule::NotARegularFile,
+                    Rule::FileTooLarge,
+                    Rule::FetchFailed,
+                ]
+                .iter()
+                .any(|r| r.code() == c)
             })
         })
     }
@@ -344,6 +370,15 @@ impl CheckReport {
 pub fn check_paths(paths: &[PathBuf], options: &Options, max_bytes: u64) -> CheckReport {
     let mut report = CheckReport::default();
     for path in paths {
+        #[cfg(feature = "fetch")]
+        if remote::is_url(path) {
+            let url = path.to_string_lossy();
+            report.checked += 1;
+            report
+                .diagnostics
+                .extend(remote::check_url(&url, options, max_bytes));
+            continue;
+        }
         match std::fs::metadata(path) {
             Err(e) => report.diagnostics.push(io_diagnostic(path, &e)),
             Ok(meta) if meta.is_dir() => {

@@ -182,18 +182,13 @@ fn declared_encoding(body: &[u8]) -> Declared {
     }
 }
 
-const WINDOWS_1252_HIGH: [char; 32] = [
-    '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
-    '\u{2C6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}',
-    '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
-    '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
-];
-
 /// Decode the document to text, reporting encoding problems.
 ///
-/// UTF-8 (the default), US-ASCII, ISO-8859-1, windows-1252 and UTF-16 with
-/// a byte-order mark are read; anything else is reported and read as UTF-8
-/// so the structure can still be checked.
+/// UTF-8 (the default), US-ASCII, UTF-16 with a byte-order mark, and every
+/// encoding the WHATWG Encoding Standard names (through `encoding_rs`:
+/// ISO-8859-x, windows-125x, KOI8, Shift_JIS, GBK, Big5, …) are read;
+/// anything else is reported and read as UTF-8 so the structure can still
+/// be checked.
 pub(super) fn decode<'b>(bytes: &'b [u8], out: &mut Findings) -> Cow<'b, str> {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return Cow::Owned(utf16(rest, u16::from_le_bytes, out));
@@ -241,17 +236,6 @@ pub(super) fn decode<'b>(bytes: &'b [u8], out: &mut Findings) -> Cow<'b, str> {
             }
             String::from_utf8_lossy(body)
         }
-        "iso-8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1" => {
-            Cow::Owned(body.iter().map(|&b| char::from(b)).collect())
-        }
-        "windows-1252" | "cp1252" => Cow::Owned(
-            body.iter()
-                .map(|&b| match b {
-                    0x80..=0x9F => WINDOWS_1252_HIGH[usize::from(b - 0x80)],
-                    _ => char::from(b),
-                })
-                .collect(),
-        ),
         "utf-16" | "utf-16le" | "utf-16be" | "ucs-2" => {
             out.add(
                 Rule::EncodingMismatch,
@@ -261,15 +245,36 @@ pub(super) fn decode<'b>(bytes: &'b [u8], out: &mut Findings) -> Cow<'b, str> {
             .help("declare encoding=\"utf-8\" if the file is UTF-8");
             String::from_utf8_lossy(body)
         }
-        _ => {
-            out.add(
-                Rule::UnknownEncoding,
-                offset,
-                format!("unknown or unsupported encoding \"{label}\""),
-            )
-            .help("write feeds in UTF-8 and declare encoding=\"utf-8\"");
-            String::from_utf8_lossy(body)
-        }
+        _ => match encoding_rs::Encoding::for_label(label.as_bytes()) {
+            Some(encoding) if encoding == encoding_rs::UTF_8 => utf8(body, out),
+            Some(encoding)
+                if encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE =>
+            {
+                let (text, malformed) = encoding.decode_without_bom_handling(body);
+                if malformed {
+                    let at = text.find('\u{FFFD}').unwrap_or(0);
+                    out.add(
+                        Rule::EncodingMismatch,
+                        at,
+                        format!(
+                            "bytes that are not valid {}, the declared encoding",
+                            encoding.name()
+                        ),
+                    )
+                    .help("declare the encoding the file really uses (usually utf-8)");
+                }
+                text
+            }
+            _ => {
+                out.add(
+                    Rule::UnknownEncoding,
+                    offset,
+                    format!("unknown or unsupported encoding \"{label}\""),
+                )
+                .help("write feeds in UTF-8 and declare encoding=\"utf-8\"");
+                String::from_utf8_lossy(body)
+            }
+        },
     }
 }
 
@@ -864,6 +869,29 @@ mod tests {
             .collect();
         assert_eq!(decode(&utf16, &mut out), "<x>é</x>");
         assert!(out.list.is_empty());
+    }
+
+    #[test]
+    fn any_whatwg_encoding_is_read_through_encoding_rs() {
+        // #13: no hand-written code-page table; KOI8-R and Shift_JIS feeds exist.
+        let mut out = Findings::default();
+        let koi8 = decode(
+            b"<?xml version=\"1.0\" encoding=\"koi8-r\"?><x>\xF0\xD2\xC9\xD7\xC5\xD4</x>",
+            &mut out,
+        );
+        assert!(koi8.contains("Привет"), "{koi8}");
+        let sjis = decode(
+            b"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><x>\x93\xfa\x96\x7b</x>",
+            &mut out,
+        );
+        assert!(sjis.contains("日本"), "{sjis}");
+        assert!(out.list.is_empty());
+        let _ = decode(
+            b"<?xml version=\"1.0\" encoding=\"shift_jis\"?><x>\x81</x>",
+            &mut out,
+        );
+        let found: Vec<_> = out.list.iter().map(|f| f.rule.code()).collect();
+        assert_eq!(found, ["EncodingMismatch"]);
     }
 
     #[test]
