@@ -1,5 +1,7 @@
 //! The build: load → select → group → render → validate → write.
 
+mod urls;
+
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -291,8 +293,9 @@ pub fn gate(
     files
         .par_iter()
         .flat_map_iter(|file| {
-            let found =
-                validate::validate_feed(&output_dir.join(&file.path), &file.bytes, &options);
+            let path = output_dir.join(&file.path);
+            let mut found = validate::validate_feed(&path, &file.bytes, &options);
+            found.extend(urls::unsafe_urls(&path, &file.bytes));
             progress.step();
             found
         })

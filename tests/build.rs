@@ -562,3 +562,23 @@ fn config_values_that_would_publish_broken_links_or_text_are_refused() {
             "feedpub.toml:2:1: error: `title` contains the control character U+0007",
         ));
 }
+
+#[test]
+fn unsafe_url_schemes_never_reach_a_feed() {
+    // Issue 11: these were published as enclosure, media:content and guid.
+    let site = copy_fixture("basic");
+    std::fs::write(
+        site.path().join("content/2024/04/evil.md"),
+        "---\ntitle: Evil\ndate: 2024-04-20\nid: \"javascript:alert(1)\"\n\
+         image: \"file:///etc/passwd\"\ncategories: [Economy]\n---\nBody.\n",
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("javascript:alert(1)"))
+        .stderr(predicate::str::contains("file:///etc/passwd"));
+    // Only the lock file: no feed.
+    assert!(files_below(&site.path().join("feeds")).is_empty());
+}
