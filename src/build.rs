@@ -237,6 +237,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     let loader = Loader::new(config);
     let cache = HeadCache::load(config);
     let mut loaded = loader.load_all_with(Some(&cache));
+    ledger.mark_gone(&loaded.articles, &config.content_dir);
     tracing::debug!(ms = stage.elapsed().as_millis(), "read front matter");
     let mut problems = loaded.diagnostics;
     // A renamed file is recognised by its content: read those bodies first.
