@@ -214,6 +214,7 @@ fn pipeline(c: &mut Criterion, corpus: &Corpus) {
         dry_run: true,
         strict: false,
         lock_wait: Duration::ZERO,
+        allow_shrink: false,
     };
     let mut group = c.benchmark_group("pipeline");
     group.throughput(Throughput::Elements(corpus.files.len() as u64));

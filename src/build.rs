@@ -33,6 +33,10 @@ pub struct BuildOptions {
     pub strict: bool,
     /// How long to wait for another run's lock on the output directory.
     pub lock_wait: Duration,
+    /// Publish even when the site-wide feed would lose more than half of
+    /// the items readers see (otherwise the build stops: `content/` may be
+    /// missing or incomplete).
+    pub allow_shrink: bool,
 }
 
 /// Why an article is not in any feed.
@@ -401,6 +405,9 @@ pub fn build_with(
         dry_run: options.dry_run,
         ..BuildReport::default()
     };
+    if !options.allow_shrink {
+        shrink_guard(&config.output_dir, &rendered.files)?;
+    }
     if let Some(locks) = &locks {
         // A run killed while writing leaves its temporary files behind:
         // remove them from the directories this run writes into.
@@ -450,6 +457,55 @@ pub fn build_with(
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+/// Stop a build whose site-wide RSS feed would hold fewer than half of the
+/// items of the one published now: a missing or half checked-out `content/`
+/// must not wipe what subscribers see.
+fn shrink_guard(output_dir: &Path, files: &[RenderedFeed]) -> Result<()> {
+    let site_feed = Path::new("rss.xml");
+    let published = output_dir.join(site_feed);
+    // Feeds feedpub wrote are far below this; anything else is not ours to judge.
+    let Ok(old) = crate::files::read_regular(&published, 64 << 20) else {
+        return Ok(());
+    };
+    let Some(new) = files.iter().find(|f| f.path == site_feed) else {
+        return Ok(());
+    };
+    let (before, after) = (count_items(&old), count_items(&new.bytes));
+    if after * 2 >= before {
+        return Ok(());
+    }
+    Err(Error::Invalid(vec![
+        Diagnostic::error(
+            &published,
+            format!(
+                "this build would drop {} of the {before} items readers see in the site-wide feed",
+                before - after
+            ),
+        )
+        .with_help(
+            "check that content/ is complete (a failed checkout, a wrong mount); \
+             if the articles were removed on purpose, run again with --allow-shrink",
+        ),
+    ]))
+}
+
+/// How many `<item>` elements an RSS document has.
+fn count_items(bytes: &[u8]) -> usize {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut items = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == b"item" =>
+            {
+                items += 1;
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return items,
+            Ok(_) => {}
+        }
+    }
 }
 
 /// The locks a publishing run holds: the output directory's, and the

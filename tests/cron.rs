@@ -674,6 +674,7 @@ fn a_build_reports_each_stage_and_every_step() {
         dry_run: false,
         strict: false,
         lock_wait: Duration::ZERO,
+        allow_shrink: false,
     };
     let recorder = Recorder::default();
 
@@ -870,4 +871,36 @@ fn temporary_files_beside_the_ledger_are_removed() {
         .success();
     assert!(!stale.exists());
     assert!(kept.exists());
+}
+
+#[test]
+fn a_build_that_would_empty_the_site_feed_stops_unless_allowed() {
+    // Issue 11: an empty content/ (a failed checkout, a wrong mount)
+    // silently emptied every feed.
+    let site = copy_fixture("basic");
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    let published = read_tree(&site.path().join("feeds"));
+    let ledger = ledger_of(site.path());
+    std::fs::remove_dir_all(site.path().join("content/2024")).unwrap();
+
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "feeds/rss.xml: error: this build would drop 3 of the 3 items readers see in the site-wide feed",
+        ))
+        .stderr(predicate::str::contains("--allow-shrink"));
+    assert!(read_tree(&site.path().join("feeds")) == published);
+    assert!(ledger_of(site.path()) == ledger);
+
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW, "--allow-shrink"])
+        .assert()
+        .success();
+    let rss = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
+    assert!(!rss.contains("<item>"), "{rss}");
 }

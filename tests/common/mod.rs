@@ -42,13 +42,19 @@ pub fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
     }
 }
 
-/// Every regular file below `dir` (relative paths, sorted), without the lock file.
+/// Every regular file below `dir` (relative paths, sorted), without the
+/// lock files (`.feedpub.lock` in the output, `.feedpub-ledger.toml.lock`
+/// beside the ledger), which name the last run.
 pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let is_lock = |name: &std::ffi::OsStr| {
+        let name = name.to_string_lossy();
+        name.starts_with(".feedpub") && name.ends_with(".lock")
+    };
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
         .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && e.file_name() != ".feedpub.lock")
+        .filter(|e| e.file_type().is_file() && !is_lock(e.file_name()))
         .map(|e| e.path().strip_prefix(dir).unwrap().to_path_buf())
         .collect();
     files.sort();
