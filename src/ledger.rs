@@ -64,10 +64,19 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// How article fingerprints are computed; recorded in the ledger, so a
+/// change of method is not mistaken for edits (version 2: images on the
+/// article's own site by path, not absolute URL).
+const FINGERPRINT_VERSION: u32 = 2;
+
 /// The file's layout.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LedgerFile {
+    /// The [`FINGERPRINT_VERSION`] of the fingerprints recorded (absent:
+    /// version 1, or no fingerprint yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fingerprints: Option<u32>,
     /// Every term ever published: kind folder → slug → name.
     #[serde(default)]
     terms: BTreeMap<String, BTreeMap<String, String>>,
@@ -276,7 +285,11 @@ impl Ledger {
             if article.updated.is_some() {
                 continue;
             }
-            let seen = entry.fingerprint.as_deref();
+            // Fingerprints of an older method cannot show an edit.
+            let seen = entry
+                .fingerprint
+                .as_deref()
+                .filter(|_| self.file.fingerprints == Some(FINGERPRINT_VERSION));
             let edited = match (article.fingerprint(), seen) {
                 (Some(current), Some(seen)) => hex(current) != seen,
                 // No body read, or no baseline yet: nothing to compare.
@@ -306,7 +319,8 @@ impl Ledger {
                     .then(|| article.date.map(|d| to_rfc3339(&d)))
                     .flatten(),
                 updated: article.updated.map(|d| to_rfc3339(&d)),
-                fingerprint: article.fingerprint().map(hex).or(earlier_fingerprint),
+                fingerprint: article.fingerprint().map(hex).or(earlier_fingerprint
+                    .filter(|_| self.file.fingerprints == Some(FINGERPRINT_VERSION))),
                 gone: false,
             };
             recorded.push((key(&article.source, content_dir), entry));
@@ -319,7 +333,22 @@ impl Ledger {
         self.file
             .articles
             .retain(|k, e| new_paths.get(e.id.as_str()).is_none_or(|new| *new == k));
+        let refreshed: HashSet<String> = recorded
+            .iter()
+            .filter(|(_, e)| e.fingerprint.is_some())
+            .map(|(k, _)| k.clone())
+            .collect();
         self.file.articles.extend(recorded);
+        if self.file.fingerprints != Some(FINGERPRINT_VERSION) {
+            // Fingerprints of the older method are no baseline: each
+            // article gets a new one the next time its body is read.
+            for (k, entry) in &mut self.file.articles {
+                if !refreshed.contains(k) {
+                    entry.fingerprint = None;
+                }
+            }
+            self.file.fingerprints = Some(FINGERPRINT_VERSION);
+        }
         for term in terms {
             self.file
                 .terms
@@ -542,6 +571,21 @@ mod tests {
         assert_eq!(restored[0].id, "https://x.org/a/");
         assert_eq!(restored[0].date, Some(at("2024-01-01T00:00:00Z")));
         assert!(!ledger.to_toml().contains("gone"));
+    }
+
+    #[test]
+    fn fingerprints_of_an_older_method_stamp_no_update() {
+        let mut ledger = empty();
+        publish(&mut ledger, &mut [article("a", 1)], "2024-01-01T00:00:00Z");
+        // As written by a feedpub that fingerprinted differently.
+        ledger.file.fingerprints = None;
+        let mut upgraded = [article("a", 2)];
+        publish(&mut ledger, &mut upgraded, "2024-02-01T00:00:00Z");
+        assert_eq!(upgraded[0].updated, None);
+        assert_eq!(ledger.file.fingerprints, Some(FINGERPRINT_VERSION));
+        let mut edited = [article("a", 3)];
+        publish(&mut ledger, &mut edited, "2024-03-01T00:00:00Z");
+        assert_eq!(edited[0].updated, Some(at("2024-03-01T00:00:00Z")));
     }
 
     #[test]

@@ -904,3 +904,26 @@ fn a_build_that_would_empty_the_site_feed_stops_unless_allowed() {
     let rss = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
     assert!(!rss.contains("<item>"), "{rss}");
 }
+
+#[test]
+fn moving_the_site_to_a_new_base_url_stamps_no_update() {
+    // Issue 11: the fingerprint was taken over the absolute image URL, so
+    // every article with a site-relative image looked edited.
+    let site = copy_fixture("basic");
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    let before = ledger_of(site.path());
+    let config = site.path().join("feedpub.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("https://news.example.org", "https://moved.example.net");
+    std::fs::write(&config, text).unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", "2024-05-02T00:00:00Z"])
+        .assert()
+        .success();
+    // No `updated` stamped, no fingerprint changed: the ledger is as it was.
+    assert!(ledger_of(site.path()) == before);
+}
