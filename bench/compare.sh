@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # Benchmark feedpub against Hugo on generated news corpora (issue 7).
 #
-#   bench/compare.sh [N ...]          default N: 1000 10000 50000
+#   bench/compare.sh [N ...]          default N: 1000 10000 50000 100000
 #
-# For each N it generates (or reuses) a corpus with shared/bench/gen_corpus.py,
-# copies it to a scratch directory, and measures with a warm page cache:
+# For each N it generates (or reuses) a corpus with the repository's own
+# generator (src/bin/gen_corpus.rs, seed 42), copies it to a scratch
+# directory, and measures with a warm page cache:
 #   floor      `cat` of every Markdown file to /dev/null
 #   full       feedpub build: no ledger, no .feedpub* state, empty feeds/
 #   hugo       `hugo --quiet` into an empty public/ (RSS only, see hugo.toml)
-#   noop       feedpub build again, nothing changed (checks no file is written)
+#   stat       the no-op floor: one walk of content/ and one stat per file,
+#              nothing opened (examples/floor.rs, same walk as feedpub's)
+#   noop       feedpub build again, nothing changed (checks no file is
+#              written and that feedpub says "nothing changed")
 #   edit       one sentence appended to the article on top of the site feed,
 #              then a build (checks that some feed was rewritten)
 #   add        one new article, newer than all others, then a build with its
 #              date as --now
-# floor, full and hugo alternate run by run; noop, edit and add follow.
+#   delete     one of the added articles deleted again, then a build
+# floor, full and hugo alternate run by run; stat and noop alternate; edit,
+# add and delete follow.
 # Each row gives medians over the runs: wall time, CPU time (user+sys),
 # peak RSS (/usr/bin/time), feed files and bytes in the output, files written
 # (from output mtimes), and wall time relative to Hugo's full build.
@@ -23,8 +29,6 @@
 #   FEEDPUB_BENCH_RUNS      runs per scenario (default 5)
 #   FEEDPUB_BENCH_CORPORA   corpus cache: c1k, c10k, c50k, ... (default target/bench-corpora)
 #   FEEDPUB_BENCH_WORK      scratch copies of the corpora (default target/bench-work)
-#   FEEDPUB_GEN_CORPUS      the generator (default shared/bench/gen_corpus.py in
-#                           the nearest directory above the repository)
 #   FEEDPUB_BENCH_NOW       the builds' --now (default 2026-06-01T00:00:00Z)
 set -euo pipefail
 
@@ -38,21 +42,8 @@ target_dir=${CARGO_TARGET_DIR:-$repo/target}
 runs=${FEEDPUB_BENCH_RUNS:-5}
 corpora=${FEEDPUB_BENCH_CORPORA:-$target_dir/bench-corpora}
 work=${FEEDPUB_BENCH_WORK:-$target_dir/bench-work}
-# shared/bench/gen_corpus.py in the nearest directory above the repository.
-find_generator() {
-  local dir=$repo
-  while [ "$dir" != / ]; do
-    dir=$(dirname "$dir")
-    if [ -f "$dir/shared/bench/gen_corpus.py" ]; then
-      echo "$dir/shared/bench/gen_corpus.py"
-      return
-    fi
-  done
-  echo "$repo/../shared/bench/gen_corpus.py"
-}
-generator=${FEEDPUB_GEN_CORPUS:-$(find_generator)}
 now=${FEEDPUB_BENCH_NOW:-2026-06-01T00:00:00Z}
-if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(1000 10000 50000); fi
+if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(1000 10000 50000 100000); fi
 
 for n in "${sizes[@]}"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || die "article count '$n' is not a positive integer"
@@ -76,10 +67,15 @@ need cargo "install a Rust toolchain (https://rustup.rs)"
 }
 [ "$missing" = 0 ] || die "install the tools above, then run again"
 
-echo "building feedpub (release)..." >&2
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml" || die "cargo build --release failed"
+echo "building feedpub, gen_corpus and the floor example (release)..." >&2
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml" --bin feedpub --bin gen_corpus --example floor ||
+  die "cargo build --release failed"
 feedpub=$target_dir/release/feedpub
-[ -x "$feedpub" ] || die "no binary at $feedpub"
+generator=$target_dir/release/gen_corpus
+floor=$target_dir/release/examples/floor
+for exe in "$feedpub" "$generator" "$floor"; do
+  [ -x "$exe" ] || die "no binary at $exe"
+done
 
 mkdir -p "$corpora" "$work"
 corpora=$(cd "$corpora" && pwd)
@@ -95,8 +91,10 @@ corpus_name() {
 }
 
 # A corpus is complete once the generator has written its configs, which it
-# does after every article.
-corpus_ready() { [ -f "$1/feedpub.toml" ] && [ -f "$1/hugo.toml" ] && [ -d "$1/content" ]; }
+# does after every article, and ours once it has the marker written last (a
+# corpus from another generator is made again).
+corpus_id="feedpub gen_corpus, seed 42"
+corpus_ready() { [ -f "$1/feedpub.toml" ] && [ -d "$1/content" ] && [ "$(cat "$1/corpus-id" 2>/dev/null)" = "$corpus_id" ]; }
 
 ensure_corpus() { # ensure_corpus N DIR
   local n=$1 dir=$2
@@ -104,10 +102,10 @@ ensure_corpus() { # ensure_corpus N DIR
     echo "corpus $dir: reused" >&2
     return
   fi
-  [ -f "$generator" ] || die "corpus generator not found at $generator (set FEEDPUB_GEN_CORPUS)"
-  echo "corpus $dir: generating $n articles (slow for large N)..." >&2
+  echo "corpus $dir: generating $n articles..." >&2
   rm -rf "$dir.partial"
-  python3 "$generator" --articles "$n" --out "$dir.partial" || die "gen_corpus.py failed for N=$n"
+  "$generator" --articles "$n" --seed 42 --out "$dir.partial" || die "gen_corpus failed for N=$n"
+  echo "$corpus_id" >"$dir.partial/corpus-id"
   rm -rf "$dir"
   mv "$dir.partial" "$dir"
 }
@@ -186,8 +184,15 @@ for n in "${sizes[@]}"; do
     finish_sample "$site/public" "$(snapshot "$site/public" | wc -l)"
   done
 
+  # Let every file's ctime age past the 2 s within which a stat proves
+  # nothing (feedpub then hashes the file instead): as under cron, where the
+  # last edit is minutes old. Then one untimed no-op settles the state.
+  sleep 3
+  (cd "$site" && "$feedpub" build --now "$now" >/dev/null)
   for ((i = 1; i <= runs; i++)); do
-    echo "N=$n run $i/$runs: feedpub no-op" >&2
+    echo "N=$n run $i/$runs: stat floor, feedpub no-op" >&2
+    measure "$n" stat "$site" "$floor" content
+    printf '\t0\t0\t0\n' >>"$samples"
     snapshot "$site/feeds" >"$tmp/before"
     measure "$n" noop "$site" "$feedpub" build --now "$now"
     snapshot "$site/feeds" >"$tmp/after"
@@ -195,6 +200,7 @@ for n in "${sizes[@]}"; do
     finish_sample "$site/feeds" "$written"
     check_written noop "$written"
     [ "$written" = 0 ] || echo "compare.sh: warning: the no-op rebuild wrote $written files" >&2
+    grep -q 'nothing changed$' "$tmp/out" || echo "compare.sh: warning: the no-op rebuild did not take the no-op path: $(cat "$tmp/out")" >&2
   done
 
   # The article on top of the site feed (undated articles are stamped with
@@ -259,6 +265,18 @@ EOF
     check_written add "$written"
     [ "$written" = 7 ] || echo "compare.sh: warning: adding an article rewrote $written files, not 7 (site, Economy, Tajikistan feeds and index.html)" >&2
   done
+
+  for ((i = 1; i <= runs; i++)); do
+    echo "N=$n run $i/$runs: feedpub one article deleted" >&2
+    rm "$site/content/bench-added-$i.md"
+    snapshot "$site/feeds" >"$tmp/before"
+    measure "$n" delete "$site" "$feedpub" build --now "$added_date"
+    snapshot "$site/feeds" >"$tmp/after"
+    written=$(changed "$tmp/before" "$tmp/after")
+    finish_sample "$site/feeds" "$written"
+    check_written delete "$written"
+    [ "$written" != 0 ] || echo "compare.sh: warning: deleting an article changed no feed" >&2
+  done
 done
 
 stamp=$(date +%Y-%m-%d-%H%M)
@@ -281,11 +299,13 @@ for line in open(meta, encoding="utf-8"):
 med = lambda xs: statistics.median(xs)
 label = {
     "floor": "read floor: `cat` all Markdown",
+    "stat": "no-op floor: walk + stat (examples/floor.rs)",
     "hugo": "Hugo: full build (RSS only)",
     "full": "feedpub: full build (RSS + Atom)",
     "noop": "feedpub: no-op rebuild",
     "edit": "feedpub: one article edited",
     "add": "feedpub: one article added",
+    "delete": "feedpub: one article deleted",
 }
 def secs(s):
     return f"{s:.3f} s" if s < 10 else f"{s:.2f} s"
@@ -293,19 +313,22 @@ def mib(m):
     return f"{m / 1024:.2f} GiB" if m >= 1024 else f"{m:.0f} MiB"
 print(f"feedpub {commit}; median of {runs} runs; warm page cache; builds run with --now {now}.")
 print()
-print("| N (Markdown MB) | run | wall | CPU (user+sys) | peak RSS | feed files | feed MB | files written | wall ÷ Hugo | µs per article |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| N (Markdown MB) | run | wall | CPU (user+sys) | peak RSS | feed files | feed MB | files written | wall ÷ Hugo | wall ÷ no-op floor | µs per article |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for n in sorted({k[0] for k in rows}):
     hugo = rows.get((n, "hugo"))
     hugo_wall = med([r[0] for r in hugo]) if hugo else None
     mb = int(md.get((n, "markdown_bytes"), 0)) / 1e6
-    for scenario in ["floor", "hugo", "full", "noop", "edit", "add"]:
+    stat = rows.get((n, "stat"))
+    stat_wall = med([r[0] for r in stat]) if stat else None
+    for scenario in ["floor", "hugo", "full", "stat", "noop", "edit", "add", "delete"]:
         rs = rows.get((n, scenario))
         if not rs:
             continue
         wall = med([r[0] for r in rs])
         ratio = f"{wall / hugo_wall:.2f}" if hugo_wall and scenario != "hugo" else ("1" if scenario == "hugo" else "")
-        if scenario == "floor":
+        floor_ratio = f"{wall / stat_wall:.2f}" if stat_wall and scenario in ("stat", "noop", "edit", "add", "delete") else ""
+        if scenario in ("floor", "stat"):
             files = size = written = "–"
         else:
             files = str(round(med([r[3] for r in rs])))
@@ -313,7 +336,7 @@ for n in sorted({k[0] for k in rows}):
             ws = sorted({r[5] for r in rs})
             written = "/".join(str(w) for w in ws)
         print(f"| {n:,} ({mb:.0f} MB) | {label[scenario]} | {secs(wall)} | {secs(med([r[1] for r in rs]))} "
-              f"| {mib(med([r[2] for r in rs]))} | {files} | {size} | {written} | {ratio} | {wall / n * 1e6:.0f} |")
+              f"| {mib(med([r[2] for r in rs]))} | {files} | {size} | {written} | {ratio} | {floor_ratio} | {wall / n * 1e6:.0f} |")
 EOF
 
 {

@@ -1,7 +1,7 @@
 //! Per-stage benchmarks (issue 7): front matter, Markdown, feed
-//! serialization and validation, on a corpus made by the same generator as
-//! `bench/compare.sh` (`shared/bench/gen_corpus.py`, found beside the
-//! repository or through `FEEDPUB_GEN_CORPUS`).
+//! serialization and validation, and the no-op decision with the machine
+//! state's load and save, on a corpus made by the same generator as
+//! `bench/compare.sh` (`src/bin/gen_corpus.rs`).
 //!
 //! `cargo bench --bench stages` runs them all in well under a minute;
 //! `cargo bench --bench stages -- markdown` runs one group.
@@ -17,6 +17,7 @@ use feedpub::build::{BuildOptions, Selection};
 use feedpub::config::{Config, Paths};
 use feedpub::content::{Format, FrontMatter, Loader, render_html, split, summarize};
 use feedpub::feed::{self, FeedSpec, Scope};
+use feedpub::state::{Probe, Record, Verdict};
 use feedpub::{build, taxonomy, validate};
 use url::Url;
 
@@ -35,21 +36,6 @@ struct Corpus {
     files: Vec<(String, Url)>,
 }
 
-/// The corpus generator: `FEEDPUB_GEN_CORPUS`, else `shared/bench/gen_corpus.py`
-/// in the nearest ancestor of the repository that has one.
-fn generator() -> PathBuf {
-    if let Some(path) = std::env::var_os("FEEDPUB_GEN_CORPUS") {
-        return PathBuf::from(path);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|dir| dir.join("shared/bench/gen_corpus.py"))
-        .find(|path| path.is_file())
-        .expect(
-            "shared/bench/gen_corpus.py not found beside the repository: set FEEDPUB_GEN_CORPUS",
-        )
-}
-
 fn now() -> DateTime<Utc> {
     NOW.parse().expect("NOW is RFC 3339")
 }
@@ -57,15 +43,14 @@ fn now() -> DateTime<Utc> {
 impl Corpus {
     fn generate() -> Corpus {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let out = Command::new("python3")
-            .arg(generator())
+        let out = Command::new(env!("CARGO_BIN_EXE_gen_corpus"))
             .args(["--articles", &ARTICLES.to_string(), "--out"])
             .arg(dir.path())
             .output()
-            .expect("run python3");
+            .expect("run gen_corpus");
         assert!(
             out.status.success(),
-            "gen_corpus.py failed: {}",
+            "gen_corpus failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         let config = Config::load(&Paths {
@@ -96,8 +81,7 @@ impl Corpus {
     fn published(&self) -> Vec<feedpub::model::Article> {
         let loaded = Loader::new(&self.config).load_all();
         let mut published = Selection::at(loaded.articles, now()).published;
-        taxonomy::group(&mut published, &self.config.taxonomies)
-            .expect("no term clashes in the corpus");
+        taxonomy::group(&mut published, &self.config.taxonomies);
         published
     }
 }
@@ -133,6 +117,8 @@ fn front_matter(c: &mut Criterion, corpus: &Corpus) {
                         serde_saphyr::from_str::<FrontMatter>(parts.front_matter).is_ok()
                     }
                     Format::Toml => toml::from_str::<FrontMatter>(parts.front_matter).is_ok(),
+                    Format::Json => serde_json::from_str::<FrontMatter>(parts.front_matter).is_ok(),
+                    Format::None => true,
                 };
                 black_box(parsed);
             }
@@ -159,7 +145,7 @@ fn markdown(c: &mut Criterion, corpus: &Corpus) {
     group.bench_function("summarize", |b| {
         b.iter(|| {
             for (body, _) in &bodies {
-                black_box(summarize(black_box(body)));
+                black_box(summarize(black_box(body), feedpub::content::SUMMARY_WORDS));
             }
         })
     });
@@ -171,7 +157,10 @@ fn feeds(c: &mut Criterion, corpus: &Corpus) {
     let spec = site_feed(&corpus.config, &published);
     let rss = feed::rss::render(&corpus.config, &spec);
     let atom = feed::atom::render(&corpus.config, &spec);
-    let options = validate::Options { now: Some(now()) };
+    let options = validate::Options {
+        now: Some(now()),
+        profile: validate::Profile::Gate,
+    };
     for (name, bytes) in [("rss.xml", &rss), ("atom.xml", &atom)] {
         let problems = validate::validate_feed(Path::new(name), bytes, &options);
         assert!(problems.is_empty(), "{name}: {problems:?}");
@@ -228,12 +217,68 @@ fn pipeline(c: &mut Criterion, corpus: &Corpus) {
     group.finish();
 }
 
+/// The no-op path: the decision (walk, stat, load the state, compare), a
+/// whole no-op build (lock included), and saving a state.
+fn state(c: &mut Criterion, corpus: &Corpus) {
+    let options = BuildOptions {
+        now: now(),
+        dry_run: false,
+        strict: false,
+        lock_wait: Duration::from_secs(10),
+    };
+    build::build(&corpus.config, &options).expect("the corpus builds");
+    let mut group = c.benchmark_group("state");
+    group.throughput(Throughput::Elements(corpus.files.len() as u64));
+    group.bench_function("noop_decision", |b| {
+        b.iter(|| {
+            let probe = Probe::take(&corpus.config, now());
+            assert!(matches!(probe.verdict(), Verdict::Unchanged(..)));
+            black_box(probe)
+        })
+    });
+    group.bench_function("noop_build", |b| {
+        b.iter(|| {
+            let report = build::build(&corpus.config, &options).expect("the corpus builds");
+            assert!(report.nothing_changed);
+            black_box(report)
+        })
+    });
+    let feeds = &corpus.config.output_dir;
+    let outputs: Vec<(PathBuf, u64)> = walkdir::WalkDir::new(feeds)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).expect("read a feed");
+            let rel = e.path().strip_prefix(feeds).expect("below feeds/");
+            (rel.to_path_buf(), feedpub::state::digest(&bytes))
+        })
+        .collect();
+    group.bench_function("save", |b| {
+        b.iter_batched(
+            || Probe::take(&corpus.config, now()),
+            |probe| {
+                probe.save(
+                    &corpus.config,
+                    Record {
+                        outputs: outputs.clone(),
+                        ..Record::default()
+                    },
+                )
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
 fn stages(c: &mut Criterion) {
     let corpus = Corpus::generate();
     front_matter(c, &corpus);
     markdown(c, &corpus);
     feeds(c, &corpus);
     pipeline(c, &corpus);
+    state(c, &corpus);
 }
 
 criterion_group! {

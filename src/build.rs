@@ -18,6 +18,7 @@ use crate::feed::{self, FeedSpec};
 use crate::ledger::Ledger;
 use crate::model::Article;
 use crate::progress::{Progress, Silent, Stage};
+use crate::state::{self, Probe};
 use crate::taxonomy::{self, Term};
 use crate::validate;
 use crate::write::{self, LockError, RunLock};
@@ -29,7 +30,9 @@ pub struct BuildOptions {
     pub now: DateTime<Utc>,
     /// Check and render everything, but write nothing.
     pub dry_run: bool,
-    /// Treat warnings as errors.
+    /// All or nothing: any error in any article (and any warning) fails
+    /// the run and nothing is published. Without it an article with errors
+    /// is left out and reported, and every other article is published.
     pub strict: bool,
     /// How long to wait for another run's lock on the output directory.
     pub lock_wait: Duration,
@@ -45,10 +48,13 @@ pub struct BuildOptions {
 pub enum Exclusion {
     /// `draft: true`.
     Draft,
-    /// Its date is after the build's now.
+    /// It goes live (`publishDate`, else `date`) after the build's now.
     Scheduled,
     /// Its `expires` date has passed.
     Expired,
+    /// It has no date, and the site does not stamp undated pages (a Hugo
+    /// site, where such pages are not articles).
+    Undated,
 }
 
 /// Which articles are published at a given instant, and why the others are not.
@@ -74,8 +80,11 @@ impl Selection {
                 Some(Exclusion::Draft)
             } else if article.expires.is_some_and(|e| e <= now) {
                 Some(Exclusion::Expired)
-            } else if let Some(date) = article.date.filter(|d| *d > now) {
-                // (The ledger stamps undated articles before selection.)
+            } else if article.date.is_none() {
+                // Only when stamping is off: the ledger stamps the others.
+                Some(Exclusion::Undated)
+            } else if let Some(date) = article.publish_date.or(article.date).filter(|d| *d > now) {
+                // Live at `publishDate` (Hugo), else at the date.
                 upcoming.push(date);
                 Some(Exclusion::Scheduled)
             } else {
@@ -135,10 +144,19 @@ pub struct BuildReport {
     pub next_change: Option<DateTime<Utc>>,
     /// Warnings found along the way.
     pub warnings: Vec<Diagnostic>,
+    /// Errors in articles that were left out of the feeds (only without
+    /// `strict`); the run then exits with its own code.
+    pub errors: Vec<Diagnostic>,
+    /// Article files left out because of their errors.
+    pub left_out: usize,
     /// Whether this was a dry run (nothing written).
     pub dry_run: bool,
     /// Wall time of the build, in milliseconds.
     pub elapsed_ms: u128,
+    /// The machine state proved that nothing changed since the last build
+    /// (no content, ledger, config or output file, and no scheduled change
+    /// due): nothing was read, rendered or written.
+    pub nothing_changed: bool,
 }
 
 /// Everything up to rendering: the chosen articles and their feeds' bytes.
@@ -150,6 +168,10 @@ pub struct Rendered {
     pub files: Vec<RenderedFeed>,
     /// Warnings found so far.
     pub warnings: Vec<Diagnostic>,
+    /// Errors in articles that were left out (only without `strict`).
+    pub errors: Vec<Diagnostic>,
+    /// Article files left out because of their errors.
+    pub left_out: usize,
     /// Article files read.
     pub articles: usize,
     /// The ledger with this build's publications recorded, to save once
@@ -160,7 +182,8 @@ pub struct Rendered {
 }
 
 /// Load, select, group, render and validate, without writing anything.
-/// Any error in any article or feed fails the whole run, with every problem.
+/// An error in a feed fails the whole run, with every problem; an error in
+/// an article leaves that article out, unless `strict` (then it fails too).
 pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
     render_with(config, options, &Silent)
 }
@@ -179,7 +202,17 @@ pub fn render_with(
         files: articles_read,
         cache,
     } = prepare(config, options.now, progress)?;
-    fail_on_errors(&mut problems, options.strict)?;
+    if options.strict {
+        fail_on_errors(&mut problems, true)?;
+    }
+    // Without `strict`, errors here are articles already left out.
+    let (errors, mut problems): (Vec<_>, Vec<_>) =
+        problems.into_iter().partition(Diagnostic::is_error);
+    let left_out = errors
+        .iter()
+        .map(|d| &d.path)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
 
     let stage = Instant::now();
     let specs = feed::plan(config, &selection.published, &terms);
@@ -193,19 +226,27 @@ pub fn render_with(
     );
     let stage = Instant::now();
     progress.stage(Stage::Validate, u64::try_from(files.len()).ok());
-    problems.extend(gate(&config.output_dir, &files, options.now, progress));
+    let mut found = gate(&config.output_dir, &files, options.now, progress);
     tracing::debug!(
         files = files.len(),
         ms = stage.elapsed().as_millis(),
         "validated feeds"
     );
-    fail_on_errors(&mut problems, options.strict)?;
+    if let Err(Error::Invalid(found)) = fail_on_errors(&mut found, options.strict) {
+        // A broken feed blocks everything; report the articles' errors too.
+        return Err(Error::Invalid(
+            errors.into_iter().chain(problems).chain(found).collect(),
+        ));
+    }
+    problems.extend(found);
     // Published with the feeds, but not feeds: the feed validator skips them.
     files.extend(discovery::render(config, &specs));
     Ok(Rendered {
         selection,
         files,
         warnings: problems,
+        errors,
+        left_out,
         articles: articles_read,
         ledger,
         cache,
@@ -246,22 +287,64 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     let mut problems = loaded.diagnostics;
     // A renamed file is recognised by its content: read those bodies first.
     let unknown = ledger.needs_bodies(&loaded.articles, &config.content_dir);
-    problems.extend(loader.read_bodies(&mut loaded.articles, &unknown));
-    ledger.pin(&mut loaded.articles, &config.content_dir, now);
-    problems.extend(duplicates(&loaded.articles));
+    let unreadable = loader.read_bodies(&mut loaded.articles, &unknown);
+    let bad: std::collections::HashSet<&Path> =
+        unreadable.iter().map(|d| d.path.as_path()).collect();
+    loaded
+        .articles
+        .retain(|a| !bad.contains(a.source.as_path()));
+    problems.extend(unreadable);
+    // On a Hugo site undated pages are not articles: they keep no date
+    // (and stay out of the feeds) unless the site turns stamping on.
+    let (mut articles, undated): (Vec<Article>, Vec<Article>) =
+        std::mem::take(&mut loaded.articles)
+            .into_iter()
+            .partition(|a| a.date.is_some() || config.stamps_undated());
+    ledger.pin(&mut articles, &config.content_dir, now);
+    articles.extend(undated);
+    articles.sort_by(|a, b| a.source.cmp(&b.source));
+    loaded.articles = articles;
+    let (clashes, repeated) = duplicates(&loaded.articles);
+    problems.extend(clashes);
+    let mut index = 0;
+    loaded.articles.retain(|_| {
+        index += 1;
+        !repeated.contains(&(index - 1))
+    });
 
     let mut selection = Selection::at(loaded.articles, now);
-    let mut terms = match taxonomy::group(&mut selection.published, &config.taxonomies) {
-        Ok(terms) => terms,
-        Err(clashes) => {
-            problems.extend(clashes);
-            Vec::new()
+    // An article whose body cannot be read is left out, and the feeds it
+    // was in are planned again without it.
+    let (terms, members) = loop {
+        let terms = taxonomy::group(&mut selection.published, &config.taxonomies);
+        let members = feed::members(config, &selection.published, &terms);
+        let unreadable = loader.read_bodies(&mut selection.published, &members);
+        if unreadable.is_empty() {
+            break (terms, members);
         }
+        let bad: std::collections::HashSet<&Path> =
+            unreadable.iter().map(|d| d.path.as_path()).collect();
+        selection
+            .published
+            .retain(|a| !bad.contains(a.source.as_path()));
+        problems.extend(unreadable);
     };
-    tracing::debug!(ms = stage.elapsed().as_millis(), "selected and grouped");
-    let members = feed::members(config, &selection.published, &terms);
-    problems.extend(loader.read_bodies(&mut selection.published, &members));
-    tracing::debug!(ms = stage.elapsed().as_millis(), "read bodies");
+    let mut terms = terms;
+    problems.extend(loader.shortcode_warnings());
+    for problem in problems.iter_mut().filter(|d| d.is_error()) {
+        if ledger.was_published(&problem.path, &config.content_dir) {
+            const NOTE: &str = "this article was published before: readers keep their \
+                                copy, and it returns with the same id once fixed";
+            problem.help = Some(match problem.help.take() {
+                Some(help) => format!("{help}; {NOTE}"),
+                None => NOTE.to_string(),
+            });
+        }
+    }
+    tracing::debug!(
+        ms = stage.elapsed().as_millis(),
+        "selected, grouped and read bodies"
+    );
     ledger.stamp_updates(&mut selection.published, &config.content_dir, now);
     ledger.record(&selection.published, &terms, &config.content_dir);
     tracing::debug!(ms = stage.elapsed().as_millis(), "recorded in the ledger");
@@ -294,7 +377,10 @@ pub fn gate(
     now: DateTime<Utc>,
     progress: &dyn Progress,
 ) -> Vec<Diagnostic> {
-    let options = validate::Options { now: Some(now) };
+    let options = validate::Options {
+        now: Some(now),
+        profile: validate::Profile::Gate,
+    };
     files
         .par_iter()
         .flat_map_iter(|file| {
@@ -307,7 +393,7 @@ pub fn gate(
         .collect()
 }
 
-/// Render every planned feed in both formats.
+/// Render every planned feed in every format.
 fn render_all(
     config: &Config,
     specs: &[FeedSpec<'_>],
@@ -326,6 +412,10 @@ fn render_all(
                     path: spec.atom_path(),
                     bytes: feed::atom::render(config, spec),
                 },
+                RenderedFeed {
+                    path: spec.json_path(),
+                    bytes: feed::json::render(config, spec),
+                },
             ]
         })
         .collect()
@@ -341,12 +431,15 @@ fn fail_on_errors(problems: &mut Vec<Diagnostic>, strict: bool) -> Result<()> {
     }
 }
 
-/// Two articles with one URL or one id would be one item to every reader.
-fn duplicates(articles: &[Article]) -> Vec<Diagnostic> {
+/// Two articles with one URL or one id would be one item to every reader:
+/// each later one is reported, naming the earlier, and its index returned
+/// so it can be left out (the first in path order is published).
+fn duplicates(articles: &[Article]) -> (Vec<Diagnostic>, std::collections::HashSet<usize>) {
     let mut problems = Vec::new();
+    let mut repeated = std::collections::HashSet::new();
     let mut by_url: HashMap<&str, &Article> = HashMap::new();
     let mut by_id: HashMap<&str, &Article> = HashMap::new();
-    for article in articles {
+    for (index, article) in articles.iter().enumerate() {
         let same_url = by_url.get(article.url.as_str()).copied();
         let same_id = by_id.get(article.id.as_str()).copied();
         // An id that is the URL clashes exactly when the URL does: say it once.
@@ -366,11 +459,13 @@ fn duplicates(articles: &[Article]) -> Vec<Diagnostic> {
                 )
                 .with_help(format!("give one of them another {fields}")),
             );
+            repeated.insert(index);
+            continue;
         }
         by_url.entry(&article.url).or_insert(article);
         by_id.entry(&article.id).or_insert(article);
     }
-    problems
+    (problems, repeated)
 }
 
 /// Run a whole build: render and validate everything, then (unless a dry
@@ -391,7 +486,13 @@ pub fn build_with(
     } else {
         Some(take_locks(config, options.lock_wait)?)
     };
+    // The no-op fast path, under the locks: one walk and stat pass.
+    let mut probe = locks.as_ref().map(|_| Probe::take(config, options.now));
+    if let Some(unchanged) = probe.as_mut().and_then(Probe::unchanged) {
+        return Ok(unchanged_report(unchanged, options, started));
+    }
     let rendered = render_with(config, options, progress)?;
+    let images = published_images(&rendered.selection);
     let selection = &rendered.selection;
     let mut report = BuildReport {
         articles: rendered.articles,
@@ -402,6 +503,8 @@ pub fn build_with(
         files: rendered.files.len(),
         next_change: selection.next_change,
         warnings: rendered.warnings,
+        errors: rendered.errors,
+        left_out: rendered.left_out,
         dry_run: options.dry_run,
         ..BuildReport::default()
     };
@@ -439,6 +542,10 @@ pub fn build_with(
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
+        let files_digests: Vec<(PathBuf, u64)> = files
+            .par_iter()
+            .map(|(path, bytes)| (path.clone(), state::digest(bytes)))
+            .collect();
         let published = write::publish_with(&config.output_dir, &files, progress)?;
         report.unchanged = published.unchanged;
         report.written = published
@@ -454,6 +561,9 @@ pub fn build_with(
             ledger.commit_synced()?;
         }
         rendered.cache.save();
+        if let Some(probe) = probe.filter(|_| report.warnings.is_empty()) {
+            probe.save(config, state_record(&report, files_digests, images));
+        }
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
@@ -545,6 +655,61 @@ fn take_locks(config: &Config, wait: Duration) -> Result<Locks> {
     Ok(Locks { output, site })
 }
 
+/// The report of a run that proved nothing changed: the last build's.
+fn unchanged_report(
+    (summary, next_change): (state::Summary, Option<DateTime<Utc>>),
+    options: &BuildOptions,
+    started: Instant,
+) -> BuildReport {
+    BuildReport {
+        articles: summary.articles,
+        published: summary.published,
+        drafts: summary.drafts,
+        scheduled: summary.scheduled,
+        expired: summary.expired,
+        files: summary.files,
+        unchanged: summary.files,
+        next_change,
+        dry_run: options.dry_run,
+        elapsed_ms: started.elapsed().as_millis(),
+        nothing_changed: true,
+        ..BuildReport::default()
+    }
+}
+
+/// The local image files whose sizes published feeds carry.
+fn published_images(selection: &Selection) -> Vec<PathBuf> {
+    let mut images: Vec<PathBuf> = selection
+        .published
+        .iter()
+        .filter_map(|a| a.image.as_ref()?.local_file.clone())
+        .collect();
+    images.sort();
+    images.dedup();
+    images
+}
+
+/// What the machine state records of a build.
+fn state_record(
+    report: &BuildReport,
+    outputs: Vec<(PathBuf, u64)>,
+    images: Vec<PathBuf>,
+) -> state::Record {
+    state::Record {
+        summary: state::Summary {
+            articles: report.articles,
+            published: report.published,
+            drafts: report.drafts,
+            scheduled: report.scheduled,
+            expired: report.expired,
+            files: report.files,
+        },
+        next_change: report.next_change,
+        outputs,
+        images,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -584,6 +749,23 @@ mod tests {
         let after = Selection::at(vec![article], later);
         assert_eq!(after.published[0].updated, Some(later));
         assert_eq!(after.next_change, None);
+    }
+
+    #[test]
+    fn an_article_goes_live_at_its_publish_date_not_its_date() {
+        // #10: Hugo schedules by `publishDate`; feedpub used `date` only.
+        let now: DateTime<Utc> = "2024-05-01T00:00:00Z".parse().unwrap();
+        let article = Article {
+            date: Some("2024-04-01T00:00:00Z".parse().unwrap()),
+            publish_date: Some("2024-05-02T00:00:00Z".parse().unwrap()),
+            ..Article::sample("a")
+        };
+        let selection = Selection::at(vec![article], now);
+        assert_eq!(selection.count(Exclusion::Scheduled), 1);
+        assert_eq!(
+            selection.next_change,
+            Some("2024-05-02T00:00:00Z".parse().unwrap())
+        );
     }
 
     #[test]

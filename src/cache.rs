@@ -30,12 +30,18 @@ const MAX_CACHE_BYTES: u64 = 512 << 20;
 /// file system's timestamp granularity could keep the same size and mtime.
 const RACY: Duration = Duration::from_secs(2);
 
-/// When a file was last changed, as stored.
+/// When a file was last changed, as stored: size and mtime, and (on Unix)
+/// ctime and inode, which no tool can set back, so a same-size edit with
+/// the old mtime restored (`cp -p`, `rsync -t`, `touch -r`) is still seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
     size: u64,
     secs: u64,
     nanos: u32,
+    #[serde(default)]
+    ctime: (i64, i64),
+    #[serde(default)]
+    inode: u64,
 }
 
 impl Stamp {
@@ -47,10 +53,19 @@ impl Stamp {
             .ok()?
             .duration_since(SystemTime::UNIX_EPOCH)
             .ok()?;
+        #[cfg(unix)]
+        let (ctime, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            ((meta.ctime(), meta.ctime_nsec()), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (ctime, inode) = ((0, 0), 0);
         Some(Stamp {
             size: meta.len(),
             secs: since.as_secs(),
             nanos: since.subsec_nanos(),
+            ctime,
+            inode,
         })
     }
 
@@ -72,6 +87,8 @@ struct Head {
     id_is_explicit: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     date: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    publish_date: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     updated: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,6 +172,7 @@ impl HeadCache {
             id: head.id.clone(),
             id_is_explicit: head.id_is_explicit,
             date: head.date,
+            publish_date: head.publish_date,
             stamped: false,
             updated: head.updated,
             expires: head.expires,
@@ -186,6 +204,7 @@ impl HeadCache {
             id: article.id.clone(),
             id_is_explicit: article.id_is_explicit,
             date: article.date,
+            publish_date: article.publish_date,
             updated: article.updated,
             expires: article.expires,
             draft: article.draft,

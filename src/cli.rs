@@ -29,6 +29,9 @@ pub mod exit {
     pub const LOCKED: u8 = 3;
     /// Reading or writing a file failed; what was published is intact.
     pub const IO: u8 = 4;
+    /// Published, but some articles had errors and were left out (not with
+    /// `--strict`, which fails with [`INVALID`] instead).
+    pub const PARTIAL: u8 = 5;
 }
 
 const EXIT_CODES: &str = "\
@@ -37,7 +40,9 @@ Exit codes:
   1  content or validation errors: nothing was published
   2  usage or configuration error
   3  another feedpub run holds the output directory's lock
-  4  reading or writing a file failed; published feeds are left intact";
+  4  reading or writing a file failed; published feeds are left intact
+  5  published, but some articles had errors and were left out (see stderr;
+     --strict or `strict = true` makes this exit 1 with nothing published)";
 
 /// feedpub: publish validated RSS 2.0 and Atom 1.0 feeds from a Markdown article collection.
 #[derive(Debug, Parser)]
@@ -157,6 +162,18 @@ pub struct ServeArgs {
     /// a rebuild with errors keeps the last good feeds.
     #[arg(long)]
     pub watch: bool,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, value_name = "SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+    /// Seconds a connection may go without traffic before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
 }
 
 /// Options of `feedpub build`.
@@ -168,7 +185,8 @@ pub struct BuildArgs {
     /// Check and render everything, but write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Treat warnings as errors.
+    /// All or nothing (for CI): any error or warning in any article fails
+    /// the run and nothing is published [default: `strict` in the config].
     #[arg(long)]
     pub strict: bool,
     /// Seconds to wait for another run to release the lock.
@@ -188,6 +206,12 @@ pub struct CheckArgs {
     /// Flag dates after this instant (RFC 3339) [default: the clock].
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
+    /// Fail (exit 1) on warnings too, not only on errors.
+    #[arg(long)]
+    pub strict: bool,
+    /// Refuse files larger than this many bytes (exit 4).
+    #[arg(long, value_name = "BYTES", default_value_t = validate::DEFAULT_MAX_BYTES)]
+    pub max_bytes: u64,
 }
 
 /// Where output goes, so tests and the binary can share one code path.
@@ -273,7 +297,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
     let options = BuildOptions {
         now: now_from(args.now.as_deref())?,
         dry_run: args.dry_run,
-        strict: args.strict,
+        strict: args.strict || config.strict,
         lock_wait: Duration::try_from_secs_f64(args.wait)
             .map_err(|_| usage_error(format!("--wait {} is not a number of seconds", args.wait)))?,
         allow_shrink: args.allow_shrink,
@@ -283,8 +307,15 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
     } else {
         build(&config, &options)?
     };
-    for warning in &report.warnings {
-        writeln!(streams.err, "{warning}")?;
+    for problem in report.errors.iter().chain(&report.warnings) {
+        writeln!(streams.err, "{problem}")?;
+    }
+    if report.left_out > 0 {
+        writeln!(
+            streams.err,
+            "{} article(s) with errors were left out; every other article was published",
+            report.left_out
+        )?;
     }
     match cli.format {
         OutputFormat::Json => {
@@ -294,7 +325,11 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
         OutputFormat::Text if !cli.quiet => writeln!(streams.out, "{}", summary(&report))?,
         OutputFormat::Text => {}
     }
-    Ok(exit::OK)
+    Ok(if report.left_out > 0 {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
 }
 
 /// How long a build runs before its progress bar appears: short runs, the
@@ -382,8 +417,13 @@ fn summary(report: &BuildReport) -> String {
     let next = report
         .next_change
         .map_or_else(|| "none".to_string(), |t| to_rfc3339(&t));
+    let nothing = if report.nothing_changed {
+        "; nothing changed"
+    } else {
+        ""
+    };
     format!(
-        "{} articles read, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}",
+        "{} articles read, {} published{excluded}; {} files: {writes}; {:.2} s; next scheduled change: {next}{nothing}",
         report.articles,
         report.published,
         report.files,
@@ -399,26 +439,58 @@ fn run_check(cli: &Cli, args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u
     };
     let options = validate::Options {
         now: Some(now_from(args.now.as_deref())?),
+        ..validate::Options::default()
     };
-    let diagnostics = validate::check_paths(&paths, &options);
+    let report = validate::check_paths(&paths, &options, args.max_bytes);
+    let diagnostics = &report.diagnostics;
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
     match cli.format {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *streams.out, &diagnostics)
+            serde_json::to_writer_pretty(&mut *streams.out, diagnostics)
                 .map_err(io::Error::from)?;
             writeln!(streams.out)?;
         }
         OutputFormat::Text => {
-            for d in &diagnostics {
+            for d in diagnostics {
                 writeln!(streams.out, "{d}")?;
             }
             if !cli.quiet {
-                let warnings = diagnostics.len() - errors;
-                writeln!(streams.err, "{errors} error(s), {warnings} warning(s)")?;
+                for (path, root) in &report.skipped {
+                    writeln!(
+                        streams.err,
+                        "note: skipped {}: not a feed (root element <{root}>)",
+                        path.display()
+                    )?;
+                }
+            }
+            if !cli.quiet {
+                writeln!(
+                    streams.err,
+                    "{}, {}",
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
+                )?;
             }
         }
     }
-    Ok(if errors > 0 { exit::INVALID } else { exit::OK })
+    let failing = errors > 0 || (args.strict && warnings > 0);
+    Ok(if report.has_unreadable() {
+        exit::IO
+    } else if failing {
+        exit::INVALID
+    } else {
+        exit::OK
+    })
+}
+
+/// "1 error", "2 errors", "0 errors".
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }
 
 /// How text output fits where it goes: the width from `COLUMNS`, else the
@@ -471,9 +543,23 @@ fn run_list(cli: &Cli, args: &ListArgs, streams: &mut Streams<'_>) -> Result<u8,
 
 #[cfg(feature = "serve")]
 fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
-    use crate::serve::{Server, Watch};
+    use crate::serve::{Limits, Server, Watch, is_within};
 
     let config = load_config(cli)?;
+    if args.watch && is_within(&config.output_dir, &config.content_dir) {
+        // Every build would write there and trigger the next one.
+        return Err(Error::Config(Box::new(
+            Diagnostic::error(
+                &config.output_dir,
+                format!(
+                    "the output directory is inside the content directory {}",
+                    config.content_dir.display()
+                ),
+            )
+            .with_help("choose an output directory outside content/ (--out or the default feeds/)"),
+        ))
+        .into());
+    }
     let rebuild = |streams: &mut Streams<'_>| -> io::Result<()> {
         let result = load_config(cli).and_then(|config| {
             let options = BuildOptions {
@@ -509,7 +595,12 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
         ))
         .into());
     }
-    let server = Server::bind(&config.output_dir, args.addr)?;
+    let limits = Limits {
+        max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        header_timeout: Duration::from_secs(args.header_timeout),
+        idle_timeout: Duration::from_secs(args.idle_timeout),
+    };
+    let server = Server::bind(&config.output_dir, args.addr, limits)?;
     let addr = server.local_addr()?;
     writeln!(
         streams.out,
@@ -532,6 +623,7 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
             .config
             .clone()
             .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE_NAME)),
+        own_paths: vec![config.output_dir.clone(), config.ledger.clone()],
         on_change: &mut on_change,
     })?;
     Ok(exit::OK)

@@ -44,6 +44,8 @@ struct ConfigFile {
     feeds_url: Option<String>,
     static_dir: Option<PathBuf>,
     ledger: Option<PathBuf>,
+    strict: Option<bool>,
+    stamp_undated: Option<bool>,
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -60,6 +62,8 @@ const KNOWN_KEYS: &[&str] = &[
     "feeds_url",
     "static_dir",
     "ledger",
+    "strict",
+    "stamp_undated",
 ];
 
 /// Where the inputs and outputs of a run are, before the config is read.
@@ -108,11 +112,32 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// The ledger of published ids and dates (see [`crate::ledger`]).
     pub ledger: PathBuf,
+    /// How many words a summary derived from the body keeps (Hugo's
+    /// `summaryLength`; default 70). Chinese, Japanese and Korean
+    /// characters count as one word each.
+    pub summary_length: usize,
+    /// All or nothing: an article with errors fails the whole build
+    /// (`strict = true`; default: it is left out and reported).
+    pub strict: bool,
+    /// Whether the ledger gives undated articles the time of the build that
+    /// first publishes them; `None` means the default: yes, except on a Hugo
+    /// site, where undated pages are not articles (see [`Config::stamps_undated`]).
+    pub stamp_undated: Option<bool>,
+    /// How the Hugo site this configuration was read from names, links and
+    /// selects its pages; `None` for a plain feedpub site.
+    pub hugo: Option<crate::hugo::HugoSite>,
 }
 
 impl Config {
-    /// Read and validate the configuration, applying path overrides.
+    /// Read and validate the configuration, applying path overrides. In the
+    /// root of a Hugo site (no `--config`), the site's Hugo configuration is
+    /// read, and a `feedpub.toml` beside it overrides it key by key.
     pub fn load(paths: &Paths) -> Result<Config> {
+        if paths.config.is_none()
+            && let Some(hugo) = crate::hugo::HugoConfig::find(Path::new(""))?
+        {
+            return Config::from_hugo(&hugo, Path::new(""), paths);
+        }
         let config_path = paths
             .config
             .clone()
@@ -243,6 +268,66 @@ impl Config {
             );
         }
         Ok(())
+    }
+
+    /// The configuration of the Hugo site in `root`: its Hugo settings, with
+    /// the keys of a `feedpub.toml` in `root` (if any) winning.
+    pub fn from_hugo(hugo: &crate::hugo::HugoConfig, root: &Path, paths: &Paths) -> Result<Config> {
+        let site = hugo.site()?;
+        let feedpub_path = root.join(CONFIG_FILE_NAME);
+        let own = match std::fs::read_to_string(&feedpub_path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(&feedpub_path, e)),
+        };
+        let written: toml::Table = own
+            .as_deref()
+            .and_then(|t| toml::from_str(t).ok())
+            .unwrap_or_default();
+        // feedpub.toml's own lines come first, so that the line numbers of
+        // its errors are right; the Hugo keys it does not set follow.
+        let mut implied = hugo.feedpub_keys();
+        implied.retain(|k, _| !written.contains_key(k));
+        let (text, path) = match &own {
+            Some(text) => (
+                format!("{text}\n{}", toml::to_string(&implied).unwrap_or_default()),
+                feedpub_path,
+            ),
+            None => (
+                toml::to_string(&implied).unwrap_or_default(),
+                hugo.main_file().to_path_buf(),
+            ),
+        };
+        if !written.contains_key("title") && !implied.contains_key("title") {
+            return Err(Error::Config(Box::new(
+                Diagnostic::error(hugo.main_file(), "the site has no title")
+                    .with_help("set title = \"Your Site\" in the Hugo configuration"),
+            )));
+        }
+        if !written.contains_key("base_url") && !implied.contains_key("base_url") {
+            return Err(Error::Config(Box::new(
+                Diagnostic::error(hugo.main_file(), "the site has no baseURL")
+                    .with_help("set baseURL = \"https://example.org/\" in the Hugo configuration: feeds need absolute links"),
+            )));
+        }
+        let content = paths
+            .content
+            .clone()
+            .unwrap_or_else(|| root.join(hugo.content_dir()));
+        let paths = Paths {
+            content: Some(content),
+            ..paths.clone()
+        };
+        let mut config = Config::from_toml(&text, &path, root, &paths)?;
+        config.taxonomies = hugo.taxonomies();
+        config.taxonomies.push(Taxonomy::section());
+        config.hugo = Some(site);
+        Ok(config)
+    }
+
+    /// Whether undated articles are stamped with the build time and published.
+    pub fn stamps_undated(&self) -> bool {
+        self.stamp_undated.unwrap_or(self.hugo.is_none())
     }
 
     /// Validate configuration text; `config_path` is only used in messages.
@@ -424,6 +509,10 @@ impl Config {
                 raw.ledger
                     .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
             ),
+            strict: raw.strict.unwrap_or(false),
+            summary_length: crate::content::SUMMARY_WORDS,
+            stamp_undated: raw.stamp_undated,
+            hugo: None,
             title,
         })
     }

@@ -241,6 +241,7 @@ fn write_index(
             for (kind, file) in [
                 ("application/rss+xml", "rss.xml"),
                 ("application/atom+xml", "atom.xml"),
+                (crate::feed::json::MEDIA_TYPE, "feed.json"),
             ] {
                 let href = relative(spec, file);
                 void(
@@ -316,8 +317,8 @@ fn write_index(
         newline(w)?;
         w.create_element("footer").write_inner_content(|w| {
             w.write_event(Event::Text(BytesText::new(
-                "Every feed is published in RSS 2.0 and Atom 1.0 and validated before \
-                 publishing, by feedpub.",
+                "Every feed is published in RSS 2.0, Atom 1.0 and JSON Feed 1.1 and \
+                 validated before publishing, by feedpub.",
             )))?;
             Ok(())
         })?;
@@ -387,6 +388,7 @@ fn write_feed_card(
             for (label, file, url) in [
                 ("RSS", "rss.xml", spec.rss_url.as_str()),
                 ("Atom", "atom.xml", spec.atom_url.as_str()),
+                ("JSON", "feed.json", spec.json_url.as_str()),
             ] {
                 let href = relative(spec, file);
                 w.create_element("div")

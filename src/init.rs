@@ -53,6 +53,8 @@ Run `feedpub preview` to see the site-wide feed as readers will, and
 const GITIGNORE: &str = "\
 # feedpub's machine state: rebuilt when missing, never committed.
 /.feedpub-cache.json
+/.feedpub-state
+/.feedpub-ledger.toml.lock
 /feeds/.feedpub.lock
 .feedpub-*.tmp
 ";

@@ -303,6 +303,13 @@ impl Ledger {
         }
     }
 
+    /// Whether the article file at `source` was published by an earlier
+    /// build (its entry stays while the file has errors, so the article
+    /// returns with the same id and date once fixed).
+    pub fn was_published(&self, source: &Path, content_dir: &Path) -> bool {
+        self.file.articles.contains_key(&key(source, content_dir))
+    }
+
     /// Remember the published articles and every term published so far.
     pub fn record(&mut self, published: &[Article], terms: &[Term], content_dir: &Path) {
         let entries: Vec<Option<String>> = self

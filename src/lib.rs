@@ -6,7 +6,8 @@
 //! RSS 2.0 and Atom 1.0, [`validate`] checks every feed, and [`write`]
 //! publishes the files that changed, with the [`discovery`] files beside
 //! them. The [`ledger`] keeps the ids and dates readers have seen stable
-//! from one build to the next. [`preview`] shows what the next build will
+//! from one build to the next; the machine [`state`] lets a run in which
+//! nothing changed stop after one stat pass. [`preview`] shows what the next build will
 //! publish, and `serve` (cargo feature `serve`) serves the output over HTTP.
 //!
 //! ```no_run
@@ -37,6 +38,7 @@ pub mod discovery;
 pub mod error;
 pub mod feed;
 pub mod files;
+pub mod hugo;
 pub mod init;
 pub mod ledger;
 pub mod model;
@@ -44,6 +46,7 @@ pub mod preview;
 pub mod progress;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod state;
 pub mod taxonomy;
 pub mod text;
 pub mod validate;

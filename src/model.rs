@@ -20,6 +20,9 @@ pub struct Article {
     pub id_is_explicit: bool,
     /// Publication date; `None` until a date is written or stamped.
     pub date: Option<DateTime<Utc>>,
+    /// When the article goes live (Hugo's `publishDate`, else `date`):
+    /// before it, the article is scheduled.
+    pub publish_date: Option<DateTime<Utc>>,
     /// Whether `date` was stamped by a build rather than written.
     pub stamped: bool,
     /// Date of the last meaningful change, if it differs from `date`.
@@ -111,6 +114,7 @@ impl Article {
             id: format!("https://x.org/{path}/"),
             id_is_explicit: false,
             date: None,
+            publish_date: None,
             stamped: false,
             updated: None,
             expires: None,

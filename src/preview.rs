@@ -61,6 +61,8 @@ pub struct FeedSummary {
     pub rss_url: String,
     /// Public URL of the Atom 1.0 file.
     pub atom_url: String,
+    /// Public URL of the JSON Feed 1.1 file.
+    pub json_url: String,
     /// Items the feed will hold.
     pub items: usize,
     /// Date of the newest item, in the site time zone.
@@ -115,6 +117,8 @@ pub enum Reason {
         /// When it will be published, in the site time zone.
         until: DateTime<FixedOffset>,
     },
+    /// It has no date, and the site does not stamp undated pages.
+    Undated,
     /// Its `expires` date has passed.
     Expired {
         /// When it expired, in the site time zone.
@@ -144,6 +148,7 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::Draft => f.write_str("draft"),
+            Reason::Undated => f.write_str("undated (not stamped on a Hugo site)"),
             Reason::Scheduled { until } => write!(f, "scheduled until {}", short_date(until)),
             Reason::Expired { since: Some(since) } => write!(f, "expired {}", short_date(since)),
             Reason::Expired { since: None } => f.write_str("expired"),
@@ -243,6 +248,7 @@ impl<'c> Snapshot<'c> {
             title: spec.title.clone(),
             rss_url: spec.rss_url.clone(),
             atom_url: spec.atom_url.clone(),
+            json_url: spec.json_url.clone(),
             items: spec.items.len(),
             newest: spec
                 .items
@@ -302,6 +308,7 @@ impl<'c> Snapshot<'c> {
             }
             let reason = match why {
                 Exclusion::Draft => Reason::Draft,
+                Exclusion::Undated => Reason::Undated,
                 Exclusion::Expired => Reason::Expired {
                     since: article.expires.map(|e| self.local(&e)),
                 },
@@ -429,7 +436,7 @@ impl<'c> Snapshot<'c> {
         let rel: PathBuf = if target.contains("://") {
             if let Some(spec) = specs
                 .iter()
-                .find(|s| s.rss_url == target || s.atom_url == target)
+                .find(|s| [&s.rss_url, &s.atom_url, &s.json_url].contains(&&target.to_string()))
             {
                 return Some(spec);
             }
@@ -459,7 +466,7 @@ impl<'c> Snapshot<'c> {
         };
         specs
             .iter()
-            .find(|s| rel == s.rss_path() || rel == s.atom_path() || rel == s.dir)
+            .find(|s| [s.rss_path(), s.atom_path(), s.json_path(), s.dir.clone()].contains(&rel))
     }
 }
 
@@ -559,6 +566,7 @@ pub fn render_preview(preview: &Preview, style: &TextStyle) -> String {
     out.push('\n');
     out.push_str(&format!("RSS   {}\n", style.paint(LINK, &feed.rss_url)));
     out.push_str(&format!("Atom  {}\n", style.paint(LINK, &feed.atom_url)));
+    out.push_str(&format!("JSON  {}\n", style.paint(LINK, &feed.json_url)));
     let indent = " ".repeat(DATE_COLUMN);
     for entry in &preview.entries {
         out.push('\n');

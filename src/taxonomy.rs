@@ -1,11 +1,8 @@
 //! Grouping articles into taxonomy terms (categories and countries), each
 //! with a permanent, safe URL slug.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
-
-use crate::error::Diagnostic;
 use crate::model::Article;
+use std::collections::{BTreeMap, HashMap};
 
 /// How the names of a taxonomy's terms are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -17,6 +14,9 @@ pub enum TaxonomyKind {
     /// Countries and configured regions: any name, alias or ISO code is
     /// resolved to one country with its common English name.
     Country,
+    /// Hugo's sections: an article's term is the first folder of its path
+    /// under the content directory, not a front-matter field.
+    Section,
 }
 
 /// One way the site files articles (categories, countries, tags, …); each of
@@ -48,6 +48,14 @@ impl Taxonomy {
         Taxonomy {
             kind: TaxonomyKind::Country,
             ..Taxonomy::plain(singular, name)
+        }
+    }
+
+    /// Hugo's sections (`feeds/sections/<section>/`), read from paths.
+    pub fn section() -> Taxonomy {
+        Taxonomy {
+            kind: TaxonomyKind::Section,
+            ..Taxonomy::plain("section", "sections")
         }
     }
 
@@ -101,98 +109,66 @@ pub fn slugify(name: &str) -> String {
     }
 }
 
-/// The key under which category spellings are merged: case and white space ignored.
-fn category_key(name: &str) -> String {
-    name.split_whitespace()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Group `articles` into the terms of every taxonomy (`taxonomies` is the
 /// site's list; `Article::terms` is indexed like it), sorted by taxonomy
-/// then slug, and rewrite every article's spellings of a plain term to the
-/// term's name, so items carry the same name as the feed they are in. Two
-/// different names that would share a slug are an error naming both.
-pub fn group(
-    articles: &mut [Article],
-    taxonomies: &[Taxonomy],
-) -> Result<Vec<Term>, Vec<Diagnostic>> {
+/// then slug, and rewrite every article's spellings of a term to the
+/// term's name, so items carry the same name as the feed they are in.
+/// Names with one slug are one term, as in Hugo ("Guest Post" and
+/// "guest-post"): the most used spelling names it.
+pub fn group(articles: &mut [Article], taxonomies: &[Taxonomy]) -> Vec<Term> {
     let mut terms = Vec::new();
-    let mut problems = Vec::new();
     for (t, taxonomy) in taxonomies.iter().enumerate() {
-        // key -> (spelling -> count, articles using any spelling)
-        let mut by_key: HashMap<String, (BTreeMap<String, usize>, Vec<usize>)> = HashMap::new();
+        // slug -> (spelling -> count, articles using any spelling)
+        let mut by_slug: HashMap<String, (BTreeMap<&str, usize>, Vec<usize>)> = HashMap::new();
+        // Slugging is the costly part: once per distinct spelling.
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for (index, article) in articles.iter().enumerate() {
             for name in article.terms_of(t) {
-                let entry = by_key.entry(category_key(name)).or_default();
-                *entry.0.entry(name.to_string()).or_default() += 1;
+                let slug = slugs.entry(name).or_insert_with(|| slugify(name));
+                let entry = by_slug.entry(slug.clone()).or_default();
+                *entry.0.entry(name).or_default() += 1;
                 if entry.1.last() != Some(&index) {
                     entry.1.push(index);
                 }
             }
         }
-        let mut by_slug: BTreeMap<String, Vec<Term>> = BTreeMap::new();
-        for (key, (spellings, indexes)) in by_key {
+        // Every other spelling -> the term's name.
+        let mut renames: HashMap<String, String> = HashMap::new();
+        for (slug, (spellings, indexes)) in by_slug {
             // The most used spelling; ties go to the first in sort order
             // (capitalized before lower case).
             let name = spellings
                 .iter()
                 .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-                .map(|(name, _)| name.clone())
+                .map(|(name, _)| name.to_string())
                 .unwrap_or_default();
-            if taxonomy.kind == TaxonomyKind::Plain && spellings.len() > 1 {
-                for &i in &indexes {
-                    for spelling in articles[i].terms.get_mut(t).into_iter().flatten() {
-                        if category_key(spelling) == key {
-                            spelling.clone_from(&name);
-                        }
-                    }
-                }
+            for spelling in spellings.keys().filter(|s| **s != name) {
+                renames.insert(spelling.to_string(), name.clone());
             }
-            let slug = slugify(&name);
-            by_slug.entry(slug.clone()).or_default().push(Term {
+            terms.push(Term {
                 taxonomy: taxonomy.clone(),
                 name,
                 slug,
                 articles: indexes,
             });
         }
-        for (slug, mut clashing) in by_slug {
-            if clashing.len() == 1 {
-                terms.extend(clashing.pop());
-                continue;
+        if renames.is_empty() {
+            continue;
+        }
+        for names in articles.iter_mut().filter_map(|a| a.terms.get_mut(t)) {
+            for spelling in names.iter_mut() {
+                if let Some(name) = renames.get(spelling.as_str()) {
+                    spelling.clone_from(name);
+                }
             }
-            clashing.sort_by(|a, b| a.name.cmp(&b.name));
-            let names: Vec<String> = clashing.iter().map(|t| format!("\"{}\"", t.name)).collect();
-            let files: Vec<PathBuf> = clashing
-                .iter()
-                .filter_map(|t| t.articles.first().map(|&i| articles[i].source.clone()))
-                .collect();
-            let field = taxonomy.dir_name();
-            for file in files {
-                problems.push(
-                    Diagnostic::error(
-                        file,
-                        format!(
-                            "{field} {} would share the feed URL {field}/{slug}/",
-                            names.join(" and "),
-                        ),
-                    )
-                    .with_help(format!(
-                        "use one spelling for both, or rename one of them in `{field}`"
-                    )),
-                );
-            }
+            // Two spellings of one term in one article are one name.
+            let mut seen = std::collections::HashSet::new();
+            names.retain(|n| seen.insert(n.clone()));
         }
     }
-    if problems.is_empty() {
-        let order = |term: &Term| taxonomies.iter().position(|t| *t == term.taxonomy);
-        terms.sort_by(|a, b| (order(a), &a.slug).cmp(&(order(b), &b.slug)));
-        Ok(terms)
-    } else {
-        Err(problems)
-    }
+    let order = |term: &Term| taxonomies.iter().position(|t| *t == term.taxonomy);
+    terms.sort_by(|a, b| (order(a), &a.slug).cmp(&(order(b), &b.slug)));
+    terms
 }
 
 #[cfg(test)]
@@ -204,7 +180,7 @@ mod tests {
     fn article(path: &str, categories: &[&str], countries: &[&str]) -> Article {
         let resolver = Countries::new(&[]);
         Article {
-            source: PathBuf::from(path),
+            source: std::path::PathBuf::from(path),
             terms: vec![
                 categories.iter().map(|c| c.to_string()).collect(),
                 countries
@@ -238,7 +214,7 @@ mod tests {
             article("b", &["national  security"], &["Tajikistan"]),
             article("c", &["National Security", "Economy"], &["kg"]),
         ];
-        let terms = group(&mut articles, &Taxonomy::defaults()).unwrap();
+        let terms = group(&mut articles, &Taxonomy::defaults());
         assert_eq!(
             articles[1].terms[0],
             ["National Security"],
@@ -277,20 +253,20 @@ mod tests {
     }
 
     #[test]
-    fn different_names_with_one_slug_are_an_error_naming_both() {
+    fn names_with_one_slug_are_one_term_as_in_hugo() {
+        // #10: Hugo maps "Guest Post" and "Guest-Post" to one URL, so one term.
         let mut articles = [
-            article("a", &["Water & Climate"], &[]),
-            article("b", &["Water Climate"], &[]),
+            article("a", &["Guest Post"], &[]),
+            article("b", &["Guest-Post"], &[]),
+            article("c", &["Guest Post", "guest post"], &[]),
         ];
-        let problems = group(&mut articles, &Taxonomy::defaults()).unwrap_err();
-        assert_eq!(problems.len(), 2);
-        assert!(
-            problems[0]
-                .message
-                .contains("\"Water & Climate\" and \"Water Climate\""),
-            "{}",
-            problems[0]
-        );
+        let terms = group(&mut articles, &Taxonomy::defaults());
+        assert_eq!(terms.len(), 1, "{terms:?}");
+        assert_eq!(terms[0].name, "Guest Post");
+        assert_eq!(terms[0].slug, "guest-post");
+        assert_eq!(terms[0].articles, [0, 1, 2]);
+        assert_eq!(articles[1].terms[0], ["Guest Post"]);
+        assert_eq!(articles[2].terms[0], ["Guest Post"]);
     }
 
     proptest! {

@@ -29,7 +29,10 @@ fn check_reports_each_broken_feed_and_exits_1() {
         );
     }
     assert!(files >= 40, "the corpus has {files} broken feeds");
-    assert!(String::from_utf8_lossy(&output.stderr).ends_with("warning(s)\n"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).ends_with("warnings\n")
+            || String::from_utf8_lossy(&output.stderr).ends_with("1 warning\n")
+    );
 }
 
 #[test]
@@ -39,7 +42,7 @@ fn check_passes_valid_feeds_from_elsewhere() {
         .assert()
         .success()
         .stdout("")
-        .stderr("0 error(s), 0 warning(s)\n");
+        .stderr("0 errors, 0 warnings\n");
 }
 
 #[test]
@@ -50,7 +53,7 @@ fn check_json_lists_findings_with_codes_and_positions() {
             "check",
             "--format",
             "json",
-            "rss-InvalidRFC2822Date-two-digit-year.xml",
+            "rss-InvalidRFC2822Date-german-names.xml",
         ])
         .assert()
         .code(1)
@@ -121,4 +124,123 @@ fn strict_build_blocks_on_warnings() {
             "warning: `updated` is earlier than `date`",
         ));
     assert!(files_below(strict.path()).is_empty(), "nothing published");
+}
+
+#[test]
+fn summary_line_uses_plurals_and_strict_counts_warnings() {
+    // #13: "1 error, 2 warnings", never "error(s)"; --strict fails on warnings.
+    let corpus = fixtures().join("invalid-feeds");
+    feedpub(&corpus)
+        .args([
+            "check",
+            "--now",
+            "2025-01-01T00:00:00Z",
+            "rss-MissingAtomSelfLink.xml",
+        ])
+        .assert()
+        .success()
+        .stderr("0 errors, 1 warning\n");
+    feedpub(&corpus)
+        .args([
+            "check",
+            "--strict",
+            "--now",
+            "2025-01-01T00:00:00Z",
+            "rss-MissingAtomSelfLink.xml",
+        ])
+        .assert()
+        .code(1)
+        .stderr("0 errors, 1 warning\n");
+    feedpub(&corpus)
+        .args([
+            "check",
+            "--now",
+            "2025-01-01T00:00:00Z",
+            "rss-InvalidRSSVersion.xml",
+        ])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::starts_with("1 error, ")
+                .or(predicate::str::ends_with("1 error, 0 warnings\n")),
+        );
+}
+
+#[test]
+fn own_output_has_no_warnings_even_for_an_empty_body_and_ampersands() {
+    // #13: plain-text RSS elements use &#x26;/&#x3C;, and an article without
+    // a body gets no empty <summary>/<content> in Atom.
+    let site = copy_fixture("basic");
+    std::fs::write(
+        site.path().join("content/2024/empty.md"),
+        "---\ntitle: \"R&D <news>\"\ndate: 2024-04-30T10:00:00Z\ncategories: [R&D]\n---\n",
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args([
+            "build",
+            "--strict",
+            "--quiet",
+            "--now",
+            "2024-05-01T00:00:00Z",
+        ])
+        .assert()
+        .success();
+    let atom = std::fs::read_to_string(site.path().join("feeds/atom.xml")).unwrap();
+    let entry = atom
+        .split("<entry>")
+        .find(|e| e.contains("R&amp;D &lt;news&gt;"))
+        .expect("the entry of the empty article");
+    assert!(!entry.contains("<summary"), "{entry}");
+    assert!(!entry.contains("<content"), "{entry}");
+    assert!(entry.contains("rel=\"alternate\""), "{entry}");
+    let rss = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
+    assert!(
+        rss.contains("<title>R&#x26;D &#x3C;news&gt;</title>"),
+        "{rss}"
+    );
+    assert!(rss.contains("<category>R&#x26;D</category>"), "{rss}");
+    feedpub(site.path())
+        .args(["check", "--strict", "--now", "2024-05-01T00:00:00Z"])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("0 errors, 0 warnings\n");
+}
+
+#[test]
+fn check_refuses_fifos_and_large_files_with_exit_4_and_skips_sitemaps() {
+    // #13: a FIFO must not block, a size limit applies, non-feed XML in a
+    // directory is skipped with a note, a directory without feeds fails.
+    let dir = tempfile::tempdir().unwrap();
+    let feed = fixtures().join("valid-feeds/rss-feedpub.xml");
+    std::fs::copy(&feed, dir.path().join("rss.xml")).unwrap();
+    std::fs::write(dir.path().join("sitemap.xml"), "<urlset/>").unwrap();
+    feedpub(dir.path())
+        .args(["check", "--now", "2025-01-01T00:00:00Z", "."])
+        .assert()
+        .success()
+        .stderr("note: skipped ./sitemap.xml: not a feed (root element <urlset>)\n0 errors, 0 warnings\n");
+    feedpub(dir.path())
+        .args(["check", "--max-bytes", "100", "rss.xml"])
+        .assert()
+        .code(4)
+        .stdout(predicate::str::contains("[FileTooLarge]"));
+    std::fs::remove_file(dir.path().join("rss.xml")).unwrap();
+    feedpub(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("[NoFeedFound]"));
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.xml"))
+        .status();
+    if made.is_ok_and(|s| s.success()) {
+        feedpub(dir.path())
+            .args(["check", "pipe.xml"])
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(4)
+            .stdout(predicate::str::contains("[NotARegularFile]"));
+    }
 }

@@ -234,8 +234,10 @@ fn dry_runs_and_failed_runs_never_write_the_ledger() {
         "---\ntitle: Broken\ndate: 2024-02-30\n---\n",
     )
     .unwrap();
+    // A failed run: with --strict an article error fails the whole build
+    // (without it, the article is left out and the rest published).
     feedpub(dir)
-        .args(["build", "--now", "2024-03-03T00:00:00Z"])
+        .args(["build", "--strict", "--now", "2024-03-03T00:00:00Z"])
         .assert()
         .code(1);
     assert!(!dir.join("feedpub-ledger.toml").exists());

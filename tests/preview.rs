@@ -114,6 +114,7 @@ fn a_country_is_selected_by_any_alias_code_path_or_url() {
         &["--country", "kgz"],
         &["feeds/countries/kyrgyzstan/rss.xml"],
         &["countries/kyrgyzstan/atom.xml"],
+        &["countries/kyrgyzstan/feed.json"],
         &["https://news.example.org/feeds/countries/kyrgyzstan/atom.xml"],
         &["http://127.0.0.1:8080/countries/kyrgyzstan/rss.xml"],
     ] {

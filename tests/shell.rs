@@ -21,6 +21,7 @@ fn init_then_build_gives_a_valid_site_and_init_never_overwrites() {
     let feeds: Vec<_> = files_below(&site.join("feeds"))
         .into_iter()
         .filter(|f| f.extension().is_some_and(|e| e == "xml"))
+        .map(|f| site.join("feeds").join(f))
         .collect();
     // Site-wide, one category and one country, each in RSS and Atom.
     assert_eq!(feeds.len(), 6, "{feeds:?}");

@@ -9,7 +9,9 @@
 use std::path::{Path, PathBuf};
 
 use feedpub::error::Severity;
-use feedpub::validate::{FeedFormat, Options, Rule, check_paths, detect_format, validate_feed};
+use feedpub::validate::{
+    DEFAULT_MAX_BYTES, FeedFormat, Options, Rule, check_paths, detect_format, validate_feed,
+};
 
 /// Rules that only warn, listed here independently of the library so a
 /// severity change shows up as a test failure.
@@ -24,6 +26,10 @@ const WARNINGS: &[&str] = &[
     "MissingAtomSelfLink",
     "MissingSelf",
     "NeedDescriptionBeforeContent",
+    "ContainsScript",
+    "ProblematicalRFC822Date",
+    "MailtoContact",
+    "EmptyTextConstruct",
 ];
 
 fn fixtures(kind: &str) -> Vec<PathBuf> {
@@ -43,10 +49,11 @@ fn fixtures(kind: &str) -> Vec<PathBuf> {
 fn options() -> Options {
     Options {
         now: Some("2025-01-01T00:00:00Z".parse().expect("fixed build time")),
+        ..Options::default()
     }
 }
 
-/// Format and rule code from `rss-InvalidRFC2822Date-two-digit-year.xml`.
+/// Format and rule code from `rss-InvalidRFC2822Date-german-names.xml`.
 fn expectation(path: &Path) -> (String, String) {
     let stem = path
         .file_stem()
@@ -65,8 +72,8 @@ fn the_corpus_is_big_enough_and_named_after_real_rules() {
     for path in &broken {
         let (format, code) = expectation(path);
         assert!(
-            format == "rss" || format == "atom",
-            "{}: name must start with rss- or atom-",
+            format == "rss" || format == "atom" || format == "rss1",
+            "{}: name must start with rss-, rss1- or atom-",
             path.display()
         );
         let rule = Rule::from_code(&code)
@@ -134,10 +141,10 @@ fn every_valid_feed_is_clean() {
                 .join("\n")
         );
         let (format, _) = expectation(&path);
-        let expected = if format == "rss" {
-            FeedFormat::Rss
-        } else {
-            FeedFormat::Atom
+        let expected = match format.as_str() {
+            "rss" => FeedFormat::Rss,
+            "rss1" => FeedFormat::Rdf,
+            _ => FeedFormat::Atom,
         };
         assert_eq!(detect_format(&bytes), Some(expected), "{}", path.display());
     }
@@ -146,9 +153,12 @@ fn every_valid_feed_is_clean() {
 #[test]
 fn check_paths_walks_directories_and_agrees_with_validate_feed() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    assert_eq!(check_paths(&[root.join("valid-feeds")], &options()), vec![]);
+    let valid = check_paths(&[root.join("valid-feeds")], &options(), DEFAULT_MAX_BYTES);
+    assert_eq!(valid.diagnostics, vec![]);
+    assert_eq!(valid.checked, fixtures("valid-feeds").len());
 
-    let found = check_paths(&[root.join("invalid-feeds")], &options());
+    let found =
+        check_paths(&[root.join("invalid-feeds")], &options(), DEFAULT_MAX_BYTES).diagnostics;
     let mut expected = Vec::new();
     for path in fixtures("invalid-feeds") {
         let bytes = std::fs::read(&path).expect("read fixture");

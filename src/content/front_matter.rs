@@ -12,21 +12,35 @@ pub enum Format {
     Yaml,
     /// TOML between `+++` lines.
     Toml,
+    /// A JSON object at the start of the file.
+    Json,
+    /// No front matter at all (Hugo accepts such pages).
+    None,
 }
 
-/// The file line on which front matter starts (right after the opening
-/// fence), to turn parser positions inside it into file lines.
-pub(crate) const FIRST_LINE: usize = 2;
+impl Format {
+    /// The syntax's name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "YAML",
+            Format::Toml => "TOML",
+            Format::Json => "JSON",
+            Format::None => "front matter",
+        }
+    }
+}
 
 /// An article file cut into its two parts.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
     /// The front-matter syntax.
     pub format: Format,
-    /// The front-matter text, without the fences; it starts on file line
-    /// [`FIRST_LINE`].
+    /// The front-matter text, without the fences (JSON keeps its braces).
     pub front_matter: &'a str,
-    /// The Markdown body after the closing fence.
+    /// The file line on which `front_matter` starts, to turn parser
+    /// positions inside it into file lines.
+    pub first_line: usize,
+    /// The body after the closing fence.
     pub body: &'a str,
 }
 
@@ -41,22 +55,37 @@ pub struct SplitError {
     pub help: String,
 }
 
-/// Cut `text` into front matter and body. A UTF-8 BOM and CRLF line endings
-/// are accepted.
+/// Cut `text` into front matter and body, as Hugo does: YAML between `---`
+/// lines, TOML between `+++` lines, or a JSON object, after any blank
+/// lines; a file that starts otherwise has no front matter. A UTF-8 BOM and
+/// CRLF line endings are accepted.
 pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let (first, mut rest) = next_line(text);
+    let mut rest = text;
+    let mut line = 1;
+    let first = loop {
+        let (current, after) = next_line(rest);
+        if !current.trim().is_empty() || after.is_empty() {
+            break current;
+        }
+        rest = after;
+        line += 1;
+    };
     let (format, fence) = match first.trim_end() {
         "---" => (Format::Yaml, "---"),
         "+++" => (Format::Toml, "+++"),
+        _ if first.trim_start().starts_with('{') => return split_json(text, rest, line),
         _ => {
-            return Err(SplitError {
-                line: 1,
-                message: "no front matter at the start of the file".into(),
-                help: "start the file with a `---` line, then `title: ...`, then a closing `---` line (or use `+++` fences for TOML)".into(),
+            return Ok(Split {
+                format: Format::None,
+                front_matter: "",
+                first_line: 1,
+                body: text,
             });
         }
     };
+    let opening = line;
+    rest = next_line(rest).1;
     let start = text.len() - rest.len();
     while !rest.is_empty() {
         let (current, after) = next_line(rest);
@@ -65,16 +94,55 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
             return Ok(Split {
                 format,
                 front_matter: &text[start..end],
+                first_line: opening + 1,
                 body: after,
             });
         }
         rest = after;
     }
     Err(SplitError {
-        line: 1,
+        line: opening,
         message: format!("front matter opened with `{fence}` is never closed"),
         help: format!("add a `{fence}` line after the last front-matter field"),
     })
+}
+
+/// Split JSON front matter: the object starting at `rest` (file line `line`).
+fn split_json<'a>(text: &'a str, rest: &'a str, line: usize) -> Result<Split<'a>, SplitError> {
+    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<serde::de::IgnoredAny>();
+    match values.next() {
+        Some(Ok(_)) => {
+            let end = values.byte_offset();
+            // The body starts on the line after the closing brace.
+            let body = next_line(&rest[end..]).1;
+            Ok(Split {
+                format: Format::Json,
+                front_matter: &rest[..end],
+                first_line: line,
+                body: if rest[end..].contains('\n') { body } else { "" },
+            })
+        }
+        Some(Err(e)) => Err(SplitError {
+            line: line + e.line().saturating_sub(1),
+            message: format!("invalid JSON front matter: {}", json_message(&e)),
+            help: "front matter that starts with `{` is JSON: close the object with `}`, and quote every key and text".into(),
+        }),
+        None => Ok(Split {
+            format: Format::None,
+            front_matter: "",
+            first_line: 1,
+            body: text,
+        }),
+    }
+}
+
+/// serde_json's message without its " at line L column C" suffix.
+pub(crate) fn json_message(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    }
 }
 
 /// The first line of `text` (without its line ending) and everything after it.
@@ -99,6 +167,10 @@ impl<'de> Deserialize<'de> for DateText {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<DateText, E> {
                 Ok(DateText(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<DateText, E> {
+                // `date:` with nothing after it: no date, as `date: ""`.
+                Ok(DateText(String::new()))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DateText, A::Error> {
                 // TOML's native datetimes arrive as a private one-key map.
@@ -156,29 +228,32 @@ pub enum ImageField {
     },
 }
 
-/// The front-matter fields feedpub reads (Hugo-compatible names and aliases).
-/// Unknown fields are ignored; wrong types are errors.
-#[derive(Debug, Default, Deserialize)]
+/// The front-matter fields feedpub reads, with Hugo's names and aliases.
+/// Keys are case-insensitive, as in Hugo (`Draft: true` is a draft).
+/// Unknown fields are ignored; wrong types are errors naming the field.
+#[derive(Debug, Default)]
 pub struct FrontMatter {
-    /// Headline (required).
+    /// Headline.
     pub title: Option<String>,
-    /// Publication date.
+    /// The article's date (`date`).
     pub date: Option<DateText>,
-    /// Date of the last meaningful change (`lastmod` in Hugo).
-    #[serde(alias = "lastmod")]
+    /// When the article goes live (`publishDate`, `pubdate`, `published`).
+    pub publish_date: Option<DateText>,
+    /// Date of the last meaningful change (`lastmod`, `modified`, `updated`).
     pub updated: Option<DateText>,
-    /// After this date the article leaves the feeds (`expiryDate` in Hugo).
-    #[serde(alias = "expiryDate")]
+    /// After this date the article leaves the feeds (`expiryDate`,
+    /// `unpublishdate`, `expires`).
     pub expires: Option<DateText>,
     /// Never published when true.
     pub draft: Option<bool>,
     /// Single byline.
-    pub author: Option<String>,
-    /// Several bylines.
+    pub author: Option<OneOrMany>,
+    /// Several bylines (also read from `params.authors` / `params.author`).
     pub authors: Option<OneOrMany>,
-    /// Short plain-text summary (`description` in Zola).
-    #[serde(alias = "description")]
+    /// Short plain-text summary; wins over `description`.
     pub summary: Option<String>,
+    /// Description, the summary when there is no `summary`.
+    pub description: Option<String>,
     /// Lead image.
     pub image: Option<ImageField>,
     /// Replaces the file name in the article's URL.
@@ -187,10 +262,178 @@ pub struct FrontMatter {
     pub id: Option<String>,
     /// Explicit URL (absolute, or a path on the site).
     pub url: Option<String>,
-    /// Every other field; those named like a taxonomy of the site
-    /// (`categories`, `countries`, `tags`, …) hold the article's terms.
-    #[serde(flatten)]
+    /// Hugo's `headless`: a page that is never listed.
+    pub headless: Option<bool>,
+    /// Hugo's `build` options (also `_build`).
+    pub build: Option<BuildField>,
+    /// Every other field, keyed in lower case; those named like a taxonomy
+    /// of the site (`categories`, `countries`, `tags`, …) hold the
+    /// article's terms.
     pub other: HashMap<String, TermsField>,
+}
+
+/// Hugo's `build` front matter: whether a page is rendered and listed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct BuildField {
+    /// `list`: `always` (default), `local` or `never`.
+    pub list: Option<String>,
+    /// `render`: `always` (default), `link` or `never`.
+    pub render: Option<String>,
+}
+
+impl BuildField {
+    /// Whether Hugo leaves the page out of every list (and so every feed).
+    pub fn never_listed(&self) -> bool {
+        self.list
+            .as_deref()
+            .is_some_and(|l| l.eq_ignore_ascii_case("never") || l == "false")
+    }
+}
+
+/// Read one field's value. (A wrong type is reported with the parser's
+/// position; the loader names the field from the file line.)
+fn field<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+    map: &mut A,
+    _key: &str,
+) -> Result<Option<T>, A::Error> {
+    map.next_value::<Option<T>>()
+}
+
+/// A map read with case-insensitive keys: `(lower-case key, as written)`.
+fn next_key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<(String, String)>, A::Error> {
+    Ok(map
+        .next_key::<String>()?
+        .map(|key| (key.to_lowercase(), key)))
+}
+
+impl<'de> Deserialize<'de> for FrontMatter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FrontMatterVisitor;
+        impl<'de> Visitor<'de> for FrontMatterVisitor {
+            type Value = FrontMatter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("front-matter fields (`title: ...`)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<FrontMatter, A::Error> {
+                let mut fm = FrontMatter::default();
+                while let Some((key, written)) = next_key(&mut map)? {
+                    let m = &mut map;
+                    let k = written.as_str();
+                    match key.as_str() {
+                        "title" => fm.title = field(m, k)?,
+                        "date" => fm.date = field(m, k)?,
+                        "publishdate" | "pubdate" | "published" => fm.publish_date = field(m, k)?,
+                        "lastmod" | "modified" | "updated" => fm.updated = field(m, k)?,
+                        "expirydate" | "unpublishdate" | "expires" => fm.expires = field(m, k)?,
+                        "draft" => fm.draft = field(m, k)?,
+                        "author" => fm.author = field(m, k)?,
+                        "authors" => fm.authors = field(m, k)?,
+                        "summary" => fm.summary = field(m, k)?,
+                        "description" => fm.description = field(m, k)?,
+                        "image" => fm.image = field(m, k)?,
+                        "slug" => fm.slug = field(m, k)?,
+                        "id" => fm.id = field(m, k)?,
+                        "url" => fm.url = field(m, k)?,
+                        "headless" => fm.headless = field(m, k)?,
+                        "build" | "_build" => fm.build = field(m, k)?,
+                        "params" => {
+                            if let Some(params) = field::<Params, _>(m, k)? {
+                                fm.authors = fm.authors.or(params.authors);
+                                fm.author = fm.author.or(params.author);
+                            }
+                        }
+                        _ => {
+                            if let Some(value) = field(m, k)? {
+                                fm.other.insert(key, value);
+                            }
+                        }
+                    }
+                }
+                Ok(fm)
+            }
+        }
+        deserializer.deserialize_map(FrontMatterVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for BuildField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BuildVisitor;
+        impl<'de> Visitor<'de> for BuildVisitor {
+            type Value = BuildField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("build options such as `list: never`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BuildField, A::Error> {
+                let mut build = BuildField::default();
+                while let Some((key, written)) = next_key(&mut map)? {
+                    let value = field::<Setting, _>(&mut map, &written)?.map(|s| s.0);
+                    match key.as_str() {
+                        "list" => build.list = value,
+                        "render" => build.render = value,
+                        _ => {}
+                    }
+                }
+                Ok(build)
+            }
+        }
+        deserializer.deserialize_map(BuildVisitor)
+    }
+}
+
+/// A `build` setting: `never`, `always`, … or a boolean (older Hugo).
+struct Setting(String);
+
+impl<'de> Deserialize<'de> for Setting {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SettingVisitor;
+        impl<'de> Visitor<'de> for SettingVisitor {
+            type Value = Setting;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("`always`, `local`, `link` or `never`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Setting, E> {
+                Ok(Setting(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Setting, E> {
+                Ok(Setting(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(SettingVisitor)
+    }
+}
+
+/// The bylines in Hugo's `params` (other params are ignored).
+#[derive(Default)]
+struct Params {
+    authors: Option<OneOrMany>,
+    author: Option<OneOrMany>,
+}
+
+impl<'de> Deserialize<'de> for Params {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ParamsVisitor;
+        impl<'de> Visitor<'de> for ParamsVisitor {
+            type Value = Params;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table of parameters")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Params, A::Error> {
+                let mut params = Params::default();
+                while let Some((key, written)) = next_key(&mut map)? {
+                    match key.as_str() {
+                        "authors" => params.authors = field(&mut map, &written)?,
+                        "author" => params.author = field(&mut map, &written)?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(params)
+            }
+        }
+        deserializer.deserialize_any(ParamsVisitor)
+    }
 }
 
 /// A field that may hold taxonomy terms: a name or a list of names
@@ -309,6 +552,7 @@ mod tests {
         let s = split("\u{FEFF}---\r\ntitle: A\r\n---\r\nBody\r\n").unwrap();
         assert_eq!(s.format, Format::Yaml);
         assert_eq!(s.front_matter, "title: A\r\n");
+        assert_eq!(s.first_line, 2);
         assert_eq!(s.body, "Body\r\n");
     }
 
@@ -327,15 +571,26 @@ mod tests {
     }
 
     #[test]
-    fn missing_front_matter_says_how_to_fix_it() {
-        let e = split("# Just a heading\n").unwrap_err();
-        assert_eq!(e.line, 1);
-        assert!(e.help.contains("---"));
+    fn a_file_without_front_matter_is_all_body_as_in_hugo() {
+        let s = split("# Just a heading\n").unwrap();
+        assert_eq!(s.format, Format::None);
+        assert_eq!(s.body, "# Just a heading\n");
+        assert_eq!(split("").unwrap().format, Format::None);
     }
 
     #[test]
-    fn empty_file_has_no_front_matter() {
-        assert!(split("").is_err());
+    fn blank_lines_before_the_fence_and_json_objects() {
+        let s = split("\n  \n---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(
+            (s.format, s.first_line, s.front_matter),
+            (Format::Yaml, 4, "title: A\n")
+        );
+        let s = split("{\n\"title\": \"A\"\n}\nBody\n").unwrap();
+        assert_eq!(s.format, Format::Json);
+        assert_eq!(s.front_matter, "{\n\"title\": \"A\"\n}");
+        assert_eq!(s.body, "Body\n");
+        let e = split("{\n\"title\": \n").unwrap_err();
+        assert!(e.message.contains("invalid JSON front matter"), "{e:?}");
     }
 
     #[test]
@@ -361,7 +616,8 @@ mod tests {
             field("tags"),
             Some(TermsField::Names(vec!["1".into(), "x".into()]))
         );
-        assert_eq!(field("params"), Some(TermsField::NotNames));
+        // `params` is read for bylines only, never as terms.
+        assert_eq!(field("params"), None);
         assert_eq!(
             yaml.image,
             Some(ImageField::Table {

@@ -7,7 +7,9 @@
 mod front_matter;
 mod markdown;
 mod permalink;
+pub mod shortcode;
 
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -26,7 +28,7 @@ use crate::taxonomy::{Taxonomy, TaxonomyKind};
 use crate::text::{line_col, squash_whitespace, stable_hash, xml_safe};
 
 pub use front_matter::{Format, FrontMatter, TermsField, split};
-pub use markdown::{render_html, summarize};
+pub use markdown::{MAX_NESTING, SUMMARY_WORDS, render_html, sanitize_html, summarize};
 pub use permalink::unknown_permalink_token;
 
 /// The outcome of loading a collection: the good articles, and every
@@ -39,12 +41,19 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// How many article files were found.
     pub files: usize,
+    /// How many files under the content directory are not articles
+    /// (section pages, headless pages, bundle resources, other files);
+    /// each is logged at debug level with why.
+    pub skipped: usize,
 }
 
 /// Turns article files into [`Article`]s for one site.
 pub struct Loader<'a> {
     config: &'a Config,
     countries: Countries,
+    /// Unknown shortcodes met in the bodies read so far: name -> (how
+    /// often, the first file), to warn once per name.
+    unknown_shortcodes: std::sync::Mutex<BTreeMap<String, (usize, PathBuf)>>,
 }
 
 impl<'a> Loader<'a> {
@@ -53,22 +62,36 @@ impl<'a> Loader<'a> {
         Loader {
             config,
             countries: Countries::new(&config.regions),
+            unknown_shortcodes: std::sync::Mutex::default(),
         }
     }
 
-    /// Every article file below the content directory, sorted: `*.md` files,
+    /// Every article file below the content directory, sorted: the files
+    /// Hugo reads as pages (`.md`, `.markdown`, `.mdown`, `.html`),
     /// skipping hidden files and folders and Hugo's `_index.md` section pages.
     pub fn article_paths(&self) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+        let (paths, problems, _) = self.walk();
+        (paths, problems)
+    }
+
+    /// [`Loader::article_paths`], and how many files were left alone; each
+    /// is logged at debug level with why.
+    fn walk(&self) -> (Vec<PathBuf>, Vec<Diagnostic>, usize) {
         let mut paths = Vec::new();
         let mut problems = Vec::new();
+        let mut skipped = 0;
         let root = &self.config.content_dir;
         if !root.is_dir() {
             problems.push(
                 Diagnostic::error(root, "the content directory does not exist")
                     .with_help("create it, or pass --content PATH"),
             );
-            return (paths, problems);
+            return (paths, problems, skipped);
         }
+        let mut skip = |path: &Path, why: &str| {
+            skipped += 1;
+            tracing::debug!(path = %path.display(), why, "not an article");
+        };
         let walk = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -76,9 +99,26 @@ impl<'a> Loader<'a> {
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walk {
             match entry {
+                Ok(e) if e.file_type().is_dir() => {}
                 Ok(e) => {
                     let name = e.file_name().to_string_lossy();
-                    if e.file_type().is_file() && name.ends_with(".md") && name != "_index.md" {
+                    if !e.file_type().is_file() {
+                        skip(e.path(), "not a regular file");
+                    } else if name.starts_with("_index.") {
+                        skip(e.path(), "a section page (_index), not an article");
+                    } else if !is_page_name(&name) {
+                        skip(
+                            e.path(),
+                            "not a page: only .md, .markdown, .mdown and .html are",
+                        );
+                    } else if self
+                        .config
+                        .hugo
+                        .as_ref()
+                        .is_some_and(|h| h.ignores(e.path()))
+                    {
+                        skip(e.path(), "matched by the site's ignoreFiles");
+                    } else {
                         paths.push(e.into_path());
                     }
                 }
@@ -88,7 +128,7 @@ impl<'a> Loader<'a> {
                 }
             }
         }
-        (paths, problems)
+        (paths, problems, skipped)
     }
 
     /// Load the front matter of every article of the collection, in
@@ -100,53 +140,79 @@ impl<'a> Loader<'a> {
     /// [`Loader::load_all`], taking unchanged articles from `cache` and
     /// recording the others in it.
     pub fn load_all_with(&self, cache: Option<&HeadCache>) -> Loaded {
-        let (paths, mut diagnostics) = self.article_paths();
+        let (paths, mut diagnostics, mut skipped) = self.walk();
         let files = paths.len();
-        let results: Vec<(Option<Article>, Vec<Diagnostic>)> = paths
+        let results: Vec<FileOutcome> = paths
             .par_iter()
             .map(|path| {
                 let Some(cache) = cache else {
-                    return self.load_file(path);
+                    return self.load_page(path);
                 };
                 let stamp = Stamp::of(path);
                 if let Some(article) = stamp.and_then(|s| cache.get(path, s)) {
-                    return (Some(article), Vec::new());
+                    return FileOutcome {
+                        article: Some(article),
+                        ..FileOutcome::default()
+                    };
                 }
-                let (article, problems) = self.load_file(path);
-                if let (Some(article), Some(stamp), true) = (&article, stamp, problems.is_empty()) {
+                let outcome = self.load_page(path);
+                if let (Some(article), Some(stamp), true) =
+                    (&outcome.article, stamp, outcome.problems.is_empty())
+                {
                     cache.insert(article, stamp);
                 }
-                (article, problems)
+                outcome
             })
             .collect();
         let mut articles = Vec::with_capacity(files);
-        for (article, problems) in results {
-            articles.extend(article);
-            diagnostics.extend(problems);
+        for outcome in results {
+            articles.extend(outcome.article);
+            diagnostics.extend(outcome.problems);
+            skipped += usize::from(outcome.skipped);
         }
         Loaded {
             articles,
             diagnostics,
             files,
+            skipped,
         }
     }
 
     /// Load one article file's front matter; on errors there is no
     /// article, and every problem found is returned.
     pub fn load_file(&self, path: &Path) -> (Option<Article>, Vec<Diagnostic>) {
+        let outcome = self.load_page(path);
+        (outcome.article, outcome.problems)
+    }
+
+    /// Load one file: an article, problems, or why it is not an article.
+    fn load_page(&self, path: &Path) -> FileOutcome {
         let text = match read_head(path) {
             Ok(t) => t,
-            Err(problem) => return (None, vec![*problem]),
+            Err(problem) => {
+                return FileOutcome {
+                    problems: vec![*problem],
+                    ..FileOutcome::default()
+                };
+            }
         };
         let mut parse = ArticleParse {
             loader: self,
             path,
             problems: Vec::new(),
+            skipped: None,
         };
         let article = parse.article(&text);
         let problems = parse.problems;
+        if let Some(why) = parse.skipped {
+            tracing::debug!(path = %path.display(), why, "not an article");
+        }
         let has_errors = problems.iter().any(Diagnostic::is_error);
-        (article.filter(|_| !has_errors), problems)
+        FileOutcome {
+            article: article.filter(|_| !has_errors),
+            problems,
+            skipped: parse.skipped.is_some(),
+        }
     }
 
     /// Read and render the bodies of `articles[i]` for every `i` in
@@ -163,7 +229,7 @@ impl<'a> Loader<'a> {
             .par_iter_mut()
             .zip(wanted)
             .filter(|(article, wanted)| *wanted && article.body.is_none())
-            .filter_map(|(article, _)| match read_body(article) {
+            .filter_map(|(article, _)| match self.read_body(article) {
                 Ok(body) => {
                     article.body = Some(body);
                     if let Some(image) = &mut article.image {
@@ -180,6 +246,165 @@ impl<'a> Loader<'a> {
             })
             .collect()
     }
+
+    /// One warning per unknown shortcode name met in the bodies read so
+    /// far, with how often and where first; the tally starts again.
+    pub fn shortcode_warnings(&self) -> Vec<Diagnostic> {
+        let Ok(mut unknown) = self.unknown_shortcodes.lock() else {
+            return Vec::new();
+        };
+        std::mem::take(&mut *unknown)
+            .into_iter()
+            .map(|(name, (count, first))| {
+                Diagnostic::warning(
+                    first,
+                    format!(
+                        "unknown shortcode `{name}` ({count} use(s) in the articles read): its tags are left out of the feeds, the text between them kept"
+                    ),
+                )
+                .with_help("feeds render Hugo's built-in figure, highlight, ref, relref, param, youtube, vimeo, x, instagram and gist")
+            })
+            .collect()
+    }
+
+    /// Read an article's body from its file and render it: shortcodes
+    /// expanded, a derived summary of `summary_length` words.
+    fn read_body(&self, article: &Article) -> Result<Body, Box<Diagnostic>> {
+        let path = &article.source;
+        let bytes = std::fs::read(path).map_err(|e| cannot_read(path, e))?;
+        let body = bytes.get(article.body_offset..).unwrap_or_default();
+        let body = std::str::from_utf8(body)
+            .map_err(|e| not_utf8(path, &bytes, article.body_offset + e.valid_up_to()))?;
+        let body = xml_safe(body);
+        let base = Url::parse(&article.url).map_err(|e| {
+            Box::new(Diagnostic::error(
+                path,
+                format!("bad URL {}: {e}", article.url),
+            ))
+        })?;
+        let expanded = if shortcode::has_shortcodes(&body) {
+            let head = bytes.get(..article.body_offset).unwrap_or_default();
+            let params = page_params(&String::from_utf8_lossy(head));
+            let expanded = shortcode::expand(
+                &body,
+                &shortcode::Context {
+                    base_url: &self.config.base_url,
+                    params: &params,
+                },
+            );
+            if !expanded.unknown.is_empty()
+                && let Ok(mut unknown) = self.unknown_shortcodes.lock()
+            {
+                for (name, count) in expanded.unknown {
+                    unknown.entry(name).or_insert_with(|| (0, path.clone())).0 += count;
+                }
+            }
+            expanded.markdown
+        } else {
+            body.to_string()
+        };
+        let summary_length = self.config.summary_length;
+        let html_page = is_html(path);
+        let summary = match &article.written_summary {
+            Some(s) => s.clone(),
+            None if html_page => markdown::summarize_html(&expanded, summary_length),
+            None => summarize(&expanded, summary_length),
+        };
+        // Stored in ledgers: changing what goes in here makes every published
+        // article look edited once (unless the ledger's FINGERPRINT_VERSION
+        // changes with it). Taken over what the author wrote: the body
+        // before rendering, the image as a path when it is on the article's
+        // own site, so a new `base_url` is not an edit.
+        let image = article.image.as_ref().map(|i| written_url(&i.url, &base));
+        let fingerprint = stable_hash(&[
+            &article.title,
+            article.written_summary.as_deref().unwrap_or(""),
+            &body,
+            image.as_deref().unwrap_or(""),
+            article
+                .image
+                .as_ref()
+                .and_then(|i| i.alt.as_deref())
+                .unwrap_or(""),
+        ]);
+        Ok(Body {
+            html: if html_page {
+                sanitize_html(&expanded, &base)
+            } else {
+                render_html(&expanded, &base)
+            },
+            summary,
+            fingerprint,
+        })
+    }
+}
+
+/// The scalar front-matter values of a page (top level and under
+/// `params`), keys in lower case, for the `param` shortcode.
+fn page_params(head: &str) -> HashMap<String, String> {
+    let Ok(split) = split(head) else {
+        return HashMap::new();
+    };
+    let value: Option<serde_json::Value> = match split.format {
+        Format::Yaml => serde_saphyr::from_str(split.front_matter).ok(),
+        Format::Toml => toml::from_str(split.front_matter).ok(),
+        Format::Json => serde_json::from_str(split.front_matter).ok(),
+        Format::None => None,
+    };
+    let mut params = HashMap::new();
+    let Some(serde_json::Value::Object(map)) = value else {
+        return params;
+    };
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    for (key, value) in &map {
+        if key.eq_ignore_ascii_case("params")
+            && let serde_json::Value::Object(inner) = value
+        {
+            for (key, value) in inner {
+                if let Some(v) = scalar(value) {
+                    params.insert(key.to_lowercase(), v);
+                }
+            }
+        } else if let Some(v) = scalar(value) {
+            params.entry(key.to_lowercase()).or_insert(v);
+        }
+    }
+    params
+}
+
+/// Whether Hugo reads a file of this name as a page.
+fn is_page_name(name: &str) -> bool {
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    matches!(
+        extension.as_deref(),
+        Some("md" | "markdown" | "mdown" | "html" | "htm")
+    )
+}
+
+/// Whether the page's body is HTML rather than Markdown.
+fn is_html(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"))
+}
+
+/// The names Hugo reads each date under (first: the one in messages).
+const PUBLISH_DATE: &[&str] = &["publishDate", "pubdate", "published"];
+const LASTMOD: &[&str] = &["lastmod", "modified", "updated"];
+const EXPIRY_DATE: &[&str] = &["expiryDate", "unpublishdate", "expires"];
+
+/// What loading one file gave.
+#[derive(Debug, Default)]
+struct FileOutcome {
+    article: Option<Article>,
+    problems: Vec<Diagnostic>,
+    /// The file is not an article (a headless page, an `.html` file
+    /// without front matter, …); logged at debug level with why.
+    skipped: bool,
 }
 
 /// How much of a file is read first: enough for almost every front matter.
@@ -233,48 +458,6 @@ fn read_head(path: &Path) -> Result<String, Box<Diagnostic>> {
     })
 }
 
-/// Read an article's body from its file and render it.
-fn read_body(article: &Article) -> Result<Body, Box<Diagnostic>> {
-    let path = &article.source;
-    let bytes = std::fs::read(path).map_err(|e| cannot_read(path, e))?;
-    let body = bytes.get(article.body_offset..).unwrap_or_default();
-    let body = std::str::from_utf8(body)
-        .map_err(|e| not_utf8(path, &bytes, article.body_offset + e.valid_up_to()))?;
-    let body = xml_safe(body);
-    let base = Url::parse(&article.url).map_err(|e| {
-        Box::new(Diagnostic::error(
-            path,
-            format!("bad URL {}: {e}", article.url),
-        ))
-    })?;
-    let summary = match &article.written_summary {
-        Some(s) => s.clone(),
-        None => summarize(&body),
-    };
-    // Stored in ledgers: changing what goes in here makes every published
-    // article look edited once (unless the ledger's FINGERPRINT_VERSION
-    // changes with it). Taken over what the author wrote: the image as a
-    // path when it is on the article's own site, so a new `base_url` is
-    // not an edit.
-    let image = article.image.as_ref().map(|i| written_url(&i.url, &base));
-    let fingerprint = stable_hash(&[
-        &article.title,
-        article.written_summary.as_deref().unwrap_or(""),
-        &body,
-        image.as_deref().unwrap_or(""),
-        article
-            .image
-            .as_ref()
-            .and_then(|i| i.alt.as_deref())
-            .unwrap_or(""),
-    ]);
-    Ok(Body {
-        html: render_html(&body, &base),
-        summary,
-        fingerprint,
-    })
-}
-
 /// `url` as the author wrote it: only its path (and query) when it is on the
 /// same site as the article at `article`, else the whole URL.
 fn written_url(url: &str, article: &Url) -> String {
@@ -292,6 +475,8 @@ struct ArticleParse<'l, 'a> {
     loader: &'l Loader<'a>,
     path: &'l Path,
     problems: Vec<Diagnostic>,
+    /// Why the file is not an article, when it is not.
+    skipped: Option<&'static str>,
 }
 
 impl ArticleParse<'_, '_> {
@@ -312,10 +497,32 @@ impl ArticleParse<'_, '_> {
                 return None;
             }
         };
-        let fields = FieldLines::new(split.front_matter, front_matter::FIRST_LINE);
+        if split.format == Format::None && is_html(self.path) {
+            self.skipped = Some("an .html file without front matter is a static file, not a page");
+            return None;
+        }
+        let fields = FieldLines::new(split.front_matter, split.first_line);
         let fm = self.front_matter(&split)?;
+        if fm.headless == Some(true) {
+            self.skipped = Some("`headless: true`: Hugo never lists it");
+            return None;
+        }
+        if fm
+            .build
+            .as_ref()
+            .is_some_and(front_matter::BuildField::never_listed)
+        {
+            self.skipped = Some("`build: {list: never}`: Hugo never lists it");
+            return None;
+        }
 
-        let title = clean(fm.title.as_deref().unwrap_or_default());
+        let title = match fm.title.as_deref() {
+            Some(title) => clean(title),
+            // Hugo accepts a page without front matter; its file name
+            // (or its bundle's folder name) is the best title there is.
+            None if split.format == Format::None => clean(&page_name(self.path)),
+            None => String::new(),
+        };
         if title.is_empty() {
             let line = fields.line_of("title");
             self.error(
@@ -325,13 +532,31 @@ impl ArticleParse<'_, '_> {
             );
         }
 
-        let date = self.date("date", fm.date.as_ref(), &fields);
-        let updated = self.date("updated", fm.updated.as_ref(), &fields);
-        let expires = self.date("expires", fm.expires.as_ref(), &fields);
+        // Hugo's default date rules: `date`, else `publishDate`, else
+        // `lastmod`; an article goes live at `publishDate`, else its date.
+        let written_date = self.date(&["date"], fm.date.as_ref(), &fields);
+        let publish_date = self.date(PUBLISH_DATE, fm.publish_date.as_ref(), &fields);
+        let updated = self.date(LASTMOD, fm.updated.as_ref(), &fields);
+        let expires = self.date(EXPIRY_DATE, fm.expires.as_ref(), &fields);
+        let date = written_date.or(publish_date).or(updated);
+        let publish_date = publish_date.or(date);
         self.date_warnings(date, updated, &fields);
 
+        let rel_path = self
+            .path
+            .strip_prefix(&config.content_dir)
+            .unwrap_or(self.path);
         let mut terms = Vec::with_capacity(config.taxonomies.len());
         for taxonomy in &config.taxonomies {
+            if taxonomy.kind == TaxonomyKind::Section {
+                let section = crate::hugo::HugoSite::section_of(rel_path);
+                terms.push(if section.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![section]
+                });
+                continue;
+            }
             let names = match fm.other.get(&taxonomy.name) {
                 None => Vec::new(),
                 Some(TermsField::Names(names)) => names.clone(),
@@ -350,29 +575,40 @@ impl ArticleParse<'_, '_> {
             terms.push(self.term_names(taxonomy, names, &fields));
         }
 
-        let mut authors: Vec<String> = fm.author.iter().map(|a| clean(a)).collect();
-        authors.extend(
-            fm.authors
-                .map(|a| a.0)
-                .unwrap_or_default()
-                .iter()
-                .map(|a| clean(a)),
-        );
-        let authors = dedup(authors.into_iter().filter(|a| !a.is_empty()));
+        let authors = fm
+            .author
+            .into_iter()
+            .chain(fm.authors)
+            .flat_map(|a| a.0)
+            .map(|a| clean(&a))
+            .filter(|a| is_name(a));
+        let authors = dedup(authors);
 
-        let rel_path = self
-            .path
-            .strip_prefix(&config.content_dir)
-            .unwrap_or(self.path);
-        let url = match fm.url.as_deref() {
-            Some(explicit) => permalink::explicit(&config.base_url, explicit)
+        let url = match (&config.hugo, fm.url.as_deref()) {
+            (Some(site), _) => {
+                let page = permalink::HugoPage {
+                    rel_path,
+                    title: fm.title.as_deref().unwrap_or_default(),
+                    slug: fm.slug.as_deref(),
+                    url: fm.url.as_deref(),
+                    date: permalink::written_date(
+                        config,
+                        fm.date.as_ref().map(|d| d.0.as_str()),
+                        date,
+                    ),
+                };
+                permalink::hugo(config, site, &page).map_err(|e| (fields.line_of("url"), e))
+            }
+            (None, Some(explicit)) => permalink::explicit(&config.base_url, explicit)
                 .map_err(|e| (fields.line_of("url"), e)),
-            None => permalink::derive(config, rel_path, fm.slug.as_deref(), date).map_err(|e| {
-                (
-                    fields.line_of(if fm.slug.is_some() { "slug" } else { "date" }),
-                    e,
-                )
-            }),
+            (None, None) => {
+                permalink::derive(config, rel_path, fm.slug.as_deref(), date).map_err(|e| {
+                    (
+                        fields.line_of(if fm.slug.is_some() { "slug" } else { "date" }),
+                        e,
+                    )
+                })
+            }
         };
         let url = match url {
             Ok(u) => u,
@@ -398,7 +634,11 @@ impl ArticleParse<'_, '_> {
             },
         };
 
-        let written_summary = fm.summary.as_deref().map(clean).filter(|s| !s.is_empty());
+        let written_summary = [fm.summary, fm.description]
+            .into_iter()
+            .flatten()
+            .map(|s| clean(&s))
+            .find(|s| !s.is_empty());
         let image = fm.image.map(|field| self.image(field, &url));
         // The body starts where the split left it; `split` strips a BOM, so
         // measure from the end.
@@ -411,10 +651,12 @@ impl ArticleParse<'_, '_> {
             id,
             id_is_explicit,
             date,
+            publish_date,
             stamped: false,
             updated,
             expires,
-            draft: fm.draft.unwrap_or(false),
+            draft: fm.draft.unwrap_or(false)
+                && !config.hugo.as_ref().is_some_and(|h| h.build_drafts),
             terms,
             authors,
             written_summary,
@@ -434,7 +676,7 @@ impl ArticleParse<'_, '_> {
     ) -> Vec<String> {
         let names = written.iter().map(|n| clean(n)).filter(|n| !n.is_empty());
         match taxonomy.kind {
-            TaxonomyKind::Plain => dedup(names),
+            TaxonomyKind::Plain | TaxonomyKind::Section => dedup(names),
             TaxonomyKind::Country => {
                 let mut countries: Vec<String> = Vec::new();
                 for name in names {
@@ -457,30 +699,37 @@ impl ArticleParse<'_, '_> {
 
     /// Parse the front matter, reporting syntax and type errors at file lines.
     fn front_matter(&mut self, split: &front_matter::Split<'_>) -> Option<FrontMatter> {
-        let first = front_matter::FIRST_LINE;
+        let first = split.first_line;
+        let text = split.front_matter;
         let result = match split.format {
-            Format::Yaml if split.front_matter.trim().is_empty() => Ok(FrontMatter::default()),
-            Format::Yaml => {
-                serde_saphyr::from_str::<FrontMatter>(split.front_matter).map_err(|e| {
-                    let (line, column) = e.location().map_or((first, 1), |l| {
-                        (first + l.line() as usize - 1, l.column() as usize)
-                    });
-                    (line, column, e.without_snippet().to_string())
-                })
-            }
-            Format::Toml => toml::from_str::<FrontMatter>(split.front_matter).map_err(|e| {
-                let (line, column) = e
-                    .span()
-                    .map_or((1, 1), |span| line_col(split.front_matter, span.start));
+            Format::None => Ok(FrontMatter::default()),
+            Format::Yaml | Format::Toml if text.trim().is_empty() => Ok(FrontMatter::default()),
+            Format::Yaml => serde_saphyr::from_str::<FrontMatter>(text).map_err(|e| {
+                let (line, column) = e.location().map_or((first, 1), |l| {
+                    (first + l.line() as usize - 1, l.column() as usize)
+                });
+                (line, column, yaml_message(&e.without_snippet().to_string()))
+            }),
+            Format::Toml => toml::from_str::<FrontMatter>(text).map_err(|e| {
+                let (line, column) = e.span().map_or((1, 1), |span| line_col(text, span.start));
                 (first + line - 1, column, e.message().trim().to_string())
+            }),
+            Format::Json => serde_json::from_str::<FrontMatter>(text).map_err(|e| {
+                (
+                    first + e.line().saturating_sub(1),
+                    e.column(),
+                    front_matter::json_message(&e),
+                )
             }),
         };
         match result {
             Ok(fm) => Some(fm),
             Err((line, column, message)) => {
-                let syntax = match split.format {
-                    Format::Yaml => "YAML",
-                    Format::Toml => "TOML",
+                let syntax = split.format.name();
+                // Name the field, in an editor's words.
+                let message = match FieldLines::new(text, first).key_at(line) {
+                    Some(key) if !message.contains('`') => format!("`{key}`: {message}"),
+                    _ => message,
                 };
                 self.problems.push(
                     Diagnostic::error(
@@ -497,17 +746,18 @@ impl ArticleParse<'_, '_> {
         }
     }
 
+    /// A date field, read under any of its `names`; empty means no date.
     fn date(
         &mut self,
-        key: &str,
+        names: &[&str],
         value: Option<&front_matter::DateText>,
         fields: &FieldLines<'_>,
     ) -> Option<DateTime<Utc>> {
-        let value = value?;
+        let value = value.filter(|v| !v.0.trim().is_empty())?;
         match parse_date(&value.0, self.loader.config.timezone) {
             Ok(d) => Some(d),
             Err(e) => {
-                let line = fields.line_of(key);
+                let (key, line) = fields.find_any(names);
                 self.error(line, format!("`{key}`: {}", e.message), e.help);
                 None
             }
@@ -525,9 +775,12 @@ impl ArticleParse<'_, '_> {
             && updated < date
         {
             self.problems.push(
-                Diagnostic::warning(self.path, "`updated` is earlier than `date`")
-                    .at_line(fields.line_of("updated"))
-                    .with_help("readers use the later of the two; fix whichever is wrong"),
+                Diagnostic::warning(
+                    self.path,
+                    format!("`{}` is earlier than `date`", fields.find_any(LASTMOD).0),
+                )
+                .at_line(fields.find_any(LASTMOD).1)
+                .with_help("readers use the later of the two; fix whichever is wrong"),
             );
         }
         if let Some(date) = date
@@ -582,6 +835,59 @@ impl ArticleParse<'_, '_> {
     }
 }
 
+/// A page's name from its path: the file stem, or the folder of a bundle's
+/// `index` file.
+fn page_name(path: &Path) -> String {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    match stem.as_deref() {
+        Some("index") => path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        _ => stem.unwrap_or_default(),
+    }
+}
+
+/// Whether a byline is a name, not a placeholder such as `-`, `—`, `n/a`
+/// or `none` (themes write those for "no author").
+fn is_name(byline: &str) -> bool {
+    const PLACEHOLDERS: &[&str] = &["n/a", "none", "null", "nil", "unknown", "tbd"];
+    let filler = |c: char| "-–—_?.…*/".contains(c) || c.is_whitespace();
+    !byline.chars().all(filler) && !PLACEHOLDERS.contains(&byline.to_lowercase().as_str())
+}
+
+/// A YAML parser message in an editor's words: serde-saphyr's hints about
+/// its own options and internal budgets are not for people writing articles.
+fn yaml_message(message: &str) -> String {
+    let message = first_line_of(message);
+    let lower = message.to_lowercase();
+    if lower.contains("duplicate mapping key") {
+        let key = message
+            .split("duplicate mapping key:")
+            .nth(1)
+            .and_then(|rest| rest.split(',').next())
+            .map(str::trim)
+            .unwrap_or("");
+        return format!("the field `{key}` is written twice: keep one");
+    }
+    if lower.contains("budget") {
+        return "the front matter is too large or too deeply nested".into();
+    }
+    if lower.contains("recursive") || lower.contains("alias") {
+        return "YAML anchors and aliases (`&name`, `*name`) are not supported in front matter"
+            .into();
+    }
+    if lower.contains("binary") {
+        return "binary values (`!!binary`) are not supported in front matter".into();
+    }
+    // Positions are reported in the file's own lines: drop the parser's.
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
 /// The first line of a parser message (serde-saphyr may append context).
 fn first_line_of(message: &str) -> &str {
     message.lines().next().unwrap_or(message).trim()
@@ -618,6 +924,43 @@ impl<'a> FieldLines<'a> {
             .map_or(self.first_line, |i| self.first_line + i)
     }
 
+    /// The first of `names` written in the front matter, as written, and
+    /// its line; else the first name and the first line.
+    fn find_any(&self, names: &[&str]) -> (String, usize) {
+        for name in names {
+            if let Some(i) = self.key_index(name) {
+                let written = self
+                    .front_matter
+                    .lines()
+                    .nth(i)
+                    .map(|l| l.trim_start().trim_start_matches('"'))
+                    .and_then(|l| l.get(..name.len()))
+                    .unwrap_or(name);
+                return (written.to_string(), self.first_line + i);
+            }
+        }
+        (
+            names.first().copied().unwrap_or("").to_string(),
+            self.first_line,
+        )
+    }
+
+    /// The top-level key whose value holds file line `line`, if any.
+    fn key_at(&self, line: usize) -> Option<String> {
+        let index = line.checked_sub(self.first_line)?;
+        let lines: Vec<&str> = self.front_matter.lines().take(index + 1).collect();
+        lines.iter().rev().find_map(|l| {
+            let top = l.trim_start_matches('{').trim_start();
+            let indented = l.starts_with([' ', '\t']) && !l.trim_start().starts_with('"');
+            if indented || top.starts_with(['-', '#', '[', '}']) {
+                return None;
+            }
+            let end = top.find([':', '='])?;
+            let key = top[..end].trim().trim_matches('"');
+            (!key.is_empty() && !key.contains(' ')).then(|| key.to_string())
+        })
+    }
+
     /// The line at or after `key` that mentions `value` (for list items).
     fn line_of_value(&self, key: &str, value: &str) -> usize {
         let start = self.key_index(key).unwrap_or(0);
@@ -629,11 +972,17 @@ impl<'a> FieldLines<'a> {
             .map_or_else(|| self.line_of(key), |(i, _)| self.first_line + i)
     }
 
+    /// The index of the line holding `key` (case-insensitive, as Hugo
+    /// reads keys; a JSON key may be quoted and indented).
     fn key_index(&self, key: &str) -> Option<usize> {
         self.front_matter.lines().position(|line| {
-            line.strip_prefix(key)
-                .map(str::trim_start)
-                .is_some_and(|rest| rest.starts_with(':') || rest.starts_with('='))
+            let line = line.trim_start().trim_start_matches('"');
+            line.get(..key.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(key))
+                && line[key.len()..]
+                    .trim_start_matches('"')
+                    .trim_start()
+                    .starts_with([':', '='])
         })
     }
 }

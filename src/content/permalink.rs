@@ -3,11 +3,12 @@
 
 use std::path::{Component, Path};
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use url::Url;
 
 use crate::config::Config;
+use crate::hugo::HugoSite;
 
 /// The tokens a permalink pattern may use.
 const TOKENS: &[&str] = &[":sections", ":slug", ":filename", ":year", ":month", ":day"];
@@ -149,6 +150,283 @@ pub(crate) fn explicit(base: &Url, url: &str) -> Result<Url, UrlError> {
     })
 }
 
+/// What the permalink of a page of a Hugo site depends on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HugoPage<'a> {
+    /// The file, relative to the content directory.
+    pub rel_path: &'a Path,
+    /// Front-matter `title`.
+    pub title: &'a str,
+    /// Front-matter `slug`.
+    pub slug: Option<&'a str>,
+    /// Front-matter `url`.
+    pub url: Option<&'a str>,
+    /// The page date, in the offset it was written with (Hugo keeps it).
+    pub date: Option<DateTime<FixedOffset>>,
+}
+
+/// The permalink Hugo gives `page`: front-matter `url` as written, else the
+/// section's `[permalinks]` pattern, else `/:sections/:slugorfilename/`,
+/// sanitized and lower-cased the way Hugo does.
+pub(crate) fn hugo(config: &Config, site: &HugoSite, page: &HugoPage<'_>) -> Result<Url, UrlError> {
+    let folders: Vec<String> = page
+        .rel_path
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter_map(|c| match c {
+            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let stem = page
+        .rel_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // A leaf bundle (`my-story/index.md`) is named after its folder.
+    let (dir, base_name) = match (stem.as_str(), folders.split_last()) {
+        ("index", Some((last, rest))) => (rest.to_vec(), last.clone()),
+        _ => (folders.clone(), stem),
+    };
+    let slug = page.slug.map(str::trim).filter(|s| !s.is_empty());
+
+    let link = if let Some(url) = page.url.map(str::trim).filter(|u| !u.is_empty()) {
+        if url.starts_with("http://") || url.starts_with("https://") {
+            return explicit(&config.base_url, url);
+        }
+        // Hugo takes `url` as written (no lower-casing), relative to the
+        // site root, as a directory unless it names a file.
+        let mut link = format!("/{}", url.trim_start_matches('/'));
+        let last = link.rsplit('/').next().unwrap_or_default();
+        if !link.ends_with('/') && !last.contains('.') {
+            link.push('/');
+        }
+        link
+    } else {
+        let section = folders.first().cloned().unwrap_or_default();
+        // Hugo lower-cases its configuration keys, so a section folder
+        // with capitals never matches a pattern: neither does it here.
+        let path = match site.permalinks.get(&section) {
+            // Hugo query-unescapes the expanded pattern: `+` becomes a
+            // space (then a hyphen), `%2F` a slash.
+            Some(pattern) => {
+                query_unescape(&expand(config, site, pattern, page, &dir, &base_name, slug))
+            }
+            None => {
+                let mut path = dir.join("/");
+                path.push('/');
+                path.push_str(slug.unwrap_or(&base_name));
+                path
+            }
+        };
+        let path = make_path_sanitized(site, &path);
+        let trimmed = path.trim_matches('/');
+        // Go's URL parser takes the first `#` as the start of a fragment,
+        // and escapes the later ones when it writes the link back.
+        let trimmed = match trimmed.split_once('#') {
+            Some((before, after)) => format!("{before}#{}", after.replace('#', "%23")),
+            None => trimmed.to_string(),
+        };
+        if trimmed.is_empty() {
+            "/".to_string()
+        } else if site.ugly_urls {
+            format!("/{trimmed}.html")
+        } else {
+            format!("/{trimmed}/")
+        }
+    };
+    config
+        .base_url
+        .join(link.trim_start_matches('/'))
+        .map_err(|e| {
+            (
+                format!("cannot form the article URL from {link:?}: {e}"),
+                "check `url`, `slug` and the permalinks of the Hugo configuration".into(),
+            )
+        })
+}
+
+/// Expand the tokens of a Hugo permalink pattern for `page`.
+fn expand(
+    config: &Config,
+    site: &HugoSite,
+    pattern: &str,
+    page: &HugoPage<'_>,
+    dir: &[String],
+    base_name: &str,
+    slug: Option<&str>,
+) -> String {
+    // Hugo gives undated pages the zero time: 0001-01-01 00:00 UTC.
+    let zero = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or_default();
+    let date = page.date.map_or(zero, |d| d.date_naive());
+    let urlize = |s: &str| make_path_sanitized(site, s);
+    let title = urlize(page.title);
+    let slug_or_title = slug.map_or_else(|| title.clone(), urlize);
+    let file = urlize(base_name);
+    let slug_or_file = slug.map_or_else(|| file.clone(), urlize);
+    let mut out = String::with_capacity(pattern.len() + 32);
+    let mut rest = pattern;
+    while let Some(i) = rest.find(':') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let token = &after[..len];
+        let value = match token {
+            "year" => date.year().to_string(),
+            "month" => format!("{:02}", date.month()),
+            "monthname" => month_name(date.month()).to_string(),
+            "day" => format!("{:02}", date.day()),
+            "weekday" => date.weekday().num_days_from_sunday().to_string(),
+            "weekdayname" => weekday_name(date.weekday().num_days_from_sunday()).to_string(),
+            "yearday" => date.ordinal().to_string(),
+            "section" => dir.first().cloned().unwrap_or_default(),
+            "sections" => sections(config, dir).join("/"),
+            "title" => title.clone(),
+            "slug" => slug_or_title.clone(),
+            "filename" | "contentbasename" => file.clone(),
+            "slugorfilename" | "slugorcontentbasename" => slug_or_file.clone(),
+            // Unknown tokens are rejected when the configuration is read.
+            other => format!(":{other}"),
+        };
+        out.push_str(&value);
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The sections a page is in: its first folder, then each deeper folder
+/// that has an `_index.md` (only those are sections in Hugo).
+fn sections(config: &Config, dir: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut on_disk = config.content_dir.clone();
+    for (i, folder) in dir.iter().enumerate() {
+        on_disk.push(folder);
+        let is_section = i == 0
+            || ["_index.md", "_index.markdown", "_index.html"]
+                .iter()
+                .any(|f| on_disk.join(f).is_file());
+        if !is_section {
+            break;
+        }
+        out.push(folder.clone());
+    }
+    out
+}
+
+/// English month names, as Go's `time.Month.String`.
+fn month_name(month: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("January")
+}
+
+/// English weekday names from Sunday, as Go's `time.Weekday.String`.
+fn weekday_name(from_sunday: u32) -> &'static str {
+    const NAMES: [&str; 7] = [
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+    ];
+    NAMES.get(from_sunday as usize).copied().unwrap_or("Sunday")
+}
+
+/// Go's `url.QueryUnescape`, as Hugo applies it to an expanded pattern:
+/// `+` is a space and `%XX` a byte; text that is not valid escaping is kept.
+fn query_unescape(s: &str) -> String {
+    let spaced = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .map_or(spaced.clone(), |d| d.into_owned())
+}
+
+/// Hugo's `MakePathSanitized`: [`unicode_sanitize`], lower-cased unless
+/// the site sets `disablePathToLower`.
+fn make_path_sanitized(site: &HugoSite, s: &str) -> String {
+    let clean = unicode_sanitize(s);
+    if site.disable_path_to_lower {
+        clean
+    } else {
+        clean.to_lowercase()
+    }
+}
+
+/// Hugo's `UnicodeSanitize`: keep letters, digits, marks and `./\_#+~-@`
+/// (and `%` before two hex digits), turn runs of white space into one
+/// hyphen, drop everything else.
+pub(crate) fn unicode_sanitize(s: &str) -> String {
+    let source: Vec<char> = s.chars().collect();
+    let mut target = String::with_capacity(s.len());
+    let mut prepend_hyphen = false;
+    let mut was_hyphen = false;
+    for (i, &r) in source.iter().enumerate() {
+        let allowed = matches!(r, '.' | '/' | '\\' | '_' | '#' | '+' | '~' | '-' | '@')
+            || r.is_alphanumeric()
+            || (r == '%'
+                && source.get(i + 1).is_some_and(char::is_ascii_hexdigit)
+                && source.get(i + 2).is_some_and(char::is_ascii_hexdigit));
+        if allowed {
+            was_hyphen = r == '-';
+            if prepend_hyphen {
+                if !was_hyphen {
+                    target.push('-');
+                }
+                prepend_hyphen = false;
+            }
+            target.push(r);
+        } else if !target.is_empty() && !was_hyphen && r.is_whitespace() {
+            prepend_hyphen = true;
+        }
+    }
+    target
+}
+
+/// The date as a Hugo permalink sees it: in the offset written in front
+/// matter, else in the site's time zone.
+pub(crate) fn written_date(
+    config: &Config,
+    text: Option<&str>,
+    date: Option<DateTime<Utc>>,
+) -> Option<DateTime<FixedOffset>> {
+    let date = date?;
+    let offset = text
+        .map(str::trim)
+        .and_then(|t| {
+            DateTime::parse_from_rfc3339(t)
+                .or_else(|_| DateTime::parse_from_rfc3339(&t.replacen(' ', "T", 1)))
+                .ok()
+        })
+        .map(|d| *d.offset())
+        .unwrap_or_else(|| {
+            date.with_timezone(&config.timezone)
+                .fixed_offset()
+                .timezone()
+        });
+    Some(date.with_timezone(&offset))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +520,166 @@ mod tests {
     fn unknown_tokens_are_found() {
         assert_eq!(unknown_permalink_token("/:sections/:slug/"), None);
         assert_eq!(unknown_permalink_token("/:title/"), Some(":title".into()));
+    }
+
+    fn hugo_config(site: HugoSite) -> Config {
+        let mut c = config("/:sections/:slug/");
+        c.base_url = Url::parse("https://blog.example.org/").unwrap();
+        c.hugo = Some(site);
+        c
+    }
+
+    fn hugo_url(site: HugoSite, page: HugoPage<'_>) -> String {
+        let c = hugo_config(site);
+        let s = c.hugo.clone().unwrap();
+        hugo(&c, &s, &page)
+            .unwrap()
+            .as_str()
+            .trim_start_matches("https://blog.example.org")
+            .to_string()
+    }
+
+    fn page<'a>(path: &'a str, title: &'a str) -> HugoPage<'a> {
+        HugoPage {
+            rel_path: Path::new(path),
+            title,
+            slug: None,
+            url: None,
+            date: DateTime::parse_from_rfc3339("2024-04-30T23:30:00+09:00").ok(),
+        }
+    }
+
+    fn with_pattern(pattern: &str) -> HugoSite {
+        HugoSite {
+            permalinks: [("posts".to_string(), pattern.to_string())].into(),
+            ..HugoSite::default()
+        }
+    }
+
+    #[test]
+    fn hugo_sanitizes_like_unicode_sanitize() {
+        for (input, want) in [
+            ("Hello, World! It's 2024", "Hello-World-Its-2024"),
+            ("Q&A: What's next? (Part 2)", "QA-Whats-next-Part-2"),
+            ("Café au lait — Über", "Café-au-lait-Über"),
+            ("a  -  b", "a-b"),
+            ("  leading", "leading"),
+            ("100%25 sure%zz", "100%25-surezz"),
+            ("keep_.+~@#", "keep_.+~@#"),
+        ] {
+            assert_eq!(unicode_sanitize(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn hugo_default_urls_are_folders_and_file_names_lower_cased() {
+        let url = |path, slug| {
+            hugo_url(
+                HugoSite::default(),
+                HugoPage {
+                    slug,
+                    ..page(path, "T")
+                },
+            )
+        };
+        assert_eq!(url("posts/My First Post.md", None), "/posts/my-first-post/");
+        assert_eq!(url("Posts/Bundle Two/index.md", None), "/posts/bundle-two/");
+        assert_eq!(
+            url("misc/x.md", Some("Mixed Case Slug")),
+            "/misc/mixed-case-slug/"
+        );
+        assert_eq!(url("About.md", None), "/about/");
+        assert_eq!(url("docs/a.md", Some("C++ #x #y")), "/docs/c++-#x-%23y/");
+        let keep = HugoSite {
+            disable_path_to_lower: true,
+            ..HugoSite::default()
+        };
+        assert_eq!(
+            hugo_url(keep, page("Posts/My File.md", "T")),
+            "/Posts/My-File/"
+        );
+        let ugly = HugoSite {
+            ugly_urls: true,
+            ..HugoSite::default()
+        };
+        assert_eq!(hugo_url(ugly, page("posts/a.md", "T")), "/posts/a.html");
+    }
+
+    #[test]
+    fn hugo_url_front_matter_is_taken_as_written() {
+        let url = |u| {
+            hugo_url(
+                HugoSite::default(),
+                HugoPage {
+                    url: Some(u),
+                    ..page("posts/a.md", "T")
+                },
+            )
+        };
+        assert_eq!(url("/special/Place/"), "/special/Place/");
+        assert_eq!(url("relative/Path"), "/relative/Path/");
+        assert_eq!(url("/feed.xml"), "/feed.xml");
+    }
+
+    #[test]
+    fn hugo_tokens_expand_one_by_one() {
+        let expand = |pattern: &str, slug: Option<&str>| {
+            hugo_url(
+                with_pattern(pattern),
+                HugoPage {
+                    slug,
+                    ..page("posts/My_File.md", "Hello, World!")
+                },
+            )
+        };
+        // The written offset (+09:00) is kept: still April 30th.
+        assert_eq!(expand("/:year/", None), "/2024/");
+        assert_eq!(expand("/:month/", None), "/04/");
+        assert_eq!(expand("/:monthname/", None), "/april/");
+        assert_eq!(expand("/:day/", None), "/30/");
+        assert_eq!(expand("/:weekday/", None), "/2/");
+        assert_eq!(expand("/:weekdayname/", None), "/tuesday/");
+        assert_eq!(expand("/:yearday/", None), "/121/");
+        assert_eq!(expand("/:section/", None), "/posts/");
+        assert_eq!(expand("/:sections/", None), "/posts/");
+        assert_eq!(expand("/:title/", None), "/hello-world/");
+        assert_eq!(expand("/:slug/", None), "/hello-world/");
+        assert_eq!(expand("/:slug/", Some("My Slug")), "/my-slug/");
+        assert_eq!(expand("/:filename/", None), "/my_file/");
+        assert_eq!(expand("/:contentbasename/", None), "/my_file/");
+        assert_eq!(expand("/:slugorfilename/", None), "/my_file/");
+        assert_eq!(expand("/:slugorfilename/", Some("S")), "/s/");
+        assert_eq!(expand("/:slugorcontentbasename/", Some("S")), "/s/");
+        assert_eq!(expand("/x-:year-:month/", None), "/x-2024-04/");
+        // Hugo query-unescapes the expanded pattern: `+` turns into a hyphen.
+        let title = |t| hugo_url(with_pattern("/:title/"), page("posts/a.md", t));
+        assert_eq!(title("C++ braces x+y"), "/c-braces-x-y/");
+        // Capitalized section folders never match Hugo's lower-cased keys.
+        assert_eq!(
+            hugo_url(with_pattern("/:title/"), page("Posts/a.md", "T")),
+            "/posts/a/"
+        );
+    }
+
+    #[test]
+    fn hugo_undated_pages_get_the_zero_date() {
+        let p = HugoPage {
+            date: None,
+            ..page("posts/a.md", "A")
+        };
+        assert_eq!(
+            hugo_url(with_pattern("/:year/:month/:day/:filename/"), p),
+            "/1/01/01/a/"
+        );
+    }
+
+    #[test]
+    fn written_dates_keep_their_offset_naive_ones_use_the_time_zone() {
+        let c = config("/:slug/");
+        let utc = date("2024-04-30T14:30:00Z");
+        let kept = written_date(&c, Some("2024-04-30T23:30:00+09:00"), utc).unwrap();
+        assert_eq!(kept.to_rfc3339(), "2024-04-30T23:30:00+09:00");
+        let naive = written_date(&c, Some("2024-04-30 19:30"), utc).unwrap();
+        assert_eq!(naive.to_rfc3339(), "2024-04-30T19:30:00+05:00");
     }
 }

@@ -161,10 +161,6 @@ fn errors_name_the_file_line_and_fix() {
     let site = Site::new();
     let cases: &[(&str, &str)] = &[
         (
-            "no front matter\n",
-            "2024/03/story.md:1: error: no front matter at the start of the file\n  help: start the file with a `---` line, then `title: ...`, then a closing `---` line (or use `+++` fences for TOML)",
-        ),
-        (
             "---\ntitle: T\n",
             "2024/03/story.md:1: error: front matter opened with `---` is never closed\n  help: add a `---` line after the last front-matter field",
         ),
@@ -305,4 +301,160 @@ fn a_body_that_is_not_utf8_is_reported_when_read() {
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].line, Some(3005));
     assert_eq!(articles[0].body, None);
+}
+
+#[test]
+fn front_matter_keys_are_case_insensitive() {
+    // #10: `Draft: true` must never be published.
+    let site = Site::new();
+    let a = site.article(
+        "---\nTitle: Upper\nDraft: true\nDate: 2024-03-25\nCategories: [Economy]\nLastMod: 2024-03-26\n---\nBody\n",
+    );
+    assert_eq!(a.title, "Upper");
+    assert!(a.draft);
+    assert!(a.date.is_some());
+    assert!(a.updated.is_some());
+    assert_eq!(a.terms[0], ["Economy"]);
+}
+
+#[test]
+fn hugo_date_fields_and_their_aliases() {
+    let site = Site::new();
+    let a = site.article(
+        "---\ntitle: T\ndate: 2024-03-01\npublishDate: 2024-03-10\nexpiryDate: 2024-04-01\nmodified: 2024-03-12\n---\n",
+    );
+    assert_eq!(a.date.unwrap().to_rfc3339(), "2024-02-29T19:00:00+00:00");
+    assert_eq!(
+        a.publish_date.unwrap().to_rfc3339(),
+        "2024-03-09T19:00:00+00:00"
+    );
+    assert_eq!(a.expires.unwrap().to_rfc3339(), "2024-03-31T19:00:00+00:00");
+    assert_eq!(a.updated.unwrap().to_rfc3339(), "2024-03-11T19:00:00+00:00");
+    for alias in ["pubdate", "published"] {
+        let a = site.article(&format!("---\ntitle: T\n{alias}: 2024-03-10\n---\n"));
+        assert!(a.publish_date.is_some(), "{alias}");
+    }
+    let a = site.article("---\ntitle: T\nunpublishdate: 2024-03-10\n---\n");
+    assert!(a.expires.is_some());
+}
+
+#[test]
+fn an_empty_date_is_no_date_and_hugo_falls_back_to_publish_date_then_lastmod() {
+    let site = Site::new();
+    let a = site.article("---\ntitle: T\ndate: \"\"\n---\n");
+    assert_eq!(a.date, None);
+    let a =
+        site.article("---\ntitle: T\ndate:\npublishDate: 2024-03-10\nlastmod: 2024-03-12\n---\n");
+    assert_eq!(a.date, a.publish_date);
+    assert!(a.date.is_some());
+    let a = site.article("---\ntitle: T\nlastmod: 2024-03-12\n---\n");
+    assert_eq!(a.date, a.updated);
+    assert!(a.date.is_some());
+    // Without publishDate, an article goes live at its date.
+    let a = site.article("---\ntitle: T\ndate: 2024-03-12\n---\n");
+    assert_eq!(a.publish_date, a.date);
+}
+
+#[test]
+fn summary_wins_over_description_and_placeholders_are_not_authors() {
+    let site = Site::new();
+    let a = site.article(
+        "---\ntitle: T\ndescription: The description.\nsummary: The summary.\nauthor: \"-\"\nauthors: [\"—\", \"n/a\", \"Ann\"]\n---\n",
+    );
+    assert_eq!(a.summary(), "The summary.");
+    assert_eq!(a.authors, ["Ann"]);
+    let a = site.article("---\ntitle: T\nparams:\n  Authors: [Bo]\n---\n");
+    assert_eq!(a.authors, ["Bo"]);
+}
+
+#[test]
+fn json_front_matter_blank_lines_and_files_without_front_matter() {
+    let site = Site::new();
+    let a = site.article("{\n  \"title\": \"Json\",\n  \"date\": \"2024-03-10\",\n  \"tags\": [\"x\"]\n}\nBody text.\n");
+    assert_eq!(a.title, "Json");
+    assert!(a.date.is_some());
+    assert_eq!(a.summary(), "Body text.");
+    let a = site.article("\n\n---\ntitle: After blanks\n---\nBody.\n");
+    assert_eq!(a.title, "After blanks");
+    // Hugo accepts a page without front matter: its title is its file name.
+    let a = site.article("Just text.\n");
+    assert_eq!(a.title, "story");
+    assert_eq!(a.summary(), "Just text.");
+    assert_eq!(a.date, None);
+}
+
+#[test]
+fn errors_in_json_and_after_blank_lines_point_at_file_lines() {
+    let site = Site::new();
+    let yaml = site.problems("\n\n---\ntitle: T\ndraft: maybe\n---\n");
+    assert!(yaml[0].starts_with("2024/03/story.md:5:"), "{yaml:?}");
+    assert!(yaml[0].contains("`draft`"), "{yaml:?}");
+    let json = site.problems("{\n  \"title\": \"T\",\n  \"draft\": \"maybe\"\n}\n");
+    assert!(json[0].starts_with("2024/03/story.md:3:"), "{json:?}");
+}
+
+#[test]
+fn the_more_divider_ends_the_summary() {
+    let site = Site::new();
+    let a = site.article("---\ntitle: T\n---\nIntro *here*.\n\n<!--more-->\n\nThe rest.\n");
+    assert_eq!(a.summary(), "Intro here.");
+    assert!(a.content_html().contains("The rest."));
+}
+
+#[test]
+fn markdown_and_html_pages_are_articles_and_headless_pages_are_not() {
+    let site = Site::new();
+    for (rel, text) in [
+        ("a.markdown", "---\ntitle: A\n---\n"),
+        ("b.mdown", "---\ntitle: B\n---\n"),
+        ("c.html", "---\ntitle: C\n---\n<p>Hi</p>\n"),
+        (
+            "d.html",
+            "<p>No front matter: a static file, not a page</p>\n",
+        ),
+        ("e/index.md", "---\ntitle: E\nheadless: true\n---\n"),
+        ("f.md", "---\ntitle: F\nbuild:\n  list: never\n---\n"),
+        (
+            "g.md",
+            "---\ntitle: G\n_build:\n  render: never\n  list: never\n---\n",
+        ),
+        ("h.md", "---\ntitle: H\nbuild:\n  render: never\n---\n"),
+    ] {
+        site.write(rel, text.as_bytes());
+    }
+    let loaded = Loader::new(&site.config).load_all();
+    assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+    let titles: Vec<&str> = loaded.articles.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["A", "B", "C", "H"]);
+    assert_eq!(loaded.skipped, 4);
+}
+
+#[test]
+fn shortcodes_never_reach_readers_and_unknown_ones_warn_once_per_name() {
+    let site = Site::new();
+    let text = "---\ntitle: T\nparams:\n  where: Dushanbe\n---\nIn {{< param where >}}: {{< youtube abc >}}\n\n{{% notice %}}Kept{{% /notice %}} {{< notice />}}\n";
+    let path = site.write("2024/03/story.md", text.as_bytes());
+    let loader = Loader::new(&site.config);
+    let (article, problems) = loader.load_file(&path);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut articles = [article.unwrap()];
+    assert!(loader.read_bodies(&mut articles, &[0]).is_empty());
+    let html = articles[0].content_html();
+    assert!(!html.contains("{{"), "{html}");
+    assert!(html.contains("In Dushanbe:"), "{html}");
+    assert!(
+        html.contains("href=\"https://www.youtube.com/watch?v=abc\""),
+        "{html}"
+    );
+    assert!(html.contains("Kept"), "{html}");
+    assert!(!articles[0].summary().contains("{{"));
+    let warnings = loader.shortcode_warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0]
+            .message
+            .contains("unknown shortcode `notice` (2 use(s)"),
+        "{}",
+        warnings[0]
+    );
 }

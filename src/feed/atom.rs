@@ -142,12 +142,18 @@ fn entry(article: &Article, site_author: &Person) -> Entry {
             })
             .collect(),
         links,
-        summary: Some(Text::plain(article.summary())),
-        content: Some(Content {
-            value: Some(article.content_html().to_string()),
-            content_type: Some("html".into()),
-            ..Content::default()
-        }),
+        // Blank elements are left out (validators warn about them); the
+        // entry keeps its alternate link.
+        summary: Some(article.summary())
+            .filter(|s| !s.trim().is_empty())
+            .map(Text::plain),
+        content: Some(article.content_html())
+            .filter(|html| !html.trim().is_empty())
+            .map(|html| Content {
+                value: Some(html.to_string()),
+                content_type: Some("html".into()),
+                ..Content::default()
+            }),
         extensions,
         ..Entry::default()
     }

@@ -1,7 +1,9 @@
 //! Feeds: which feeds exist, which articles each holds, and their rendering
-//! into RSS 2.0 ([`rss`](mod@rss)) and Atom 1.0 ([`atom`](mod@atom)).
+//! into RSS 2.0 ([`rss`](mod@rss)), Atom 1.0 ([`atom`](mod@atom)) and JSON
+//! Feed 1.1 ([`json`](mod@json)).
 
 pub mod atom;
+pub mod json;
 pub mod rss;
 
 use std::cmp::Ordering;
@@ -52,6 +54,8 @@ pub struct FeedSpec<'a> {
     pub rss_url: String,
     /// Public URL of `atom.xml`.
     pub atom_url: String,
+    /// Public URL of `feed.json`.
+    pub json_url: String,
     /// Items, newest first, at most `limit`.
     pub items: Vec<&'a Article>,
     /// The newest change among the items, or the site's newest change for an
@@ -68,6 +72,11 @@ impl FeedSpec<'_> {
     /// Path of the Atom file relative to the output directory.
     pub fn atom_path(&self) -> PathBuf {
         self.dir.join("atom.xml")
+    }
+
+    /// Path of the JSON Feed file relative to the output directory.
+    pub fn json_path(&self) -> PathBuf {
+        self.dir.join("feed.json")
     }
 }
 
@@ -97,7 +106,7 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
             member[i] = true;
         }
     };
-    take((0..published.len()).collect());
+    take(site_feed(config, published, terms));
     for term in terms {
         take(term.articles.clone());
     }
@@ -106,6 +115,38 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
         .enumerate()
         .filter_map(|(i, &m)| m.then_some(i))
         .collect()
+}
+
+/// Indexes (into `published`) of the articles of the site-wide feed: all
+/// of them, except on a Hugo site, where only the pages of its main sections
+/// (`params.mainSections`, else the section with the most pages) are.
+pub fn site_feed(config: &Config, published: &[Article], terms: &[Term]) -> Vec<usize> {
+    let all = (0..published.len()).collect();
+    let Some(site) = &config.hugo else {
+        return all;
+    };
+    let sections: Vec<&Term> = terms
+        .iter()
+        .filter(|t| t.taxonomy.kind == TaxonomyKind::Section)
+        .collect();
+    let main: Vec<&Term> = match &site.main_sections {
+        Some(names) => sections
+            .into_iter()
+            .filter(|t| names.iter().any(|n| n.eq_ignore_ascii_case(&t.name)))
+            .collect(),
+        // Hugo's default: the section with the most pages (the first by
+        // name on a tie).
+        None => sections
+            .into_iter()
+            .rev()
+            .max_by_key(|t| t.articles.len())
+            .into_iter()
+            .collect(),
+    };
+    let mut indexes: Vec<usize> = main.iter().flat_map(|t| t.articles.clone()).collect();
+    indexes.sort_unstable();
+    indexes.dedup();
+    indexes
 }
 
 /// Plan every feed of the site: the site-wide feed, then one per term.
@@ -144,6 +185,7 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
             description,
             rss_url: url(&format!("{prefix}rss.xml")),
             atom_url: url(&format!("{prefix}atom.xml")),
+            json_url: url(&format!("{prefix}feed.json")),
             dir: PathBuf::from(dir),
             alternate_url: alternate,
             items,
@@ -157,7 +199,10 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
         config.description.clone(),
         String::new(),
         config.base_url.to_string(),
-        published.iter().collect(),
+        site_feed(config, published, terms)
+            .into_iter()
+            .map(|i| &published[i])
+            .collect(),
     )];
     for term in terms {
         let dir = format!("{}/{}", term.taxonomy.dir_name(), term.slug);
@@ -166,10 +211,18 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
                 format!("Articles filed under {} on {}", term.name, config.title)
             }
             TaxonomyKind::Country => format!("Articles about {} on {}", term.name, config.title),
+            TaxonomyKind::Section => {
+                format!("Articles in the {} section of {}", term.name, config.title)
+            }
+        };
+        // A section's page is at its own folder, a term's under its taxonomy's.
+        let page = match term.taxonomy.kind {
+            TaxonomyKind::Section => format!("{}/", term.slug),
+            _ => format!("{dir}/"),
         };
         let alternate = config
             .base_url
-            .join(&format!("{dir}/"))
+            .join(&page)
             .map_or_else(|_| config.base_url.to_string(), String::from);
         feeds.push(make(
             Scope::Term {

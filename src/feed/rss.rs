@@ -53,11 +53,70 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         namespaces,
         ..Channel::default()
     };
-    let mut out = channel
+    let written = channel
         .pretty_write_to(Vec::new(), b' ', 2)
         .unwrap_or_else(|e| unreachable!("writing to a Vec cannot fail: {e}"));
+    let mut out = hex_encode_plain_text(&written);
     out.push(b'\n');
     out
+}
+
+/// Whether an element holds plain text (not HTML), given its name and its parent's.
+///
+/// The channel `description` is the site's plain-text tagline; an item's
+/// `description` is HTML (the escaped summary) and keeps its escaping.
+fn is_plain_text(name: &[u8], parent: Option<&[u8]>) -> bool {
+    match name {
+        b"title" | b"category" | b"dc:creator" => true,
+        b"description" => parent == Some(b"channel".as_slice()),
+        _ => false,
+    }
+}
+
+/// Rewrite `&amp;` and `&lt;` in plain-text elements as the hexadecimal
+/// references `&#x26;` and `&#x3C;`, as the RSS Best Practices Profile
+/// recommends (readers that guess whether a title is HTML otherwise show
+/// "&amp;" literally); every other byte is copied unchanged.
+fn hex_encode_plain_text(xml: &[u8]) -> Vec<u8> {
+    use quick_xml::events::{BytesRef, Event};
+
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut writer = quick_xml::Writer::new(Vec::with_capacity(xml.len() + 64));
+    let mut open: Vec<Vec<u8>> = Vec::new();
+    let mut buf = Vec::new();
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) => break,
+            Ok(event) => event,
+            Err(e) => unreachable!("the rss crate writes well-formed XML: {e}"),
+        };
+        let plain = open.last().is_some_and(|name| {
+            let parent = open.len().checked_sub(2).map(|i| open[i].as_slice());
+            is_plain_text(name, parent)
+        });
+        let event = match event {
+            Event::Start(ref e) => {
+                open.push(e.name().as_ref().to_vec());
+                event
+            }
+            Event::End(_) => {
+                open.pop();
+                event
+            }
+            Event::GeneralRef(ref r) if plain && &**r == b"amp" => {
+                Event::GeneralRef(BytesRef::new("#x26"))
+            }
+            Event::GeneralRef(ref r) if plain && &**r == b"lt" => {
+                Event::GeneralRef(BytesRef::new("#x3C"))
+            }
+            other => other,
+        };
+        writer
+            .write_event(event)
+            .unwrap_or_else(|e| unreachable!("writing to a Vec cannot fail: {e}"));
+        buf.clear();
+    }
+    writer.into_inner()
 }
 
 fn item(article: &Article) -> Item {

@@ -10,7 +10,7 @@ use super::html::{attribute_risk, check_html};
 use super::links::{UrlKind, classify, is_mime, resolve};
 use super::timeline::{NewestFirst, check_timeline, date_rule};
 use super::xml::{Frame, Ns, Rules};
-use super::{Findings, Options, Rule, quoted};
+use super::{Findings, Options, Rule, duplicate, is_language_tag, quoted};
 use crate::dates::parse_rfc3339;
 
 /// Where an Atom element sits.
@@ -27,6 +27,17 @@ enum Scope {
 }
 
 fn scope(parents: &[Frame]) -> Scope {
+    if parents
+        .first()
+        .is_some_and(|root| root.is(Ns::Atom, "entry"))
+    {
+        // An Atom Entry Document: the root is the entry.
+        return match parents.len() {
+            1 => Scope::Entry,
+            2 if parents[1].is(Ns::Atom, "source") => Scope::Source,
+            _ => Scope::Other,
+        };
+    }
     let entry = parents.get(1).is_some_and(|p| p.is(Ns::Atom, "entry"));
     match parents.len() {
         1 => Scope::Feed,
@@ -44,6 +55,7 @@ struct Head {
     updated: bool,
     author: bool,
     self_link: bool,
+    alternates: Vec<(String, String)>,
 }
 
 /// What has been seen of the current entry.
@@ -59,6 +71,11 @@ struct Entry {
     author: bool,
     content: bool,
     alternate: bool,
+    summary: bool,
+    /// Where a `content` with `src` or base64 data is: it needs a summary.
+    needs_summary: Option<usize>,
+    /// `(type, hreflang)` of the alternate links so far.
+    alternates: Vec<(String, String)>,
 }
 
 /// Inside a `type="xhtml"` text construct.
@@ -143,14 +160,77 @@ impl AtomRules {
             rel.strip_prefix("http://www.iana.org/assignments/relation/")
                 .unwrap_or(rel)
         });
+        if let Some(kind) = el.attr("type")
+            && !is_mime(&kind.value)
+        {
+            out.add(
+                Rule::InvalidMIMEAttribute,
+                kind.offset,
+                format!("link type {} is not a MIME type", quoted(&kind.value)),
+            )
+            .help("write a MIME type such as text/html");
+        }
+        if let Some(lang) = el.attr("hreflang")
+            && !is_language_tag(&lang.value)
+        {
+            out.add(
+                Rule::InvalidLanguage,
+                lang.offset,
+                format!("hreflang {} is not a language tag", quoted(&lang.value)),
+            )
+            .help("write a tag such as en or pt-BR");
+        }
+        let key = || {
+            let get = |name| {
+                el.attr(name)
+                    .map_or(String::new(), |a| a.value.trim().to_ascii_lowercase())
+            };
+            (get("type"), get("hreflang"))
+        };
         match (scope, rel) {
             (Scope::Feed, "self") => self.head.self_link = true,
+            (Scope::Feed, "alternate") => {
+                let key = key();
+                if self.head.alternates.contains(&key) {
+                    duplicate_alternate(el, out);
+                } else {
+                    self.head.alternates.push(key);
+                }
+            }
             (Scope::Entry, "alternate") => {
+                let key = key();
                 if let Some(entry) = self.entry.as_mut() {
+                    if entry.alternates.contains(&key) {
+                        duplicate_alternate(el, out);
+                    } else {
+                        entry.alternates.push(key);
+                    }
                     entry.alternate = true;
                 }
             }
             _ => {}
+        }
+    }
+
+    /// `content` with `src` (out-of-line) or a binary MIME type (base64).
+    fn content_start(&mut self, el: &Frame, out: &mut Findings) {
+        let kind = el.attr("type").map(|t| t.value.trim().to_string());
+        let Some(entry) = self.entry.as_mut() else {
+            return;
+        };
+        if let Some(src) = el.attr("src") {
+            entry.needs_summary = Some(el.offset);
+            iri(&src.value, src.offset, el.base.as_ref(), "content src", out);
+            if matches!(kind.as_deref(), Some("text" | "html" | "xhtml")) {
+                out.add(
+                    Rule::InvalidContentSrc,
+                    el.offset,
+                    "content with src must not have type text, html or xhtml",
+                )
+                .help("give the MIME type of what src points to, e.g. type=\"video/mp4\"");
+            }
+        } else if kind.as_deref().is_some_and(is_base64_type) {
+            entry.needs_summary = Some(el.offset);
         }
     }
 
@@ -184,6 +264,32 @@ impl AtomRules {
 
     fn text_construct_end(&mut self, el: &Frame, out: &mut Findings) {
         let what = format!("<{}>", el.local);
+        if el.local == "content" {
+            if el.attr("src").is_some() {
+                if !el.value().is_empty() || el.children > 0 {
+                    out.add(
+                        Rule::InvalidContentSrc,
+                        el.offset,
+                        "content with src must be empty",
+                    )
+                    .help("remove the text, or remove src and keep the content inline");
+                }
+                return;
+            }
+            if let Some(kind) = el.attr("type").map(|t| t.value.trim())
+                && is_base64_type(kind)
+            {
+                if el.children > 0 || !is_base64(el.value()) {
+                    out.add(
+                        Rule::NotBase64,
+                        el.text_at(),
+                        format!("content of type {} must be base64 data", quoted(kind)),
+                    )
+                    .help("encode the data in base64, or link to it with src");
+                }
+                return;
+            }
+        }
         match el.attr("type").map_or("text", |t| t.value.trim()) {
             "html" => check_html(el, &format!("type=\"html\" {what}"), out),
             "xhtml" => {
@@ -246,7 +352,17 @@ impl AtomRules {
 
     fn id(&mut self, el: &Frame, scope: Scope, out: &mut Findings) {
         let value = el.value();
-        if value.is_empty() {
+        if !value.is_empty() && el.text != value {
+            out.add(
+                Rule::InvalidURI,
+                el.text_at(),
+                format!(
+                    "<id> {} has leading or trailing whitespace",
+                    quoted(&el.text)
+                ),
+            )
+            .help("remove the spaces and line breaks around the id (RFC 4287, section 3)");
+        } else if value.is_empty() {
             out.add(
                 Rule::InvalidURI,
                 el.offset,
@@ -308,6 +424,14 @@ impl AtomRules {
         }
         if !entry.author {
             self.authorless.push(entry.offset);
+        }
+        if let Some(at) = entry.needs_summary.filter(|_| !entry.summary) {
+            out.add(
+                Rule::MissingSummary,
+                at,
+                "this <content> has a src or base64 data, so the entry needs a <summary>",
+            )
+            .help("add a <summary> that readers can show instead (RFC 4287, 4.1.1.1)");
         }
         if !entry.content && !entry.alternate {
             out.add(
@@ -383,13 +507,59 @@ impl Rules for AtomRules {
         if el.ns != Ns::Atom {
             return;
         }
+        if parents.is_empty() && el.local == "entry" {
+            self.entry = Some(Entry {
+                offset: el.offset,
+                ..Entry::default()
+            });
+        }
+        common_attributes(el, out);
         let scope = scope(parents);
+        let single: &[&str] = match scope {
+            Scope::Feed | Scope::Source => FEED_SINGLE,
+            Scope::Entry => ENTRY_SINGLE,
+            Scope::Other => &[],
+        };
+        let in_person = parents.last().is_some_and(|p| {
+            p.ns == Ns::Atom && matches!(p.local.as_str(), "author" | "contributor")
+        });
+        if single.contains(&el.local.as_str())
+            || (in_person && matches!(el.local.as_str(), "name" | "uri" | "email"))
+        {
+            let parent = parents.last().map_or("feed", |p| p.local.as_str());
+            duplicate(el, parent, out);
+        }
         match (scope, el.local.as_str()) {
             (Scope::Feed, "entry") => {
                 self.entry = Some(Entry {
                     offset: el.offset,
                     ..Entry::default()
                 });
+            }
+            (Scope::Feed | Scope::Entry | Scope::Source, "category") => {
+                match el.attr("term") {
+                    None => {
+                        out.add(Rule::MissingAttribute, el.offset, "<category> has no term")
+                            .help("write <category term=\"the category\"/>; label is optional");
+                    }
+                    Some(t) if t.value.trim().is_empty() => {
+                        out.add(
+                            Rule::MissingAttribute,
+                            t.offset,
+                            "<category> has an empty term",
+                        );
+                    }
+                    Some(_) => {}
+                }
+                if let Some(scheme) = el.attr("scheme") {
+                    iri(
+                        &scheme.value,
+                        scheme.offset,
+                        el.base.as_ref(),
+                        "category scheme",
+                        out,
+                    );
+                }
             }
             (Scope::Feed | Scope::Entry | Scope::Source, "author") => {
                 match scope {
@@ -408,6 +578,9 @@ impl Rules for AtomRules {
                 Scope::Feed | Scope::Entry,
                 "title" | "subtitle" | "summary" | "rights" | "content",
             ) => {
+                if scope == Scope::Entry && el.local == "content" {
+                    self.content_start(el, out);
+                }
                 self.text_construct_start(el, parents, out);
             }
             _ => {}
@@ -423,6 +596,15 @@ impl Rules for AtomRules {
             return;
         }
         if el.ns != Ns::Atom {
+            return;
+        }
+        if parents.is_empty() && el.local == "entry" {
+            // An Entry Document has no feed to inherit an author from.
+            self.entry_end(out);
+            if let Some(at) = self.authorless.pop() {
+                out.add(Rule::MissingElement, at, "<entry> has no <author>")
+                    .help("add <author><name>…</name></author>");
+            }
             return;
         }
         if parents.is_empty() {
@@ -471,10 +653,26 @@ impl Rules for AtomRules {
                         }
                     }
                 }
-                if el.local == "content"
-                    && let Some(entry) = self.entry.as_mut()
+                if let Some(entry) = self.entry.as_mut().filter(|_| scope == Scope::Entry) {
+                    match el.local.as_str() {
+                        "content" => entry.content = true,
+                        "summary" => entry.summary = true,
+                        _ => {}
+                    }
+                }
+                if matches!(el.local.as_str(), "summary" | "content")
+                    && el.value().is_empty()
+                    && el.children == 0
+                    && el.attr("src").is_none()
                 {
-                    entry.content = true;
+                    out.add(
+                        Rule::EmptyTextConstruct,
+                        el.offset,
+                        format!("the <{}> is empty", el.local),
+                    )
+                    .help(
+                        "leave an empty element out; the entry's alternate link stands in for it",
+                    );
                 }
                 self.text_construct_end(el, out);
             }
@@ -491,12 +689,12 @@ impl Rules for AtomRules {
             (_, "name") if in_person && !el.value().is_empty() => {
                 self.person = Some(true);
             }
-            (_, "uri") if in_person => {
-                iri(el.value(), el.text_at(), el.base.as_ref(), "<uri>", out)
-            }
+            (_, "uri") if in_person => iri(&el.text, el.text_at(), el.base.as_ref(), "<uri>", out),
+            (_, "email") if in_person => email(el, out),
+
             (Scope::Feed, "icon" | "logo") => {
                 iri(
-                    el.value(),
+                    &el.text,
                     el.text_at(),
                     el.base.as_ref(),
                     &format!("<{}>", el.local),
@@ -508,8 +706,138 @@ impl Rules for AtomRules {
     }
 }
 
+/// Whether Atom content of this MIME type is base64 (RFC 4287, 4.1.3.3):
+/// neither text, html, xhtml, XML nor a `text/` type.
+fn is_base64_type(kind: &str) -> bool {
+    let kind = kind
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    !(matches!(kind.as_str(), "text" | "html" | "xhtml")
+        || kind.starts_with("text/")
+        || kind.ends_with("+xml")
+        || kind.ends_with("/xml")
+        || !kind.contains('/'))
+}
+
+/// Whether the text is base64 (whitespace between groups allowed).
+fn is_base64(text: &str) -> bool {
+    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let body = compact
+        .strip_suffix(b"==")
+        .or_else(|| compact.strip_suffix(b"="))
+        .unwrap_or(&compact);
+    compact.len().is_multiple_of(4)
+        && body
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+}
+
+/// Feed (and entry `source`) elements RFC 4287 allows once.
+const FEED_SINGLE: &[&str] = &[
+    "id",
+    "title",
+    "updated",
+    "rights",
+    "subtitle",
+    "icon",
+    "logo",
+    "generator",
+];
+
+/// Entry elements RFC 4287 allows once.
+const ENTRY_SINGLE: &[&str] = &[
+    "id",
+    "title",
+    "updated",
+    "published",
+    "rights",
+    "summary",
+    "content",
+    "source",
+];
+
+fn duplicate_alternate(el: &Frame, out: &mut Findings) {
+    out.add(
+        Rule::DuplicateAlternate,
+        el.offset,
+        "a second rel=\"alternate\" link with the same type and hreflang",
+    )
+    .help("keep one alternate link per type and hreflang (RFC 4287, 4.1.1)");
+}
+
+/// `xml:lang` on any Atom element.
+fn common_attributes(el: &Frame, out: &mut Findings) {
+    if let Some(lang) = el
+        .attrs
+        .iter()
+        .find(|a| a.ns == Ns::Xml && a.local == "lang")
+        && !lang.value.is_empty()
+        && !is_language_tag(&lang.value)
+    {
+        out.add(
+            Rule::InvalidLanguage,
+            lang.offset,
+            format!("xml:lang {} is not a language tag", quoted(&lang.value)),
+        )
+        .help("write a tag such as en or pt-BR");
+    }
+}
+
+/// A person's `<email>`: `local@domain`, no name or angle brackets.
+fn email(el: &Frame, out: &mut Findings) {
+    let value = el.value();
+    let valid = value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !value
+                .contains(|c: char| c.is_whitespace() || "<>()[],;:\"@".contains(c) && c != '@')
+            && value.matches('@').count() == 1
+    });
+    if !valid {
+        out.add(
+            Rule::InvalidEmail,
+            el.text_at(),
+            format!("<email> {} is not an email address", quoted(value)),
+        )
+        .help("write the address alone, e.g. jane@example.com; the name goes in <name>");
+    }
+}
+
 /// An Atom IRI reference: relative ones need a base to resolve against.
 fn iri(value: &str, at: usize, base: Option<&Url>, what: &str, out: &mut Findings) {
+    if !value.is_empty() && value.trim() != value {
+        out.add(
+            Rule::InvalidIRI,
+            at,
+            format!(
+                "{what} {} has leading or trailing whitespace",
+                quoted(value)
+            ),
+        )
+        .help("remove the spaces and line breaks around the IRI (RFC 4287, section 3)");
+        return;
+    }
+    if value.trim().is_empty()
+        && let Some(base) = base
+    {
+        // An empty reference is the base itself (RFC 3986, 5.2): legal, but
+        // easy to write by mistake.
+        out.add(
+            Rule::NotBlank,
+            at,
+            format!(
+                "{what} is empty, so it stands for the xml:base {}",
+                quoted(base.as_str())
+            ),
+        )
+        .help("write the URL out in full");
+        return;
+    }
     match resolve(value, base) {
         UrlKind::Absolute(_) => {}
         UrlKind::Relative => {
@@ -535,7 +863,7 @@ fn iri(value: &str, at: usize, base: Option<&Url>, what: &str, out: &mut Finding
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::{Options, validate_feed};
+    use crate::validate::{Options, Profile, validate_feed};
     use chrono::{DateTime, Utc};
     use std::path::Path;
 
@@ -568,16 +896,23 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2024-06-01T00:00:00Z")
             .ok()
             .map(|d| d.with_timezone(&Utc));
-        validate_feed(Path::new("atom.xml"), doc.as_bytes(), &Options { now })
-            .into_iter()
-            .map(|d| {
-                (
-                    d.code.unwrap_or_default(),
-                    d.line.unwrap_or(0),
-                    d.column.unwrap_or(0),
-                )
-            })
-            .collect()
+        validate_feed(
+            Path::new("atom.xml"),
+            doc.as_bytes(),
+            &Options {
+                now,
+                ..Options::default()
+            },
+        )
+        .into_iter()
+        .map(|d| {
+            (
+                d.code.unwrap_or_default(),
+                d.line.unwrap_or(0),
+                d.column.unwrap_or(0),
+            )
+        })
+        .collect()
     }
 
     fn codes(doc: &str) -> Vec<String> {
@@ -680,6 +1015,42 @@ mod tests {
         );
         let neither = ENTRY.replacen(link, "", 1).replacen(content, "", 1);
         assert_eq!(codes(&feed(&neither)), ["MissingContentOrAlternate"]);
+    }
+
+    #[test]
+    fn empty_summary_or_content_warns_and_blocks_the_gate() {
+        // #13: feedpub used to write these for an article with an empty body.
+        let doc = feed(&ENTRY.replacen("&lt;p&gt;Hi&lt;/p&gt;", "", 1).replacen(
+            "<content type=\"html\">&lt;p&gt;Hi&lt;/p&gt;</content>",
+            "<content type=\"html\"/>",
+            1,
+        ));
+        let found = |profile| {
+            validate_feed(
+                Path::new("atom.xml"),
+                doc.as_bytes(),
+                &Options {
+                    profile,
+                    ..Options::default()
+                },
+            )
+            .into_iter()
+            .map(|d| (d.code.clone().unwrap_or_default(), d.is_error()))
+            .collect::<Vec<_>>()
+        };
+        let empty = |error| vec![("EmptyTextConstruct".to_string(), error); 2];
+        assert_eq!(found(Profile::Check), empty(false));
+        assert_eq!(found(Profile::Gate), empty(true));
+    }
+
+    #[test]
+    fn an_empty_href_under_xml_base_is_a_warning() {
+        let doc = feed(&ENTRY.replacen(
+            "<link rel=\"alternate\" href=\"https://example.com/a/\"/>",
+            "<link rel=\"alternate\" href=\"\" xml:base=\"https://example.com/a/\"/>",
+            1,
+        ));
+        assert_eq!(codes(&doc), ["NotBlank"]);
     }
 
     #[test]

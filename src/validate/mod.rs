@@ -26,7 +26,9 @@
 
 mod atom;
 mod html;
+mod json;
 mod links;
+mod rdf;
 mod rss;
 mod timeline;
 mod xml;
@@ -42,8 +44,24 @@ use crate::error::{Diagnostic, Severity};
 pub enum FeedFormat {
     /// RSS 2.0: an `<rss>` root element without a namespace.
     Rss,
-    /// Atom 1.0: a `<feed>` root element in the Atom namespace.
+    /// Atom 1.0: a `<feed>` (or, for an Atom Entry Document, an `<entry>`)
+    /// root element in the Atom namespace.
     Atom,
+    /// RSS 1.0: an RDF `<rdf:RDF>` root holding RSS 1.0 elements.
+    Rdf,
+}
+
+/// Whose feed is being validated, which decides how strict some rules are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// Any feed (`feedpub check`): findings carry the severity the
+    /// specifications give them; what they only advise against is a warning.
+    #[default]
+    Check,
+    /// feedpub's own output (the build gate): the advisory rules feedpub
+    /// always meets are errors, and the gate-only rules run, so the build
+    /// can never publish what an independent validator would warn about.
+    Gate,
 }
 
 /// Settings for one validation run.
@@ -51,6 +69,8 @@ pub enum FeedFormat {
 pub struct Options {
     /// Dates after this instant are flagged as `FutureDate`; `None` skips that check.
     pub now: Option<DateTime<Utc>>,
+    /// How strict to be: any feed, or feedpub's own.
+    pub profile: Profile,
 }
 
 /// Declares [`Rule`] with its code, severity and one line of documentation per rule.
@@ -73,7 +93,7 @@ macro_rules! rules {
                 }
             }
 
-            /// Whether findings of this rule block publishing or only warn.
+            /// The severity the specifications give this rule's findings.
             pub fn severity(self) -> Severity {
                 match self {
                     $(Rule::$name => Severity::$severity,)*
@@ -112,7 +132,7 @@ rules! {
     MissingAttribute => Error,
     /// An element that should have a value is empty.
     NotBlank => Warning,
-    /// An RSS `<rss>` version other than 2.0, 0.91 or 0.92.
+    /// An RSS `<rss>` version other than 2.0 or 0.91–0.94.
     InvalidRSSVersion => Error,
     /// An RSS item with neither a title nor a description.
     ItemMustContainTitleOrDescription => Error,
@@ -168,13 +188,85 @@ rules! {
     UndefinedElement => Error,
     /// An Atom text `type` other than `text`, `html`, `xhtml` (or a MIME type for content).
     InvalidTextType => Error,
-    /// HTML carrying `<script>`, event-handler attributes or `javascript:` URLs.
-    ContainsScript => Error,
+    /// HTML carrying `<script>`, event-handler attributes or `javascript:` URLs
+    /// (advised against; an error in the build gate).
+    ContainsScript => Warning,
+    /// An RSS date with a two-digit year, which RFC 822 allows and RFC 2822
+    /// obsoletes (an error in the build gate).
+    ProblematicalRFC822Date => Warning,
+    /// An RSS contact written as an RFC 2368 `mailto:` URI instead of a plain address.
+    MailtoContact => Warning,
+    /// An Atom `summary` or `content` with nothing in it (an error in the build gate).
+    EmptyTextConstruct => Warning,
+    /// Gate only: `&` or `<` in a plain-text RSS element written as `&amp;`,
+    /// `&lt;` or in CDATA instead of `&#x26;` and `&#x3C;`.
+    PlainTextNotHexEncoded => Error,
+    /// A single-valued element that occurs more than once in its parent.
+    DuplicateElement => Error,
+    /// An element where the specification defines none of that name.
+    UnknownElement => Error,
+    /// An element value that must be a (bounded) whole number and is not.
+    InvalidInteger => Error,
+    /// A value outside the few the specification allows (a day name, an hour,
+    /// a cloud protocol, a `rel`).
+    InvalidValue => Error,
+    /// A value that may occur once in a list and occurs twice.
+    DuplicateValue => Error,
+    /// A language code that is not an RFC 3066 / BCP 47 tag (`en`, `pt-BR`).
+    InvalidLanguage => Error,
+    /// An email address that is not `local@domain`.
+    InvalidEmail => Error,
+    /// A Dublin Core date that is not W3C-DTF (`2024-03-25T10:00:00Z`).
+    InvalidW3CDTFDate => Error,
+    /// An Atom entry whose content has `src` or is base64 but which has no `summary`.
+    MissingSummary => Error,
+    /// Atom `content` with a `src` that also has content, or a text type.
+    InvalidContentSrc => Error,
+    /// Atom base64 content that does not decode.
+    NotBase64 => Error,
+    /// Two Atom `alternate` links with the same `type` and `hreflang`.
+    DuplicateAlternate => Error,
     /// A file or directory that could not be read.
     IOError => Error,
+    /// A JSON Feed that is not valid JSON.
+    JsonSyntax => Error,
+    /// A JSON Feed `version` other than 1.1 or 1.
+    JsonFeedVersion => Error,
+    /// A JSON Feed member of the wrong type (a number where a string belongs, …).
+    JsonType => Error,
+    /// Two JSON Feed items with one `id`.
+    DuplicateItemId => Error,
+    /// A JSON Feed member that 1.1 deprecates (`author`).
+    DeprecatedMember => Warning,
+    /// A JSON Feed member the specification does not define and that is not an `_extension`.
+    UnknownMember => Warning,
+    /// A path that is not a regular file (a FIFO, socket or device).
+    NotARegularFile => Error,
+    /// A file larger than the size limit of `feedpub check`.
+    FileTooLarge => Error,
+    /// A directory given to `feedpub check` that holds no feed.
+    NoFeedFound => Error,
 }
 
 impl Rule {
+    /// The severity of this rule's findings under a profile: the build gate
+    /// turns the advisory rules feedpub always meets into errors.
+    pub fn severity_in(self, profile: Profile) -> Severity {
+        match (profile, self) {
+            (
+                Profile::Gate,
+                Rule::ContainsScript | Rule::ProblematicalRFC822Date | Rule::EmptyTextConstruct,
+            ) => Severity::Error,
+            _ => self.severity(),
+        }
+    }
+
+    /// Whether the rule only runs in the build gate (it checks how feedpub
+    /// writes, not what the specifications require).
+    pub fn gate_only(self) -> bool {
+        matches!(self, Rule::PlainTextNotHexEncoded)
+    }
+
     /// The rule with this code, if there is one.
     pub fn from_code(code: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.code() == code)
@@ -187,16 +279,20 @@ impl std::fmt::Display for Rule {
     }
 }
 
-/// Validate one serialized feed; detect the format from the root element; never panics.
+/// Validate one serialized feed: JSON Feed when it is a JSON object, else
+/// RSS or Atom by the root element; never panics.
 ///
 /// Diagnostics come back sorted by position. An empty list means the feed
 /// has neither errors nor warnings.
 pub fn validate_feed(path: &Path, bytes: &[u8], options: &Options) -> Vec<Diagnostic> {
+    if json::looks_like_json(bytes) {
+        return json::validate(path, bytes, options);
+    }
     let mut out = Findings::default();
     let text = xml::decode(bytes, &mut out);
     xml::check_chars(&text, &mut out);
     xml::scan(&text, options, &mut out);
-    out.into_diagnostics(path, &text)
+    out.into_diagnostics(path, &text, options.profile)
 }
 
 /// Detect the format of a serialized feed from its root element.
@@ -209,49 +305,157 @@ pub fn detect_format(bytes: &[u8]) -> Option<FeedFormat> {
     xml::root_format(&text)
 }
 
-/// Validate files and directories (recursively every *.xml, sorted), reporting unreadable paths as diagnostics.
+/// The default size limit of `feedpub check`: 16 MiB, far above any real feed.
+pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What [`check_paths`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Every finding, files in the order they were checked.
+    pub diagnostics: Vec<Diagnostic>,
+    /// XML files inside directories that are not feeds (a `sitemap.xml`),
+    /// with their root element; they were not checked.
+    pub skipped: Vec<(PathBuf, String)>,
+    /// How many files were validated as feeds.
+    pub checked: usize,
+}
+
+impl CheckReport {
+    /// Whether some file could not be read at all (missing, not a regular
+    /// file, too large), as opposed to being read and found invalid.
+    pub fn has_unreadable(&self) -> bool {
+        self.diagnostics.iter().any(|d| {
+            d.code.as_deref().is_some_and(|c| {
+                [Rule::IOError, Rule::NotARegularFile, Rule::FileTooLarge]
+                    .iter()
+                    .any(|r| r.code() == c)
+            })
+        })
+    }
+}
+
+/// Validate files and directories (recursively every *.xml and *.json, sorted).
 ///
 /// A path given explicitly is validated whatever its extension; inside
-/// directories only files ending in `.xml` are.
-pub fn check_paths(paths: &[PathBuf], options: &Options) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// directories only files ending in `.xml` or `.json` are, and XML files whose root is
+/// not a feed are skipped. Only regular files are read (a FIFO would block),
+/// and none larger than `max_bytes`. A directory without any feed is an
+/// error: a mistyped output directory must not pass as "0 errors".
+pub fn check_paths(paths: &[PathBuf], options: &Options, max_bytes: u64) -> CheckReport {
+    let mut report = CheckReport::default();
     for path in paths {
         match std::fs::metadata(path) {
-            Err(e) => out.push(io_diagnostic(path, &e)),
+            Err(e) => report.diagnostics.push(io_diagnostic(path, &e)),
             Ok(meta) if meta.is_dir() => {
+                let before = report.checked;
                 for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
                     match entry {
                         Err(e) => {
                             let at = e.path().unwrap_or(path).to_path_buf();
                             let message = e.to_string();
-                            out.push(
+                            report.diagnostics.push(
                                 Diagnostic::error(at, format!("cannot read: {message}"))
                                     .with_code(Rule::IOError.code()),
                             );
                         }
                         Ok(entry) if entry.file_type().is_file() && is_xml(entry.path()) => {
-                            check_file(entry.path(), options, &mut out);
+                            check_file(entry.path(), options, max_bytes, true, &mut report);
                         }
                         Ok(_) => {}
                     }
                 }
+                if report.checked == before {
+                    report.diagnostics.push(
+                        Diagnostic::error(path, "no feed in this directory")
+                            .with_code(Rule::NoFeedFound.code())
+                            .with_help("point check at the feeds' directory (the build's output directory) or at feed files"),
+                    );
+                }
             }
-            Ok(_) => check_file(path, options, &mut out),
+            Ok(meta) if !meta.is_file() => report.diagnostics.push(
+                Diagnostic::error(path, "not a regular file (a FIFO, socket or device)")
+                    .with_code(Rule::NotARegularFile.code())
+                    .with_help("save the feed to a file first, or pass its URL"),
+            ),
+            Ok(_) => check_file(path, options, max_bytes, false, &mut report),
         }
     }
-    out
+    report
 }
 
 fn is_xml(path: &Path) -> bool {
     path.extension()
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("xml"))
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("xml") || ext.eq_ignore_ascii_case("json"))
 }
 
-fn check_file(path: &Path, options: &Options, out: &mut Vec<Diagnostic>) {
-    match std::fs::read(path) {
-        Ok(bytes) => out.extend(validate_feed(path, &bytes, options)),
-        Err(e) => out.push(io_diagnostic(path, &e)),
+fn check_file(
+    path: &Path,
+    options: &Options,
+    max_bytes: u64,
+    in_directory: bool,
+    report: &mut CheckReport,
+) {
+    let bytes = match read_limited(path, max_bytes) {
+        Ok(bytes) => bytes,
+        Err(d) => {
+            report.diagnostics.push(*d);
+            return;
+        }
+    };
+    if in_directory && let Some(root) = non_feed_root(&bytes) {
+        report.skipped.push((path.to_path_buf(), root));
+        return;
     }
+    report.checked += 1;
+    report
+        .diagnostics
+        .extend(validate_feed(path, &bytes, options));
+}
+
+/// Read a regular file of at most `max_bytes`.
+fn read_limited(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Box<Diagnostic>> {
+    use std::io::Read;
+
+    let too_large = |size: String| {
+        Box::new(
+            Diagnostic::error(
+                path,
+                format!("the file is {size}, more than the limit of {max_bytes} bytes"),
+            )
+            .with_code(Rule::FileTooLarge.code())
+            .with_help("raise the limit with --max-bytes if this really is a feed"),
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| Box::new(io_diagnostic(path, &e)))?;
+    let len = file
+        .metadata()
+        .map_err(|e| Box::new(io_diagnostic(path, &e)))?
+        .len();
+    if len > max_bytes {
+        return Err(too_large(format!("{len} bytes")));
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| Box::new(io_diagnostic(path, &e)))?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max_bytes {
+        return Err(too_large("growing".to_string()));
+    }
+    Ok(bytes)
+}
+
+/// The root element's name when the document is well-formed enough to have
+/// one and it is no feed root at all (`urlset`, `html`), else `None`.
+fn non_feed_root(bytes: &[u8]) -> Option<String> {
+    if json::looks_like_json(bytes) {
+        // A JSON file that does not even name JSON Feed (a `package.json`).
+        let named = bytes.windows(21).any(|w| w == b"jsonfeed.org/version/");
+        return (!named).then(|| "a JSON document that is not a JSON Feed".to_string());
+    }
+    let mut ignored = Findings::default();
+    let text = xml::decode(bytes, &mut ignored);
+    let root = xml::root_name(&text)?;
+    (!matches!(root.as_str(), "rss" | "feed" | "RDF" | "entry" | "channel")).then_some(root)
 }
 
 fn io_diagnostic(path: &Path, e: &std::io::Error) -> Diagnostic {
@@ -264,6 +468,32 @@ fn quoted(value: &str) -> String {
     match value.char_indices().nth(MAX) {
         Some((cut, _)) => format!("\"{}…\"", &value[..cut]),
         None => format!("\"{value}\""),
+    }
+}
+
+/// Whether the value is an RFC 3066 / BCP 47 language tag in form (the
+/// registry itself is not consulted): a 2–3 letter primary tag (or `x`/`i`),
+/// then subtags of 1–8 letters or digits.
+fn is_language_tag(value: &str) -> bool {
+    let mut parts = value.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let primary_ok = (matches!(primary.len(), 2 | 3)
+        || primary.eq_ignore_ascii_case("x")
+        || primary.eq_ignore_ascii_case("i"))
+        && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    primary_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Report a second occurrence of an element that may occur once.
+fn duplicate(el: &xml::Frame, parent: &str, out: &mut Findings) {
+    if el.nth == 2 {
+        out.add(
+            Rule::DuplicateElement,
+            el.offset,
+            format!("<{parent}> has more than one <{}>", el.local),
+        )
+        .help(format!("keep one <{}> and remove the others", el.local));
     }
 }
 
@@ -303,14 +533,17 @@ impl Findings {
     }
 
     /// Turn byte offsets into lines and columns, in one pass over `text`.
-    fn into_diagnostics(mut self, path: &Path, text: &str) -> Vec<Diagnostic> {
+    fn into_diagnostics(mut self, path: &Path, text: &str, profile: Profile) -> Vec<Diagnostic> {
+        if profile != Profile::Gate {
+            self.list.retain(|f| !f.rule.gate_only());
+        }
         self.list.sort_by_key(|f| f.offset);
         let mut positions = Positions::new(text);
         self.list
             .into_iter()
             .map(|f| {
                 let (line, column) = positions.at(f.offset);
-                let mut d = match f.rule.severity() {
+                let mut d = match f.rule.severity_in(profile) {
                     Severity::Error => Diagnostic::error(path, f.message),
                     Severity::Warning => Diagnostic::warning(path, f.message),
                 }
@@ -393,6 +626,24 @@ mod tests {
     }
 
     #[test]
+    fn language_tags() {
+        for good in [
+            "en",
+            "en-US",
+            "pt-BR",
+            "zh-Hant-TW",
+            "x-klingon",
+            "i-navajo",
+            "sgn-BE-FR",
+        ] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "english", "en_US", "e", "en-", "-en", "en US", "123"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn quoted_values_are_cut_short() {
         assert_eq!(quoted("abc"), "\"abc\"");
         let long = "é".repeat(70);
@@ -421,7 +672,7 @@ mod tests {
         let mut f = Findings::default();
         f.add(Rule::FutureDate, 4, "late").help("fix it");
         f.add(Rule::NotWellFormed, 0, "early");
-        let d = f.into_diagnostics(Path::new("x.xml"), "ab\ncd");
+        let d = f.into_diagnostics(Path::new("x.xml"), "ab\ncd", Profile::Check);
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].code.as_deref(), Some("NotWellFormed"));
         assert_eq!((d[0].line, d[0].column), (Some(1), Some(1)));
@@ -438,13 +689,22 @@ mod tests {
         let sub = dir.path().join("sub");
         std::fs::create_dir(&sub).expect("mkdir");
         std::fs::write(sub.join("b.xml"), "<rss version=\"2.0\">").expect("write");
-        std::fs::write(dir.path().join("a.xml"), "<nope/>").expect("write");
+        std::fs::write(dir.path().join("a.xml"), "<feed/>").expect("write");
         std::fs::write(dir.path().join("notes.txt"), "<not checked").expect("write");
         let missing = dir.path().join("missing.xml");
-        let found = check_paths(
+        std::fs::write(dir.path().join("sitemap.xml"), "<urlset/>").expect("write");
+        let report = check_paths(
             &[missing.clone(), dir.path().to_path_buf()],
             &Options::default(),
+            DEFAULT_MAX_BYTES,
         );
+        assert_eq!(
+            report.skipped,
+            vec![(dir.path().join("sitemap.xml"), "urlset".to_string())]
+        );
+        assert_eq!(report.checked, 2);
+        assert!(report.has_unreadable());
+        let found = report.diagnostics;
         let summary: Vec<_> = found
             .iter()
             .map(|d| (d.path.clone(), d.code.clone().unwrap_or_default()))
@@ -453,7 +713,7 @@ mod tests {
         assert!(
             summary
                 .iter()
-                .any(|(p, c)| p.ends_with("a.xml") && c == "UnknownFeedFormat")
+                .any(|(p, c)| p.ends_with("a.xml") && c == "InvalidNamespace")
         );
         assert!(
             summary
@@ -464,6 +724,37 @@ mod tests {
         let a = summary.iter().position(|(p, _)| p.ends_with("a.xml"));
         let b = summary.iter().position(|(p, _)| p.ends_with("b.xml"));
         assert!(a < b, "a.xml is checked before sub/b.xml");
+    }
+
+    #[test]
+    fn check_paths_refuses_fifos_large_files_and_empty_directories() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let big = dir.path().join("big.xml");
+        std::fs::write(&big, "<rss version=\"2.0\"/>").expect("write");
+        let report = check_paths(&[big], &Options::default(), 5);
+        assert_eq!(report.diagnostics[0].code.as_deref(), Some("FileTooLarge"));
+        assert!(report.has_unreadable());
+
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).expect("mkdir");
+        std::fs::write(empty.join("sitemap.xml"), "<urlset/>").expect("write");
+        let report = check_paths(&[empty], &Options::default(), DEFAULT_MAX_BYTES);
+        assert_eq!(report.diagnostics.len(), 1);
+        assert_eq!(report.diagnostics[0].code.as_deref(), Some("NoFeedFound"));
+
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("pipe.xml");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|s| s.success()) {
+                // Would block forever in read() if it were opened.
+                let report = check_paths(&[fifo], &Options::default(), DEFAULT_MAX_BYTES);
+                assert_eq!(
+                    report.diagnostics[0].code.as_deref(),
+                    Some("NotARegularFile")
+                );
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::html::check_html;
 use super::links::{UrlKind, classify, contains_email, is_http, is_mime};
 use super::timeline::{NewestFirst, check_timeline, date_rule};
 use super::xml::{Frame, Ns, Rules};
-use super::{Findings, Options, Rule, quoted};
+use super::{Findings, Options, Rule, duplicate, is_language_tag, quoted};
 use crate::dates::parse_rfc822;
 
 /// What has been seen of the channel so far.
@@ -58,25 +58,23 @@ impl RssRules {
 
     fn date(&self, el: &Frame, out: &mut Findings) -> Option<DateTime<FixedOffset>> {
         match parse_rfc822(el.value()) {
-            Ok(parsed)
+            Ok(parsed) => {
                 if parsed
                     .obsolete
                     .as_deref()
-                    .is_some_and(|o| o.contains("four digits")) =>
-            {
-                out.add(
-                    Rule::InvalidRFC2822Date,
-                    el.text_at(),
-                    format!(
-                        "<{}>: \"{}\" has a two-digit year; write all four digits",
-                        el.local,
-                        el.value()
-                    ),
-                )
-                .help("write RFC 822 dates such as \"Mon, 25 Mar 2024 10:00:00 +0000\"");
-                None
-            }
-            Ok(parsed) => {
+                    .is_some_and(|o| o.contains("four digits"))
+                {
+                    out.add(
+                        Rule::ProblematicalRFC822Date,
+                        el.text_at(),
+                        format!(
+                            "<{}>: \"{}\" has a two-digit year, which RFC 822 allows but readers may misread",
+                            el.local,
+                            el.value()
+                        ),
+                    )
+                    .help("write all four digits: \"Mon, 25 Mar 2024 10:00:00 +0000\"");
+                }
                 check_timeline(&parsed.date, el.text_at(), self.now, out);
                 Some(parsed.date)
             }
@@ -102,7 +100,7 @@ impl RssRules {
                 )
                 .help("write <rss version=\"2.0\">");
             }
-            Some(v) if matches!(v.value.trim(), "2.0" | "0.91" | "0.92") => {}
+            Some(v) if matches!(v.value.trim(), "2.0" | "0.91" | "0.92" | "0.93" | "0.94") => {}
             Some(v) => {
                 out.add(
                     Rule::InvalidRSSVersion,
@@ -185,6 +183,15 @@ impl RssRules {
             }
             "managingEditor" | "webMaster" => contact(el, out),
             "item" => self.item_end(out),
+            "docs" => full_link(el.value(), el.text_at(), "<docs>", out),
+            "language" => language(el, out),
+            "ttl" => integer(el.value(), el.text_at(), "<ttl> (minutes)", u64::MAX, out),
+            "image" => image(el, out),
+            "textInput" | "textinput" => {
+                required_children(el, &["title", "description", "name", "link"], out)
+            }
+            "skipHours" => skip_list(el, "hour", out),
+            "skipDays" => skip_list(el, "day", out),
             _ => {}
         }
     }
@@ -211,8 +218,14 @@ impl RssRules {
     fn item_child_end(&mut self, el: &Frame, out: &mut Findings) {
         match (el.ns, el.local.as_str()) {
             (Ns::None, "title") => {
+                // A blank title is still a title: RSS only requires one of
+                // title or description to be present.
+                if el.value().is_empty() {
+                    out.add(Rule::NotBlank, el.offset, "the item <title> is empty")
+                        .help("write a title, or leave the element out");
+                }
                 if let Some(item) = self.item.as_mut() {
-                    item.title |= !el.value().is_empty();
+                    item.title = true;
                 }
             }
             (Ns::None, "description") => {
@@ -224,11 +237,13 @@ impl RssRules {
             (Ns::Content, "encoded") => check_html(el, "<content:encoded>", out),
             (Ns::None, "link") => full_link(el.value(), el.text_at(), "item <link>", out),
             (Ns::None, "comments") => full_link(el.value(), el.text_at(), "<comments>", out),
-            (Ns::None, "source") => {
-                if let Some(url) = el.attr("url") {
-                    full_link(&url.value, url.offset, "<source> url", out);
+            (Ns::None, "source") => match el.attr("url") {
+                Some(url) => full_link(&url.value, url.offset, "<source> url", out),
+                None => {
+                    out.add(Rule::MissingAttribute, el.offset, "<source> has no url")
+                        .help("write <source url=\"URL of the feed the item came from\">Its title</source>");
                 }
-            }
+            },
             (Ns::None, "guid") => self.guid(el, out),
             (Ns::None, "pubDate") => {
                 let date = self.date(el, out);
@@ -320,6 +335,21 @@ impl Rules for RssRules {
                 });
             }
             2 if parents[1].is(Ns::None, "channel") => {
+                if el.ns == Ns::None {
+                    if CHANNEL_SINGLE.contains(&el.local.as_str()) {
+                        duplicate(el, "channel", out);
+                    } else if !CHANNEL_OTHER.contains(&el.local.as_str()) {
+                        out.add(
+                            Rule::UnknownElement,
+                            el.offset,
+                            format!("RSS defines no <{}> in a <channel>", el.local),
+                        )
+                        .help("check the spelling (element names are case-sensitive), or put extensions in their own namespace");
+                    }
+                }
+                if el.is(Ns::None, "cloud") {
+                    cloud(el, out);
+                }
                 if el.is(Ns::None, "item") {
                     self.item = Some(Item {
                         offset: el.offset,
@@ -332,7 +362,12 @@ impl Rules for RssRules {
                     self.atom_link(el, out);
                 }
             }
-            3 if parents[2].is(Ns::None, "item") => self.item_child_start(el, out),
+            3 if parents[2].is(Ns::None, "item") => {
+                if el.ns == Ns::None && ITEM_SINGLE.contains(&el.local.as_str()) {
+                    duplicate(el, "item", out);
+                }
+                self.item_child_start(el, out);
+            }
             _ => {}
         }
         if el.ns == Ns::Media
@@ -349,6 +384,22 @@ impl Rules for RssRules {
     }
 
     fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
+        if el.ns == Ns::Dc {
+            dublin_core(el, out);
+        }
+        if let Some(at) = el.named_markup
+            && is_plain_text(el, parents.last())
+        {
+            out.add(
+                Rule::PlainTextNotHexEncoded,
+                at,
+                format!(
+                    "<{}> is plain text, but its & or < is written as &amp;, &lt; or in CDATA",
+                    el.local
+                ),
+            )
+            .help("write & as &#x26; and < as &#x3C; (RSS Best Practices Profile)");
+        }
         match parents.len() {
             0 if self.channels == 0 => {
                 out.add(Rule::MissingElement, el.offset, "<rss> has no <channel>");
@@ -361,8 +412,252 @@ impl Rules for RssRules {
     }
 }
 
+/// Channel elements RSS 2.0 allows once.
+const CHANNEL_SINGLE: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "language",
+    "copyright",
+    "docs",
+    "ttl",
+    "cloud",
+    "image",
+    "textInput",
+    "pubDate",
+    "lastBuildDate",
+    "managingEditor",
+    "webMaster",
+    "generator",
+    "rating",
+    "skipHours",
+    "skipDays",
+];
+
+/// Other channel elements RSS 0.91–2.0 define (`textinput` is 0.91's spelling).
+const CHANNEL_OTHER: &[&str] = &["item", "category", "textinput"];
+
+/// Item elements RSS 2.0 allows once.
+const ITEM_SINGLE: &[&str] = &[
+    "title",
+    "link",
+    "description",
+    "author",
+    "comments",
+    "guid",
+    "pubDate",
+    "source",
+];
+
+/// `<cloud domain port path registerProcedure protocol/>`.
+fn cloud(el: &Frame, out: &mut Findings) {
+    let missing: Vec<&str> = ["domain", "port", "path", "registerProcedure", "protocol"]
+        .into_iter()
+        .filter(|name| el.attr(name).is_none())
+        .collect();
+    if !missing.is_empty() {
+        out.add(
+            Rule::MissingAttribute,
+            el.offset,
+            format!("<cloud> has no {}", missing.join(", no ")),
+        )
+        .help("a cloud needs domain, port, path, registerProcedure and protocol");
+    }
+    if let Some(port) = el.attr("port") {
+        let value = port.value.trim();
+        if !value.parse::<u16>().is_ok_and(|p| p > 0) {
+            out.add(
+                Rule::InvalidIntegerAttribute,
+                port.offset,
+                format!("cloud port {} is not a port number", quoted(value)),
+            )
+            .help("write a port between 1 and 65535, e.g. 80");
+        }
+    }
+    if let Some(protocol) = el.attr("protocol")
+        && !matches!(protocol.value.trim(), "xml-rpc" | "soap" | "http-post")
+    {
+        out.add(
+            Rule::InvalidValue,
+            protocol.offset,
+            format!(
+                "cloud protocol {} is not xml-rpc, soap or http-post",
+                quoted(&protocol.value)
+            ),
+        );
+    }
+}
+
+/// A whole number from 0 to `max`.
+fn integer(value: &str, at: usize, what: &str, max: u64, out: &mut Findings) {
+    if !value.parse::<u64>().is_ok_and(|n| n <= max) || value.starts_with('+') {
+        let bound = if max == u64::MAX {
+            String::new()
+        } else {
+            format!(" up to {max}")
+        };
+        out.add(
+            Rule::InvalidInteger,
+            at,
+            format!("{what} {} is not a whole number{bound}", quoted(value)),
+        );
+    }
+}
+
+/// Children a container must have, from its collected values.
+fn required_children(el: &Frame, names: &[&str], out: &mut Findings) {
+    for name in names {
+        if !el.child_values.iter().any(|(local, ..)| local == name) {
+            out.add(
+                Rule::MissingElement,
+                el.offset,
+                format!("<{}> has no <{name}>", el.local),
+            )
+            .help(format!("<{}> requires {}", el.local, names.join(", ")));
+        }
+    }
+}
+
+/// `<image>`: url, title and link; width up to 144, height up to 400.
+fn image(el: &Frame, out: &mut Findings) {
+    required_children(el, &["url", "title", "link"], out);
+    for (local, value, at) in &el.child_values {
+        match local.as_str() {
+            "url" => full_link(value, *at, "image <url>", out),
+            "link" => full_link(value, *at, "image <link>", out),
+            "width" => integer(value, *at, "image <width>", 144, out),
+            "height" => integer(value, *at, "image <height>", 400, out),
+            _ => {}
+        }
+    }
+}
+
+/// `<skipHours>` (0–23) and `<skipDays>` (English day names): no repeats.
+fn skip_list(el: &Frame, child: &str, out: &mut Findings) {
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let mut seen: Vec<&str> = Vec::new();
+    for (local, value, at) in &el.child_values {
+        if local != child {
+            continue;
+        }
+        let valid = match child {
+            "hour" => value.parse::<u8>().is_ok_and(|h| h <= 23),
+            _ => DAYS.contains(&value.as_str()),
+        };
+        if !valid {
+            let allowed = if child == "hour" {
+                "a whole number from 0 to 23"
+            } else {
+                "an English day name such as Saturday"
+            };
+            out.add(
+                Rule::InvalidValue,
+                *at,
+                format!("<{child}> {} is not {allowed}", quoted(value)),
+            );
+        } else if seen.contains(&value.as_str()) {
+            out.add(
+                Rule::DuplicateValue,
+                *at,
+                format!(
+                    "<{child}> {} is listed twice in <{}>",
+                    quoted(value),
+                    el.local
+                ),
+            )
+            .help("list each value once");
+        } else {
+            seen.push(value);
+        }
+    }
+}
+
+/// A channel `<language>`.
+fn language(el: &Frame, out: &mut Findings) {
+    if !is_language_tag(el.value()) {
+        out.add(
+            Rule::InvalidLanguage,
+            el.text_at(),
+            format!(
+                "<{}> {} is not a language code",
+                el.local,
+                quoted(el.value())
+            ),
+        )
+        .help("write a code such as en, en-us or pt-BR");
+    }
+}
+
+/// Dublin Core elements with a defined format: `dc:date`, `dc:language`.
+pub(super) fn dublin_core(el: &Frame, out: &mut Findings) {
+    match el.local.as_str() {
+        "date" if !is_w3cdtf(el.value()) => {
+            out.add(
+                Rule::InvalidW3CDTFDate,
+                el.text_at(),
+                format!("<dc:date> {} is not a W3C-DTF date", quoted(el.value())),
+            )
+            .help(
+                "write a date such as 2024-03-25T10:00:00Z (with a time zone when there is a time)",
+            );
+        }
+        "language" => language(el, out),
+        _ => {}
+    }
+}
+
+/// W3C-DTF (a profile of ISO 8601): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or a
+/// date with `Thh:mm[:ss[.s]]` and a time zone.
+fn is_w3cdtf(value: &str) -> bool {
+    use chrono::NaiveDate;
+
+    let (date, time) = match value.split_once('T') {
+        Some((d, t)) => (d, Some(t)),
+        None => (value, None),
+    };
+    let date_ok = match date.len() {
+        4 => date.bytes().all(|b| b.is_ascii_digit()),
+        7 => NaiveDate::parse_from_str(&format!("{date}-01"), "%Y-%m-%d").is_ok(),
+        10 => NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok(),
+        _ => false,
+    };
+    match time {
+        None => date_ok,
+        Some(_) if date.len() != 10 => false,
+        Some(_) => {
+            date_ok && (DateTime::parse_from_rfc3339(value).is_ok() || hh_mm_with_zone(value))
+        }
+    }
+}
+
+/// `YYYY-MM-DDThh:mmTZD` (no seconds), which RFC 3339 lacks.
+fn hh_mm_with_zone(value: &str) -> bool {
+    value.len() > 16 && {
+        let (head, zone) = value.split_at(16);
+        DateTime::parse_from_rfc3339(&format!("{head}:00{zone}")).is_ok()
+    }
+}
+
+/// Whether an RSS element holds plain text rather than HTML: titles,
+/// categories, `dc:creator` and the channel description.
+fn is_plain_text(el: &Frame, parent: Option<&Frame>) -> bool {
+    match (el.ns, el.local.as_str()) {
+        (Ns::None, "title" | "category") | (Ns::Dc, "creator") => true,
+        (Ns::None, "description") => parent.is_some_and(|p| p.is(Ns::None, "channel")),
+        _ => false,
+    }
+}
+
 /// RSS links must be absolute URLs.
-fn full_link(value: &str, at: usize, what: &str, out: &mut Findings) {
+pub(super) fn full_link(value: &str, at: usize, what: &str, out: &mut Findings) {
     match classify(value) {
         UrlKind::Absolute(_) => {}
         UrlKind::Relative => {
@@ -388,7 +683,29 @@ fn full_link(value: &str, at: usize, what: &str, out: &mut Findings) {
 
 /// `author`, `managingEditor` and `webMaster` hold an email address.
 fn contact(el: &Frame, out: &mut Findings) {
-    if !contains_email(el.value()) {
+    let value = el.value();
+    if let Some(address) = value
+        .get(..7)
+        .filter(|scheme| scheme.eq_ignore_ascii_case("mailto:"))
+        .map(|_| &value[7..])
+    {
+        let address = address.split('?').next().unwrap_or_default();
+        let decoded = percent_encoding::percent_decode_str(address).decode_utf8_lossy();
+        if contains_email(&decoded) {
+            out.add(
+                Rule::MailtoContact,
+                el.text_at(),
+                format!(
+                    "<{}> {} is a mailto: URI, not an email address",
+                    el.local,
+                    quoted(value)
+                ),
+            )
+            .help("write the address itself, e.g. jane@example.com (Jane Doe)");
+            return;
+        }
+    }
+    if !contains_email(value) {
         out.add(
             Rule::InvalidContact,
             el.text_at(),
@@ -442,7 +759,7 @@ fn enclosure(el: &Frame, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use crate::validate::{Options, validate_feed};
+    use crate::validate::{Options, Profile, validate_feed};
     use chrono::{DateTime, Utc};
     use std::path::Path;
 
@@ -470,7 +787,10 @@ mod tests {
         validate_feed(
             Path::new("rss.xml"),
             doc.as_bytes(),
-            &Options { now: now() },
+            &Options {
+                now: now(),
+                ..Options::default()
+            },
         )
         .into_iter()
         .map(|d| {
@@ -510,7 +830,7 @@ mod tests {
             (
                 "<pubDate>Mon, 25 Mar 2024 10:00:00 +0000</pubDate>",
                 "<pubDate>Mon, 25 Mar 24 10:00:00 +0000</pubDate>",
-                "InvalidRFC2822Date",
+                "ProblematicalRFC822Date",
             ),
             (
                 "<pubDate>Mon, 25 Mar 2024 10:00:00 +0000</pubDate>",
@@ -590,9 +910,10 @@ mod tests {
         let cases = [
             ("<item><title>t</title></item>", vec![]),
             ("<item><description>d</description></item>", vec![]),
+            // #13: a blank title is present (a warning), not missing (an error).
             (
                 "<item><title> </title><description></description></item>",
-                vec!["ItemMustContainTitleOrDescription"],
+                vec!["NotBlank"],
             ),
             (
                 "<item><link>https://example.com/</link></item>",
@@ -673,13 +994,117 @@ mod tests {
         assert_eq!(codes(no_channel), ["MissingElement"]);
     }
 
+    /// (code, is error) of every diagnostic under a profile.
+    fn severities(doc: &str, profile: Profile) -> Vec<(String, bool)> {
+        validate_feed(
+            Path::new("rss.xml"),
+            doc.as_bytes(),
+            &Options {
+                now: now(),
+                profile,
+            },
+        )
+        .into_iter()
+        .map(|d| (d.code.clone().unwrap_or_default(), d.is_error()))
+        .collect()
+    }
+
+    #[test]
+    fn advisory_findings_warn_in_check_and_block_the_gate() {
+        // #13: what the specifications only advise against is a warning for
+        // any feed, and an error for feedpub's own output.
+        let cases = [
+            (
+                "&lt;p&gt;Hi&lt;/p&gt;",
+                "&lt;script&gt;x()&lt;/script&gt;",
+                "ContainsScript",
+            ),
+            (
+                "Mon, 25 Mar 2024 10:00:00 +0000",
+                "Mon, 25 Mar 24 10:00:00 +0000",
+                "ProblematicalRFC822Date",
+            ),
+        ];
+        for (from, to, code) in cases {
+            let doc = feed(&GOOD_ITEM.replacen(from, to, 1));
+            assert_eq!(
+                severities(&doc, Profile::Check),
+                [(code.to_string(), false)]
+            );
+            assert_eq!(severities(&doc, Profile::Gate), [(code.to_string(), true)]);
+        }
+    }
+
+    #[test]
+    fn mailto_contacts_are_a_warning() {
+        for contact in [
+            "mailto:jane@example.com",
+            "MAILTO:jane%40example.com?subject=Hi",
+        ] {
+            let doc = feed(&GOOD_ITEM.replacen(
+                "<title>A</title>",
+                &format!("<title>A</title><author>{contact}</author>"),
+                1,
+            ));
+            assert_eq!(
+                severities(&doc, Profile::Check),
+                [("MailtoContact".to_string(), false)],
+                "{contact}"
+            );
+        }
+    }
+
+    #[test]
+    fn plain_text_must_use_hex_references_in_the_gate_only() {
+        // #13: `&amp;`/`&lt;` in plain-text elements is how feedpub used to
+        // write them; the gate now requires `&#x26;`/`&#x3C;`.
+        let cases = [
+            ("<title>T</title>", "<title>T &amp; U</title>", true),
+            ("<title>A</title>", "<title>A &lt; B</title>", true),
+            ("<title>A</title>", "<title><![CDATA[A & B]]></title>", true),
+            (
+                "<description>D</description>",
+                "<description>D &amp; E</description>",
+                true,
+            ),
+            (
+                "<title>A</title>",
+                "<title>A</title><category>R&amp;D</category>",
+                true,
+            ),
+            (
+                "<title>A</title>",
+                "<title>A &#x26; B &#x3C; C &gt; D</title>",
+                false,
+            ),
+            // An item description is HTML: escaping it by name is right.
+            (
+                "&lt;p&gt;Hi&lt;/p&gt;",
+                "&lt;p&gt;R&amp;amp;D&lt;/p&gt;",
+                false,
+            ),
+        ];
+        for (from, to, flagged) in cases {
+            let doc = feed(GOOD_ITEM).replacen(from, to, 1);
+            assert_ne!(doc, feed(GOOD_ITEM), "{from}");
+            assert_eq!(severities(&doc, Profile::Check), [], "{to}");
+            let gate = severities(&doc, Profile::Gate);
+            let expected = if flagged {
+                vec![("PlainTextNotHexEncoded".to_string(), true)]
+            } else {
+                vec![]
+            };
+            assert_eq!(gate, expected, "{to}");
+        }
+    }
+
     #[test]
     fn date_findings_point_at_the_date_text() {
         let item = "<item><title>x</title>\n  <pubDate>25 Mar 24 10:00 GMT</pubDate></item>";
         // Line 9 of the document, after two spaces and "<pubDate>".
         assert_eq!(
             found(&feed(item)),
-            vec![("InvalidRFC2822Date".to_string(), 9, 12)]
+            vec![("ProblematicalRFC822Date".to_string(), 9, 12)]
         );
     }
 }

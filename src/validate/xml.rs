@@ -12,6 +12,7 @@ use quick_xml::{NsReader, XmlVersion};
 use url::Url;
 
 use super::atom::AtomRules;
+use super::rdf::RdfRules;
 use super::rss::RssRules;
 use super::{FeedFormat, Findings, Options, Rule};
 
@@ -31,6 +32,12 @@ pub(super) enum Ns {
     Media,
     /// `http://www.w3.org/1999/xhtml`.
     Xhtml,
+    /// `http://purl.org/dc/elements/1.1/` (Dublin Core).
+    Dc,
+    /// `http://www.w3.org/1999/02/22-rdf-syntax-ns#`.
+    Rdf,
+    /// `http://purl.org/rss/1.0/` (RSS 1.0).
+    Rss1,
     /// The reserved `xml:` namespace.
     Xml,
     /// Any other (or an undeclared) namespace.
@@ -48,6 +55,9 @@ impl Ns {
                 b"http://purl.org/rss/1.0/modules/content/" => Ns::Content,
                 b"http://search.yahoo.com/mrss/" => Ns::Media,
                 b"http://www.w3.org/1999/xhtml" => Ns::Xhtml,
+                b"http://purl.org/dc/elements/1.1/" => Ns::Dc,
+                b"http://www.w3.org/1999/02/22-rdf-syntax-ns#" => Ns::Rdf,
+                b"http://purl.org/rss/1.0/" => Ns::Rss1,
                 b"http://www.w3.org/XML/1998/namespace" => Ns::Xml,
                 _ => Ns::Other,
             },
@@ -80,6 +90,19 @@ pub(super) struct Frame {
     pub(super) text_offset: Option<usize>,
     /// Number of child elements.
     pub(super) children: usize,
+    /// 1-based position among the siblings with the same name (2 for the
+    /// second `<title>` of a channel).
+    pub(super) nth: usize,
+    /// Names of the child elements so far, with how often each occurred.
+    pub(super) child_names: Vec<(Ns, String, usize)>,
+    /// Direct children's local names and trimmed text, when `collect` is set.
+    pub(super) child_values: Vec<(String, String, usize)>,
+    /// Whether to keep children's values in `child_values` (small containers
+    /// such as RSS `<image>`, whose rules need them at the end).
+    pub(super) collect: bool,
+    /// Byte offset of the first `&` or `<` in the text written as `&amp;`,
+    /// `&lt;` or inside CDATA rather than as a hexadecimal reference.
+    pub(super) named_markup: Option<usize>,
 }
 
 impl Frame {
@@ -324,7 +347,8 @@ pub(super) fn check_chars(text: &str, out: &mut Findings) {
 fn format_of(ns: Ns, local: &str) -> Option<FeedFormat> {
     match (ns, local) {
         (Ns::None, "rss") => Some(FeedFormat::Rss),
-        (Ns::Atom, "feed") => Some(FeedFormat::Atom),
+        (Ns::Atom, "feed" | "entry") => Some(FeedFormat::Atom),
+        (Ns::Rdf, "RDF") => Some(FeedFormat::Rdf),
         _ => None,
     }
 }
@@ -337,6 +361,20 @@ pub(super) fn root_format(text: &str) -> Option<FeedFormat> {
             Ok(Event::Start(e) | Event::Empty(e)) => {
                 let (resolved, local) = reader.resolver().resolve_element(e.name());
                 return format_of(Ns::of(&resolved), &String::from_utf8_lossy(local.as_ref()));
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// The local name of the document's root element, if one can be read.
+pub(super) fn root_name(text: &str) -> Option<String> {
+    let mut reader = NsReader::from_str(text);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                return Some(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
             }
             Ok(Event::Eof) | Err(_) => return None,
             Ok(_) => {}
@@ -404,6 +442,9 @@ pub(super) fn scan(text: &str, options: &Options, out: &mut Findings) {
             }
             Event::CData(t) => {
                 let raw = t.decode().unwrap_or_default();
+                if raw.contains(['&', '<']) {
+                    scanner.named_markup(at);
+                }
                 scanner.text(&raw, at, out);
                 true
             }
@@ -431,6 +472,9 @@ pub(super) fn scan(text: &str, options: &Options, out: &mut Findings) {
                         }
                     }
                 } else {
+                    if matches!(name.as_ref(), "lt" | "amp") {
+                        scanner.named_markup(at);
+                    }
                     match name.as_ref() {
                         "lt" => Some('<'),
                         "gt" => Some('>'),
@@ -614,13 +658,37 @@ impl Scanner<'_, '_> {
             text: String::new(),
             text_offset: None,
             children: 0,
+            nth: 1,
+            child_names: Vec::new(),
+            child_values: Vec::new(),
+            collect: false,
+            named_markup: None,
         };
+        let mut frame = frame;
+        frame.collect = matches!(
+            frame.local.as_str(),
+            "image" | "textInput" | "textinput" | "skipHours" | "skipDays"
+        );
         if self.stack.is_empty() {
             self.saw_root = true;
             self.rules = self.pick_rules(&frame, out);
         }
         if let Some(parent) = self.stack.last_mut() {
             parent.children += 1;
+            let seen = parent
+                .child_names
+                .iter_mut()
+                .find(|(ns, local, _)| *ns == frame.ns && *local == frame.local);
+            frame.nth = match seen {
+                Some((_, _, count)) => {
+                    *count += 1;
+                    *count
+                }
+                None => {
+                    parent.child_names.push((frame.ns, frame.local.clone(), 1));
+                    1
+                }
+            };
         }
         if let Some(rules) = self.rules.as_mut() {
             rules.start(&frame, &self.stack, out);
@@ -633,6 +701,7 @@ impl Scanner<'_, '_> {
         match format_of(root.ns, &root.local) {
             Some(FeedFormat::Rss) => Some(Box::new(RssRules::new(self.options))),
             Some(FeedFormat::Atom) => Some(Box::new(AtomRules::new(self.options))),
+            Some(FeedFormat::Rdf) => Some(Box::new(RdfRules::default())),
             None if root.local == "feed" => {
                 out.add(
                     Rule::InvalidNamespace,
@@ -644,7 +713,7 @@ impl Scanner<'_, '_> {
             }
             None => {
                 let what = if root.local == "RDF" {
-                    "RSS 1.0 (RDF) feeds are not supported".to_string()
+                    "<RDF> is not in the RDF namespace; RSS 1.0 needs xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"".to_string()
                 } else {
                     format!(
                         "<{}> is not a feed root; expected <rss version=\"2.0\"> or an Atom <feed>",
@@ -664,8 +733,24 @@ impl Scanner<'_, '_> {
         if let Some(rules) = self.rules.as_mut() {
             rules.end(&frame, &self.stack, out);
         }
+        if let Some(parent) = self.stack.last_mut()
+            && parent.collect
+        {
+            parent.child_values.push((
+                frame.local.clone(),
+                frame.value().to_string(),
+                frame.text_at(),
+            ));
+        }
         if self.stack.is_empty() {
             self.root_closed = true;
+        }
+    }
+
+    /// Note a `&` or `<` written by name (or in CDATA) in the open element.
+    fn named_markup(&mut self, at: usize) {
+        if let Some(frame) = self.stack.last_mut() {
+            frame.named_markup.get_or_insert(at);
         }
     }
 
@@ -914,10 +999,8 @@ mod tests {
     #[test]
     fn unknown_roots() {
         let cases: [(&str, &str); 3] = [
-            (
-                "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"/>",
-                "UnknownFeedFormat",
-            ),
+            // #13: RSS 1.0 is recognised; an RDF root outside its namespace is not.
+            ("<RDF/>", "UnknownFeedFormat"),
             ("<html/>", "UnknownFeedFormat"),
             ("<feed/>", "InvalidNamespace"),
         ];

@@ -1,0 +1,567 @@
+//! Reading a Hugo site's own configuration, so that `feedpub build` in the
+//! root of a Hugo site works without a `feedpub.toml`.
+//!
+//! The configuration is read as Hugo reads it: `hugo.toml|yaml|json` or
+//! `config.toml|yaml|json` in the site root, merged over the files of
+//! `config/_default/` (where `params.toml` holds the `params` table, and so
+//! on). Keys are case-insensitive. Keys feedpub does not use are Hugo's
+//! business and are ignored; a `feedpub.toml` beside them overrides.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::taxonomy::Taxonomy;
+
+/// Root configuration file names, in the order Hugo looks for them.
+const ROOT_FILES: &[&str] = &[
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.yml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+    "config.yml",
+    "config.json",
+];
+
+/// Keys that mark a `config.*` file as Hugo's (lower-cased).
+const HUGO_KEYS: &[&str] = &[
+    "baseurl",
+    "theme",
+    "languagecode",
+    "permalinks",
+    "taxonomies",
+    "contentdir",
+    "defaultcontentlanguage",
+];
+
+/// The configuration directory Hugo merges under the root file.
+const CONFIG_DIR: &str = "config/_default";
+
+/// The tokens Hugo's permalink patterns may use.
+pub const PERMALINK_TOKENS: &[&str] = &[
+    ":year",
+    ":month",
+    ":monthname",
+    ":day",
+    ":weekday",
+    ":weekdayname",
+    ":yearday",
+    ":section",
+    ":sections",
+    ":title",
+    ":slug",
+    ":slugorfilename",
+    ":slugorcontentbasename",
+    ":filename",
+    ":contentbasename",
+];
+
+/// How a Hugo site names, links and selects its pages: what changes in
+/// feedpub when it reads a Hugo site.
+#[derive(Debug, Clone, Default)]
+pub struct HugoSite {
+    /// URL patterns per top-level section (`[permalinks] posts = "/:year/:slug/"`).
+    pub permalinks: BTreeMap<String, String>,
+    /// `uglyURLs`: links end in `.html` instead of `/`.
+    pub ugly_urls: bool,
+    /// `disablePathToLower`: links keep the case of file names and slugs.
+    pub disable_path_to_lower: bool,
+    /// `params.mainSections`; `None` means Hugo's default, the section with
+    /// the most pages.
+    pub main_sections: Option<Vec<String>>,
+    /// `buildDrafts`: drafts are published.
+    pub build_drafts: bool,
+    /// `ignoreFiles`: files whose path matches one of these are not read.
+    pub ignore_files: Vec<regex::Regex>,
+    /// The configuration files read, for messages.
+    pub files: Vec<PathBuf>,
+}
+
+impl HugoSite {
+    /// Whether the file at `path` is ignored by `ignoreFiles`.
+    pub fn ignores(&self, path: &Path) -> bool {
+        let text = path.to_string_lossy().replace('\\', "/");
+        self.ignore_files.iter().any(|r| r.is_match(&text))
+    }
+
+    /// The top-level section of the page at `rel_path` (relative to the
+    /// content directory): its first folder, or `""` for pages at the root.
+    pub fn section_of(rel_path: &Path) -> String {
+        let mut parts = rel_path.components();
+        let first = parts.next();
+        match (first, parts.next()) {
+            (Some(first), Some(_)) => first.as_os_str().to_string_lossy().into_owned(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// A Hugo site configuration, merged from every file Hugo would read, with
+/// every key lower-cased.
+#[derive(Debug, Clone)]
+pub struct HugoConfig {
+    /// The merged settings.
+    pub values: Map<String, Value>,
+    /// The files read, root file last.
+    pub files: Vec<PathBuf>,
+}
+
+impl HugoConfig {
+    /// Find and read the Hugo configuration of the site in `root`, if it
+    /// has one.
+    pub fn find(root: &Path) -> Result<Option<HugoConfig>> {
+        let mut values = Map::new();
+        let mut files = Vec::new();
+        let dir = root.join(CONFIG_DIR);
+        if dir.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(|e| Error::io(&dir, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            entries.sort();
+            for path in entries {
+                let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().to_lowercase())
+                else {
+                    continue;
+                };
+                // `menus.en.toml` and the like are per-language: not read.
+                if stem.contains('.') {
+                    continue;
+                }
+                let Some(value) = read_file(&path)? else {
+                    continue;
+                };
+                let value = if matches!(stem.as_str(), "hugo" | "config") {
+                    value
+                } else {
+                    let mut wrapped = Map::new();
+                    wrapped.insert(stem, value);
+                    Value::Object(wrapped)
+                };
+                merge(&mut values, value);
+                files.push(path);
+            }
+        }
+        if let Some(path) = ROOT_FILES
+            .iter()
+            .map(|f| root.join(f))
+            .find(|p| p.is_file())
+            && let Some(value) = read_file(&path)?
+        {
+            // `config.*` is a common name: without Hugo's own settings in it
+            // (and no `config/_default/`), it belongs to some other tool.
+            let is_hugo = !files.is_empty()
+                || path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("hugo."))
+                || value
+                    .as_object()
+                    .is_some_and(|m| HUGO_KEYS.iter().any(|k| m.contains_key(*k)));
+            if is_hugo {
+                merge(&mut values, value);
+                files.push(path);
+            }
+        }
+        Ok((!files.is_empty()).then_some(HugoConfig { values, files }))
+    }
+
+    /// The file named in messages about the configuration.
+    pub fn main_file(&self) -> &Path {
+        self.files
+            .last()
+            .map_or(Path::new("hugo.toml"), PathBuf::as_path)
+    }
+
+    fn get(&self, path: &[&str]) -> Option<&Value> {
+        let (first, rest) = path.split_first()?;
+        rest.iter()
+            .try_fold(self.values.get(*first)?, |v, key| v.as_object()?.get(*key))
+    }
+
+    /// A string setting (`["params", "description"]`), trimmed, if not empty.
+    pub fn string(&self, path: &[&str]) -> Option<String> {
+        let s = self.get(path)?.as_str()?.trim();
+        (!s.is_empty()).then(|| s.to_string())
+    }
+
+    /// A boolean setting; absent means false.
+    pub fn flag(&self, path: &[&str]) -> bool {
+        self.get(path).and_then(Value::as_bool).unwrap_or(false)
+    }
+
+    /// A number setting.
+    pub fn number(&self, path: &[&str]) -> Option<i64> {
+        self.get(path).and_then(Value::as_i64)
+    }
+
+    /// A list of strings (a single string counts as a list of one).
+    pub fn strings(&self, path: &[&str]) -> Option<Vec<String>> {
+        match self.get(path)? {
+            Value::String(s) => Some(vec![s.clone()]),
+            Value::Array(items) => Some(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The feed item limit: `services.rss.limit`, else `rssLimit`; `None`
+    /// when unset or unlimited (negative).
+    pub fn rss_limit(&self) -> Option<usize> {
+        self.number(&["services", "rss", "limit"])
+            .or_else(|| self.number(&["rsslimit"]))
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|n| *n > 0)
+    }
+
+    /// The site's taxonomies: Hugo's default `tags` and `categories` when
+    /// the site configures none; a taxonomy named `countries` (or
+    /// `country`) keeps feedpub's country resolution.
+    pub fn taxonomies(&self) -> Vec<Taxonomy> {
+        let configured = self.get(&["taxonomies"]).and_then(Value::as_object);
+        let pairs: Vec<(String, String)> = match configured {
+            None => vec![
+                ("category".into(), "categories".into()),
+                ("tag".into(), "tags".into()),
+            ],
+            Some(map) => map
+                .iter()
+                .filter_map(|(singular, plural)| {
+                    let plural = plural.as_str()?.trim();
+                    (!plural.is_empty()).then(|| (singular.clone(), plural.to_string()))
+                })
+                .collect(),
+        };
+        pairs
+            .into_iter()
+            .map(|(singular, plural)| {
+                if matches!(plural.as_str(), "countries" | "country") {
+                    Taxonomy::country(&singular, &plural)
+                } else {
+                    Taxonomy::plain(&singular, &plural)
+                }
+            })
+            .collect()
+    }
+
+    /// URL patterns per section, from `[permalinks]` (Hugo's older flat
+    /// form `posts = "…"` and the newer `[permalinks.page]` table).
+    pub fn permalinks(&self) -> BTreeMap<String, String> {
+        let mut patterns = BTreeMap::new();
+        let Some(map) = self.get(&["permalinks"]).and_then(Value::as_object) else {
+            return patterns;
+        };
+        for (section, pattern) in map {
+            if let Some(p) = pattern.as_str() {
+                patterns.insert(section.clone(), p.to_string());
+            }
+        }
+        if let Some(pages) = map.get("page").and_then(Value::as_object) {
+            patterns.remove("page");
+            for (section, pattern) in pages {
+                if let Some(p) = pattern.as_str() {
+                    patterns.insert(section.clone(), p.to_string());
+                }
+            }
+        }
+        patterns
+    }
+
+    /// The settings that change how articles are read and linked; an
+    /// invalid `ignoreFiles` pattern or permalink token is an error.
+    pub fn site(&self) -> Result<HugoSite> {
+        let error = |message: String, help: &str| {
+            Error::Config(Box::new(
+                Diagnostic::error(self.main_file(), message).with_help(help),
+            ))
+        };
+        let mut ignore_files = Vec::new();
+        for pattern in self.strings(&["ignorefiles"]).unwrap_or_default() {
+            let regex = regex::Regex::new(&pattern).map_err(|e| {
+                error(
+                    format!("ignoreFiles pattern {pattern:?} is not a regular expression: {e}"),
+                    "fix the pattern; Hugo would reject it too",
+                )
+            })?;
+            ignore_files.push(regex);
+        }
+        let permalinks = self.permalinks();
+        for (section, pattern) in &permalinks {
+            if let Some(token) = unknown_token(pattern) {
+                return Err(error(
+                    format!("unknown token `{token}` in the permalink of section {section:?}"),
+                    &format!("tokens are {}", PERMALINK_TOKENS.join(" ")),
+                ));
+            }
+        }
+        Ok(HugoSite {
+            permalinks,
+            ugly_urls: self.flag(&["uglyurls"]),
+            disable_path_to_lower: self.flag(&["disablepathtolower"]),
+            main_sections: self.strings(&["params", "mainsections"]),
+            build_drafts: self.flag(&["builddrafts"]),
+            ignore_files,
+            files: self.files.clone(),
+        })
+    }
+
+    /// The `feedpub.toml` keys this configuration implies, as TOML text
+    /// (only those set; `feedpub.toml` itself may override each).
+    pub fn feedpub_keys(&self) -> toml::Table {
+        let mut table = toml::Table::new();
+        let mut set = |key: &str, value: Option<String>| {
+            if let Some(v) = value {
+                table.insert(key.into(), toml::Value::String(v));
+            }
+        };
+        set("title", self.string(&["title"]));
+        set("base_url", self.string(&["baseurl"]));
+        set(
+            "language",
+            self.string(&["languagecode"]).or_else(|| {
+                let language = self.string(&["defaultcontentlanguage"])?.to_lowercase();
+                self.string(&["languages", &language, "languagecode"])
+                    .or(Some(language))
+            }),
+        );
+        set("timezone", self.string(&["timezone"]));
+        set("description", self.string(&["params", "description"]));
+        set(
+            "author",
+            self.string(&["params", "author"])
+                .or_else(|| self.string(&["params", "author", "name"])),
+        );
+        if let Some(limit) = self.rss_limit().and_then(|l| i64::try_from(l).ok()) {
+            table.insert("limit".into(), toml::Value::Integer(limit));
+        }
+        table
+    }
+
+    /// The content directory, relative to the site root: the default
+    /// language's `contentDir` on a multilingual site, else `contentDir`.
+    pub fn content_dir(&self) -> PathBuf {
+        let language = self
+            .string(&["defaultcontentlanguage"])
+            .unwrap_or_else(|| "en".into())
+            .to_lowercase();
+        PathBuf::from(
+            self.string(&["languages", &language, "contentdir"])
+                .or_else(|| self.string(&["contentdir"]))
+                .unwrap_or_else(|| "content".into()),
+        )
+    }
+}
+
+/// The first token in `pattern` that Hugo does not know, if any.
+pub fn unknown_token(pattern: &str) -> Option<String> {
+    pattern.match_indices(':').find_map(|(i, _)| {
+        let token: String = std::iter::once(':')
+            .chain(
+                pattern[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_'),
+            )
+            .collect();
+        (token.len() > 1 && !PERMALINK_TOKENS.contains(&token.as_str())).then_some(token)
+    })
+}
+
+/// Read one configuration file into a value with lower-cased keys.
+fn read_file(path: &Path) -> Result<Option<Value>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let parsed: std::result::Result<Value, String> = match ext.as_str() {
+        "toml" => toml::from_str::<toml::Value>(&text)
+            .map_err(|e| e.message().to_string())
+            .and_then(|v| serde_json::to_value(v).map_err(|e| e.to_string())),
+        "yaml" | "yml" => serde_saphyr::from_str::<Value>(&text).map_err(|e| e.to_string()),
+        "json" => serde_json::from_str::<Value>(&text).map_err(|e| e.to_string()),
+        _ => return Ok(None),
+    };
+    let value = parsed.map_err(|message| {
+        Error::Config(Box::new(
+            Diagnostic::error(
+                path,
+                format!("cannot read the Hugo configuration: {message}"),
+            )
+            .with_help("fix the file (`hugo config` shows what Hugo makes of it)"),
+        ))
+    })?;
+    Ok(Some(lower_keys(value)))
+}
+
+/// The value with every map key lower-cased, as Hugo reads its settings.
+fn lower_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k.to_lowercase(), lower_keys(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(lower_keys).collect()),
+        other => other,
+    }
+}
+
+/// Merge `over` into `base`: tables merge key by key, anything else replaces.
+fn merge(base: &mut Map<String, Value>, over: Value) {
+    let Value::Object(over) = over else {
+        return;
+    };
+    for (key, value) in over {
+        match (base.get_mut(&key), value) {
+            (Some(Value::Object(existing)), Value::Object(more)) => {
+                merge(existing, Value::Object(more));
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, HugoConfig) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config = HugoConfig::find(dir.path()).unwrap().unwrap();
+        (dir, config)
+    }
+
+    #[test]
+    fn no_configuration_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(HugoConfig::find(dir.path()).unwrap().is_none());
+    }
+
+    #[test]
+    fn keys_are_case_insensitive_and_files_merge() {
+        let (_dir, c) = site(&[
+            (
+                "hugo.toml",
+                "baseURL = 'https://x.org/'\nTitle = 'X'\n[Params]\nmainSections = ['blog']\n",
+            ),
+            ("config/_default/params.yaml", "description: From the dir\n"),
+            (
+                "config/_default/permalinks.json",
+                r#"{"Blog": "/:year/:slug/"}"#,
+            ),
+            ("config/_default/menus.en.toml", "broken = [\n"),
+        ]);
+        assert_eq!(c.string(&["baseurl"]).unwrap(), "https://x.org/");
+        assert_eq!(c.string(&["title"]).unwrap(), "X");
+        assert_eq!(
+            c.string(&["params", "description"]).unwrap(),
+            "From the dir"
+        );
+        assert_eq!(
+            c.strings(&["params", "mainsections"]).unwrap(),
+            vec!["blog"]
+        );
+        assert_eq!(c.permalinks()["blog"], "/:year/:slug/");
+    }
+
+    #[test]
+    fn root_file_wins_over_the_config_dir() {
+        let (_dir, c) = site(&[
+            ("config.yaml", "title: Root\n"),
+            (
+                "config/_default/hugo.toml",
+                "title = 'Dir'\nbaseURL = 'https://d.org'\n",
+            ),
+        ]);
+        assert_eq!(c.string(&["title"]).unwrap(), "Root");
+        assert_eq!(c.string(&["baseurl"]).unwrap(), "https://d.org");
+    }
+
+    #[test]
+    fn taxonomies_default_to_hugos_and_countries_stay_countries() {
+        let (_dir, c) = site(&[("hugo.toml", "title = 'X'\n")]);
+        let names: Vec<_> = c.taxonomies().into_iter().map(|t| t.name).collect();
+        assert_eq!(names, ["categories", "tags"]);
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "[taxonomies]\ntag = 'tags'\ncountry = 'countries'\n",
+        )]);
+        let kinds: Vec<_> = c
+            .taxonomies()
+            .into_iter()
+            .map(|t| (t.name, t.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("countries".into(), crate::taxonomy::TaxonomyKind::Country),
+                ("tags".into(), crate::taxonomy::TaxonomyKind::Plain)
+            ]
+        );
+    }
+
+    #[test]
+    fn limits_and_newer_permalink_tables() {
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "rssLimit = 20\n[services.rss]\nlimit = 10\n[permalinks.page]\nposts = '/:slug/'\n",
+        )]);
+        assert_eq!(c.rss_limit(), Some(10));
+        assert_eq!(c.permalinks()["posts"], "/:slug/");
+        let (_dir, c) = site(&[("hugo.toml", "rssLimit = -1\n")]);
+        assert_eq!(c.rss_limit(), None);
+    }
+
+    #[test]
+    fn bad_tokens_and_patterns_are_errors() {
+        let (_dir, c) = site(&[("hugo.toml", "[permalinks]\nposts = '/:nonsense/'\n")]);
+        let e = c.site().unwrap_err().to_string();
+        assert!(e.contains("unknown token `:nonsense`"), "{e}");
+        let (_dir, c) = site(&[("hugo.toml", "ignoreFiles = ['(']\n")]);
+        assert!(c.site().is_err());
+        let (_dir, c) = site(&[("hugo.toml", "ignoreFiles = ['\\.draft\\.md$']\n")]);
+        let s = c.site().unwrap();
+        assert!(s.ignores(Path::new("content/a.draft.md")));
+        assert!(!s.ignores(Path::new("content/a.md")));
+    }
+
+    #[test]
+    fn other_tools_config_files_are_not_hugos() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), "port = 8080\n").unwrap();
+        assert!(HugoConfig::find(dir.path()).unwrap().is_none());
+        let (_dir, c) = site(&[("config.toml", "baseURL = 'https://x.org/'\n")]);
+        assert_eq!(c.content_dir(), Path::new("content"));
+    }
+
+    #[test]
+    fn the_default_language_content_dir_is_read() {
+        let (_dir, c) = site(&[(
+            "hugo.yaml",
+            "defaultContentLanguage: ru\nlanguages:\n  ru:\n    contentDir: content/ru\n  en:\n    contentDir: content/en\n",
+        )]);
+        assert_eq!(c.content_dir(), Path::new("content/ru"));
+    }
+
+    #[test]
+    fn sections_are_first_folders() {
+        assert_eq!(HugoSite::section_of(Path::new("posts/a/index.md")), "posts");
+        assert_eq!(HugoSite::section_of(Path::new("about.md")), "");
+    }
+}

@@ -1,0 +1,319 @@
+//! Hugo sites with no `feedpub.toml` (#10): feedpub reads the site's own
+//! Hugo configuration, and every item link is the permalink Hugo gives the
+//! page. The links Hugo itself publishes for `tests/fixtures/hugo-links` are
+//! kept in `expected/hugo-links.txt`; where `hugo` is installed (always in
+//! CI) the test runs it and checks that file is still what Hugo says.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use common::*;
+
+const NOW: &str = "2025-01-01T00:00:00Z";
+const FIXTURE: &str = "hugo-links";
+const SITE: &str = "https://blog.example.org/";
+
+/// Taxonomies the fixture configures (their term feeds are compared).
+const TAXONOMIES: &[&str] = &["tags", "categories", "countries"];
+
+/// Hugo lists undated pages last; feedpub leaves them out (documented).
+const UNDATED: &[&str] = &["https://blog.example.org/docs/faq/"];
+
+/// Hugo's feeds by path (`index.xml`, `posts/index.xml`, …) → item links,
+/// in Hugo's order.
+type Links = BTreeMap<String, Vec<String>>;
+
+/// The item links of an RSS file, in order (the channel link dropped).
+fn item_links(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("item"))
+        .filter_map(|item| item.children().find(|c| c.has_tag_name("link")))
+        .filter_map(|l| l.text().map(str::to_string))
+        .collect()
+}
+
+fn golden_path() -> std::path::PathBuf {
+    fixtures().join(FIXTURE).join("expected/hugo-links.txt")
+}
+
+fn read_golden() -> Links {
+    let text = std::fs::read_to_string(golden_path()).unwrap();
+    let mut links = Links::new();
+    for line in text.lines() {
+        let (feed, link) = line.split_once('\t').unwrap();
+        links
+            .entry(feed.to_string())
+            .or_default()
+            .push(link.to_string());
+    }
+    links
+}
+
+fn write_golden(links: &Links) -> String {
+    let mut out = String::new();
+    for (feed, items) in links {
+        for link in items {
+            out.push_str(&format!("{feed}\t{link}\n"));
+        }
+    }
+    out
+}
+
+/// Run Hugo on the fixture and collect the links of every feed it writes.
+fn hugo_links() -> Links {
+    let site = copy_fixture(FIXTURE);
+    let out = tempfile::tempdir().unwrap();
+    run_ok(
+        "hugo",
+        &[
+            "--source".as_ref(),
+            site.path().as_os_str(),
+            "--destination".as_ref(),
+            out.path().as_os_str(),
+            "--quiet".as_ref(),
+        ],
+    );
+    let mut links = Links::new();
+    for rel in files_below(out.path()) {
+        if rel.file_name().is_some_and(|n| n == "index.xml") {
+            let xml = std::fs::read_to_string(out.path().join(&rel)).unwrap();
+            let items = item_links(&xml);
+            if !items.is_empty() {
+                links.insert(rel.to_string_lossy().replace('\\', "/"), items);
+            }
+        }
+    }
+    links
+}
+
+#[test]
+fn golden_links_are_what_hugo_publishes() {
+    if !have_tool("hugo", &["version"]) {
+        return;
+    }
+    let actual = write_golden(&hugo_links());
+    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
+        std::fs::write(golden_path(), &actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(golden_path()).unwrap();
+    assert_eq!(
+        actual,
+        want,
+        "Hugo's links differ from {} (SNAPSHOTS=overwrite regenerates)",
+        golden_path().display()
+    );
+}
+
+fn feedpub_links(site: &Path, rss: &str) -> Vec<String> {
+    let path = site.join("feeds").join(rss);
+    let xml = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    item_links(&xml)
+}
+
+fn without_undated(links: &[String]) -> Vec<String> {
+    links
+        .iter()
+        .filter(|l| !UNDATED.contains(&l.as_str()))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn zero_config_build_links_every_item_as_hugo_does() {
+    let site = copy_fixture(FIXTURE);
+    assert!(!site.path().join("feedpub.toml").exists());
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden();
+    let mut compared = 0;
+
+    // Site-wide: Hugo's home feed, restricted to `params.mainSections`.
+    let main: BTreeSet<&String> = ["posts/index.xml", "news/index.xml"]
+        .iter()
+        .flat_map(|f| &hugo[*f])
+        .collect();
+    let want: Vec<String> = without_undated(&hugo["index.xml"])
+        .into_iter()
+        .filter(|l| main.contains(l))
+        .collect();
+    assert_eq!(
+        feedpub_links(site.path(), "rss.xml"),
+        want,
+        "site-wide feed"
+    );
+    compared += want.len();
+
+    // Every Hugo section and term feed has its feedpub twin with the same
+    // links; a feedpub section covers its nested sections too.
+    let mut sections: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (feed, links) in &hugo {
+        let parts: Vec<&str> = feed.trim_end_matches("/index.xml").split('/').collect();
+        if feed == "index.xml" {
+            continue;
+        }
+        if TAXONOMIES.contains(&parts[0]) {
+            if parts.len() == 2 {
+                let got = feedpub_links(site.path(), &format!("{}/{}/rss.xml", parts[0], parts[1]));
+                assert_eq!(got, without_undated(links), "{feed}");
+                compared += got.len();
+            }
+            continue;
+        }
+        sections
+            .entry(parts[0].to_string())
+            .or_default()
+            .extend(without_undated(links));
+    }
+    for (section, want) in sections {
+        let got: BTreeSet<String> =
+            feedpub_links(site.path(), &format!("sections/{section}/rss.xml"))
+                .into_iter()
+                .collect();
+        assert_eq!(got, want, "section {section}");
+        compared += got.len();
+    }
+    assert!(compared >= 30, "only {compared} links compared");
+
+    // And every page of Hugo's home feed has that URL in some feedpub feed,
+    // except the undated ones and the one page outside every section.
+    let all: BTreeSet<String> = files_below(&site.path().join("feeds"))
+        .into_iter()
+        .filter(|f| f.ends_with("rss.xml"))
+        .flat_map(|f| feedpub_links(site.path(), &f.to_string_lossy()))
+        .collect();
+    for link in without_undated(&hugo["index.xml"]) {
+        if link != format!("{SITE}about/") {
+            assert!(all.contains(&link), "{link} is in no feedpub feed");
+        }
+    }
+}
+
+/// Only a real publish pins ids (#10): a trial with `--dry-run`, `preview`,
+/// `list` or `check` writes no ledger, so fixing the permalinks afterwards
+/// changes the links and the ids together.
+#[test]
+fn trial_runs_pin_nothing_and_a_fixed_pattern_changes_ids() {
+    let site = copy_fixture(FIXTURE);
+    let dir = site.path();
+    let ledger = dir.join("feedpub-ledger.toml");
+    for args in [
+        &["build", "--now", NOW, "--dry-run"][..],
+        &["preview", "--now", NOW],
+        &["list", "--now", NOW],
+    ] {
+        feedpub(dir).args(args).assert().success();
+        assert!(!ledger.exists(), "{args:?} wrote the ledger");
+        assert!(!dir.join("feeds").exists(), "{args:?} wrote feeds");
+    }
+    feedpub(dir).args(["check", "feeds"]).assert().failure();
+    assert!(!ledger.exists(), "check wrote the ledger");
+
+    // The site fixes its pattern before the first real publish.
+    let permalinks = dir.join("config/_default/permalinks.toml");
+    let text = std::fs::read_to_string(&permalinks).unwrap();
+    std::fs::write(
+        &permalinks,
+        text.replace("/:year/:month/:slug/", "/blog/:slug/"),
+    )
+    .unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    assert!(ledger.exists());
+    let xml = std::fs::read_to_string(dir.join("feeds/sections/posts/rss.xml")).unwrap();
+    assert!(
+        xml.contains("<guid>https://blog.example.org/blog/custom-slug-here/</guid>"),
+        "{xml}"
+    );
+    assert!(!xml.contains("/2024/02/custom-slug-here/"), "{xml}");
+}
+
+/// A `feedpub.toml` beside the Hugo configuration overrides it key by key,
+/// and its keys stay strict.
+#[test]
+fn feedpub_toml_overrides_hugo_settings_and_stays_strict() {
+    let site = copy_fixture(FIXTURE);
+    let dir = site.path();
+    std::fs::write(
+        dir.join("feedpub.toml"),
+        "title = \"Own title\"\nlimit = 2\n",
+    )
+    .unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let xml = std::fs::read_to_string(dir.join("feeds/rss.xml")).unwrap();
+    assert!(xml.contains("<title>Own title</title>"), "{xml}");
+    assert_eq!(item_links(&xml).len(), 2);
+    assert!(
+        xml.contains("<link>https://blog.example.org/</link>"),
+        "{xml}"
+    );
+
+    std::fs::write(dir.join("feedpub.toml"), "titel = \"Typo\"\n").unwrap();
+    let out = feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("feedpub.toml:1:1"), "{stderr}");
+    assert!(stderr.contains("unknown field `titel`"), "{stderr}");
+}
+
+/// Undated pages stay out of a Hugo site's feeds unless the site turns
+/// stamping on in `feedpub.toml` (#10).
+#[test]
+fn undated_pages_are_stamped_only_when_the_site_says_so() {
+    let site = copy_fixture(FIXTURE);
+    let dir = site.path();
+    let faq = "<link>https://blog.example.org/docs/faq/</link>";
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let docs = std::fs::read_to_string(dir.join("feeds/sections/docs/rss.xml")).unwrap();
+    assert!(!docs.contains(faq), "{docs}");
+
+    std::fs::write(dir.join("feedpub.toml"), "stamp_undated = true\n").unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let docs = std::fs::read_to_string(dir.join("feeds/sections/docs/rss.xml")).unwrap();
+    assert!(docs.contains(faq), "{docs}");
+    assert!(
+        docs.contains("<pubDate>Wed, 01 Jan 2025 00:00:00 +0000</pubDate>"),
+        "{docs}"
+    );
+}
+
+/// A Hugo site without `baseURL` cannot have absolute links: the error
+/// names the Hugo configuration file and says what to set.
+#[test]
+fn missing_base_url_names_the_hugo_file() {
+    let site = copy_fixture(FIXTURE);
+    let dir = site.path();
+    let text = std::fs::read_to_string(dir.join("hugo.toml")).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("baseURL"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.join("hugo.toml"), without).unwrap();
+    let out = feedpub(dir).args(["build", "--now", NOW]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("hugo.toml: error: the site has no baseURL"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("set baseURL"), "{stderr}");
+}
