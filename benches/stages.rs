@@ -225,6 +225,7 @@ fn state(c: &mut Criterion, corpus: &Corpus) {
         dry_run: false,
         strict: false,
         lock_wait: Duration::from_secs(10),
+        allow_shrink: false,
     };
     build::build(&corpus.config, &options).expect("the corpus builds");
     let mut group = c.benchmark_group("state");
