@@ -95,15 +95,25 @@ pub struct Term {
     pub articles: Vec<usize>,
 }
 
+/// The longest slug kept whole, in bytes: far below the 255 bytes a file
+/// system allows in a folder name, and readable in a URL.
+pub const MAX_SLUG_LEN: usize = 100;
+
 /// A URL slug for a term name: lowercase ASCII (Cyrillic and accents
 /// transliterated), every other character a dash; never empty, never `.`
-/// or `..`, so a term can never point outside its folder.
+/// or `..`, so a term can never point outside its folder; at most
+/// [`MAX_SLUG_LEN`] bytes (a longer one is cut and given a hash of the
+/// whole, so it stays distinct).
 pub fn slugify(name: &str) -> String {
     let slug = slug::slugify(name);
     if slug.is_empty() {
         // Names with nothing transliterable (e.g. only punctuation or emoji)
         // still need a stable, distinct slug.
         format!("term-{:08x}", crate::text::stable_hash(&[name]) as u32)
+    } else if slug.len() > MAX_SLUG_LEN {
+        // The slug is ASCII: any byte index is a character boundary.
+        let kept = slug[..MAX_SLUG_LEN - 9].trim_end_matches('-');
+        format!("{kept}-{:08x}", crate::text::stable_hash(&[&slug]) as u32)
     } else {
         slug
     }
@@ -190,6 +200,23 @@ mod tests {
             ],
             ..Article::sample(path)
         }
+    }
+
+    #[test]
+    fn long_names_get_a_short_distinct_slug() {
+        // Issue 11: a 300-byte category failed the build ("File name too long").
+        let long = "Economy ".repeat(40);
+        let other = format!("{long}and more");
+        let (a, b) = (slugify(&long), slugify(&other));
+        assert!(
+            a.len() <= MAX_SLUG_LEN && b.len() <= MAX_SLUG_LEN,
+            "{a} {b}"
+        );
+        assert_ne!(a, b);
+        assert!(a.starts_with("economy-economy-"), "{a}");
+        assert_eq!(slugify(&long), a, "stable");
+        let exact = "a".repeat(MAX_SLUG_LEN);
+        assert_eq!(slugify(&exact), exact);
     }
 
     #[test]

@@ -652,3 +652,30 @@ fn unsafe_url_schemes_never_reach_a_feed() {
     // Only the lock file: no feed.
     assert!(files_below(&site.path().join("feeds")).is_empty());
 }
+
+#[test]
+fn a_very_long_category_gets_a_feed_with_a_short_slug() {
+    // Issue 11: a 300-byte category exited 4 "File name too long". A short
+    // name can make a long slug too: each "щ" becomes "shch".
+    let site = copy_fixture("basic");
+    let long = "Щщщщ ".repeat(35);
+    std::fs::write(
+        site.path().join("content/2024/04/long.md"),
+        format!(
+            "---\ntitle: Long\ndate: 2024-04-20\ncategories: [\"{}\"]\n---\nBody.\n",
+            long.trim()
+        ),
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let categories = site.path().join("feeds/categories");
+    let longest = std::fs::read_dir(&categories)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().len())
+        .max()
+        .unwrap();
+    assert!(longest <= 100, "{longest}");
+}
