@@ -679,3 +679,15 @@ fn a_very_long_category_gets_a_feed_with_a_short_slug() {
         .unwrap();
     assert!(longest <= 100, "{longest}");
 }
+
+#[test]
+fn a_hugo_site_gets_the_same_path_checks() {
+    let site = copy_fixture("hugo-links");
+    feedpub(site.path())
+        .args(["build", "--now", NOW, "--out", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the output directory . holds the site itself",
+        ));
+}
