@@ -198,7 +198,7 @@ pub fn render_with(
         selection,
         terms,
         mut problems,
-        ledger,
+        mut ledger,
         files: articles_read,
         cache,
     } = prepare(config, options.now, progress)?;
@@ -215,7 +215,8 @@ pub fn render_with(
         .len();
 
     let stage = Instant::now();
-    let specs = feed::plan(config, &selection.published, &terms);
+    let mut specs = feed::plan(config, &selection.published, &terms);
+    ledger.date_feeds(&mut specs);
     progress.stage(Stage::Render, u64::try_from(specs.len()).ok());
     let mut files = render_all(config, &specs, progress);
     tracing::debug!(

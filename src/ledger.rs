@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::{parse_date, to_rfc3339};
 use crate::error::{Diagnostic, Error, Result};
+use crate::feed::FeedSpec;
 use crate::files::read_regular;
 use crate::model::Article;
 use crate::taxonomy::{Taxonomy, Term};
@@ -83,6 +84,11 @@ struct LedgerFile {
     /// Published articles by path under the content directory.
     #[serde(default)]
     articles: BTreeMap<String, Entry>,
+    /// The date of every feed that had items, by its folder under the
+    /// output directory (`""` for the site-wide feed), so a feed that loses
+    /// all its items keeps a truthful date.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    feeds: BTreeMap<String, String>,
 }
 
 /// The ledger of one site.
@@ -137,6 +143,14 @@ impl Ledger {
             let at = e.span().map(|s| line_col(&text, s.start));
             corrupt(e.message().trim().to_string(), at)
         })?;
+        for (folder, date) in &file.feeds {
+            if parse_date(date, chrono_tz::UTC).is_err() {
+                return Err(corrupt(
+                    format!("feed {folder:?}: {date:?} is not a date"),
+                    None,
+                ));
+            }
+        }
         for (key, entry) in &file.articles {
             for date in entry.stamped.iter().chain(&entry.updated) {
                 if parse_date(date, chrono_tz::UTC).is_err() {
@@ -362,6 +376,25 @@ impl Ledger {
                 .entry(term.taxonomy.dir_name().to_string())
                 .or_default()
                 .insert(term.slug.clone(), term.name.clone());
+        }
+    }
+
+    /// Remember the date of every planned feed that has items, and give
+    /// each empty one the date it had when it last had items (instead of
+    /// the site's, or 1970 when nothing is published).
+    pub fn date_feeds(&mut self, specs: &mut [FeedSpec<'_>]) {
+        for spec in specs {
+            let folder = spec
+                .dir
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/");
+            if spec.items.is_empty() {
+                if let Some(last) = self.file.feeds.get(&folder).and_then(|d| utc(d)) {
+                    spec.updated = Some(last);
+                }
+            } else if let Some(updated) = spec.updated {
+                self.file.feeds.insert(folder, to_rfc3339(&updated));
+            }
         }
     }
 

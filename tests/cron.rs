@@ -936,3 +936,26 @@ fn moving_the_site_to_a_new_base_url_stamps_no_update() {
     // No `updated` stamped, no fingerprint changed: the ledger is as it was.
     assert!(ledger_of(site.path()) == before);
 }
+
+#[test]
+fn an_emptied_feed_keeps_the_date_of_its_last_items() {
+    // Issue 11: empty Atom feeds said 1970-01-01, which --strict rejects.
+    let site = copy_fixture("basic");
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    let updated = |file: &str| {
+        let text = std::fs::read_to_string(site.path().join("feeds").join(file)).unwrap();
+        let start = text.find("<updated>").unwrap() + "<updated>".len();
+        text[start..start + 25].to_string()
+    };
+    let before = updated("atom.xml");
+    std::fs::remove_dir_all(site.path().join("content/2024")).unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW, "--allow-shrink", "--strict"])
+        .assert()
+        .success();
+    assert_eq!(updated("atom.xml"), before);
+    assert!(!updated("categories/economy/atom.xml").starts_with("1970"));
+}
