@@ -514,11 +514,13 @@ pub fn build_with(
     }
     if let Some(locks) = &locks {
         // A run killed while writing leaves its temporary files behind:
-        // remove them from the directories this run writes into.
+        // remove them from the directories this run writes into (and the
+        // ones it creates to hold them, like `categories/`).
         let dirs: BTreeSet<PathBuf> = rendered
             .files
             .iter()
             .filter_map(|f| f.path.parent())
+            .flat_map(Path::ancestors)
             .filter(|dir| !dir.as_os_str().is_empty())
             .map(Path::to_path_buf)
             .collect();

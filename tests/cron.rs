@@ -874,11 +874,16 @@ fn temporary_files_beside_the_ledger_are_removed() {
     let kept = site.path().join("notes/.feedpub-Ab12Cd.tmp");
     std::fs::create_dir(site.path().join("notes")).unwrap();
     std::fs::write(&kept, b"not in a directory feedpub writes").unwrap();
+    // A directory feedpub made to hold the term folders.
+    std::fs::create_dir_all(site.path().join("feeds/categories")).unwrap();
+    let holder = site.path().join("feeds/categories/.feedpub-Xy12Zq.tmp");
+    std::fs::write(&holder, b"<rss").unwrap();
     feedpub(site.path())
         .args(["build", "--now", BASIC_NOW])
         .assert()
         .success();
     assert!(!stale.exists());
+    assert!(!holder.exists());
     assert!(kept.exists());
 }
 
