@@ -203,6 +203,7 @@ fn pipeline(c: &mut Criterion, corpus: &Corpus) {
         dry_run: true,
         strict: false,
         lock_wait: Duration::ZERO,
+        allow_shrink: false,
     };
     let mut group = c.benchmark_group("pipeline");
     group.throughput(Throughput::Elements(corpus.files.len() as u64));
@@ -224,6 +225,7 @@ fn state(c: &mut Criterion, corpus: &Corpus) {
         dry_run: false,
         strict: false,
         lock_wait: Duration::from_secs(10),
+        allow_shrink: false,
     };
     build::build(&corpus.config, &options).expect("the corpus builds");
     let mut group = c.benchmark_group("state");

@@ -1,5 +1,7 @@
 //! The build: load → select → group → render → validate → write.
 
+mod urls;
+
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -34,6 +36,10 @@ pub struct BuildOptions {
     pub strict: bool,
     /// How long to wait for another run's lock on the output directory.
     pub lock_wait: Duration,
+    /// Publish even when the site-wide feed would lose more than half of
+    /// the items readers see (otherwise the build stops: `content/` may be
+    /// missing or incomplete).
+    pub allow_shrink: bool,
 }
 
 /// Why an article is not in any feed.
@@ -199,7 +205,7 @@ pub fn render_with(
         selection,
         terms,
         mut problems,
-        ledger,
+        mut ledger,
         files: articles_read,
         skipped,
         cache,
@@ -217,7 +223,8 @@ pub fn render_with(
         .len();
 
     let stage = Instant::now();
-    let specs = feed::plan(config, &selection.published, &terms);
+    let mut specs = feed::plan(config, &selection.published, &terms);
+    ledger.date_feeds(&mut specs);
     progress.stage(Stage::Render, u64::try_from(specs.len()).ok());
     let mut files = render_all(config, &specs, progress);
     tracing::debug!(
@@ -288,6 +295,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     let loader = Loader::new(config);
     let cache = HeadCache::load(config);
     let mut loaded = loader.load_all_with(Some(&cache));
+    ledger.mark_gone(&loaded.articles, &config.content_dir);
     tracing::debug!(ms = stage.elapsed().as_millis(), "read front matter");
     let mut problems = loaded.diagnostics;
     // A renamed file is recognised by its content: read those bodies first.
@@ -390,8 +398,9 @@ pub fn gate(
     files
         .par_iter()
         .flat_map_iter(|file| {
-            let found =
-                validate::validate_feed(&output_dir.join(&file.path), &file.bytes, &options);
+            let path = output_dir.join(&file.path);
+            let mut found = validate::validate_feed(&path, &file.bytes, &options);
+            found.extend(urls::unsafe_urls(&path, &file.bytes));
             progress.step();
             found
         })
@@ -518,6 +527,9 @@ pub fn build_with(
         dry_run: options.dry_run,
         ..BuildReport::default()
     };
+    if !options.allow_shrink {
+        shrink_guard(&config.output_dir, &rendered.files)?;
+    }
     if let Some(locks) = &locks {
         remove_stale_temps(locks, rendered.files.iter().map(|f| f.path.as_path()))?;
     }
@@ -559,6 +571,55 @@ pub fn build_with(
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+/// Stop a build whose site-wide RSS feed would hold fewer than half of the
+/// items of the one published now: a missing or half checked-out `content/`
+/// must not wipe what subscribers see.
+fn shrink_guard(output_dir: &Path, files: &[RenderedFeed]) -> Result<()> {
+    let site_feed = Path::new("rss.xml");
+    let published = output_dir.join(site_feed);
+    // Feeds feedpub wrote are far below this; anything else is not ours to judge.
+    let Ok(old) = crate::files::read_regular(&published, 64 << 20) else {
+        return Ok(());
+    };
+    let Some(new) = files.iter().find(|f| f.path == site_feed) else {
+        return Ok(());
+    };
+    let (before, after) = (count_items(&old), count_items(&new.bytes));
+    if after * 2 >= before {
+        return Ok(());
+    }
+    Err(Error::Invalid(vec![
+        Diagnostic::error(
+            &published,
+            format!(
+                "this build would drop {} of the {before} items readers see in the site-wide feed",
+                before - after
+            ),
+        )
+        .with_help(
+            "check that content/ is complete (a failed checkout, a wrong mount); \
+             if the articles were removed on purpose, run again with --allow-shrink",
+        ),
+    ]))
+}
+
+/// How many `<item>` elements an RSS document has.
+fn count_items(bytes: &[u8]) -> usize {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut items = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == b"item" =>
+            {
+                items += 1;
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return items,
+            Ok(_) => {}
+        }
+    }
 }
 
 /// The locks a publishing run holds: the output directory's, and the

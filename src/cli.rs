@@ -192,6 +192,10 @@ pub struct BuildArgs {
     /// Seconds to wait for another run to release the lock.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub wait: f64,
+    /// Publish even if the site-wide feed loses more than half of its items
+    /// (by default such a build stops: content/ may be missing or incomplete).
+    #[arg(long)]
+    pub allow_shrink: bool,
 }
 
 /// Options of `feedpub check`.
@@ -296,6 +300,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
         strict: args.strict || config.strict,
         lock_wait: Duration::try_from_secs_f64(args.wait)
             .map_err(|_| usage_error(format!("--wait {} is not a number of seconds", args.wait)))?,
+        allow_shrink: args.allow_shrink,
     };
     let report = if streams.progress && !cli.quiet && cli.format == OutputFormat::Text {
         build_with_bar(&config, &options)?
@@ -590,6 +595,8 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
                 dry_run: false,
                 strict: false,
                 lock_wait: Duration::from_secs(10),
+                // Deleting articles while previewing locally is expected.
+                allow_shrink: true,
             };
             build(&config, &options)
         });

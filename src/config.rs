@@ -136,7 +136,14 @@ impl Config {
         if paths.config.is_none()
             && let Some(hugo) = crate::hugo::HugoConfig::find(Path::new(""))?
         {
-            return Config::from_hugo(&hugo, Path::new(""), paths);
+            let config = Config::from_hugo(&hugo, Path::new(""), paths)?;
+            // Keys that feedpub.toml may override are pointed at there.
+            let overrides =
+                crate::files::read_regular(Path::new(CONFIG_FILE_NAME), MAX_CONFIG_BYTES)
+                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                    .unwrap_or_default();
+            config.check_paths(&overrides, Path::new(CONFIG_FILE_NAME), Path::new(""))?;
+            return Ok(config);
         }
         let config_path = paths
             .config

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dates::{parse_date, to_rfc3339};
 use crate::error::{Diagnostic, Error, Result};
+use crate::feed::FeedSpec;
 use crate::files::read_regular;
 use crate::model::Article;
 use crate::taxonomy::{Taxonomy, Term};
@@ -54,18 +55,40 @@ struct Entry {
     /// once the body has been read (articles that appeared in some feed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     fingerprint: Option<String>,
+    /// A build found the file deleted. An article that later appears at
+    /// the same path continues this entry only with the same content.
+    #[serde(default, skip_serializing_if = "is_false")]
+    gone: bool,
 }
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// How article fingerprints are computed; recorded in the ledger, so a
+/// change of method is not mistaken for edits (version 2: images on the
+/// article's own site by path, not absolute URL).
+const FINGERPRINT_VERSION: u32 = 2;
 
 /// The file's layout.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct LedgerFile {
+    /// The [`FINGERPRINT_VERSION`] of the fingerprints recorded (absent:
+    /// version 1, or no fingerprint yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fingerprints: Option<u32>,
     /// Every term ever published: kind folder → slug → name.
     #[serde(default)]
     terms: BTreeMap<String, BTreeMap<String, String>>,
     /// Published articles by path under the content directory.
     #[serde(default)]
     articles: BTreeMap<String, Entry>,
+    /// The date of every feed that had items, by its folder under the
+    /// output directory (`""` for the site-wide feed), so a feed that loses
+    /// all its items keeps a truthful date.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    feeds: BTreeMap<String, String>,
 }
 
 /// The ledger of one site.
@@ -120,6 +143,14 @@ impl Ledger {
             let at = e.span().map(|s| line_col(&text, s.start));
             corrupt(e.message().trim().to_string(), at)
         })?;
+        for (folder, date) in &file.feeds {
+            if parse_date(date, chrono_tz::UTC).is_err() {
+                return Err(corrupt(
+                    format!("feed {folder:?}: {date:?} is not a date"),
+                    None,
+                ));
+            }
+        }
         for (key, entry) in &file.articles {
             for date in entry.stamped.iter().chain(&entry.updated) {
                 if parse_date(date, chrono_tz::UTC).is_err() {
@@ -165,12 +196,36 @@ impl Ledger {
             .iter()
             .zip(&keys)
             .map(|(article, key)| {
-                self.file.articles.get(key).or_else(|| {
-                    let fingerprint = hex(article.fingerprint()?);
-                    orphans.remove(fingerprint.as_str())
-                })
+                let fingerprint = article.fingerprint().map(hex);
+                self.file
+                    .articles
+                    .get(key)
+                    // A deleted article's path is not an identity: only the
+                    // same content brings it back.
+                    .filter(|e| !e.gone || e.fingerprint.is_some() && e.fingerprint == fingerprint)
+                    .or_else(|| orphans.remove(fingerprint?.as_str()))
             })
             .collect()
+    }
+
+    /// Mark the entries whose file is gone from the content directory, so an
+    /// unrelated article created at the same path later is a new item.
+    /// `articles` are the files found; an entry whose file still exists (an
+    /// article left out for an error, say) is kept as it is.
+    pub fn mark_gone(&mut self, articles: &[Article], content_dir: &Path) {
+        let present: HashSet<String> = articles
+            .iter()
+            .map(|a| key(&a.source, content_dir))
+            .collect();
+        for (k, entry) in &mut self.file.articles {
+            if !entry.gone
+                && !present.contains(k)
+                && std::fs::symlink_metadata(content_dir.join(k))
+                    .is_err_and(|e| e.kind() == ErrorKind::NotFound)
+            {
+                entry.gone = true;
+            }
+        }
     }
 
     /// The articles whose bodies must be read before [`Ledger::pin`]: those
@@ -182,17 +237,18 @@ impl Ledger {
             .map(|a| key(&a.source, content_dir))
             .collect();
         let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
-        if self
+        let some_file_gone = !self
             .file
             .articles
             .keys()
-            .all(|k| present.contains(k.as_str()))
-        {
-            return Vec::new();
-        }
+            .all(|k| present.contains(k.as_str()));
         keys.iter()
             .enumerate()
-            .filter(|(_, k)| !self.file.articles.contains_key(*k))
+            .filter(|(_, k)| match self.file.articles.get(*k) {
+                None => some_file_gone,
+                // Same content or a new article at a deleted one's path?
+                Some(entry) => entry.gone,
+            })
             .map(|(i, _)| i)
             .collect()
     }
@@ -201,8 +257,22 @@ impl Ledger {
     /// article not yet in the ledger is stamped with `now`.
     pub fn pin(&self, articles: &mut [Article], content_dir: &Path, now: DateTime<Utc>) {
         let entries = self.entries(articles, content_dir);
+        // Ids readers have seen on articles that are not among these: a new
+        // article must not take one over (its own URL may be a deleted
+        // article's id).
+        let continued: HashSet<&str> = entries.iter().flatten().map(|e| e.id.as_str()).collect();
+        let retired: HashSet<&str> = self
+            .file
+            .articles
+            .values()
+            .map(|e| e.id.as_str())
+            .filter(|id| !continued.contains(id))
+            .collect();
         for (article, entry) in articles.iter_mut().zip(entries) {
             let Some(entry) = entry else {
+                if !article.id_is_explicit && retired.contains(article.id.as_str()) {
+                    article.id = fresh_id(&article.url, now);
+                }
                 if article.date.is_none() && !article.draft {
                     article.date = Some(now);
                     article.stamped = true;
@@ -229,7 +299,11 @@ impl Ledger {
             if article.updated.is_some() {
                 continue;
             }
-            let seen = entry.fingerprint.as_deref();
+            // Fingerprints of an older method cannot show an edit.
+            let seen = entry
+                .fingerprint
+                .as_deref()
+                .filter(|_| self.file.fingerprints == Some(FINGERPRINT_VERSION));
             let edited = match (article.fingerprint(), seen) {
                 (Some(current), Some(seen)) => hex(current) != seen,
                 // No body read, or no baseline yet: nothing to compare.
@@ -266,7 +340,9 @@ impl Ledger {
                     .then(|| article.date.map(|d| to_rfc3339(&d)))
                     .flatten(),
                 updated: article.updated.map(|d| to_rfc3339(&d)),
-                fingerprint: article.fingerprint().map(hex).or(earlier_fingerprint),
+                fingerprint: article.fingerprint().map(hex).or(earlier_fingerprint
+                    .filter(|_| self.file.fingerprints == Some(FINGERPRINT_VERSION))),
+                gone: false,
             };
             recorded.push((key(&article.source, content_dir), entry));
         }
@@ -278,13 +354,47 @@ impl Ledger {
         self.file
             .articles
             .retain(|k, e| new_paths.get(e.id.as_str()).is_none_or(|new| *new == k));
+        let refreshed: HashSet<String> = recorded
+            .iter()
+            .filter(|(_, e)| e.fingerprint.is_some())
+            .map(|(k, _)| k.clone())
+            .collect();
         self.file.articles.extend(recorded);
+        if self.file.fingerprints != Some(FINGERPRINT_VERSION) {
+            // Fingerprints of the older method are no baseline: each
+            // article gets a new one the next time its body is read.
+            for (k, entry) in &mut self.file.articles {
+                if !refreshed.contains(k) {
+                    entry.fingerprint = None;
+                }
+            }
+            self.file.fingerprints = Some(FINGERPRINT_VERSION);
+        }
         for term in terms {
             self.file
                 .terms
                 .entry(term.taxonomy.dir_name().to_string())
                 .or_default()
                 .insert(term.slug.clone(), term.name.clone());
+        }
+    }
+
+    /// Remember the date of every planned feed that has items, and give
+    /// each empty one the date it had when it last had items (instead of
+    /// the site's, or 1970 when nothing is published).
+    pub fn date_feeds(&mut self, specs: &mut [FeedSpec<'_>]) {
+        for spec in specs {
+            let folder = spec
+                .dir
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/");
+            if spec.items.is_empty() {
+                if let Some(last) = self.file.feeds.get(&folder).and_then(|d| utc(d)) {
+                    spec.updated = Some(last);
+                }
+            } else if let Some(updated) = spec.updated {
+                self.file.feeds.insert(folder, to_rfc3339(&updated));
+            }
         }
     }
 
@@ -379,6 +489,21 @@ fn key(source: &Path, content_dir: &Path) -> String {
     }
 }
 
+/// A new id for a new article whose URL was another article's id: a tag
+/// URI (RFC 4151) from the URL's host and path and the day it was first
+/// published, pinned in the ledger like any id.
+fn fresh_id(url: &str, now: DateTime<Utc>) -> String {
+    let day = now.format("%Y-%m-%d");
+    match url::Url::parse(url) {
+        Ok(parsed) if parsed.host_str().is_some() => format!(
+            "tag:{},{day}:{}",
+            parsed.host_str().unwrap_or_default(),
+            parsed.path()
+        ),
+        _ => format!("tag:feedpub,{day}:{url}"),
+    }
+}
+
 fn hex(fingerprint: u64) -> String {
     format!("{fingerprint:016x}")
 }
@@ -417,6 +542,8 @@ mod tests {
     }
 
     fn publish(ledger: &mut Ledger, articles: &mut [Article], now: &str) {
+        // (No file of these tests exists: every absent article is gone.)
+        ledger.mark_gone(articles, Path::new("content"));
         ledger.pin(articles, Path::new("content"), at(now));
         ledger.stamp_updates(articles, Path::new("content"), at(now));
         ledger.record(articles, &[], Path::new("content"));
@@ -451,6 +578,54 @@ mod tests {
             !ledger.to_toml().contains("[articles.\"2024/a\"]"),
             "the entry moved"
         );
+    }
+
+    #[test]
+    fn a_new_article_at_a_deleted_articles_path_is_a_new_item() {
+        // Issue 11: it inherited the deleted article's guid and old date.
+        let mut ledger = empty();
+        let mut first = [article("a", 1)];
+        publish(&mut ledger, &mut first, "2024-01-01T00:00:00Z");
+        publish(&mut ledger, &mut [], "2024-02-01T00:00:00Z");
+        assert!(ledger.to_toml().contains("gone = true"));
+
+        let mut unrelated = [article("a", 2)];
+        assert_eq!(ledger.needs_bodies(&unrelated, Path::new("content")), [0]);
+        publish(&mut ledger, &mut unrelated, "2024-03-01T00:00:00Z");
+        assert_eq!(unrelated[0].date, Some(at("2024-03-01T00:00:00Z")));
+        assert_eq!(unrelated[0].id, "tag:x.org,2024-03-01:/a/");
+        assert_eq!(unrelated[0].updated, None);
+        let mut again = [article("a", 2)];
+        publish(&mut ledger, &mut again, "2024-04-01T00:00:00Z");
+        assert_eq!(again[0].id, "tag:x.org,2024-03-01:/a/", "pinned");
+        assert_eq!(again[0].date, Some(at("2024-03-01T00:00:00Z")));
+    }
+
+    #[test]
+    fn a_deleted_article_restored_unchanged_is_the_same_item() {
+        let mut ledger = empty();
+        publish(&mut ledger, &mut [article("a", 1)], "2024-01-01T00:00:00Z");
+        publish(&mut ledger, &mut [], "2024-02-01T00:00:00Z");
+        let mut restored = [article("a", 1)];
+        publish(&mut ledger, &mut restored, "2024-03-01T00:00:00Z");
+        assert_eq!(restored[0].id, "https://x.org/a/");
+        assert_eq!(restored[0].date, Some(at("2024-01-01T00:00:00Z")));
+        assert!(!ledger.to_toml().contains("gone"));
+    }
+
+    #[test]
+    fn fingerprints_of_an_older_method_stamp_no_update() {
+        let mut ledger = empty();
+        publish(&mut ledger, &mut [article("a", 1)], "2024-01-01T00:00:00Z");
+        // As written by a feedpub that fingerprinted differently.
+        ledger.file.fingerprints = None;
+        let mut upgraded = [article("a", 2)];
+        publish(&mut ledger, &mut upgraded, "2024-02-01T00:00:00Z");
+        assert_eq!(upgraded[0].updated, None);
+        assert_eq!(ledger.file.fingerprints, Some(FINGERPRINT_VERSION));
+        let mut edited = [article("a", 3)];
+        publish(&mut ledger, &mut edited, "2024-03-01T00:00:00Z");
+        assert_eq!(edited[0].updated, Some(at("2024-03-01T00:00:00Z")));
     }
 
     #[test]

@@ -20,6 +20,7 @@
 //!     dry_run: false,
 //!     strict: false,
 //!     lock_wait: std::time::Duration::from_secs(10),
+//!     allow_shrink: false,
 //! };
 //! let report = build(&config, &options)?;
 //! println!("{} files, {} written", report.files, report.written.len());

@@ -205,6 +205,23 @@ mod tests {
     }
 
     #[test]
+    fn long_names_get_a_short_distinct_slug() {
+        // Issue 11: a 300-byte category failed the build ("File name too long").
+        let long = "Economy ".repeat(40);
+        let other = format!("{long}and more");
+        let (a, b) = (slugify(&long), slugify(&other));
+        assert!(
+            a.len() <= MAX_SLUG_BYTES && b.len() <= MAX_SLUG_BYTES,
+            "{a} {b}"
+        );
+        assert_ne!(a, b);
+        assert!(a.starts_with("economy-economy-"), "{a}");
+        assert_eq!(slugify(&long), a, "stable");
+        let exact = "a".repeat(MAX_SLUG_BYTES);
+        assert_eq!(slugify(&exact), exact);
+    }
+
+    #[test]
     fn slugs_are_ascii_and_transliterated() {
         for (name, slug) in [
             ("National Security", "national-security"),

@@ -632,3 +632,62 @@ fn config_values_that_would_publish_broken_links_or_text_are_refused() {
             "feedpub.toml:2:1: error: `title` contains the control character U+0007",
         ));
 }
+
+#[test]
+fn unsafe_url_schemes_never_reach_a_feed() {
+    // Issue 11: these were published as enclosure, media:content and guid.
+    let site = copy_fixture("basic");
+    std::fs::write(
+        site.path().join("content/2024/04/evil.md"),
+        "---\ntitle: Evil\ndate: 2024-04-20\nid: \"javascript:alert(1)\"\n\
+         image: \"file:///etc/passwd\"\ncategories: [Economy]\n---\nBody.\n",
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("javascript:alert(1)"))
+        .stderr(predicate::str::contains("file:///etc/passwd"));
+    // Only the lock file: no feed.
+    assert!(files_below(&site.path().join("feeds")).is_empty());
+}
+
+#[test]
+fn a_very_long_category_gets_a_feed_with_a_short_slug() {
+    // Issue 11: a 300-byte category exited 4 "File name too long". A short
+    // name can make a long slug too: each "щ" becomes "shch".
+    let site = copy_fixture("basic");
+    let long = "Щщщщ ".repeat(35);
+    std::fs::write(
+        site.path().join("content/2024/04/long.md"),
+        format!(
+            "---\ntitle: Long\ndate: 2024-04-20\ncategories: [\"{}\"]\n---\nBody.\n",
+            long.trim()
+        ),
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let categories = site.path().join("feeds/categories");
+    let longest = std::fs::read_dir(&categories)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().len())
+        .max()
+        .unwrap();
+    assert!(longest <= 100, "{longest}");
+}
+
+#[test]
+fn a_hugo_site_gets_the_same_path_checks() {
+    let site = copy_fixture("hugo-links");
+    feedpub(site.path())
+        .args(["build", "--now", NOW, "--out", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the output directory . holds the site itself",
+        ));
+}

@@ -683,6 +683,7 @@ fn a_build_reports_each_stage_and_every_step() {
         dry_run: false,
         strict: false,
         lock_wait: Duration::ZERO,
+        allow_shrink: false,
     };
     let recorder = Recorder::default();
 
@@ -873,10 +874,93 @@ fn temporary_files_beside_the_ledger_are_removed() {
     let kept = site.path().join("notes/.feedpub-Ab12Cd.tmp");
     std::fs::create_dir(site.path().join("notes")).unwrap();
     std::fs::write(&kept, b"not in a directory feedpub writes").unwrap();
+    // A directory feedpub made to hold the term folders.
+    std::fs::create_dir_all(site.path().join("feeds/categories")).unwrap();
+    let holder = site.path().join("feeds/categories/.feedpub-Xy12Zq.tmp");
+    std::fs::write(&holder, b"<rss").unwrap();
     feedpub(site.path())
         .args(["build", "--now", BASIC_NOW])
         .assert()
         .success();
     assert!(!stale.exists());
+    assert!(!holder.exists());
     assert!(kept.exists());
+}
+
+#[test]
+fn a_build_that_would_empty_the_site_feed_stops_unless_allowed() {
+    // Issue 11: an empty content/ (a failed checkout, a wrong mount)
+    // silently emptied every feed.
+    let site = copy_fixture("basic");
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    let published = read_tree(&site.path().join("feeds"));
+    let ledger = ledger_of(site.path());
+    std::fs::remove_dir_all(site.path().join("content/2024")).unwrap();
+
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "feeds/rss.xml: error: this build would drop 3 of the 3 items readers see in the site-wide feed",
+        ))
+        .stderr(predicate::str::contains("--allow-shrink"));
+    assert!(read_tree(&site.path().join("feeds")) == published);
+    assert!(ledger_of(site.path()) == ledger);
+
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW, "--allow-shrink"])
+        .assert()
+        .success();
+    let rss = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
+    assert!(!rss.contains("<item>"), "{rss}");
+}
+
+#[test]
+fn moving_the_site_to_a_new_base_url_stamps_no_update() {
+    // Issue 11: the fingerprint was taken over the absolute image URL, so
+    // every article with a site-relative image looked edited.
+    let site = copy_fixture("basic");
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    let before = ledger_of(site.path());
+    let config = site.path().join("feedpub.toml");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("https://news.example.org", "https://moved.example.net");
+    std::fs::write(&config, text).unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", "2024-05-02T00:00:00Z"])
+        .assert()
+        .success();
+    // No `updated` stamped, no fingerprint changed: the ledger is as it was.
+    assert!(ledger_of(site.path()) == before);
+}
+
+#[test]
+fn an_emptied_feed_keeps_the_date_of_its_last_items() {
+    // Issue 11: empty Atom feeds said 1970-01-01, which --strict rejects.
+    let site = copy_fixture("basic");
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW])
+        .assert()
+        .success();
+    let updated = |file: &str| {
+        let text = std::fs::read_to_string(site.path().join("feeds").join(file)).unwrap();
+        let start = text.find("<updated>").unwrap() + "<updated>".len();
+        text[start..start + 25].to_string()
+    };
+    let before = updated("atom.xml");
+    std::fs::remove_dir_all(site.path().join("content/2024")).unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", BASIC_NOW, "--allow-shrink", "--strict"])
+        .assert()
+        .success();
+    assert_eq!(updated("atom.xml"), before);
+    assert!(!updated("categories/economy/atom.xml").starts_with("1970"));
 }

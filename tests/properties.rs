@@ -84,6 +84,7 @@ proptest! {
             dry_run: true,
             strict: false,
             lock_wait: std::time::Duration::ZERO,
+            allow_shrink: false,
         };
         let rendered = render(&config, &options).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         // The validation gate ran inside `render`: no error, and no warning either.

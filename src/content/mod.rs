@@ -380,12 +380,16 @@ impl<'a> Loader<'a> {
             None => summarize(&expanded, summary_length),
         };
         // Stored in ledgers: changing what goes in here makes every published
-        // article look edited once. (The body as written, not as rendered.)
+        // article look edited once (unless the ledger's FINGERPRINT_VERSION
+        // changes with it). Taken over what the author wrote: the body
+        // before rendering, the image as a path when it is on the article's
+        // own site, so a new `base_url` is not an edit.
+        let image = article.image.as_ref().map(|i| written_url(&i.url, &base));
         let fingerprint = stable_hash(&[
             &article.title,
             article.written_summary.as_deref().unwrap_or(""),
             &body,
-            article.image.as_ref().map_or("", |i| i.url.as_str()),
+            image.as_deref().unwrap_or(""),
             article
                 .image
                 .as_ref()
@@ -524,6 +528,18 @@ fn read_head(path: &Path) -> Result<String, Box<Diagnostic>> {
         let valid = e.utf8_error().valid_up_to();
         not_utf8(path, e.as_bytes(), valid)
     })
+}
+
+/// `url` as the author wrote it: only its path (and query) when it is on the
+/// same site as the article at `article`, else the whole URL.
+fn written_url(url: &str, article: &Url) -> String {
+    match Url::parse(url) {
+        Ok(u) if u.origin() == article.origin() => match u.query() {
+            Some(query) => format!("{}?{query}", u.path()),
+            None => u.path().to_string(),
+        },
+        _ => url.to_string(),
+    }
 }
 
 /// The state of parsing one file: where it is and what went wrong so far.
