@@ -86,3 +86,41 @@ fn hugo_shaped_content_is_read_as_hugo_reads_it() {
         std::fs::read_to_string(site.path().join("feeds/categories/guest-post/rss.xml")).unwrap();
     assert_eq!(guest.matches("<item>").count(), 2, "{guest}");
 }
+
+/// Hugo accepts a page without a title (an `archives.md` holding only a
+/// layout, as in Hugo's own example site): on a Hugo site it is published
+/// under its file name with a warning, not reported as an error.
+#[test]
+fn an_untitled_page_on_a_hugo_site_is_published_under_its_file_name() {
+    let site = tempfile::tempdir().unwrap();
+    let root = site.path();
+    std::fs::write(
+        root.join("hugo.toml"),
+        "baseURL = 'https://example.org/'\ntitle = 'Example'\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("content/post")).unwrap();
+    std::fs::write(
+        root.join("content/post/archives.md"),
+        "---\ndate: 2019-05-28\nlayout: \"archives\"\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/post/hello.md"),
+        "---\ntitle: Hello\ndate: 2019-05-29\n---\nHi.\n",
+    )
+    .unwrap();
+    let output = feedpub(root)
+        .args(["build", "--now", NOW])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("archives.md:2: warning: the page has no title"),
+        "{stderr}"
+    );
+    let rss = std::fs::read_to_string(root.join("feeds/rss.xml")).unwrap();
+    assert!(rss.contains("<title>archives</title>"), "{rss}");
+}

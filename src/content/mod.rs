@@ -606,6 +606,18 @@ impl ArticleParse<'_, '_> {
                 "shorten the title; put the rest in `summary` or the body",
             );
         }
+        let title = if title.is_empty() && config.hugo.is_some() {
+            // Hugo publishes an untitled page; its file name is the best
+            // title a reader can get.
+            self.problems.push(
+                Diagnostic::warning(self.path, "the page has no title; its file name is used")
+                    .at_line(fields.line_of("title"))
+                    .with_help("add a `title` field to the front matter"),
+            );
+            clean(&page_name(self.path))
+        } else {
+            title
+        };
         if title.is_empty() {
             let line = fields.line_of("title");
             self.error(
