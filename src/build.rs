@@ -2,7 +2,7 @@
 
 mod urls;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -487,6 +487,20 @@ pub fn build_with(
     } else {
         Some(take_locks(config, options.lock_wait)?)
     };
+    if let Some(locks) = &locks {
+        // A run killed while writing leaves its temporary files behind:
+        // remove them from the directories builds write into, before the
+        // no-op fast path can end the run.
+        let dirs = feed_dirs(config);
+        let removed =
+            locks.output.remove_stale_temps(&dirs)? + locks.site.remove_stale_temps(&[])?;
+        if removed > 0 {
+            tracing::info!(
+                removed,
+                "removed temporary files left by an interrupted run"
+            );
+        }
+    }
     // The no-op fast path, under the locks: one walk and stat pass.
     let mut probe = locks.as_ref().map(|_| Probe::take(config, options.now));
     if let Some(unchanged) = probe.as_mut().and_then(Probe::unchanged) {
@@ -511,28 +525,6 @@ pub fn build_with(
     };
     if !options.allow_shrink {
         shrink_guard(&config.output_dir, &rendered.files)?;
-    }
-    if let Some(locks) = &locks {
-        // A run killed while writing leaves its temporary files behind:
-        // remove them from the directories this run writes into (and the
-        // ones it creates to hold them, like `categories/`).
-        let dirs: BTreeSet<PathBuf> = rendered
-            .files
-            .iter()
-            .filter_map(|f| f.path.parent())
-            .flat_map(Path::ancestors)
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .map(Path::to_path_buf)
-            .collect();
-        let dirs: Vec<PathBuf> = dirs.into_iter().collect();
-        let removed =
-            locks.output.remove_stale_temps(&dirs)? + locks.site.remove_stale_temps(&[])?;
-        if removed > 0 {
-            tracing::info!(
-                removed,
-                "removed temporary files left by an interrupted run"
-            );
-        }
     }
     if !options.dry_run {
         // The ledger last, so nothing enters it before it is published: its
@@ -619,6 +611,27 @@ fn count_items(bytes: &[u8]) -> usize {
             Ok(_) => {}
         }
     }
+}
+
+/// The directories below the output directory that builds write into, by
+/// the output's layout: each taxonomy's folder and the term folders in it
+/// (never a walk of arbitrary subtrees: another site's output may lie below
+/// this one). Symbolic links are not followed.
+fn feed_dirs(config: &Config) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for taxonomy in &config.taxonomies {
+        let folder = PathBuf::from(taxonomy.dir_name());
+        let Ok(entries) = std::fs::read_dir(config.output_dir.join(&folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                dirs.push(folder.join(entry.file_name()));
+            }
+        }
+        dirs.push(folder);
+    }
+    dirs
 }
 
 /// The locks a publishing run holds: the output directory's, and the
