@@ -2,7 +2,7 @@
 
 mod urls;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -500,12 +500,23 @@ pub fn build_with(
     } else {
         Some(take_locks(config, options.lock_wait)?)
     };
+    if let Some(locks) = &locks {
+        // A run killed while writing leaves its temporary files behind:
+        // remove them from the directories builds write into, before the
+        // no-op fast path can end the run.
+        let dirs = feed_dirs(config);
+        let removed =
+            locks.output.remove_stale_temps(&dirs)? + locks.site.remove_stale_temps(&[])?;
+        if removed > 0 {
+            tracing::info!(
+                removed,
+                "removed temporary files left by an interrupted run"
+            );
+        }
+    }
     // The no-op fast path, under the locks: one walk and stat pass.
     let mut probe = locks.as_ref().map(|_| Probe::take(config, options.now));
     if let Some(unchanged) = probe.as_mut().and_then(Probe::unchanged) {
-        if let (Some(locks), Some(probe)) = (&locks, &probe) {
-            remove_stale_temps(locks, probe.outputs().iter().map(PathBuf::as_path))?;
-        }
         return Ok(unchanged_report(unchanged, options, started));
     }
     let rendered = render_with(config, options, progress)?;
@@ -529,9 +540,6 @@ pub fn build_with(
     };
     if !options.allow_shrink {
         shrink_guard(&config.output_dir, &rendered.files)?;
-    }
-    if let Some(locks) = &locks {
-        remove_stale_temps(locks, rendered.files.iter().map(|f| f.path.as_path()))?;
     }
     if !options.dry_run {
         // The ledger last, so nothing enters it before it is published: its
@@ -622,6 +630,27 @@ fn count_items(bytes: &[u8]) -> usize {
     }
 }
 
+/// The directories below the output directory that builds write into, by
+/// the output's layout: each taxonomy's folder and the term folders in it
+/// (never a walk of arbitrary subtrees: another site's output may lie below
+/// this one). Symbolic links are not followed.
+fn feed_dirs(config: &Config) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    for taxonomy in &config.taxonomies {
+        let folder = PathBuf::from(taxonomy.dir_name());
+        let Ok(entries) = std::fs::read_dir(config.output_dir.join(&folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                dirs.push(folder.join(entry.file_name()));
+            }
+        }
+        dirs.push(folder);
+    }
+    dirs
+}
+
 /// The locks a publishing run holds: the output directory's, and the
 /// site's (beside the ledger), so two runs with different `--out` cannot
 /// both update one ledger.
@@ -657,27 +686,6 @@ fn take_locks(config: &Config, wait: Duration) -> Result<Locks> {
     })?;
     tracing::debug!(path = %site.path().display(), "took the site's lock");
     Ok(Locks { output, site })
-}
-
-/// A run killed while writing leaves its temporary files behind: remove
-/// them from the directories this run writes into (those of `files`,
-/// relative to the output directory, and the folders between them and the
-/// output directory) and from beside the ledger.
-fn remove_stale_temps<'a>(locks: &Locks, files: impl Iterator<Item = &'a Path>) -> Result<()> {
-    let dirs: BTreeSet<PathBuf> = files
-        .flat_map(|f| f.ancestors().skip(1))
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .collect();
-    let dirs: Vec<PathBuf> = dirs.into_iter().collect();
-    let removed = locks.output.remove_stale_temps(&dirs)? + locks.site.remove_stale_temps(&[])?;
-    if removed > 0 {
-        tracing::info!(
-            removed,
-            "removed temporary files left by an interrupted run"
-        );
-    }
-    Ok(())
 }
 
 /// The report of a run that proved nothing changed: the last build's.

@@ -199,9 +199,6 @@ pub struct Probe {
     /// A state that proved the no-op but had racy entries that have since
     /// settled: saving it again makes the next no-op a pure stat pass.
     settled: Option<Saved>,
-    /// When nothing changed: the output files the state lists, relative to
-    /// the output directory.
-    outputs: Vec<PathBuf>,
 }
 
 impl Probe {
@@ -235,14 +232,6 @@ impl Probe {
             unchanged = matches!(verdict, Verdict::Unchanged(..)),
             "compared the site with the state file"
         );
-        let outputs = match (&verdict, &saved) {
-            (Verdict::Unchanged(..), Some(saved)) => saved
-                .outputs
-                .iter()
-                .map(|e| relative(&e.path, &config.output_dir).to_path_buf())
-                .collect(),
-            _ => Vec::new(),
-        };
         let settled = match (&verdict, saved) {
             (Verdict::Changed(why), Some(_)) => {
                 tracing::debug!(why = %why, "state: building");
@@ -266,14 +255,7 @@ impl Probe {
             content,
             verdict,
             settled,
-            outputs,
         }
-    }
-
-    /// When nothing changed, the output files of the last build, relative
-    /// to the output directory (empty otherwise).
-    pub fn outputs(&self) -> &[PathBuf] {
-        &self.outputs
     }
 
     /// What the comparison found.
