@@ -84,8 +84,10 @@ impl Selection {
                 // Only when stamping is off: the ledger stamps the others.
                 Some(Exclusion::Undated)
             } else if let Some(date) = article.publish_date.or(article.date).filter(|d| *d > now) {
-                // Live at `publishDate` (Hugo), else at the date.
+                // Live at `publishDate` (Hugo), else at the date; an expiry
+                // before that changes its reason (scheduled → expired) too.
                 upcoming.push(date);
+                upcoming.extend(article.expires);
                 Some(Exclusion::Scheduled)
             } else {
                 upcoming.extend(article.expires.into_iter().chain(article.updated));
