@@ -366,6 +366,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     // A term that lost its articles keeps a valid, empty feed: subscribers
     // get no 404.
     terms.extend(ledger.retired_terms(&config.taxonomies, &terms));
+    problems.extend(config.term_overrides.unknown(config, &terms));
     tracing::debug!(
         files = loaded.files,
         published = selection.published.len(),

@@ -12,6 +12,8 @@ use url::Url;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::taxonomy::Taxonomy;
+use crate::term_page::TermPages;
+use crate::term_text::{TermOverride, TermOverrides, TermText};
 use crate::text::{closest, line_col};
 
 /// The name of the configuration file at the project root.
@@ -46,6 +48,11 @@ struct ConfigFile {
     ledger: Option<PathBuf>,
     strict: Option<bool>,
     stamp_undated: Option<bool>,
+    term_page: Option<String>,
+    term_pages: Option<bool>,
+    image: Option<String>,
+    icon: Option<String>,
+    copyright: Option<String>,
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -64,6 +71,11 @@ const KNOWN_KEYS: &[&str] = &[
     "ledger",
     "strict",
     "stamp_undated",
+    "term_page",
+    "term_pages",
+    "image",
+    "icon",
+    "copyright",
 ];
 
 /// Where the inputs and outputs of a run are, before the config is read.
@@ -126,6 +138,16 @@ pub struct Config {
     /// How the Hugo site this configuration was read from names, links and
     /// selects its pages; `None` for a plain feedpub site.
     pub hugo: Option<crate::hugo::HugoSite>,
+    /// Where term feeds link to: the site's term pages, or the feeds page.
+    pub term_pages: TermPages,
+    /// The feeds' image (RSS `<image>`, Atom `<logo>`, JSON Feed `icon`).
+    pub image: Option<Url>,
+    /// The feeds' small square icon (Atom `<icon>`, JSON Feed `favicon`).
+    pub icon: Option<Url>,
+    /// The feeds' copyright notice (RSS `<copyright>`, Atom `<rights>`).
+    pub copyright: Option<String>,
+    /// Titles and descriptions set for single terms.
+    pub term_overrides: TermOverrides,
 }
 
 impl Config {
@@ -331,6 +353,9 @@ impl Config {
         if let Some(words) = hugo.summary_length() {
             config.summary_length = words;
         }
+        if !written.contains_key("term_page") && !written.contains_key("term_pages") {
+            config.term_pages = hugo.term_pages();
+        }
         config.hugo = Some(site);
         Ok(config)
     }
@@ -354,7 +379,7 @@ impl Config {
         };
         let key_position = |key: &str| key_position(text, key);
 
-        let raw: ConfigFile = toml::from_str(text).map_err(|e| {
+        let toml_error = |e: toml::de::Error| {
             let at = e.span().map(|span| line_col(text, span.start));
             let message = e.message().trim().to_string();
             let help = unknown_field(&message).map(|field| match closest(field, KNOWN_KEYS) {
@@ -362,7 +387,27 @@ impl Config {
                 None => format!("known keys: {}", KNOWN_KEYS.join(", ")),
             });
             error(message, at, help)
-        })?;
+        };
+        let (raw, written_overrides) = parse_file(text).map_err(toml_error)?;
+        let mut overrides = Vec::new();
+        for (taxonomy, terms) in written_overrides {
+            for (name, text_at) in terms {
+                let at = line_col(text, text_at.span().start);
+                let term_text = text_at.into_inner();
+                crate::term_text::check(&term_text).map_err(|message| {
+                    error(format!("[{taxonomy}.{name:?}]: {message}"), Some(at), None)
+                })?;
+                overrides.push(TermOverride {
+                    taxonomy: taxonomy.clone(),
+                    name,
+                    text: TermText {
+                        title: term_text.title.map(|t| t.trim().to_string()),
+                        description: term_text.description.map(|d| d.trim().to_string()),
+                    },
+                    line: at.0,
+                });
+            }
+        }
 
         let mut base = raw.base_url.trim().to_string();
         if !base.ends_with('/') {
@@ -465,6 +510,7 @@ impl Config {
             ("description", raw.description.as_ref()),
             ("author", raw.author.as_ref()),
             ("language", raw.language.as_ref()),
+            ("copyright", raw.copyright.as_ref()),
         ] {
             if let Some(c) = value.and_then(|v| v.chars().find(|c| is_unprintable(*c))) {
                 return Err(error(
@@ -477,6 +523,46 @@ impl Config {
                 ));
             }
         }
+
+        let term_pages = match (raw.term_pages, raw.term_page) {
+            (Some(false), _) => TermPages::None,
+            (_, Some(pattern)) if pattern.trim().is_empty() => TermPages::None,
+            (_, Some(pattern)) => {
+                if let Some(token) = crate::term_page::unknown_token(&pattern) {
+                    return Err(error(
+                        format!("unknown token `{token}` in term_page {pattern:?}"),
+                        key_position("term_page"),
+                        Some(format!(
+                            "tokens are {}",
+                            crate::term_page::TOKENS.join(", ")
+                        )),
+                    ));
+                }
+                TermPages::Pattern(pattern.trim().to_string())
+            }
+            (_, None) => TermPages::default(),
+        };
+        let site_url = |key: &str, value: Option<String>| {
+            match value {
+            None => Ok(None),
+            Some(v) => base_url
+                .join(v.trim())
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && !v.trim().is_empty())
+                .map(Some)
+                .ok_or_else(|| {
+                    error(
+                        format!("`{key}` {v:?} is not a URL"),
+                        key_position(key),
+                        Some(format!(
+                            "write a path on the site, like {key} = \"/{key}.png\", or a full https URL"
+                        )),
+                    )
+                }),
+        }
+        };
+        let image = site_url("image", raw.image)?;
+        let icon = site_url("icon", raw.icon)?;
 
         let title = raw.title.trim().to_string();
         if title.is_empty() {
@@ -523,6 +609,17 @@ impl Config {
             summary_length: crate::content::SUMMARY_WORDS,
             stamp_undated: raw.stamp_undated,
             hugo: None,
+            term_pages,
+            image,
+            icon,
+            copyright: raw
+                .copyright
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty()),
+            term_overrides: TermOverrides {
+                file: config_path.to_path_buf(),
+                overrides,
+            },
             title,
         })
     }
@@ -530,8 +627,32 @@ impl Config {
 
 /// Whether `c` cannot appear in a feed's text: control characters XML 1.0
 /// forbids or discourages (tab and line breaks are fine) and non-characters.
-fn is_unprintable(c: char) -> bool {
+pub(crate) fn is_unprintable(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The override tables of `feedpub.toml`, per taxonomy and term, each
+/// with the span of its table.
+type WrittenOverrides =
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, toml::Spanned<TermText>>>;
+
+/// Read `feedpub.toml`: its keys, and the override tables (tables named
+/// after no key, such as `[categories."National Security"]`).
+fn parse_file(text: &str) -> std::result::Result<(ConfigFile, WrittenOverrides), toml::de::Error> {
+    use serde::Deserialize as _;
+    use toml::de::{DeTable, DeValue, Deserializer};
+
+    let root = DeTable::parse(text)?;
+    let span = root.span();
+    let (tables, keys): (DeTable<'_>, DeTable<'_>) =
+        root.into_inner().into_iter().partition(|(key, value)| {
+            !KNOWN_KEYS.contains(&key.get_ref().as_ref())
+                && matches!(value.get_ref(), DeValue::Table(_))
+        });
+    let raw = ConfigFile::deserialize(Deserializer::from(toml::Spanned::new(span.clone(), keys)))?;
+    let overrides =
+        WrittenOverrides::deserialize(Deserializer::from(toml::Spanned::new(span, tables)))?;
+    Ok((raw, overrides))
 }
 
 /// Where `key = ...` is written in the configuration text (line, column).
@@ -661,5 +782,71 @@ mod tests {
             config_error(&format!("{base}permalink = \"/:sections/:title/\"\n"))
                 .contains("unknown token `:title`")
         );
+    }
+
+    #[test]
+    fn feed_metadata_is_read_and_resolved() {
+        let c = parse(
+            "title = \"N\"\nbase_url = \"https://x.org/blog\"\nimage = \"/logo.png\"\n\
+             icon = \"https://cdn.x.org/i.png\"\ncopyright = \" © 2026 N \"\n",
+        )
+        .unwrap();
+        assert_eq!(c.image.unwrap().as_str(), "https://x.org/logo.png");
+        assert_eq!(c.icon.unwrap().as_str(), "https://cdn.x.org/i.png");
+        assert_eq!(c.copyright.as_deref(), Some("© 2026 N"));
+        let e =
+            config_error("title = \"N\"\nbase_url = \"https://x.org\"\ncopyright = \"a\\u0007\"\n");
+        assert!(
+            e.contains("feedpub.toml:3:1: error: `copyright` contains"),
+            "{e}"
+        );
+        let e = config_error("title = \"N\"\nbase_url = \"https://x.org\"\nimage = \"\"\n");
+        assert!(e.contains("feedpub.toml:3:1: error: `image`"), "{e}");
+    }
+
+    #[test]
+    fn term_page_patterns_are_checked() {
+        let base = "title = \"N\"\nbase_url = \"https://x.org\"\n";
+        let e = config_error(&format!("{base}term_page = \"/t/:name/\"\n"));
+        assert!(
+            e.contains("feedpub.toml:3:1: error: unknown token `:name`"),
+            "{e}"
+        );
+        let c = parse(&format!("{base}term_page = \"/t/:slug/\"\n")).unwrap();
+        assert_eq!(c.term_pages, TermPages::Pattern("/t/:slug/".into()));
+        let c = parse(&format!("{base}term_pages = false\n")).unwrap();
+        assert_eq!(c.term_pages, TermPages::None);
+    }
+
+    #[test]
+    fn term_overrides_are_read_and_checked() {
+        let base = "title = \"N\"\nbase_url = \"https://x.org\"\n";
+        let c = parse(&format!(
+            "{base}[categories.\"National Security\"]\ndescription = \" Threats \"\n\
+             [countries.TJ]\ntitle = \"Tajikistan desk\"\n"
+        ))
+        .unwrap();
+        let o = &c.term_overrides.overrides;
+        assert_eq!(o.len(), 2);
+        assert_eq!(
+            (o[0].taxonomy.as_str(), o[0].name.as_str()),
+            ("categories", "National Security")
+        );
+        assert_eq!(o[0].text.description.as_deref(), Some("Threats"));
+        assert_eq!(o[0].line, 3);
+        assert_eq!(o[1].text.title.as_deref(), Some("Tajikistan desk"));
+        let e = config_error(&format!("{base}[categories.Economy]\ntitel = \"E\"\n"));
+        assert!(
+            e.contains("feedpub.toml:4:1: error: unknown field `titel`"),
+            "{e}"
+        );
+        let e = config_error(&format!("{base}[categories.Economy]\ntitle = \"\"\n"));
+        assert!(
+            e.contains("feedpub.toml:3:1: error: [categories.\"Economy\"]: `title` is empty"),
+            "{e}"
+        );
+        // A misspelled key is still an error, not an override.
+        let e = config_error(&format!("{base}timzone = \"UTC\"\n"));
+        assert!(e.contains("did you mean `timezone`?"), "{e}");
     }
 }

@@ -330,6 +330,17 @@ fn write_index(
 
 /// One feed's card: title, description, count and newest date, the latest
 /// headlines, and its addresses ready to copy.
+/// The id of a feed's entry on the feeds page, from the folder of its files
+/// (`categories/economy`; `site` for the site feed): stable across builds,
+/// and linked by term feeds on sites without term pages.
+pub fn feed_anchor(dir: &str) -> String {
+    if dir.is_empty() {
+        "site".to_string()
+    } else {
+        dir.replace('\\', "/")
+    }
+}
+
 fn write_feed_card(
     w: &mut Writer<Vec<u8>>,
     config: &Config,
@@ -340,8 +351,10 @@ fn write_feed_card(
             .format("%Y-%m-%d")
             .to_string()
     };
+    let anchor = feed_anchor(&spec.dir.to_string_lossy());
     w.create_element("article")
         .with_attribute(("class", "feed"))
+        .with_attribute(("id", anchor.as_str()))
         .write_inner_content(|w| {
             w.create_element("h3").write_inner_content(|w| {
                 w.create_element("a")

@@ -48,6 +48,8 @@ pub mod progress;
 pub mod serve;
 pub mod state;
 pub mod taxonomy;
+pub mod term_page;
+pub mod term_text;
 pub mod text;
 pub mod validate;
 pub mod write;

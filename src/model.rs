@@ -93,6 +93,13 @@ impl Article {
         self.terms.iter().flatten()
     }
 
+    /// Every author in one line, "A, B, C" (no "and": feeds are in any
+    /// language): what an RSS reader, which shows one `dc:creator`, shows.
+    /// `None` without a byline.
+    pub fn byline(&self) -> Option<String> {
+        (!self.authors.is_empty()).then(|| self.authors.join(", "))
+    }
+
     /// The instant of the article's last change: `updated`, else `date`.
     pub fn last_change(&self) -> Option<DateTime<Utc>> {
         match (self.date, self.updated) {
@@ -178,5 +185,21 @@ mod tests {
         ] {
             assert_eq!(image_mime_type(url), expected, "{url}");
         }
+    }
+
+    #[test]
+    fn the_byline_names_every_author_once() {
+        let with = |authors: &[&str]| Article {
+            authors: authors.iter().map(|a| a.to_string()).collect(),
+            ..Article::sample("a")
+        };
+        assert_eq!(with(&[]).byline(), None);
+        assert_eq!(with(&["A"]).byline().as_deref(), Some("A"));
+        assert_eq!(
+            with(&["Aigerim T.", "John O'Neill", "C"])
+                .byline()
+                .as_deref(),
+            Some("Aigerim T., John O'Neill, C")
+        );
     }
 }

@@ -317,3 +317,66 @@ fn missing_base_url_names_the_hugo_file() {
     );
     assert!(stderr.contains("set baseURL"), "{stderr}");
 }
+
+/// The channel link of every term and section feed is a page Hugo
+/// publishes, named as Hugo names it: with a tag "Кино & C++", whose feed
+/// folder is `tags/kino-c/`, Hugo's page is `tags/кино-c++/`.
+#[test]
+fn term_feeds_link_to_the_pages_hugo_publishes() {
+    if !have_tool("hugo", &["version"]) {
+        return;
+    }
+    let site = copy_fixture(FIXTURE);
+    let post = site.path().join("content/posts/My First Post.md");
+    let text = std::fs::read_to_string(&post).unwrap();
+    let text = text.replace("tags: [Rust, Feeds]", "tags: [Rust, Feeds, \"Кино & C++\"]");
+    std::fs::write(&post, text).unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let public = tempfile::tempdir().unwrap();
+    run_ok(
+        "hugo",
+        &[
+            "--source".as_ref(),
+            site.path().as_os_str(),
+            "--destination".as_ref(),
+            public.path().as_os_str(),
+            "--quiet".as_ref(),
+        ],
+    );
+    let mut checked = Vec::new();
+    for rss in files_below(&site.path().join("feeds")) {
+        if rss.file_name().is_none_or(|n| n != "rss.xml") || rss.parent() == Some(Path::new("")) {
+            continue;
+        }
+        let xml = std::fs::read_to_string(site.path().join("feeds").join(&rss)).unwrap();
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let link = doc
+            .descendants()
+            .find(|n| {
+                n.has_tag_name("link") && n.parent().is_some_and(|p| p.has_tag_name("channel"))
+            })
+            .and_then(|n| n.text())
+            .unwrap()
+            .to_string();
+        let path = percent_encoding::percent_decode_str(link.strip_prefix(SITE).unwrap())
+            .decode_utf8()
+            .unwrap()
+            .into_owned();
+        // The fixture has no layouts, so Hugo writes each page's feed
+        // (`index.xml`) in the page's folder but no `index.html`.
+        assert!(
+            public.path().join(&path).join("index.xml").is_file(),
+            "{} links to {link}, which Hugo does not publish",
+            rss.display()
+        );
+        checked.push(path);
+    }
+    assert!(checked.len() >= 10, "only {checked:?}");
+    assert!(
+        checked.contains(&"tags/кино-c++/".to_string()),
+        "{checked:?}"
+    );
+}

@@ -29,6 +29,7 @@ use crate::text::{line_col, squash_whitespace, stable_hash, xml_safe};
 
 pub use front_matter::{Format, FrontMatter, TermsField, split};
 pub use markdown::{MAX_NESTING, SUMMARY_WORDS, render_html, sanitize_html, summarize};
+pub(crate) use permalink::unicode_sanitize;
 pub use permalink::unknown_permalink_token;
 
 /// The outcome of loading a collection: the good articles, and every

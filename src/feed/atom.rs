@@ -35,7 +35,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         title: Text::plain(spec.title.clone()),
         id: spec.atom_url.clone(),
         updated: fixed(updated),
-        authors: vec![site_author.clone()],
+        authors: vec![site_author],
         generator: Some(Generator {
             value: GENERATOR.into(),
             ..Generator::default()
@@ -45,13 +45,16 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
             link(&spec.alternate_url, "alternate", Some("text/html")),
         ],
         subtitle: Some(Text::plain(spec.description.clone())),
-        entries: spec.items.iter().map(|a| entry(a, &site_author)).collect(),
+        entries: spec.items.iter().map(|a| entry(a)).collect(),
         namespaces: if spec.items.iter().any(|a| a.image.is_some()) {
             BTreeMap::from([("media".to_string(), MEDIA_NS.to_string())])
         } else {
             BTreeMap::new()
         },
         lang: config.language.clone(),
+        icon: config.icon.as_ref().map(ToString::to_string),
+        logo: config.image.as_ref().map(ToString::to_string),
+        rights: config.copyright.clone().map(Text::plain),
         ..Feed::default()
     };
     let mut out = DECLARATION.to_vec();
@@ -75,7 +78,7 @@ fn link(href: &str, rel: &str, mime_type: Option<&str>) -> Link {
     }
 }
 
-fn entry(article: &Article, site_author: &Person) -> Entry {
+fn entry(article: &Article) -> Entry {
     let published = article.date.unwrap_or(DateTime::UNIX_EPOCH);
     let mut links = vec![link(&article.url, "alternate", Some("text/html"))];
     let mut extensions = ExtensionMap::new();
@@ -90,9 +93,9 @@ fn entry(article: &Article, site_author: &Person) -> Entry {
             .iter()
             .map(|alt| {
                 (
-                    "media:description".to_string(),
+                    "media:title".to_string(),
                     vec![Extension {
-                        name: "media:description".into(),
+                        name: "media:title".into(),
                         value: Some(alt.clone()),
                         attrs: BTreeMap::from([("type".to_string(), "plain".to_string())]),
                         children: BTreeMap::new(),
@@ -115,18 +118,16 @@ fn entry(article: &Article, site_author: &Person) -> Entry {
             BTreeMap::from([("media:content".to_string(), vec![media])]),
         );
     }
-    let authors = if article.authors.is_empty() {
-        vec![site_author.clone()]
-    } else {
-        article
-            .authors
-            .iter()
-            .map(|name| Person {
-                name: name.clone(),
-                ..Person::default()
-            })
-            .collect()
-    };
+    // An entry without a byline inherits the feed's author (RFC 4287
+    // 4.2.1), as in RSS, where it has none.
+    let authors = article
+        .authors
+        .iter()
+        .map(|name| Person {
+            name: name.clone(),
+            ..Person::default()
+        })
+        .collect();
     Entry {
         title: Text::plain(article.title.clone()),
         id: article.id.clone(),

@@ -28,6 +28,10 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "str::is_empty")]
     description: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    icon: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    favicon: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<&'a str>,
     authors: Vec<Author<'a>>,
     items: Vec<Item<'a>>,
@@ -82,6 +86,8 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         home_page_url: &spec.alternate_url,
         feed_url: &spec.json_url,
         description: &spec.description,
+        icon: config.image.as_ref().map(url::Url::as_str),
+        favicon: config.icon.as_ref().map(url::Url::as_str),
         language: config.language.as_deref(),
         authors: vec![Author { name: site_author }],
         items: spec.items.iter().map(|article| item(article)).collect(),

@@ -215,15 +215,14 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
                 format!("Articles in the {} section of {}", term.name, config.title)
             }
         };
-        // A section's page is at its own folder, a term's under its taxonomy's.
-        let page = match term.taxonomy.kind {
-            TaxonomyKind::Section => format!("{}/", term.slug),
-            _ => format!("{dir}/"),
-        };
-        let alternate = config
-            .base_url
-            .join(&page)
-            .map_or_else(|_| config.base_url.to_string(), String::from);
+        let alternate = crate::term_page::url(config, term, &dir);
+        let set = config.term_overrides.find(config, term);
+        let title = set
+            .and_then(|t| t.title.clone())
+            .unwrap_or_else(|| format!("{} — {}", config.title, term.name));
+        let description = set
+            .and_then(|t| t.description.clone())
+            .unwrap_or(description);
         feeds.push(make(
             Scope::Term {
                 taxonomy: term.taxonomy.name.clone(),
@@ -231,7 +230,7 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
                 name: term.name.clone(),
                 slug: term.slug.clone(),
             },
-            format!("{} — {}", config.title, term.name),
+            title,
             description,
             dir,
             alternate,

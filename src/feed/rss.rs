@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
-use rss::{Category, Channel, Enclosure, Guid, Item};
+use rss::{Category, Channel, Enclosure, Guid, Image, Item};
 
 use super::{FeedSpec, GENERATOR};
 use crate::config::Config;
@@ -46,6 +46,14 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         link: spec.alternate_url.clone(),
         description: spec.description.clone(),
         language: config.language.clone(),
+        copyright: config.copyright.clone(),
+        // The Best Practices Profile: the image's title and link are the channel's.
+        image: config.image.as_ref().map(|url| Image {
+            url: url.to_string(),
+            title: spec.title.clone(),
+            link: spec.alternate_url.clone(),
+            ..Image::default()
+        }),
         generator: Some(GENERATOR.into()),
         last_build_date: spec.updated.as_ref().map(to_rfc822),
         items: spec.items.iter().map(|a| item(a)).collect(),
@@ -67,7 +75,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
 /// `description` is HTML (the escaped summary) and keeps its escaping.
 fn is_plain_text(name: &[u8], parent: Option<&[u8]>) -> bool {
     match name {
-        b"title" | b"category" | b"dc:creator" => true,
+        b"title" | b"category" | b"dc:creator" | b"copyright" => true,
         b"description" => parent == Some(b"channel".as_slice()),
         _ => false,
     }
@@ -123,11 +131,13 @@ fn item(article: &Article) -> Item {
     let mut extensions = ExtensionMap::new();
     if let Some(image) = &article.image {
         let mut children = BTreeMap::new();
+        // The alt text as `media:title`: feedparser reads `media:description`
+        // into the entry's summary, replacing the article's.
         if let Some(alt) = &image.alt {
             children.insert(
-                "media:description".to_string(),
+                "media:title".to_string(),
                 vec![Extension {
-                    name: "media:description".into(),
+                    name: "media:title".into(),
                     value: Some(alt.clone()),
                     attrs: BTreeMap::from([("type".to_string(), "plain".to_string())]),
                     children: BTreeMap::new(),
@@ -170,8 +180,10 @@ fn item(article: &Article) -> Item {
         }),
         pub_date: article.date.as_ref().map(to_rfc822),
         content: Some(article.content_html().to_string()),
-        dublin_core_ext: (!article.authors.is_empty()).then(|| DublinCoreExtension {
-            creators: article.authors.clone(),
+        // One `dc:creator` naming everyone: readers given several show
+        // only the first or the last.
+        dublin_core_ext: article.byline().map(|byline| DublinCoreExtension {
+            creators: vec![byline],
             ..DublinCoreExtension::default()
         }),
         extensions,

@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::taxonomy::Taxonomy;
+use crate::term_page::TermPages;
 
 /// Root configuration file names, in the order Hugo looks for them.
 const ROOT_FILES: &[&str] = &[
@@ -321,6 +322,23 @@ impl HugoConfig {
         })
     }
 
+    /// Where Hugo puts the site's term pages: none when `disableKinds` has
+    /// `term`, else `/<taxonomy>/<term>/` (`.html` with `uglyURLs`).
+    pub fn term_pages(&self) -> TermPages {
+        let disabled = self
+            .strings(&["disablekinds"])
+            .unwrap_or_default()
+            .iter()
+            .any(|kind| kind.eq_ignore_ascii_case("term"));
+        if disabled {
+            TermPages::None
+        } else if self.flag(&["uglyurls"]) {
+            TermPages::Pattern("/:taxonomy/:slug.html".into())
+        } else {
+            TermPages::Pattern(crate::term_page::DEFAULT_PATTERN.into())
+        }
+    }
+
     /// The `feedpub.toml` keys this configuration implies, as TOML text
     /// (only those set; `feedpub.toml` itself may override each).
     pub fn feedpub_keys(&self) -> toml::Table {
@@ -573,5 +591,21 @@ mod tests {
     fn sections_are_first_folders() {
         assert_eq!(HugoSite::section_of(Path::new("posts/a/index.md")), "posts");
         assert_eq!(HugoSite::section_of(Path::new("about.md")), "");
+    }
+
+    #[test]
+    fn term_pages_follow_disable_kinds_and_ugly_urls() {
+        let (_dir, c) = site(&[("hugo.toml", "title = 'x'\n")]);
+        assert_eq!(
+            c.term_pages(),
+            TermPages::Pattern("/:taxonomy/:slug/".into())
+        );
+        let (_dir, c) = site(&[("hugo.toml", "uglyURLs = true\n")]);
+        assert_eq!(
+            c.term_pages(),
+            TermPages::Pattern("/:taxonomy/:slug.html".into())
+        );
+        let (_dir, c) = site(&[("hugo.toml", "disableKinds = ['Term']\n")]);
+        assert_eq!(c.term_pages(), TermPages::None);
     }
 }
