@@ -26,6 +26,15 @@ timezone = "UTC"                          # IANA zone for dates without an offse
 # permalink = "/:sections/:slug/"         # article URL pattern
 # feeds_url = "https://cdn.example.org/feeds/"  # public URL of the output directory
 # ledger = "feedpub-ledger.toml"          # published ids and dates: commit it
+# term_page = "/:taxonomy/:slug/"         # the site's page for a category or country
+# term_pages = false                      # no such pages: link to the feeds page instead
+# image = "/logo.png"                     # feed image (RSS image, Atom logo, JSON icon)
+# icon = "/favicon.png"                   # small square icon (Atom icon, JSON favicon)
+# copyright = "© 2026 My News Site"       # RSS copyright, Atom rights
+#
+# One term's feed title and description (as articles spell the term):
+# [categories."National Security"]
+# description = "Threats, defence and policing"
 "#;
 
 /// The example article: front matter as the rest of the collection will use it.
