@@ -11,6 +11,7 @@
 //! countries any name, alias or code). An override that names no term of
 //! the site, or no taxonomy, is a warning with the nearest name.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::Deserialize;
@@ -97,21 +98,22 @@ fn slug_of(countries: &Countries, taxonomy: &Taxonomy, name: &str) -> Option<Str
 }
 
 impl TermOverrides {
-    /// The texts set for `term`, if any (the last table wins).
-    pub fn find(&self, config: &Config, term: &Term) -> Option<&TermText> {
+    /// The texts set per term, by taxonomy name and term slug (a later
+    /// table for the same term wins); overrides that name no term are left
+    /// out (see [`TermOverrides::unknown`]).
+    pub fn by_term(&self, config: &Config) -> HashMap<(String, String), &TermText> {
         if self.overrides.is_empty() {
-            return None;
+            return HashMap::new();
         }
         let countries = Countries::new(&config.regions);
         self.overrides
             .iter()
-            .rev()
-            .find(|o| {
-                o.taxonomy == term.taxonomy.name
-                    && slug_of(&countries, &term.taxonomy, &o.name).as_deref()
-                        == Some(term.slug.as_str())
+            .filter_map(|o| {
+                let taxonomy = config.taxonomies.iter().find(|t| t.name == o.taxonomy)?;
+                let slug = slug_of(&countries, taxonomy, &o.name)?;
+                Some(((o.taxonomy.clone(), slug), &o.text))
             })
-            .map(|o| &o.text)
+            .collect()
     }
 
     /// A warning for each override that names no taxonomy or no term of

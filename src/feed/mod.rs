@@ -204,6 +204,7 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
             .map(|i| &published[i])
             .collect(),
     )];
+    let overrides = config.term_overrides.by_term(config);
     for term in terms {
         let dir = format!("{}/{}", term.taxonomy.dir_name(), term.slug);
         let description = match term.taxonomy.kind {
@@ -216,7 +217,7 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
             }
         };
         let alternate = crate::term_page::url(config, term, &dir);
-        let set = config.term_overrides.find(config, term);
+        let set = overrides.get(&(term.taxonomy.name.clone(), term.slug.clone()));
         let title = set
             .and_then(|t| t.title.clone())
             .unwrap_or_else(|| format!("{} — {}", config.title, term.name));
