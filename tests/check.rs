@@ -349,6 +349,19 @@ mod over_http {
             .assert()
             .code(4)
             .stdout(predicate::str::contains("[FileTooLarge]"));
+        // HTTPS goes through TLS (rustls): against this plain-HTTP server
+        // the handshake fails, where a build without TLS refused the scheme.
+        let https = url.replacen("http://", "https://", 1);
+        let output = feedpub(site.path())
+            .args(["check", &https])
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(4)
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("[FetchFailed]"), "{stdout}");
+        assert!(!stdout.contains("TLS required"), "{stdout}");
         drop(server);
         feedpub(site.path())
             .args(["check", "http://127.0.0.1:9/rss.xml"])
