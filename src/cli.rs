@@ -596,6 +596,10 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
         ))
         .into());
     }
+    if args.watch {
+        // Its builds write into the output directory like `build` does.
+        crate::output::check_owned(&config.output_dir)?;
+    }
     let rebuild = |streams: &mut Streams<'_>| -> io::Result<()> {
         let result = load_config(cli).and_then(|config| {
             let options = BuildOptions {

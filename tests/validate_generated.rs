@@ -541,6 +541,18 @@ const RSS_CASES: &[Case] = &[
         E("MissingAttribute"),
     ),
     case(
+        "cloud-register-procedure-case",
+        "registerProcedure=",
+        "registerprocedure=",
+        E("MisspelledAttribute"),
+    ),
+    case(
+        "enclosure-url-case",
+        "<enclosure url=",
+        "<enclosure URL=",
+        E("MisspelledAttribute"),
+    ),
+    case(
         "image-no-url",
         "<url>https://harbour.example.net/logo.png</url>",
         "",

@@ -520,7 +520,9 @@ fn added_after_091(parent: &str, name: &str) -> Option<(&'static str, &'static s
 
 /// `<cloud domain port path registerProcedure protocol/>`.
 fn cloud(el: &Frame, out: &mut Findings) {
-    let missing: Vec<&str> = ["domain", "port", "path", "registerProcedure", "protocol"]
+    const ATTRIBUTES: [&str; 5] = ["domain", "port", "path", "registerProcedure", "protocol"];
+    misspelled_attributes(el, &ATTRIBUTES, out);
+    let missing: Vec<&str> = ATTRIBUTES
         .into_iter()
         .filter(|name| el.attr(name).is_none())
         .collect();
@@ -785,7 +787,9 @@ fn contact(el: &Frame, out: &mut Findings) {
 }
 
 fn enclosure(el: &Frame, out: &mut Findings) {
-    let missing: Vec<&str> = ["url", "length", "type"]
+    const ATTRIBUTES: [&str; 3] = ["url", "length", "type"];
+    misspelled_attributes(el, &ATTRIBUTES, out);
+    let missing: Vec<&str> = ATTRIBUTES
         .into_iter()
         .filter(|name| el.attr(name).is_none())
         .collect();
