@@ -78,27 +78,37 @@ pub fn is_invisible(c: char) -> bool {
 /// messages: look-alike names are told apart, and no escape sequence from
 /// a file name or a name reaches the terminal.
 pub fn escaped(s: &str) -> Cow<'_, str> {
-    let shown = |c: char| !(c.is_control() && c != '\n' && c != '\t' || is_invisible(c));
-    if s.chars().all(shown) {
+    escape_where(s, |c| {
+        c.is_control() && c != '\n' && c != '\t' || is_invisible(c)
+    })
+}
+
+/// `s` with the characters `hidden` picks written as `\u{…}` escapes.
+fn escape_where(s: &str, hidden: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(&hidden) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if shown(c) {
-            out.push(c);
-        } else {
+        if hidden(c) {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
         }
     }
     Cow::Owned(out)
 }
 
-/// A path for messages and JSON reports: [`escaped`], with every byte that
-/// is not UTF-8 written as `\xNN`, so the name stays complete and valid text.
+/// A path for messages and JSON reports: every control character (new
+/// lines too: a name must not forge a line of output) and invisible one
+/// escaped, and every byte that is not UTF-8 written as `\xNN`, so the
+/// name stays complete and valid text.
 pub fn escaped_path(path: &std::path::Path) -> String {
     let mut out = String::new();
     for chunk in path_bytes(path).utf8_chunks() {
-        out.push_str(&escaped(chunk.valid()));
+        out.push_str(&escape_where(chunk.valid(), |c| {
+            c.is_control() || is_invisible(c)
+        }));
         for byte in chunk.invalid() {
             out.push_str(&format!("\\x{byte:02X}"));
         }
@@ -139,6 +149,8 @@ mod tests {
         use std::os::unix::ffi::OsStrExt;
         let path = std::path::Path::new(std::ffi::OsStr::from_bytes(b"feeds/bad\xff\x1b.xml"));
         assert_eq!(escaped_path(path), "feeds/bad\\xFF\\u{1b}.xml");
+        let forged = std::path::Path::new("a.xml\nb.xml:1: error");
+        assert_eq!(escaped_path(forged), "a.xml\\u{a}b.xml:1: error");
     }
 
     #[test]
