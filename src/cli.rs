@@ -196,6 +196,11 @@ pub struct BuildArgs {
     /// (by default such a build stops: content/ may be missing or incomplete).
     #[arg(long)]
     pub allow_shrink: bool,
+    /// Publish into the output directory even though it holds files
+    /// feedpub did not write (by default such a build stops, so a site's
+    /// own files are never mixed with or overwritten by feeds).
+    #[arg(long)]
+    pub force_out: bool,
 }
 
 /// Options of `feedpub check`.
@@ -294,6 +299,9 @@ fn now_from(explicit: Option<&str>) -> Result<chrono::DateTime<chrono::Utc>, Err
 
 fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
     let config = load_config(cli)?;
+    if !args.dry_run && !args.force_out {
+        crate::output::check_owned(&config.output_dir)?;
+    }
     let options = BuildOptions {
         now: now_from(args.now.as_deref())?,
         dry_run: args.dry_run,
@@ -469,7 +477,7 @@ fn run_check(cli: &Cli, args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u
                     writeln!(
                         streams.err,
                         "note: skipped {}: not a feed (root element <{root}>)",
-                        path.display()
+                        crate::text::escaped_path(path)
                     )?;
                 }
             }
@@ -587,6 +595,10 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
             .with_help("choose an output directory outside content/ (--out or the default feeds/)"),
         ))
         .into());
+    }
+    if args.watch {
+        // Its builds write into the output directory like `build` does.
+        crate::output::check_owned(&config.output_dir)?;
     }
     let rebuild = |streams: &mut Streams<'_>| -> io::Result<()> {
         let result = load_config(cli).and_then(|config| {

@@ -21,6 +21,11 @@ pub const OPML_FILE: &str = "feeds.opml";
 /// File name of the HTML feed index in the output directory.
 pub const INDEX_FILE: &str = "index.html";
 
+/// The footer of [`INDEX_FILE`], which also tells feedpub's page from a
+/// site's own `index.html`.
+pub const INDEX_FOOTER: &str = "Every feed is published in RSS 2.0, Atom 1.0 and JSON Feed 1.1 and \
+     validated before publishing, by feedpub.";
+
 /// The feeds in display groups: the site feed, then one group per taxonomy
 /// in the configuration's order ("Categories", "Countries", …).
 fn groups<'s, 'a>(
@@ -316,10 +321,7 @@ fn write_index(
         })?;
         newline(w)?;
         w.create_element("footer").write_inner_content(|w| {
-            w.write_event(Event::Text(BytesText::new(
-                "Every feed is published in RSS 2.0, Atom 1.0 and JSON Feed 1.1 and \
-                 validated before publishing, by feedpub.",
-            )))?;
+            w.write_event(Event::Text(BytesText::new(INDEX_FOOTER)))?;
             Ok(())
         })?;
         newline(w)

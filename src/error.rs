@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::text::{escaped, escaped_path};
+
 /// How bad a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -41,7 +43,9 @@ pub struct Diagnostic {
     /// Stable rule code (e.g. `MissingAtomSelfLink`), for validator findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// The file the problem is in.
+    /// The file the problem is in (in JSON, a complete string even when the
+    /// name is not UTF-8: see [`crate::text::escaped_path`]).
+    #[serde(serialize_with = "serialize_path")]
     pub path: PathBuf,
     /// 1-based line in that file, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,7 +116,7 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", escaped_path(&self.path))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
@@ -123,12 +127,18 @@ impl fmt::Display for Diagnostic {
         if let Some(code) = &self.code {
             write!(f, "[{code}]")?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", escaped(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", escaped(help))?;
         }
         Ok(())
     }
+}
+
+/// A path as a JSON string that is always complete (a path that is not
+/// UTF-8 made serde_json stop mid-object).
+fn serialize_path<S: serde::Serializer>(path: &Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&escaped_path(path))
 }
 
 /// What stopped a run.
@@ -141,7 +151,7 @@ pub enum Error {
     #[error("{} problem(s) found; nothing was published", .0.iter().filter(|d| d.is_error()).count())]
     Invalid(Vec<Diagnostic>),
     /// Another run holds the output directory's lock (its own exit code).
-    #[error("{}: {message}", dir.display())]
+    #[error("{}: {message}", escaped_path(dir))]
     Locked {
         /// The locked output directory.
         dir: PathBuf,
@@ -149,7 +159,7 @@ pub enum Error {
         message: String,
     },
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}", escaped_path(path))]
     Io {
         /// The file or directory involved.
         path: PathBuf,
@@ -185,6 +195,22 @@ mod tests {
             d.to_string(),
             "content/a.md:3:7: error[InvalidDate]: invalid date \"2024-13-45\"\n  help: write YYYY-MM-DD"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_or_hold_escapes_stay_readable() {
+        // Issue 11: `--format json` stopped mid-object on such a name, and
+        // escape sequences reached the terminal raw.
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"content/\xff\x1b[2J.md"));
+        let d = Diagnostic::warning(path, "category \"Econ\u{200B}omy\"");
+        assert_eq!(
+            d.to_string(),
+            "content/\\xFF\\u{1b}[2J.md: warning: category \"Econ\\u{200b}omy\""
+        );
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["path"], "content/\\xFF\\u{1b}[2J.md");
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub mod hugo;
 pub mod init;
 pub mod ledger;
 pub mod model;
+pub mod output;
 pub mod preview;
 pub mod progress;
 #[cfg(feature = "serve")]

@@ -697,3 +697,115 @@ fn a_hugo_site_gets_the_same_path_checks() {
             "the output directory . holds the site itself",
         ));
 }
+
+#[test]
+fn an_output_directory_with_files_feedpub_did_not_write_is_refused_unless_forced() {
+    // Issue 11: `--out .` silently overwrote a site's own index.html; a
+    // site generator's output directory is just as foreign.
+    let site = copy_fixture("basic");
+    let public = site.path().join("public");
+    std::fs::create_dir_all(public.join("posts")).unwrap();
+    std::fs::write(public.join("index.html"), "<h1>My site</h1>").unwrap();
+    std::fs::write(public.join("posts/one.html"), "<p>One</p>").unwrap();
+    let before = files_below(site.path());
+    feedpub(site.path())
+        .args(["build", "--now", NOW, "--out", "public"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::starts_with(
+            "public: error: the output directory public holds index.html, which feedpub did not write\n  \
+             help: pass another --out (a directory of its own, such as feeds/), or --force-out",
+        ));
+    assert_eq!(files_below(site.path()), before, "nothing written");
+    feedpub(site.path())
+        .args([
+            "build",
+            "-q",
+            "--now",
+            NOW,
+            "--out",
+            "public",
+            "--force-out",
+        ])
+        .assert()
+        .success();
+    assert!(public.join("categories/economy/rss.xml").is_file());
+    // A build has run there now: the next one needs no flag.
+    feedpub(site.path())
+        .args(["build", "-q", "--now", NOW, "--out", "public"])
+        .assert()
+        .success();
+    // Committed feeds without the lock file (a fresh clone) are feedpub's.
+    let site = build_basic();
+    std::fs::remove_file(site.path().join("feeds/.feedpub.lock")).unwrap();
+    feedpub(site.path())
+        .args(["build", "-q", "--now", NOW])
+        .assert()
+        .success();
+}
+
+#[test]
+fn names_differing_only_in_invisible_characters_are_shown_escaped() {
+    // Issue 11: "Tajik\u{200B}istan" was reported as "Tajikistan".
+    let site = copy_fixture("basic");
+    std::fs::write(
+        site.path().join("content/2024/04/zwsp.md"),
+        "---\ntitle: Hidden\ndate: 2024-04-20\ncountries: [\"Tajik\u{200B}istan\u{202E}\"]\n---\nBody.\n",
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .stderr(predicate::str::contains(
+            "unknown country \"Tajik\\u{200b}istan\\u{202e}\"",
+        ));
+}
+
+#[cfg(unix)]
+#[test]
+fn json_reports_stay_complete_with_file_names_that_are_not_utf8() {
+    // Issue 11: the JSON report stopped mid-object after publishing (exit 4),
+    // and escape sequences in file names reached the terminal raw.
+    use std::os::unix::ffi::OsStrExt;
+    let site = copy_fixture("basic");
+    let name = std::ffi::OsStr::from_bytes(b"bad\xff\x1b[2J.md");
+    std::fs::write(
+        site.path().join("content/2024/04").join(name),
+        "---\ntitle: Odd\ndate: 2024-04-20\nupdated: 2024-04-01\n---\nBody.\n",
+    )
+    .unwrap();
+    let output = feedpub(site.path())
+        .args(["--format", "json", "build", "--now", NOW])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+    assert!(stderr.contains("bad\\xFF\\u{1b}[2J.md"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let path = report["warnings"][0]["path"].as_str().unwrap();
+    assert!(path.ends_with("bad\\xFF\\u{1b}[2J.md"), "{path}");
+}
+
+#[test]
+fn raw_html_nested_too_deep_leaves_the_article_out_quickly() {
+    // Issue 11: 100,000 nested <div>s in an article body.
+    let site = copy_fixture("basic");
+    let deep = "<div>".repeat(100_000) + "x" + &"</div>".repeat(100_000);
+    std::fs::write(
+        site.path().join("content/2024/04/deep.md"),
+        format!("---\ntitle: Deep\ndate: 2024-04-20\n---\nIntro.\n\n{deep}\n"),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .stderr(predicate::str::contains(
+            "deep.md:7: error: the HTML in the body nests more than 256 elements deep\n  \
+             help: close the elements you open",
+        ));
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+}

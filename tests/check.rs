@@ -245,6 +245,35 @@ fn check_refuses_fifos_and_large_files_with_exit_4_and_skips_sitemaps() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn check_json_stays_complete_for_file_names_that_are_not_utf8() {
+    // Issue 11: the JSON report stopped mid-object (exit 4) on such a
+    // name, and escape sequences in file names reached the terminal raw.
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"bad\xff\x1b[2J.xml");
+    std::fs::write(
+        dir.path().join(name),
+        "<rss version=\"2.0\"><channel></channel></rss>",
+    )
+    .unwrap();
+    let output = feedpub(dir.path())
+        .args(["--format", "json", "check", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report[0]["path"], "./bad\\xFF\\u{1b}[2J.xml");
+    let output = feedpub(dir.path()).args(["check", "."]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains('\u{1b}'), "{stdout}");
+    assert!(
+        stdout.starts_with("./bad\\xFF\\u{1b}[2J.xml:1:"),
+        "{stdout}"
+    );
+}
+
 /// `feedpub check URL` against `feedpub serve` on loopback (#13).
 #[cfg(all(feature = "serve", feature = "fetch"))]
 mod over_http {
@@ -320,6 +349,19 @@ mod over_http {
             .assert()
             .code(4)
             .stdout(predicate::str::contains("[FileTooLarge]"));
+        // HTTPS goes through TLS (rustls): against this plain-HTTP server
+        // the handshake fails, where a build without TLS refused the scheme.
+        let https = url.replacen("http://", "https://", 1);
+        let output = feedpub(site.path())
+            .args(["check", &https])
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(4)
+            .get_output()
+            .clone();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains("[FetchFailed]"), "{stdout}");
+        assert!(!stdout.contains("TLS required"), "{stdout}");
         drop(server);
         feedpub(site.path())
             .args(["check", "http://127.0.0.1:9/rss.xml"])

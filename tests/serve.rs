@@ -669,6 +669,29 @@ fn watch_refuses_an_output_directory_inside_the_content() {
 }
 
 #[test]
+fn watch_refuses_an_output_directory_with_files_feedpub_did_not_write() {
+    // #11: its rebuilds would write beside (or over) a site's own files.
+    let site = copy_fixture("basic");
+    std::fs::create_dir(site.path().join("public")).unwrap();
+    std::fs::write(site.path().join("public/about.html"), "<h1>About</h1>").unwrap();
+    feedpub(site.path())
+        .args([
+            "--out",
+            "public",
+            "serve",
+            "--watch",
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "holds about.html, which feedpub did not write",
+        ));
+}
+
+#[test]
 fn watch_ignores_feedpubs_own_files() {
     // The ledger (and the cache beside it) written inside content/ must not
     // trigger another rebuild.

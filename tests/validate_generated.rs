@@ -112,6 +112,65 @@ const RSS2: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 </rss>
 "#;
 
+/// A feed with only what RSS 0.91 defines: valid in every RSS version.
+const RSS091: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<rss version="0.91" xmlns:atom="http://www.w3.org/2005/Atom">
+  <channel>
+    <title>Harbour Notes</title>
+    <link>https://harbour.example.net/</link>
+    <description>News from the harbour</description>
+    <language>en-gb</language>
+    <atom:link href="https://harbour.example.net/rss.xml" rel="self" type="application/rss+xml"/>
+    <item>
+      <title>Ferry timetable changes</title>
+      <link>https://harbour.example.net/2024/ferry/</link>
+      <description>New winter times.</description>
+    </item>
+  </channel>
+</rss>
+"#;
+
+/// Elements later RSS versions added, each put into [`RSS091`]: a warning
+/// in the versions before the one named, valid from it on.
+const NEWER_ELEMENTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "channel-cloud",
+        "<language>en-gb</language>",
+        "<language>en-gb</language><cloud domain=\"rpc.example.net\" port=\"80\" path=\"/RPC2\" registerProcedure=\"pingMe\" protocol=\"soap\"/>",
+        "0.92",
+    ),
+    (
+        "channel-ttl",
+        "<language>en-gb</language>",
+        "<language>en-gb</language><ttl>60</ttl>",
+        "0.94",
+    ),
+    (
+        "item-enclosure",
+        "<description>New winter times.</description>",
+        "<description>New winter times.</description><enclosure url=\"https://harbour.example.net/ferry.mp3\" length=\"1024\" type=\"audio/mpeg\"/>",
+        "0.92",
+    ),
+    (
+        "item-pubdate",
+        "<description>New winter times.</description>",
+        "<description>New winter times.</description><pubDate>Mon, 25 Mar 2024 10:00:00 +0000</pubDate>",
+        "0.93",
+    ),
+    (
+        "item-guid",
+        "<description>New winter times.</description>",
+        "<description>New winter times.</description><guid>https://harbour.example.net/2024/ferry/</guid>",
+        "0.94",
+    ),
+    (
+        "item-comments",
+        "<description>New winter times.</description>",
+        "<description>New winter times.</description><comments>https://harbour.example.net/2024/ferry/#c</comments>",
+        "0.94",
+    ),
+];
+
 const RSS1: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
   <channel rdf:about="https://harbour.example.net/index.rdf">
@@ -211,6 +270,7 @@ const ENTRY_DOC: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 "#;
 
 /// One change to a base document: replace the first `from` with `to`.
+#[derive(Clone, Copy)]
 struct Case {
     name: &'static str,
     from: &'static str,
@@ -479,6 +539,18 @@ const RSS_CASES: &[Case] = &[
         " path=\"/RPC2\"",
         "",
         E("MissingAttribute"),
+    ),
+    case(
+        "cloud-register-procedure-case",
+        "registerProcedure=",
+        "registerprocedure=",
+        E("MisspelledAttribute"),
+    ),
+    case(
+        "enclosure-url-case",
+        "<enclosure url=",
+        "<enclosure URL=",
+        E("MisspelledAttribute"),
     ),
     case(
         "image-no-url",
@@ -855,6 +927,18 @@ const RSS_CASES: &[Case] = &[
         "isPermaLink=\"false\"",
         "isPermaLink=\"no\"",
         E("InvalidBooleanAttribute"),
+    ),
+    case(
+        "guid-attribute-case",
+        "<guid isPermaLink=\"true\">https://harbour.example.net/2024/ferry/</guid>",
+        "<guid ispermalink=\"true\">https://harbour.example.net/2024/ferry/</guid>",
+        E("MisspelledAttribute"),
+    ),
+    case(
+        "guid-attribute-case-false",
+        "isPermaLink=\"false\"",
+        "IsPermalink=\"false\"",
+        E("MisspelledAttribute"),
     ),
     case(
         "guid-empty",
@@ -1402,6 +1486,66 @@ const ATOM_CASES: &[Case] = &[
         E("MissingElement"),
     ),
     case(
+        "summary-in-feed",
+        "<rights>© 2024 Harbour Notes</rights>",
+        "<rights>© 2024 Harbour Notes</rights><summary>All about the harbour</summary>",
+        E("MisplacedElement"),
+    ),
+    case(
+        "published-in-feed",
+        "<updated>2024-03-25T10:00:00Z</updated>\n  <link rel=\"self\"",
+        "<updated>2024-03-25T10:00:00Z</updated><published>2024-03-25T10:00:00Z</published>\n  <link rel=\"self\"",
+        E("MisplacedElement"),
+    ),
+    case(
+        "content-in-feed",
+        "<rights>© 2024 Harbour Notes</rights>",
+        "<rights>© 2024 Harbour Notes</rights><content>The harbour</content>",
+        E("MisplacedElement"),
+    ),
+    case(
+        "atom03-tagline",
+        "<rights>© 2024 Harbour Notes</rights>",
+        "<rights>© 2024 Harbour Notes</rights><tagline>Harbour news</tagline>",
+        E("MisplacedElement"),
+    ),
+    case(
+        "person-title",
+        "<name>Ana Editor</name>\n    <uri>",
+        "<name>Ana Editor</name><title>Editor</title>\n    <uri>",
+        E("MisplacedElement"),
+    ),
+    case(
+        "source-entry",
+        "<title>Webcam</title>",
+        "<title>Webcam</title><entry/>",
+        E("MisplacedElement"),
+    ),
+    case(
+        "source-published",
+        "<title>Webcam</title>",
+        "<title>Webcam</title><published>2024-03-20T08:30:00Z</published>",
+        E("MisplacedElement"),
+    ),
+    case(
+        "license-link-valid",
+        "<link rel=\"enclosure\"",
+        "<link rel=\"license\" href=\"https://creativecommons.org/licenses/by/4.0/\"/><link rel=\"enclosure\"",
+        V,
+    ),
+    case(
+        "license-link-bad-iri",
+        "<link rel=\"enclosure\"",
+        "<link rel=\"license\" href=\"https://creativecommons.org/licenses/by 4.0/\"/><link rel=\"enclosure\"",
+        E("InvalidIRI"),
+    ),
+    case(
+        "license-link-bad-scheme-iri",
+        "<link rel=\"enclosure\"",
+        "<link rel=\"license\" href=\"http://[creativecommons.org/licenses/\"/><link rel=\"enclosure\"",
+        E("InvalidIRI"),
+    ),
+    case(
         "source-two-ids",
         "<id>tag:cam.example.org,2024:feed</id>",
         "<id>tag:cam.example.org,2024:feed</id><id>tag:cam.example.org,2024:b</id>",
@@ -1412,6 +1556,18 @@ const ATOM_CASES: &[Case] = &[
 /// Entry cases, run on both the feed (second entry) and the Entry Document.
 const ENTRY_CASES: &[Case] = &[
     case("valid", "", "", V),
+    case(
+        "subtitle-in-entry",
+        "<title>Ferry timetable changes</title>",
+        "<title>Ferry timetable changes</title><subtitle>Winter</subtitle>",
+        E("MisplacedElement"),
+    ),
+    case(
+        "logo-in-entry",
+        "<category term=\"ferries\"/>",
+        "<logo>https://harbour.example.net/ferry.png</logo><category term=\"ferries\"/>",
+        E("MisplacedElement"),
+    ),
     case(
         "no-id",
         "<id>tag:harbour.example.net,2024:ferry</id>",
@@ -1584,8 +1740,35 @@ fn generate() -> Vec<(String, String, Verdict)> {
     for version in ["2.0", "0.91", "0.92", "0.93", "0.94"] {
         let base = RSS2.replacen("version=\"2.0\"", &format!("version=\"{version}\""), 1);
         let prefix = format!("rss{}", version.replace('.', ""));
+        // The 2.0 base holds elements 0.91–0.93 lack: there, a case that
+        // is otherwise valid is a warning.
+        let older = matches!(version, "0.91" | "0.92" | "0.93");
         for case in RSS_CASES {
-            add(&mut files, &prefix, &base, case);
+            let verdict = match case.verdict {
+                V if older => W("ElementNotInVersion"),
+                verdict => verdict,
+            };
+            add(&mut files, &prefix, &base, &Case { verdict, ..*case });
+        }
+        let minimal = RSS091.replacen("version=\"0.91\"", &format!("version=\"{version}\""), 1);
+        add(
+            &mut files,
+            &prefix,
+            &minimal,
+            &case("minimal-valid", "", "", V),
+        );
+        for &(name, from, to, added) in NEWER_ELEMENTS {
+            let verdict = if version < added {
+                W("ElementNotInVersion")
+            } else {
+                V
+            };
+            add(
+                &mut files,
+                &prefix,
+                &minimal,
+                &case(name, from, to, verdict),
+            );
         }
     }
     for case in RSS1_CASES {

@@ -5,6 +5,7 @@
 //! article but does not stop the others from being checked.
 
 mod front_matter;
+mod html_depth;
 mod markdown;
 mod permalink;
 pub mod shortcode;
@@ -28,6 +29,7 @@ use crate::taxonomy::{Taxonomy, TaxonomyKind};
 use crate::text::{line_col, squash_whitespace, stable_hash, xml_safe};
 
 pub use front_matter::{Format, FrontMatter, TermsField, split};
+pub use html_depth::MAX_HTML_NESTING;
 pub use markdown::{MAX_NESTING, SUMMARY_WORDS, render_html, sanitize_html, summarize};
 pub(crate) use permalink::unicode_sanitize;
 pub use permalink::unknown_permalink_token;
@@ -373,8 +375,28 @@ impl<'a> Loader<'a> {
         } else {
             body.to_string()
         };
-        let summary_length = self.config.summary_length;
         let html_page = is_html(path);
+        let too_deep = if html_page {
+            html_depth::too_deep_in_html(&expanded).then_some(0)
+        } else {
+            html_depth::too_deep_in_markdown(&expanded)
+        };
+        if let Some(offset) = too_deep {
+            let head = bytes.get(..article.body_offset).unwrap_or_default();
+            let lines_before = head.iter().filter(|&&b| b == b'\n').count();
+            let max = html_depth::MAX_HTML_NESTING;
+            return Err(Box::new(
+                Diagnostic::error(
+                    path,
+                    format!("the HTML in the body nests more than {max} elements deep"),
+                )
+                .at_line(lines_before + line_col(&expanded, offset).0)
+                .with_help(format!(
+                    "close the elements you open (every <div> needs its </div>); at most {max} levels are allowed"
+                )),
+            ));
+        }
+        let summary_length = self.config.summary_length;
         let summary = match &article.written_summary {
             Some(s) => s.clone(),
             None if html_page => markdown::summarize_html(&expanded, summary_length),

@@ -529,6 +529,7 @@ impl Rules for AtomRules {
             let parent = parents.last().map_or("feed", |p| p.local.as_str());
             duplicate(el, parent, out);
         }
+        misplaced(el, scope, in_person, parents, out);
         match (scope, el.local.as_str()) {
             (Scope::Feed, "entry") => {
                 self.entry = Some(Entry {
@@ -736,6 +737,74 @@ fn is_base64(text: &str) -> bool {
 }
 
 /// Feed (and entry `source`) elements RFC 4287 allows once.
+/// The children RFC 4287 allows in `<feed>` (section 4.1.1); `<source>`
+/// allows the same but `entry` (4.2.11).
+const FEED_CHILDREN: &[&str] = &[
+    "author",
+    "category",
+    "contributor",
+    "generator",
+    "icon",
+    "id",
+    "link",
+    "logo",
+    "rights",
+    "subtitle",
+    "title",
+    "updated",
+    "entry",
+];
+
+/// The children RFC 4287 allows in `<entry>` (section 4.1.2).
+const ENTRY_CHILDREN: &[&str] = &[
+    "author",
+    "category",
+    "content",
+    "contributor",
+    "id",
+    "link",
+    "published",
+    "rights",
+    "source",
+    "summary",
+    "title",
+    "updated",
+];
+
+/// Report an Atom element in a place RFC 4287 does not allow it: a child
+/// of `<feed>`, `<entry>`, `<source>` or a person construct that is not one
+/// of theirs.
+fn misplaced(el: &Frame, scope: Scope, in_person: bool, parents: &[Frame], out: &mut Findings) {
+    let name = el.local.as_str();
+    let allowed = match scope {
+        Scope::Feed => FEED_CHILDREN.contains(&name),
+        Scope::Source => name != "entry" && FEED_CHILDREN.contains(&name),
+        Scope::Entry => ENTRY_CHILDREN.contains(&name),
+        Scope::Other if in_person => matches!(name, "name" | "uri" | "email"),
+        // The root, and children of other elements (text constructs have
+        // their own rule).
+        Scope::Other => true,
+    };
+    if allowed {
+        return;
+    }
+    let parent = parents.last().map_or("feed", |p| p.local.as_str());
+    let defined = FEED_CHILDREN.contains(&name)
+        || ENTRY_CHILDREN.contains(&name)
+        || matches!(name, "name" | "uri" | "email");
+    let message = if defined {
+        format!("<{name}> is not allowed in <{parent}> (RFC 4287), so readers ignore it")
+    } else {
+        format!("<{name}> is not an Atom element, so readers ignore it")
+    };
+    out.add(Rule::MisplacedElement, el.offset, message)
+        .help(if defined {
+            "move it where RFC 4287 puts it (an entry's summary goes in <entry>), or remove it"
+        } else {
+            "remove it, or put extensions in a namespace of their own"
+        });
+}
+
 const FEED_SINGLE: &[&str] = &[
     "id",
     "title",

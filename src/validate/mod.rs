@@ -167,6 +167,14 @@ rules! {
     InvalidHttpGUID => Error,
     /// An attribute that must be `true` or `false` and is neither.
     InvalidBooleanAttribute => Error,
+    /// An attribute whose name differs from a defined one only in case
+    /// (`ispermalink` for `isPermaLink`): XML names are case-sensitive, so
+    /// readers ignore it.
+    MisspelledAttribute => Error,
+    /// An RSS element that the document's declared version (0.91, 0.92 or
+    /// 0.93) does not define yet (`<guid>` came with 0.94): readers that go
+    /// by the version may ignore it.
+    ElementNotInVersion => Warning,
     /// An attribute that must be a non-negative integer and is not.
     InvalidIntegerAttribute => Error,
     /// An attribute that must be a MIME type and is not.
@@ -212,6 +220,10 @@ rules! {
     DuplicateElement => Error,
     /// An element where the specification defines none of that name.
     UnknownElement => Error,
+    /// An Atom element where RFC 4287 does not allow it (`<summary>` in
+    /// `<feed>`, `<entry>` in `<source>`), or one the Atom namespace does
+    /// not define: readers skip it, so what it says is lost.
+    MisplacedElement => Error,
     /// An element value that must be a (bounded) whole number and is not.
     InvalidInteger => Error,
     /// A value outside the few the specification allows (a day name, an hour,

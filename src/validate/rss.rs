@@ -41,6 +41,10 @@ pub(super) struct RssRules {
     item: Option<Item>,
     guids: HashMap<String, usize>,
     order: NewestFirst,
+    /// The `version` attribute of `<rss>`, trimmed.
+    version: String,
+    /// Elements already reported as newer than `version` (once each).
+    newer_reported: Vec<&'static str>,
 }
 
 impl RssRules {
@@ -53,7 +57,34 @@ impl RssRules {
             item: None,
             guids: HashMap::new(),
             order: NewestFirst::default(),
+            version: String::new(),
+            newer_reported: Vec::new(),
         }
+    }
+
+    /// Report `el` (a child of `parent`) once when the declared version
+    /// predates it.
+    fn newer_than_version(&mut self, el: &Frame, parent: &str, out: &mut Findings) {
+        let Some((name, added)) = added_after_091(parent, &el.local) else {
+            return;
+        };
+        let older = matches!(self.version.as_str(), "0.91" | "0.92" | "0.93");
+        if !older || self.version.as_str() >= added || self.newer_reported.contains(&name) {
+            return;
+        }
+        self.newer_reported.push(name);
+        out.add(
+            Rule::ElementNotInVersion,
+            el.offset,
+            format!(
+                "RSS {} has no <{name}> in <{parent}>: it came with RSS {added}",
+                self.version
+            ),
+        )
+        .help(format!(
+            "declare <rss version=\"2.0\"> (it reads every {} feed), or leave <{name}> out",
+            self.version
+        ));
     }
 
     fn date(&self, el: &Frame, out: &mut Findings) -> Option<DateTime<FixedOffset>> {
@@ -258,6 +289,7 @@ impl RssRules {
 
     fn guid(&mut self, el: &Frame, out: &mut Findings) {
         let value = el.value();
+        misspelled_attributes(el, &["isPermaLink"], out);
         let permalink = match el.attr("isPermaLink") {
             None => true,
             Some(a) => match a.value.trim() {
@@ -323,7 +355,12 @@ impl RssRules {
 impl Rules for RssRules {
     fn start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
         match parents.len() {
-            0 => Self::root(el, out),
+            0 => {
+                Self::root(el, out);
+                self.version = el
+                    .attr("version")
+                    .map_or(String::new(), |v| v.value.trim().to_string());
+            }
             1 if el.is(Ns::None, "channel") => {
                 self.channels += 1;
                 self.channel = Some(Channel {
@@ -336,6 +373,7 @@ impl Rules for RssRules {
             }
             2 if parents[1].is(Ns::None, "channel") => {
                 if el.ns == Ns::None {
+                    self.newer_than_version(el, "channel", out);
                     if CHANNEL_SINGLE.contains(&el.local.as_str()) {
                         duplicate(el, "channel", out);
                     } else if !CHANNEL_OTHER.contains(&el.local.as_str()) {
@@ -363,6 +401,9 @@ impl Rules for RssRules {
                 }
             }
             3 if parents[2].is(Ns::None, "item") => {
+                if el.ns == Ns::None {
+                    self.newer_than_version(el, "item", out);
+                }
                 if el.ns == Ns::None && ITEM_SINGLE.contains(&el.local.as_str()) {
                     duplicate(el, "item", out);
                 }
@@ -449,9 +490,39 @@ const ITEM_SINGLE: &[&str] = &[
     "source",
 ];
 
+/// Elements RSS 0.91 lacks and the version that added each, as a child
+/// of `parent` (`channel` or `item`): 0.92 (Netscape's 0.91 plus UserLand's
+/// additions), 0.93 and 0.94 (which 2.0 froze).
+fn added_after_091(parent: &str, name: &str) -> Option<(&'static str, &'static str)> {
+    const CHANNEL: [(&str, &str); 4] = [
+        ("cloud", "0.92"),
+        ("category", "0.94"),
+        ("generator", "0.94"),
+        ("ttl", "0.94"),
+    ];
+    const ITEM: [(&str, &str); 8] = [
+        ("source", "0.92"),
+        ("enclosure", "0.92"),
+        ("category", "0.92"),
+        ("pubDate", "0.93"),
+        ("expirationDate", "0.93"),
+        ("author", "0.94"),
+        ("comments", "0.94"),
+        ("guid", "0.94"),
+    ];
+    let table: &[(&'static str, &'static str)] = match parent {
+        "channel" => &CHANNEL,
+        "item" => &ITEM,
+        _ => return None,
+    };
+    table.iter().copied().find(|(n, _)| *n == name)
+}
+
 /// `<cloud domain port path registerProcedure protocol/>`.
 fn cloud(el: &Frame, out: &mut Findings) {
-    let missing: Vec<&str> = ["domain", "port", "path", "registerProcedure", "protocol"]
+    const ATTRIBUTES: [&str; 5] = ["domain", "port", "path", "registerProcedure", "protocol"];
+    misspelled_attributes(el, &ATTRIBUTES, out);
+    let missing: Vec<&str> = ATTRIBUTES
         .into_iter()
         .filter(|name| el.attr(name).is_none())
         .collect();
@@ -716,7 +787,9 @@ fn contact(el: &Frame, out: &mut Findings) {
 }
 
 fn enclosure(el: &Frame, out: &mut Findings) {
-    let missing: Vec<&str> = ["url", "length", "type"]
+    const ATTRIBUTES: [&str; 3] = ["url", "length", "type"];
+    misspelled_attributes(el, &ATTRIBUTES, out);
+    let missing: Vec<&str> = ATTRIBUTES
         .into_iter()
         .filter(|name| el.attr(name).is_none())
         .collect();
@@ -754,6 +827,27 @@ fn enclosure(el: &Frame, out: &mut Findings) {
             format!("enclosure type {} is not a MIME type", quoted(&kind.value)),
         )
         .help("write a MIME type such as audio/mpeg or image/jpeg");
+    }
+}
+
+/// Report attributes of `el` named like one of `defined` in another case
+/// (`ispermalink`): the defined attribute is then missing to every reader.
+fn misspelled_attributes(el: &Frame, defined: &[&str], out: &mut Findings) {
+    for attr in el.attrs.iter().filter(|a| a.ns == Ns::None) {
+        if let Some(name) = defined
+            .iter()
+            .find(|d| **d != attr.local && d.eq_ignore_ascii_case(&attr.local))
+        {
+            out.add(
+                Rule::MisspelledAttribute,
+                attr.offset,
+                format!(
+                    "<{}> has an attribute {}, which readers ignore: attribute names are case-sensitive",
+                    el.local, attr.local
+                ),
+            )
+            .help(format!("write {name}"));
+        }
     }
 }
 
