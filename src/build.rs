@@ -1,5 +1,6 @@
 //! The build: load → select → group → render → validate → write.
 
+mod fingerprint;
 mod urls;
 
 use std::collections::HashMap;
@@ -188,6 +189,12 @@ pub struct Rendered {
     pub ledger: Ledger,
     /// Parsed front matter, to save once the feeds are published.
     pub cache: HeadCache,
+    /// Files of feeds whose inputs did not change since the last build,
+    /// which left them as they are: not rendered, validated or written
+    /// (paths relative to the output directory, with their digests).
+    pub kept: Vec<(PathBuf, u64)>,
+    /// Each feed's folder and the fingerprint of its inputs.
+    pub fingerprints: Vec<(PathBuf, u64)>,
 }
 
 /// Load, select, group, render and validate, without writing anything.
@@ -202,6 +209,18 @@ pub fn render_with(
     config: &Config,
     options: &BuildOptions,
     progress: &dyn Progress,
+) -> Result<Rendered> {
+    render_changed(config, options, progress, None)
+}
+
+/// [`render_with`], leaving out the feeds that `probe` proves unchanged:
+/// same input fingerprint as when the last build published them, and their
+/// files as it wrote them.
+fn render_changed(
+    config: &Config,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    probe: Option<&Probe>,
 ) -> Result<Rendered> {
     let Prepared {
         selection,
@@ -227,10 +246,29 @@ pub fn render_with(
     let stage = Instant::now();
     let mut specs = feed::plan(config, &selection.published, &terms);
     ledger.date_feeds(&mut specs);
-    progress.stage(Stage::Render, u64::try_from(specs.len()).ok());
-    let mut files = render_all(config, &specs, progress);
+    let fingerprints: Vec<(PathBuf, u64)> = specs
+        .par_iter()
+        .map(|spec| (spec.dir.clone(), fingerprint::of(spec)))
+        .collect();
+    let kept_feeds: Vec<Option<Vec<(PathBuf, u64)>>> = specs
+        .par_iter()
+        .zip(&fingerprints)
+        .map(|(spec, (dir, fingerprint))| {
+            let files = [spec.rss_path(), spec.atom_path(), spec.json_path()];
+            probe?.unchanged_feed(&config.output_dir, dir, *fingerprint, &files)
+        })
+        .collect();
+    let changed: Vec<&FeedSpec<'_>> = specs
+        .iter()
+        .zip(&kept_feeds)
+        .filter_map(|(spec, kept)| kept.is_none().then_some(spec))
+        .collect();
+    let kept: Vec<(PathBuf, u64)> = kept_feeds.into_iter().flatten().flatten().collect();
+    progress.stage(Stage::Render, u64::try_from(changed.len()).ok());
+    let mut files = render_all(config, &changed, progress);
     tracing::debug!(
         feeds = specs.len(),
+        changed = changed.len(),
         files = files.len(),
         ms = stage.elapsed().as_millis(),
         "rendered feeds"
@@ -262,6 +300,8 @@ pub fn render_with(
         skipped,
         ledger,
         cache,
+        kept,
+        fingerprints,
     })
 }
 
@@ -413,7 +453,7 @@ pub fn gate(
 /// Render every planned feed in every format.
 fn render_all(
     config: &Config,
-    specs: &[FeedSpec<'_>],
+    specs: &[&FeedSpec<'_>],
     progress: &dyn Progress,
 ) -> Vec<RenderedFeed> {
     specs
@@ -522,7 +562,7 @@ pub fn build_with(
     if let Some(unchanged) = probe.as_mut().and_then(Probe::unchanged) {
         return Ok(unchanged_report(unchanged, options, started));
     }
-    let rendered = render_with(config, options, progress)?;
+    let rendered = render_changed(config, options, progress, probe.as_ref())?;
     let images = published_images(&rendered.selection);
     let selection = &rendered.selection;
     let mut report = BuildReport {
@@ -532,7 +572,7 @@ pub fn build_with(
         scheduled: selection.count(Exclusion::Scheduled),
         expired: selection.count(Exclusion::Expired),
         undated: selection.count(Exclusion::Undated),
-        files: rendered.files.len(),
+        files: rendered.files.len() + rendered.kept.len(),
         next_change: selection.next_change,
         warnings: rendered.warnings,
         errors: rendered.errors,
@@ -555,12 +595,13 @@ pub fn build_with(
             .into_iter()
             .map(|f| (f.path, f.bytes))
             .collect();
-        let files_digests: Vec<(PathBuf, u64)> = files
+        let mut files_digests: Vec<(PathBuf, u64)> = files
             .par_iter()
             .map(|(path, bytes)| (path.clone(), state::digest(bytes)))
             .collect();
+        files_digests.extend(rendered.kept);
         let published = write::publish_with(&config.output_dir, &files, progress)?;
-        report.unchanged = published.unchanged;
+        report.unchanged = published.unchanged + (files_digests.len() - files.len());
         report.written = published
             .written
             .into_iter()
@@ -577,7 +618,8 @@ pub fn build_with(
         // A run with problems saves no state: they are reported every run.
         let clean = report.warnings.is_empty() && report.errors.is_empty();
         if let Some(probe) = probe.filter(|_| clean) {
-            probe.save(config, state_record(&report, files_digests, images));
+            let record = state_record(&report, files_digests, images, rendered.fingerprints);
+            probe.save(config, record);
         }
     }
     report.elapsed_ms = started.elapsed().as_millis();
@@ -731,6 +773,7 @@ fn state_record(
     report: &BuildReport,
     outputs: Vec<(PathBuf, u64)>,
     images: Vec<PathBuf>,
+    feeds: Vec<(PathBuf, u64)>,
 ) -> state::Record {
     state::Record {
         summary: state::Summary {
@@ -745,6 +788,7 @@ fn state_record(
         next_change: report.next_change,
         outputs,
         images,
+        feeds,
     }
 }
 

@@ -7,7 +7,9 @@
 //! executable), the last build's instant and its next scheduled change, its
 //! report, and a stat table (size, mtime, ctime, inode, device) of every
 //! file under `content/` (hidden ones skipped, as the loader does), of the
-//! ledger, of the local images feeds measure, and of every output file.
+//! ledger, of the local images feeds measure, and of every output file;
+//! and each feed's input fingerprint, so that a build after a change
+//! renders, validates and writes only the feeds whose inputs changed.
 //!
 //! Why stat and not content hashes: a stat pass is the cheapest proof
 //! available (no file is opened), and ctime and inode cannot be set back by
@@ -23,6 +25,7 @@
 //! ends with warnings, or with articles left out for errors, writes none, so
 //! its problems (and exit code) are reported on every run.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
@@ -42,7 +45,7 @@ pub const STATE_FILE_NAME: &str = ".feedpub-state";
 const MAGIC: &[u8; 8] = b"feedpub\x1a";
 
 /// The layout version; any other is ignored and rebuilt.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Header: magic, format, checksum of the payload.
 const HEADER_LEN: usize = 8 + 4 + 8;
@@ -174,6 +177,9 @@ struct Saved {
     images: Vec<Entry>,
     outputs: Vec<Entry>,
     content: Table,
+    /// Each feed's folder under the output directory and the fingerprint
+    /// of the inputs its files were rendered from.
+    feeds: Vec<(PathBuf, u64)>,
 }
 
 /// The result of comparing the site with the saved state.
@@ -199,6 +205,19 @@ pub struct Probe {
     /// A state that proved the no-op but had racy entries that have since
     /// settled: saving it again makes the next no-op a pure stat pass.
     settled: Option<Saved>,
+    /// What the last build published, when this run builds with the same
+    /// configuration and executable, not earlier than it.
+    published: Option<Published>,
+}
+
+/// The feeds the last build published and the files it wrote, kept by a
+/// run that builds, so feeds whose inputs did not change are left as they are.
+#[derive(Debug, Default)]
+struct Published {
+    /// Input fingerprint by feed folder.
+    feeds: HashMap<PathBuf, u64>,
+    /// Output files by path.
+    outputs: HashMap<PathBuf, Entry>,
 }
 
 impl Probe {
@@ -232,6 +251,17 @@ impl Probe {
             unchanged = matches!(verdict, Verdict::Unchanged(..)),
             "compared the site with the state file"
         );
+        let published = saved
+            .as_ref()
+            .filter(|s| s.config == digest && now >= s.now)
+            .map(|s| Published {
+                feeds: s.feeds.iter().cloned().collect(),
+                outputs: s
+                    .outputs
+                    .iter()
+                    .map(|e| (e.path.clone(), e.clone()))
+                    .collect(),
+            });
         let settled = match (&verdict, saved) {
             (Verdict::Changed(why), Some(_)) => {
                 tracing::debug!(why = %why, "state: building");
@@ -255,7 +285,34 @@ impl Probe {
             content,
             verdict,
             settled,
+            published,
         }
+    }
+
+    /// The digests of `files` (paths relative to `output_dir`) of the feed
+    /// in folder `dir`, when the last build published them from inputs with
+    /// this `fingerprint` and every one of them is still as it was written;
+    /// `None` when the feed must be rendered.
+    pub fn unchanged_feed(
+        &self,
+        output_dir: &Path,
+        dir: &Path,
+        fingerprint: u64,
+        files: &[PathBuf],
+    ) -> Option<Vec<(PathBuf, u64)>> {
+        let published = self.published.as_ref()?;
+        if published.feeds.get(dir) != Some(&fingerprint) {
+            return None;
+        }
+        let taken = SystemTime::now();
+        files
+            .iter()
+            .map(|rel| {
+                let recorded = published.outputs.get(&output_dir.join(rel))?;
+                let now = entry_for(&recorded.path, Some(recorded), taken, false);
+                (now == *recorded).then_some((rel.clone(), recorded.digest?))
+            })
+            .collect()
     }
 
     /// What the comparison found.
@@ -310,6 +367,7 @@ impl Probe {
             images,
             outputs,
             content: self.content.table(&self.root),
+            feeds: record.feeds,
         };
         store(&self.path, &saved);
     }
@@ -327,6 +385,8 @@ pub struct Record {
     pub outputs: Vec<(PathBuf, u64)>,
     /// Local image files whose sizes feeds carry.
     pub images: Vec<PathBuf>,
+    /// Each feed's folder and the fingerprint of its inputs.
+    pub feeds: Vec<(PathBuf, u64)>,
 }
 
 /// The digest of an output file's bytes, as the state stores it.
@@ -629,6 +689,7 @@ mod tests {
                 stats: vec![entry("a.md").stat, None],
                 racy: vec![(0, 9)],
             },
+            feeds: vec![(PathBuf::new(), 10)],
         }
     }
 
@@ -645,7 +706,7 @@ mod tests {
         assert_eq!(decode(&bytes[..bytes.len() - 1]), None);
         assert_eq!(decode(&[]), None);
         let mut other_format = bytes;
-        other_format[8] = 2;
+        other_format[8] = 1;
         assert_eq!(decode(&other_format), None);
     }
 

@@ -295,3 +295,73 @@ fn a_run_with_nothing_changed_still_removes_temporary_files_of_killed_runs() {
         "temporary file left beside the ledger"
     );
 }
+
+/// How many feeds a build rendered, of how many, from its debug log.
+fn rendered_feeds(stderr: &str) -> (usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("rendered feeds"))
+        .unwrap_or_else(|| panic!("no `rendered feeds` line in {stderr}"));
+    let field = |name: &str| -> usize {
+        let start = line.find(&format!(" {name}=")).unwrap() + name.len() + 2;
+        line[start..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (field("changed"), field("feeds"))
+}
+
+#[test]
+fn an_edit_renders_only_the_feeds_whose_inputs_changed() {
+    // #12: a feed with the same input fingerprint as when the last build
+    // published it, and whose files are as that build wrote them, is
+    // neither rendered, nor validated, nor written.
+    let site = built_basic();
+    let path = site.path().join("content/2024/03/water-power.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("winter deficit", "winter gap")).unwrap();
+    let debug_build = |site: &Path| {
+        let out = feedpub(site)
+            .args(["build", "--now", NOW])
+            .env("RUST_LOG", "feedpub::build=debug")
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let (changed, feeds) = rendered_feeds(&debug_build(site.path()));
+    assert!(changed >= 1 && changed < feeds, "{changed} of {feeds}");
+    assert!(all_feeds(site.path()).contains("winter gap"));
+
+    // A published file changed behind feedpub's back is rewritten, even
+    // though its feed's inputs did not change.
+    let site_rss = site.path().join("feeds/rss.xml");
+    let right = std::fs::read(&site_rss).unwrap();
+    std::fs::write(&site_rss, b"tampered").unwrap();
+    let (changed, _) = rendered_feeds(&debug_build(site.path()));
+    assert_eq!(changed, 1);
+    assert_eq!(std::fs::read(&site_rss).unwrap(), right);
+
+    // And the result is what a build from scratch makes.
+    let scratch = copy_fixture("basic");
+    std::fs::write(
+        scratch.path().join("content/2024/03/water-power.md"),
+        std::fs::read(&path).unwrap(),
+    )
+    .unwrap();
+    std::fs::copy(
+        site.path().join("feedpub-ledger.toml"),
+        scratch.path().join("feedpub-ledger.toml"),
+    )
+    .unwrap();
+    build_at(scratch.path(), NOW);
+    assert_same_feeds(
+        &site.path().join("feeds"),
+        &scratch.path().join("feeds"),
+        "edit",
+    );
+}

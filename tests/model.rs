@@ -82,6 +82,10 @@ enum Step {
     AdvanceClock(u32),
     DeleteState,
     DeleteFeeds,
+    /// One published file changed behind feedpub's back (the n-th, in
+    /// path order): a feed whose inputs did not change must still be
+    /// rewritten when its file is not what the last build wrote.
+    TamperFeed(usize),
     Nothing,
 }
 
@@ -104,6 +108,7 @@ fn step() -> impl Strategy<Value = Step> {
         (1..20u32).prop_map(Step::AdvanceClock),
         Just(Step::DeleteState),
         Just(Step::DeleteFeeds),
+        (0..32usize).prop_map(Step::TamperFeed),
         Just(Step::Nothing),
     ]
 }
@@ -252,6 +257,16 @@ impl Site {
                 let _ = std::fs::remove_dir_all(self.root().join("feeds"));
                 None
             }
+            Step::TamperFeed(n) => {
+                let feeds = self.root().join("feeds");
+                let files = tree(&feeds);
+                if !files.is_empty() {
+                    let (rel, mut bytes) = files[n % files.len()].clone();
+                    bytes.extend_from_slice(b"\n");
+                    std::fs::write(feeds.join(rel), bytes).unwrap();
+                }
+                None
+            }
             Step::Nothing => None,
         };
         if edited.is_some() {
@@ -398,6 +413,7 @@ fn a_plain_sequence_takes_the_shortcut_and_agrees() {
     let steps = [
         Step::Nothing,
         Step::EditTitle(1, 3),
+        Step::TamperFeed(0),
         Step::Nothing,
         Step::AdvanceClock(30),
         Step::Nothing,
