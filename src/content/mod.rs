@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::country::Countries;
 use crate::dates::{is_plausible, parse_date};
 use crate::error::Diagnostic;
+use crate::hugo::dates::{DateRules, PageDates};
 use crate::model::{Article, Body, Image, image_mime_type};
 use crate::taxonomy::{Taxonomy, TaxonomyKind};
 use crate::text::{line_col, squash_whitespace, stable_hash, xml_safe};
@@ -627,15 +628,44 @@ impl ArticleParse<'_, '_> {
             );
         }
 
-        // Hugo's default date rules: `date`, else `publishDate`, else
-        // `lastmod`; an article goes live at `publishDate`, else its date.
-        let written_date = self.date(&["date"], fm.date.as_ref(), &fields);
-        let publish_date = self.date(PUBLISH_DATE, fm.publish_date.as_ref(), &fields);
-        let updated = self.date(LASTMOD, fm.updated.as_ref(), &fields);
-        let expires = self.date(EXPIRY_DATE, fm.expires.as_ref(), &fields);
-        let date = written_date.or(publish_date).or(updated);
-        let publish_date = publish_date.or(date);
-        self.date_warnings(date, updated, &fields);
+        // Hugo's date rules (`[frontmatter]`, by default `date`, else
+        // `publishDate`, else `lastmod`); an article goes live at
+        // `publishDate`, else its date.
+        let written = [
+            self.date(&["date"], fm.date.as_ref(), &fields),
+            self.date(PUBLISH_DATE, fm.publish_date.as_ref(), &fields),
+            self.date(LASTMOD, fm.updated.as_ref(), &fields),
+            self.date(EXPIRY_DATE, fm.expires.as_ref(), &fields),
+        ];
+        let base_name = page_name(self.path);
+        let default_rules;
+        let rules = match &config.hugo {
+            Some(site) => &site.dates,
+            None => {
+                default_rules = DateRules::default();
+                &default_rules
+            }
+        };
+        let resolved = rules.resolve(&PageDates {
+            written,
+            base_name: &base_name,
+            modified: rules
+                .reads_file_mod_time()
+                .then(|| file_mod_time(self.path))
+                .flatten(),
+            timezone: config.timezone,
+        });
+        let date = resolved.date;
+        let publish_date = resolved.publish_date.or(date);
+        let updated = resolved.lastmod;
+        let expires = resolved
+            .expiry_date
+            .filter(|_| !config.hugo.as_ref().is_some_and(|h| h.build_expired));
+        if fm.slug.is_none() {
+            fm.slug = resolved.slug;
+        }
+        // Only a written `lastmod` can be a mistake worth a warning.
+        self.date_warnings(date, updated.filter(|u| written[2] == Some(*u)), &fields);
 
         let rel_path = self
             .path
@@ -690,7 +720,12 @@ impl ArticleParse<'_, '_> {
                     url: fm.url.as_deref(),
                     date: permalink::written_date(
                         config,
-                        fm.date.as_ref().map(|d| d.0.as_str()),
+                        // The offset written in `date`, when the date is
+                        // that one (not a file name's or another field's).
+                        fm.date
+                            .as_ref()
+                            .filter(|_| date.is_some() && date == written[0])
+                            .map(|d| d.0.as_str()),
                         date,
                     ),
                 };
@@ -995,6 +1030,14 @@ fn contained_length(file: &Path, base: &Path) -> u64 {
 
 /// A page's name from its path: the file stem, or the folder of a bundle's
 /// `index` file.
+/// When the file at `path` was last modified, for `:fileModTime`.
+fn file_mod_time(path: &Path) -> Option<DateTime<Utc>> {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(DateTime::<Utc>::from)
+}
+
 fn page_name(path: &Path) -> String {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
     match stem.as_deref() {

@@ -7,6 +7,8 @@
 //! on). Keys are case-insensitive. Keys feedpub does not use are Hugo's
 //! business and are ignored; a `feedpub.toml` beside them overrides.
 
+pub mod dates;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -75,6 +77,12 @@ pub struct HugoSite {
     pub main_sections: Option<Vec<String>>,
     /// `buildDrafts`: drafts are published.
     pub build_drafts: bool,
+    /// `buildFuture`: pages dated in the future are published now.
+    pub build_future: bool,
+    /// `buildExpired`: pages past their `expiryDate` stay published.
+    pub build_expired: bool,
+    /// `[frontmatter]`: where each of a page's dates comes from.
+    pub dates: dates::DateRules,
     /// `ignoreFiles`: files whose path matches one of these are not read.
     pub ignore_files: Vec<regex::Regex>,
     /// The configuration files read, for messages.
@@ -316,6 +324,11 @@ impl HugoConfig {
             disable_path_to_lower: self.flag(&["disablepathtolower"]),
             main_sections: self.strings(&["params", "mainsections"]),
             build_drafts: self.flag(&["builddrafts"]),
+            build_future: self.flag(&["buildfuture"]),
+            build_expired: self.flag(&["buildexpired"]),
+            dates: dates::DateRules::from_table(
+                self.get(&["frontmatter"]).and_then(Value::as_object),
+            ),
             ignore_files,
             files: self.files.clone(),
         })
