@@ -46,6 +46,8 @@ struct ConfigFile {
     ledger: Option<PathBuf>,
     strict: Option<bool>,
     stamp_undated: Option<bool>,
+    #[serde(default)]
+    feeds: Vec<crate::feed::custom::CustomFeed>,
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -64,6 +66,7 @@ const KNOWN_KEYS: &[&str] = &[
     "ledger",
     "strict",
     "stamp_undated",
+    "feeds",
 ];
 
 /// Where the inputs and outputs of a run are, before the config is read.
@@ -126,6 +129,8 @@ pub struct Config {
     /// How the Hugo site this configuration was read from names, links and
     /// selects its pages; `None` for a plain feedpub site.
     pub hugo: Option<crate::hugo::HugoSite>,
+    /// Feeds defined by a filter (`[[feeds]]`), under `feeds/custom/`.
+    pub custom_feeds: Vec<crate::feed::custom::CustomFeed>,
 }
 
 impl Config {
@@ -143,6 +148,7 @@ impl Config {
                     .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                     .unwrap_or_default();
             config.check_paths(&overrides, Path::new(CONFIG_FILE_NAME), Path::new(""))?;
+            config.check_custom_feeds(&overrides, Path::new(CONFIG_FILE_NAME))?;
             return Ok(config);
         }
         let config_path = paths
@@ -175,6 +181,7 @@ impl Config {
             .map_or_else(PathBuf::new, Path::to_path_buf);
         let config = Config::from_toml(&text, &config_path, &root, paths)?;
         config.check_paths(&text, &config_path, &root)?;
+        config.check_custom_feeds(&text, &config_path)?;
         Ok(config)
     }
 
@@ -333,6 +340,20 @@ impl Config {
         }
         config.hugo = Some(site);
         Ok(config)
+    }
+
+    /// Every `[[feeds]]` filter names taxonomies, countries and slugs the
+    /// site has; an error points at its feed's `[[feeds]]` line in `text`.
+    pub fn check_custom_feeds(&self, text: &str, config_path: &Path) -> Result<()> {
+        crate::feed::custom::check(&self.custom_feeds, &self.taxonomies, &self.regions).map_err(
+            |(index, e)| {
+                let mut d = Diagnostic::error(config_path, e.message).with_help(e.help);
+                if let Some(line) = crate::feed::custom::header_line(text, index) {
+                    d = d.at(line, 1);
+                }
+                Error::Config(Box::new(d))
+            },
+        )
     }
 
     /// Whether undated articles are stamped with the build time and published.
@@ -523,6 +544,7 @@ impl Config {
             summary_length: crate::content::SUMMARY_WORDS,
             stamp_undated: raw.stamp_undated,
             hugo: None,
+            custom_feeds: raw.feeds,
             title,
         })
     }
