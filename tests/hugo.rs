@@ -345,3 +345,23 @@ fn build_flags_and_front_matter_date_rules_match_hugo() {
     assert_eq!(hugo["index.xml"].len(), 9);
     assert!(!hugo["index.xml"].iter().any(|l| l.contains("expired")));
 }
+
+/// On a multilingual site, translations by file name (`post.fr.md`) stay
+/// out of the feeds, which hold the default language's pages as Hugo's
+/// home feed does, `post.en.md` linked as `post.md` (#10). Hugo's French
+/// feed (`fr/index.xml`) is in the golden file for per-language feeds.
+#[test]
+fn translations_stay_out_of_the_default_language_feeds() {
+    const LANGUAGES: &str = "hugo-languages";
+    check_golden(LANGUAGES);
+    let site = copy_fixture(LANGUAGES);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(LANGUAGES);
+    assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["index.xml"]);
+    assert_eq!(hugo["index.xml"].len(), 3);
+    assert_eq!(hugo["fr/index.xml"].len(), 2);
+}

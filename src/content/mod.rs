@@ -124,6 +124,14 @@ impl<'a> Loader<'a> {
                         .is_some_and(|h| h.ignores(e.path()))
                     {
                         skip(e.path(), "matched by the site's ignoreFiles");
+                    } else if self.config.hugo.as_ref().is_some_and(|h| {
+                        h.language_of(&name)
+                            .is_some_and(|l| *l != h.default_language)
+                    }) {
+                        skip(
+                            e.path(),
+                            "a translation: feedpub publishes the default language's pages only",
+                        );
                     } else {
                         paths.push(e.into_path());
                     }
@@ -671,6 +679,15 @@ impl ArticleParse<'_, '_> {
             .path
             .strip_prefix(&config.content_dir)
             .unwrap_or(self.path);
+        // `post.en.md` on a site whose default language is `en` is `post.md`.
+        let unlanguaged;
+        let rel_path = match &config.hugo {
+            Some(site) => {
+                unlanguaged = site.without_language(rel_path);
+                unlanguaged.as_path()
+            }
+            None => rel_path,
+        };
         let mut terms = Vec::with_capacity(config.taxonomies.len());
         for taxonomy in &config.taxonomies {
             if taxonomy.kind == TaxonomyKind::Section {
