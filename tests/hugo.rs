@@ -342,8 +342,17 @@ fn build_flags_and_front_matter_date_rules_match_hugo() {
     assert!(!stderr.contains("earlier than"), "{stderr}");
     let hugo = read_golden(DATES);
     assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["index.xml"]);
-    assert_eq!(hugo["index.xml"].len(), 9);
+    assert_eq!(hugo["index.xml"].len(), 10);
     assert!(!hugo["index.xml"].iter().any(|l| l.contains("expired")));
+    // `ref` and `relref` give the pages' real permalinks, which here come
+    // from the file names' dates.
+    let json = std::fs::read_to_string(site.path().join("feeds/feed.json")).unwrap();
+    for link in [
+        "https://dates.example.org/2024/03/05/from-the-name/",
+        "https://dates.example.org/2024/03/06/bundle-name/",
+    ] {
+        assert!(json.contains(&format!("href=\\\"{link}\\\"")), "{link}: {json}");
+    }
 }
 
 /// On a multilingual site, translations by file name (`post.fr.md`) stay

@@ -58,6 +58,9 @@ pub struct Loader<'a> {
     /// The `cascade` of each section's `_index` page, by folder, found
     /// while walking the content directory.
     cascades: std::sync::Mutex<HashMap<PathBuf, serde_json::Map<String, serde_json::Value>>>,
+    /// The pages `ref` and `relref` resolve to: the articles of the first
+    /// [`Loader::read_bodies`] call (`build` passes every article read).
+    pages: std::sync::OnceLock<shortcode::PageIndex>,
 }
 
 impl<'a> Loader<'a> {
@@ -68,6 +71,7 @@ impl<'a> Loader<'a> {
             countries: Countries::new(&config.regions),
             unknown_shortcodes: std::sync::Mutex::default(),
             cascades: std::sync::Mutex::default(),
+            pages: std::sync::OnceLock::new(),
         }
     }
 
@@ -236,6 +240,15 @@ impl<'a> Loader<'a> {
     /// `which` that has none yet, in parallel. Articles whose body cannot be
     /// read keep none, and the problem is returned.
     pub fn read_bodies(&self, articles: &mut [Article], which: &[usize]) -> Vec<Diagnostic> {
+        self.pages.get_or_init(|| {
+            shortcode::PageIndex::new(articles.iter().map(|a| {
+                let path = a
+                    .source
+                    .strip_prefix(&self.config.content_dir)
+                    .unwrap_or(&a.source);
+                (path, a.url.as_str())
+            }))
+        });
         let mut wanted = vec![false; articles.len()];
         for &i in which {
             if let Some(w) = wanted.get_mut(i) {
@@ -363,11 +376,19 @@ impl<'a> Loader<'a> {
         let expanded = if shortcode::has_shortcodes(&body) {
             let head = bytes.get(..article.body_offset).unwrap_or_default();
             let params = page_params(&String::from_utf8_lossy(head));
+            let folder = path
+                .strip_prefix(&self.config.content_dir)
+                .unwrap_or(path)
+                .parent()
+                .map(|f| f.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
             let expanded = shortcode::expand(
                 &body,
                 &shortcode::Context {
                     base_url: &self.config.base_url,
                     params: &params,
+                    pages: self.pages.get_or_init(shortcode::PageIndex::default),
+                    folder: &folder,
                 },
             );
             if !expanded.unknown.is_empty()
