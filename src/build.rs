@@ -109,6 +109,17 @@ impl Selection {
         selection
     }
 
+    /// Publish the scheduled articles now, as Hugo's `buildFuture` does.
+    pub fn publish_scheduled(&mut self) {
+        let (scheduled, excluded) = std::mem::take(&mut self.excluded)
+            .into_iter()
+            .partition(|(_, reason)| *reason == Exclusion::Scheduled);
+        self.excluded = excluded;
+        self.published
+            .extend(scheduled.into_iter().map(|(article, _)| article));
+        self.published.sort_by(|a, b| a.source.cmp(&b.source));
+    }
+
     /// How many articles were left out for `reason`.
     pub fn count(&self, reason: Exclusion) -> usize {
         self.excluded.iter().filter(|(_, r)| *r == reason).count()
@@ -368,6 +379,9 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     });
 
     let mut selection = Selection::at(loaded.articles, now);
+    if config.hugo.as_ref().is_some_and(|h| h.build_future) {
+        selection.publish_scheduled();
+    }
     // An article whose body cannot be read is left out, and the feeds it
     // was in are planned again without it.
     let (terms, members) = loop {

@@ -53,6 +53,8 @@ struct ConfigFile {
     image: Option<String>,
     icon: Option<String>,
     copyright: Option<String>,
+    #[serde(default)]
+    feeds: Vec<crate::feed::custom::CustomFeed>,
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -76,6 +78,7 @@ const KNOWN_KEYS: &[&str] = &[
     "image",
     "icon",
     "copyright",
+    "feeds",
 ];
 
 /// Where the inputs and outputs of a run are, before the config is read.
@@ -148,6 +151,8 @@ pub struct Config {
     pub copyright: Option<String>,
     /// Titles and descriptions set for single terms.
     pub term_overrides: TermOverrides,
+    /// Feeds defined by a filter (`[[feeds]]`), under `feeds/custom/`.
+    pub custom_feeds: Vec<crate::feed::custom::CustomFeed>,
 }
 
 impl Config {
@@ -165,6 +170,7 @@ impl Config {
                     .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                     .unwrap_or_default();
             config.check_paths(&overrides, Path::new(CONFIG_FILE_NAME), Path::new(""))?;
+            config.check_custom_feeds(&overrides, Path::new(CONFIG_FILE_NAME))?;
             return Ok(config);
         }
         let config_path = paths
@@ -197,6 +203,7 @@ impl Config {
             .map_or_else(PathBuf::new, Path::to_path_buf);
         let config = Config::from_toml(&text, &config_path, &root, paths)?;
         config.check_paths(&text, &config_path, &root)?;
+        config.check_custom_feeds(&text, &config_path)?;
         Ok(config)
     }
 
@@ -358,6 +365,20 @@ impl Config {
         }
         config.hugo = Some(site);
         Ok(config)
+    }
+
+    /// Every `[[feeds]]` filter names taxonomies, countries and slugs the
+    /// site has; an error points at its feed's `[[feeds]]` line in `text`.
+    pub fn check_custom_feeds(&self, text: &str, config_path: &Path) -> Result<()> {
+        crate::feed::custom::check(&self.custom_feeds, &self.taxonomies, &self.regions).map_err(
+            |(index, e)| {
+                let mut d = Diagnostic::error(config_path, e.message).with_help(e.help);
+                if let Some(line) = crate::feed::custom::header_line(text, index) {
+                    d = d.at(line, 1);
+                }
+                Error::Config(Box::new(d))
+            },
+        )
     }
 
     /// Whether undated articles are stamped with the build time and published.
@@ -620,6 +641,7 @@ impl Config {
                 file: config_path.to_path_buf(),
                 overrides,
             },
+            custom_feeds: raw.feeds,
             title,
         })
     }

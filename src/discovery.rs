@@ -38,6 +38,7 @@ fn groups<'s, 'a>(
             .filter(|spec| match &spec.scope {
                 Scope::Site => wanted.is_none(),
                 Scope::Term { taxonomy, .. } => wanted == Some(taxonomy.as_str()),
+                Scope::Custom { .. } => wanted == Some(crate::feed::custom::CUSTOM_DIR),
             })
             .collect()
     };
@@ -48,6 +49,10 @@ fn groups<'s, 'a>(
                 .iter()
                 .map(|t| (t.heading(), of(Some(t.name.as_str())))),
         )
+        .chain(std::iter::once((
+            "Custom feeds".to_string(),
+            of(Some(crate::feed::custom::CUSTOM_DIR)),
+        )))
         .filter(|(_, feeds)| !feeds.is_empty())
         .collect()
 }

@@ -253,6 +253,7 @@ impl<'c> Snapshot<'c> {
         let (kind, term) = match &spec.scope {
             Scope::Site => ("site".to_string(), None),
             Scope::Term { singular, name, .. } => (singular.clone(), Some(name.clone())),
+            Scope::Custom { name, .. } => ("custom".to_string(), Some(name.clone())),
         };
         FeedSummary {
             kind,
@@ -292,8 +293,18 @@ impl<'c> Snapshot<'c> {
 
     /// The articles that belong to `spec`'s scope but are not among its items.
     fn excluded(&self, spec: &FeedSpec<'_>) -> Vec<Excluded> {
+        let custom = match &spec.scope {
+            Scope::Custom { slug, .. } => self
+                .config
+                .custom_feeds
+                .iter()
+                .find(|f| f.slug() == *slug)
+                .and_then(|f| f.filter(&self.config.taxonomies, &self.config.regions).ok()),
+            _ => None,
+        };
         let belongs = |article: &Article| match &spec.scope {
             Scope::Site => true,
+            Scope::Custom { .. } => custom.as_ref().is_some_and(|f| f.matches(article)),
             Scope::Term { taxonomy, slug, .. } => self
                 .config
                 .taxonomies
@@ -367,7 +378,7 @@ impl<'c> Snapshot<'c> {
                 Scope::Term {
                     taxonomy, slug: s, ..
                 } => *taxonomy == wanted.name && s == slug,
-                Scope::Site => false,
+                Scope::Site | Scope::Custom { .. } => false,
             })
         };
         let taxonomy = |found: Option<&'c Taxonomy>, what: &str| {

@@ -809,3 +809,79 @@ fn raw_html_nested_too_deep_leaves_the_article_out_quickly() {
         ));
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
 }
+
+/// A `[[feeds]]` filter in feedpub.toml publishes a custom feed in every
+/// format under `feeds/custom/<slug>/`, listed in the discovery files and
+/// valid (#10: "National Security in Central Asia").
+#[test]
+fn custom_filter_feeds_are_published_listed_and_valid() {
+    let site = copy_fixture("basic");
+    let config = site.path().join("feedpub.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "\n[[feeds]]\nname = \"National Security in Central Asia\"\nslug = \"central-asia-security\"\nall = { categories = [\"National Security\"] }\nany = { countries = [\"TJ\", \"KG\", \"KZ\", \"UZ\", \"TM\"] }\n\n[[feeds]]\nname = \"Not by the desk\"\nany = { countries = [\"Central Asia\", \"Kazakhstan\"] }\nnone = { authors = [\"farida nazarova\"] }\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let feeds = site.path().join("feeds");
+    let links = |path: &str| -> Vec<String> {
+        let xml = std::fs::read_to_string(feeds.join(path)).unwrap();
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("item"))
+            .filter_map(|i| i.children().find(|c| c.has_tag_name("link")))
+            .filter_map(|l| l.text().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(
+        links("custom/central-asia-security/rss.xml"),
+        [
+            "https://news.example.org/2024/03/iskp-threat/",
+            "https://news.example.org/2024/03/water-power/"
+        ]
+    );
+    assert!(
+        feeds
+            .join("custom/central-asia-security/atom.xml")
+            .is_file()
+    );
+    assert!(
+        feeds
+            .join("custom/central-asia-security/feed.json")
+            .is_file()
+    );
+    assert!(feeds.join("custom/not-by-the-desk/rss.xml").is_file());
+    let opml = std::fs::read_to_string(feeds.join("feeds.opml")).unwrap();
+    assert!(
+        opml.contains("feeds/custom/central-asia-security/rss.xml"),
+        "{opml}"
+    );
+    let html = std::fs::read_to_string(feeds.join("index.html")).unwrap();
+    assert!(html.contains("Custom feeds"), "{html}");
+    assert!(
+        html.contains("href=\"custom/not-by-the-desk/atom.xml\""),
+        "{html}"
+    );
+    feedpub(site.path())
+        .args(["check", "feeds"])
+        .assert()
+        .success();
+
+    // A filter on something the site does not have is a config error that
+    // says what it has.
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[[feeds]]\nname = \"Tagged\"\nany = { tags = [\"x\"] }\n");
+    std::fs::write(&config, text).unwrap();
+    feedpub(site.path())
+        .arg("build")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "feedpub.toml:21:1: error: custom feed \"Tagged\": `any` filters on `tags`, which the site does not have",
+        ))
+        .stderr(predicate::str::contains("categories, countries, authors"));
+}

@@ -35,12 +35,12 @@ fn item_links(xml: &str) -> Vec<String> {
         .collect()
 }
 
-fn golden_path() -> std::path::PathBuf {
-    fixtures().join(FIXTURE).join("expected/hugo-links.txt")
+fn golden_path(fixture: &str) -> std::path::PathBuf {
+    fixtures().join(fixture).join("expected/hugo-links.txt")
 }
 
-fn read_golden() -> Links {
-    let text = std::fs::read_to_string(golden_path()).unwrap();
+fn read_golden(fixture: &str) -> Links {
+    let text = std::fs::read_to_string(golden_path(fixture)).unwrap();
     let mut links = Links::new();
     for line in text.lines() {
         let (feed, link) = line.split_once('\t').unwrap();
@@ -63,8 +63,8 @@ fn write_golden(links: &Links) -> String {
 }
 
 /// Run Hugo on the fixture and collect the links of every feed it writes.
-fn hugo_links() -> Links {
-    let site = copy_fixture(FIXTURE);
+fn hugo_links(fixture: &str) -> Links {
+    let site = copy_fixture(fixture);
     let out = tempfile::tempdir().unwrap();
     run_ok(
         "hugo",
@@ -89,23 +89,29 @@ fn hugo_links() -> Links {
     links
 }
 
-#[test]
-fn golden_links_are_what_hugo_publishes() {
+/// Hugo's links for `fixture` are still those in its golden file.
+fn check_golden(fixture: &str) {
     if !have_tool("hugo", &["version"]) {
         return;
     }
-    let actual = write_golden(&hugo_links());
+    let actual = write_golden(&hugo_links(fixture));
+    let path = golden_path(fixture);
     if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
-        std::fs::write(golden_path(), &actual).unwrap();
+        std::fs::write(&path, &actual).unwrap();
         return;
     }
-    let want = std::fs::read_to_string(golden_path()).unwrap();
+    let want = std::fs::read_to_string(&path).unwrap();
     assert_eq!(
         actual,
         want,
         "Hugo's links differ from {} (SNAPSHOTS=overwrite regenerates)",
-        golden_path().display()
+        path.display()
     );
+}
+
+#[test]
+fn golden_links_are_what_hugo_publishes() {
+    check_golden(FIXTURE);
 }
 
 fn feedpub_links(site: &Path, rss: &str) -> Vec<String> {
@@ -131,7 +137,7 @@ fn zero_config_build_links_every_item_as_hugo_does() {
         .assert()
         .success()
         .stderr("");
-    let hugo = read_golden();
+    let hugo = read_golden(FIXTURE);
     let mut compared = 0;
 
     // Site-wide: Hugo's home feed, restricted to `params.mainSections`.
@@ -379,4 +385,55 @@ fn term_feeds_link_to_the_pages_hugo_publishes() {
         checked.contains(&"tags/кино-c++/".to_string()),
         "{checked:?}"
     );
+}
+
+/// `buildDrafts`, `buildFuture`, `buildExpired` and the `[frontmatter]`
+/// date rules (`:filename` giving date and slug, `:fileModTime`, `:git`
+/// skipped) give the pages and links Hugo gives (#10).
+#[test]
+fn build_flags_and_front_matter_date_rules_match_hugo() {
+    const DATES: &str = "hugo-dates";
+    check_golden(DATES);
+    let site = copy_fixture(DATES);
+    let out = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    // Future items are the site's choice: a warning, not an error.
+    assert!(stderr.contains("FutureDate"), "{stderr}");
+    assert!(!stderr.contains("earlier than"), "{stderr}");
+    let hugo = read_golden(DATES);
+    assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["index.xml"]);
+    assert_eq!(hugo["index.xml"].len(), 10);
+    assert!(!hugo["index.xml"].iter().any(|l| l.contains("expired")));
+    // `ref` and `relref` give the pages' real permalinks, which here come
+    // from the file names' dates.
+    let json = std::fs::read_to_string(site.path().join("feeds/feed.json")).unwrap();
+    for link in [
+        "https://dates.example.org/2024/03/05/from-the-name/",
+        "https://dates.example.org/2024/03/06/bundle-name/",
+    ] {
+        assert!(json.contains(&format!("href=\\\"{link}\\\"")), "{link}: {json}");
+    }
+}
+
+/// On a multilingual site, translations by file name (`post.fr.md`) stay
+/// out of the feeds, which hold the default language's pages as Hugo's
+/// home feed does, `post.en.md` linked as `post.md` (#10). Hugo's French
+/// feed (`fr/index.xml`) is in the golden file for per-language feeds.
+#[test]
+fn translations_stay_out_of_the_default_language_feeds() {
+    const LANGUAGES: &str = "hugo-languages";
+    check_golden(LANGUAGES);
+    let site = copy_fixture(LANGUAGES);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(LANGUAGES);
+    assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["index.xml"]);
+    assert_eq!(hugo["index.xml"].len(), 3);
+    assert_eq!(hugo["fr/index.xml"].len(), 2);
 }

@@ -24,6 +24,7 @@ use crate::config::Config;
 use crate::country::Countries;
 use crate::dates::{is_plausible, parse_date};
 use crate::error::Diagnostic;
+use crate::hugo::dates::{DateRules, PageDates};
 use crate::model::{Article, Body, Image, image_mime_type};
 use crate::taxonomy::{Taxonomy, TaxonomyKind};
 use crate::text::{line_col, squash_whitespace, stable_hash, xml_safe};
@@ -60,6 +61,9 @@ pub struct Loader<'a> {
     /// The `cascade` of each section's `_index` page, by folder, found
     /// while walking the content directory.
     cascades: std::sync::Mutex<HashMap<PathBuf, serde_json::Map<String, serde_json::Value>>>,
+    /// The pages `ref` and `relref` resolve to: the articles of the first
+    /// [`Loader::read_bodies`] call (`build` passes every article read).
+    pages: std::sync::OnceLock<shortcode::PageIndex>,
 }
 
 impl<'a> Loader<'a> {
@@ -70,6 +74,7 @@ impl<'a> Loader<'a> {
             countries: Countries::new(&config.regions),
             unknown_shortcodes: std::sync::Mutex::default(),
             cascades: std::sync::Mutex::default(),
+            pages: std::sync::OnceLock::new(),
         }
     }
 
@@ -126,6 +131,14 @@ impl<'a> Loader<'a> {
                         .is_some_and(|h| h.ignores(e.path()))
                     {
                         skip(e.path(), "matched by the site's ignoreFiles");
+                    } else if self.config.hugo.as_ref().is_some_and(|h| {
+                        h.language_of(&name)
+                            .is_some_and(|l| *l != h.default_language)
+                    }) {
+                        skip(
+                            e.path(),
+                            "a translation: feedpub publishes the default language's pages only",
+                        );
                     } else {
                         paths.push(e.into_path());
                     }
@@ -230,6 +243,15 @@ impl<'a> Loader<'a> {
     /// `which` that has none yet, in parallel. Articles whose body cannot be
     /// read keep none, and the problem is returned.
     pub fn read_bodies(&self, articles: &mut [Article], which: &[usize]) -> Vec<Diagnostic> {
+        self.pages.get_or_init(|| {
+            shortcode::PageIndex::new(articles.iter().map(|a| {
+                let path = a
+                    .source
+                    .strip_prefix(&self.config.content_dir)
+                    .unwrap_or(&a.source);
+                (path, a.url.as_str())
+            }))
+        });
         let mut wanted = vec![false; articles.len()];
         for &i in which {
             if let Some(w) = wanted.get_mut(i) {
@@ -357,11 +379,19 @@ impl<'a> Loader<'a> {
         let expanded = if shortcode::has_shortcodes(&body) {
             let head = bytes.get(..article.body_offset).unwrap_or_default();
             let params = page_params(&String::from_utf8_lossy(head));
+            let folder = path
+                .strip_prefix(&self.config.content_dir)
+                .unwrap_or(path)
+                .parent()
+                .map(|f| f.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
             let expanded = shortcode::expand(
                 &body,
                 &shortcode::Context {
                     base_url: &self.config.base_url,
                     params: &params,
+                    pages: self.pages.get_or_init(shortcode::PageIndex::default),
+                    folder: &folder,
                 },
             );
             if !expanded.unknown.is_empty()
@@ -650,20 +680,58 @@ impl ArticleParse<'_, '_> {
             );
         }
 
-        // Hugo's default date rules: `date`, else `publishDate`, else
-        // `lastmod`; an article goes live at `publishDate`, else its date.
-        let written_date = self.date(&["date"], fm.date.as_ref(), &fields);
-        let publish_date = self.date(PUBLISH_DATE, fm.publish_date.as_ref(), &fields);
-        let updated = self.date(LASTMOD, fm.updated.as_ref(), &fields);
-        let expires = self.date(EXPIRY_DATE, fm.expires.as_ref(), &fields);
-        let date = written_date.or(publish_date).or(updated);
-        let publish_date = publish_date.or(date);
-        self.date_warnings(date, updated, &fields);
+        // Hugo's date rules (`[frontmatter]`, by default `date`, else
+        // `publishDate`, else `lastmod`); an article goes live at
+        // `publishDate`, else its date.
+        let written = [
+            self.date(&["date"], fm.date.as_ref(), &fields),
+            self.date(PUBLISH_DATE, fm.publish_date.as_ref(), &fields),
+            self.date(LASTMOD, fm.updated.as_ref(), &fields),
+            self.date(EXPIRY_DATE, fm.expires.as_ref(), &fields),
+        ];
+        let base_name = page_name(self.path);
+        let default_rules;
+        let rules = match &config.hugo {
+            Some(site) => &site.dates,
+            None => {
+                default_rules = DateRules::default();
+                &default_rules
+            }
+        };
+        let resolved = rules.resolve(&PageDates {
+            written,
+            base_name: &base_name,
+            modified: rules
+                .reads_file_mod_time()
+                .then(|| file_mod_time(self.path))
+                .flatten(),
+            timezone: config.timezone,
+        });
+        let date = resolved.date;
+        let publish_date = resolved.publish_date.or(date);
+        let updated = resolved.lastmod;
+        let expires = resolved
+            .expiry_date
+            .filter(|_| !config.hugo.as_ref().is_some_and(|h| h.build_expired));
+        if fm.slug.is_none() {
+            fm.slug = resolved.slug;
+        }
+        // Only a written `lastmod` can be a mistake worth a warning.
+        self.date_warnings(date, updated.filter(|u| written[2] == Some(*u)), &fields);
 
         let rel_path = self
             .path
             .strip_prefix(&config.content_dir)
             .unwrap_or(self.path);
+        // `post.en.md` on a site whose default language is `en` is `post.md`.
+        let unlanguaged;
+        let rel_path = match &config.hugo {
+            Some(site) => {
+                unlanguaged = site.without_language(rel_path);
+                unlanguaged.as_path()
+            }
+            None => rel_path,
+        };
         let mut terms = Vec::with_capacity(config.taxonomies.len());
         for taxonomy in &config.taxonomies {
             if taxonomy.kind == TaxonomyKind::Section {
@@ -713,7 +781,12 @@ impl ArticleParse<'_, '_> {
                     url: fm.url.as_deref(),
                     date: permalink::written_date(
                         config,
-                        fm.date.as_ref().map(|d| d.0.as_str()),
+                        // The offset written in `date`, when the date is
+                        // that one (not a file name's or another field's).
+                        fm.date
+                            .as_ref()
+                            .filter(|_| date.is_some() && date == written[0])
+                            .map(|d| d.0.as_str()),
                         date,
                     ),
                 };
@@ -1018,6 +1091,14 @@ fn contained_length(file: &Path, base: &Path) -> u64 {
 
 /// A page's name from its path: the file stem, or the folder of a bundle's
 /// `index` file.
+/// When the file at `path` was last modified, for `:fileModTime`.
+fn file_mod_time(path: &Path) -> Option<DateTime<Utc>> {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(DateTime::<Utc>::from)
+}
+
 fn page_name(path: &Path) -> String {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
     match stem.as_deref() {

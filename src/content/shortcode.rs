@@ -16,10 +16,78 @@ use url::Url;
 /// tags are dropped (their text stays), so hostile input stays linear.
 const MAX_DEPTH: usize = 16;
 
+/// The site's pages by content path, for `ref` and `relref`: each
+/// page's permalink under its path (lower-cased, without extension or
+/// `index`), and under its file name when no other page has that name.
+#[derive(Debug, Default)]
+pub struct PageIndex {
+    by_path: HashMap<String, String>,
+    by_name: HashMap<String, Option<String>>,
+}
+
+impl PageIndex {
+    /// Index `pages`: (path relative to the content directory, permalink).
+    pub fn new<'p>(pages: impl IntoIterator<Item = (&'p std::path::Path, &'p str)>) -> PageIndex {
+        let mut index = PageIndex::default();
+        for (path, url) in pages {
+            let key = page_key(&path.to_string_lossy().replace('\\', "/"));
+            let name = key.rsplit('/').next().unwrap_or_default().to_string();
+            index
+                .by_name
+                .entry(name)
+                .and_modify(|u| *u = None)
+                .or_insert_with(|| Some(url.to_string()));
+            index.by_path.insert(key, url.to_string());
+        }
+        index
+    }
+
+    /// The permalink of `target` as Hugo resolves it: a path from the
+    /// content root (leading `/`), else relative to the page in `folder`,
+    /// else from the root, else a file name only one page has.
+    fn find(&self, target: &str, folder: &str) -> Option<&str> {
+        let key = page_key(target);
+        let relative = (!target.starts_with('/') && !folder.is_empty())
+            .then(|| page_key(&format!("{folder}/{target}")));
+        relative
+            .and_then(|k| self.by_path.get(&k))
+            .or_else(|| self.by_path.get(&key))
+            .or_else(|| {
+                (!key.contains('/'))
+                    .then(|| self.by_name.get(&key).and_then(Option::as_ref))
+                    .flatten()
+            })
+            .map(String::as_str)
+    }
+}
+
+/// A page path as `ref` targets name it: lower-cased, no leading `/`, no
+/// extension, no trailing `index`/`_index`.
+fn page_key(path: &str) -> String {
+    let mut path = path.trim_start_matches('/').to_lowercase();
+    for extension in [".md", ".markdown", ".mdown", ".html"] {
+        if let Some(stripped) = path.strip_suffix(extension) {
+            path = stripped.to_string();
+        }
+    }
+    for index in ["/_index", "/index"] {
+        if let Some(stripped) = path.strip_suffix(index) {
+            path = stripped.to_string();
+            break;
+        }
+    }
+    path.trim_end_matches('/').to_string()
+}
+
 /// What shortcodes may refer to.
 pub struct Context<'a> {
-    /// The site's root URL (for `ref` and `relref`).
+    /// The site's root URL (for `ref` and `relref` to unknown pages).
     pub base_url: &'a Url,
+    /// The site's pages (for `ref` and `relref`).
+    pub pages: &'a PageIndex,
+    /// The folder of the page being expanded, relative to the content
+    /// directory (for relative `ref` targets).
+    pub folder: &'a str,
     /// The article's front-matter parameters (for `param`), keys in lower case.
     pub params: &'a HashMap<String, String>,
 }
@@ -310,7 +378,12 @@ impl Body<'_, '_> {
             }
             "ref" | "relref" => {
                 let target = tag.arg("path", 0).unwrap_or("");
-                md.push_str(&reference(context.base_url, target));
+                let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+                match context.pages.find(path, context.folder) {
+                    Some(url) if fragment.is_empty() => md.push_str(url),
+                    Some(url) => md.push_str(&format!("{url}#{fragment}")),
+                    None => md.push_str(&reference(context.base_url, target)),
+                }
             }
             "param" => {
                 let key = tag.arg("name", 0).unwrap_or("").to_lowercase();
@@ -357,9 +430,9 @@ fn embed_url(tag: &Tag<'_>) -> Option<String> {
     Some(url)
 }
 
-/// The absolute URL of a `ref`/`relref` target such as `blog/post.md#part`:
-/// the page's path without its extension (and without `index`), as Hugo's
-/// default permalinks make it.
+/// The absolute URL of a `ref`/`relref` target that is no page feedpub
+/// read (such as `blog/post.md#part`): the page's path without its
+/// extension (and without `index`), as Hugo's default permalinks make it.
 fn reference(base_url: &Url, target: &str) -> String {
     let (path, fragment) = match target.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
@@ -421,6 +494,10 @@ mod tests {
     use super::*;
 
     fn run(markdown: &str) -> Expanded {
+        run_in(markdown, &PageIndex::default(), "")
+    }
+
+    fn run_in(markdown: &str, pages: &PageIndex, folder: &str) -> Expanded {
         let base = Url::parse("https://news.example.org/").unwrap();
         let params = HashMap::from([("subtitle".to_string(), "A & B".to_string())]);
         expand(
@@ -428,8 +505,36 @@ mod tests {
             &Context {
                 base_url: &base,
                 params: &params,
+                pages,
+                folder,
             },
         )
+    }
+
+    #[test]
+    fn ref_and_relref_give_the_pages_real_permalinks() {
+        use std::path::Path;
+        let pages = PageIndex::new([
+            (
+                Path::new("posts/2024-01-02-first.md"),
+                "https://news.example.org/2024/01/02/first/",
+            ),
+            (
+                Path::new("posts/bundle/index.md"),
+                "https://news.example.org/p/bundle/",
+            ),
+            (Path::new("docs/a.md"), "https://news.example.org/docs/a/"),
+            (Path::new("blog/a.md"), "https://news.example.org/blog/a/"),
+        ]);
+        let e = run_in(
+            r#"{{< ref "/posts/2024-01-02-first.md" >}} {{< relref "bundle#top" >}} {{< ref "2024-01-02-first.md" >}} {{< ref "a.md" >}} {{< ref "/docs/a" >}} {{< ref "other/page.md" >}}"#,
+            &pages,
+            "posts",
+        );
+        assert_eq!(
+            e.markdown,
+            "https://news.example.org/2024/01/02/first/ https://news.example.org/p/bundle/#top https://news.example.org/2024/01/02/first/ https://news.example.org/a/ https://news.example.org/docs/a/ https://news.example.org/other/page/"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Feed 1.1 ([`json`](mod@json)).
 
 pub mod atom;
+pub mod custom;
 pub mod json;
 pub mod rss;
 
@@ -24,6 +25,13 @@ pub const GENERATOR: &str = "feedpub";
 pub enum Scope {
     /// Every published article.
     Site,
+    /// The articles a `[[feeds]]` filter selects.
+    Custom {
+        /// The feed's name.
+        name: String,
+        /// Its folder under `custom/`.
+        slug: String,
+    },
     /// The articles filed under one term.
     Term {
         /// The taxonomy's plural name (`categories`, `countries`, …).
@@ -109,6 +117,9 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
     take(site_feed(config, published, terms));
     for term in terms {
         take(term.articles.clone());
+    }
+    for (_, indexes) in custom_feeds(config, published) {
+        take(indexes);
     }
     member
         .iter()
@@ -238,5 +249,35 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
             term.articles.iter().map(|&i| &published[i]).collect(),
         ));
     }
+    for (feed, indexes) in custom_feeds(config, published) {
+        let slug = feed.slug();
+        feeds.push(make(
+            Scope::Custom {
+                name: feed.name.clone(),
+                slug: slug.clone(),
+            },
+            format!("{} — {}", config.title, feed.name),
+            feed.description
+                .clone()
+                .unwrap_or_else(|| format!("{} on {}", feed.name, config.title)),
+            format!("{}/{slug}", custom::CUSTOM_DIR),
+            config.base_url.to_string(),
+            indexes.into_iter().map(|i| &published[i]).collect(),
+        ));
+    }
     feeds
+}
+
+/// The site's custom feeds with the indexes (into `published`) of their
+/// articles.
+fn custom_feeds<'c>(
+    config: &'c Config,
+    published: &[Article],
+) -> Vec<(&'c custom::CustomFeed, Vec<usize>)> {
+    custom::select(
+        &config.custom_feeds,
+        &config.taxonomies,
+        &config.regions,
+        published,
+    )
 }

@@ -7,6 +7,8 @@
 //! on). Keys are case-insensitive. Keys feedpub does not use are Hugo's
 //! business and are ignored; a `feedpub.toml` beside them overrides.
 
+pub mod dates;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -76,6 +78,16 @@ pub struct HugoSite {
     pub main_sections: Option<Vec<String>>,
     /// `buildDrafts`: drafts are published.
     pub build_drafts: bool,
+    /// `buildFuture`: pages dated in the future are published now.
+    pub build_future: bool,
+    /// `buildExpired`: pages past their `expiryDate` stay published.
+    pub build_expired: bool,
+    /// `[frontmatter]`: where each of a page's dates comes from.
+    pub dates: dates::DateRules,
+    /// `defaultContentLanguage`, lower-cased (Hugo's default: `en`).
+    pub default_language: String,
+    /// The other languages of `[languages]`, lower-cased.
+    pub other_languages: Vec<String>,
     /// `ignoreFiles`: files whose path matches one of these are not read.
     pub ignore_files: Vec<regex::Regex>,
     /// The configuration files read, for messages.
@@ -87,6 +99,34 @@ impl HugoSite {
     pub fn ignores(&self, path: &Path) -> bool {
         let text = path.to_string_lossy().replace('\\', "/");
         self.ignore_files.iter().any(|r| r.is_match(&text))
+    }
+
+    /// The language a page's file name is a translation into (`post.fr.md`
+    /// → `fr`), when it names one of the site's languages.
+    pub fn language_of(&self, file_name: &str) -> Option<&str> {
+        let stem = file_name.rsplit_once('.')?.0;
+        let (_, code) = stem.rsplit_once('.')?;
+        let code = code.to_lowercase();
+        std::iter::once(&self.default_language)
+            .chain(&self.other_languages)
+            .find(|l| **l == code)
+            .map(String::as_str)
+    }
+
+    /// The page's path with the default language's code dropped from its
+    /// file name (`posts/a.en.md` → `posts/a.md`), as Hugo links it.
+    pub fn without_language(&self, rel_path: &Path) -> PathBuf {
+        let name = rel_path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match (self.language_of(&name), name.rsplit_once('.')) {
+            (Some(_), Some((stem, ext))) => {
+                let base = stem.rsplit_once('.').map_or(stem, |(b, _)| b);
+                rel_path.with_file_name(format!("{base}.{ext}"))
+            }
+            _ => rel_path.to_path_buf(),
+        }
     }
 
     /// The top-level section of the page at `rel_path` (relative to the
@@ -317,6 +357,23 @@ impl HugoConfig {
             disable_path_to_lower: self.flag(&["disablepathtolower"]),
             main_sections: self.strings(&["params", "mainsections"]),
             build_drafts: self.flag(&["builddrafts"]),
+            build_future: self.flag(&["buildfuture"]),
+            build_expired: self.flag(&["buildexpired"]),
+            dates: dates::DateRules::from_table(
+                self.get(&["frontmatter"]).and_then(Value::as_object),
+            ),
+            default_language: self.default_language(),
+            other_languages: self
+                .get(&["languages"])
+                .and_then(Value::as_object)
+                .map(|languages| {
+                    languages
+                        .keys()
+                        .filter(|l| **l != self.default_language())
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default(),
             ignore_files,
             files: self.files.clone(),
         })
@@ -371,13 +428,17 @@ impl HugoConfig {
         table
     }
 
+    /// `defaultContentLanguage`, lower-cased; `en` when unset, as in Hugo.
+    fn default_language(&self) -> String {
+        self.string(&["defaultcontentlanguage"])
+            .unwrap_or_else(|| "en".into())
+            .to_lowercase()
+    }
+
     /// The content directory, relative to the site root: the default
     /// language's `contentDir` on a multilingual site, else `contentDir`.
     pub fn content_dir(&self) -> PathBuf {
-        let language = self
-            .string(&["defaultcontentlanguage"])
-            .unwrap_or_else(|| "en".into())
-            .to_lowercase();
+        let language = self.default_language();
         PathBuf::from(
             self.string(&["languages", &language, "contentdir"])
                 .or_else(|| self.string(&["contentdir"]))
@@ -585,6 +646,28 @@ mod tests {
             "defaultContentLanguage: ru\nlanguages:\n  ru:\n    contentDir: content/ru\n  en:\n    contentDir: content/en\n",
         )]);
         assert_eq!(c.content_dir(), Path::new("content/ru"));
+    }
+
+    #[test]
+    fn translations_are_known_by_their_file_names() {
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "defaultContentLanguage = 'en'\n[languages.en]\nweight = 1\n[languages.FR]\nweight = 2\n",
+        )]);
+        let s = c.site().unwrap();
+        assert_eq!(s.other_languages, ["fr"]);
+        assert_eq!(s.language_of("post.fr.md"), Some("fr"));
+        assert_eq!(s.language_of("post.EN.md"), Some("en"));
+        assert_eq!(s.language_of("post.md"), None);
+        assert_eq!(s.language_of("v1.2.md"), None);
+        assert_eq!(
+            s.without_language(Path::new("posts/a.en.md")),
+            Path::new("posts/a.md")
+        );
+        assert_eq!(
+            s.without_language(Path::new("posts/a.b.md")),
+            Path::new("posts/a.b.md")
+        );
     }
 
     #[test]
