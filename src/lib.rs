@@ -44,6 +44,8 @@ pub mod ledger;
 pub mod model;
 pub mod preview;
 pub mod progress;
+#[cfg(feature = "object-store")]
+pub mod publish;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod state;
