@@ -333,13 +333,18 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
     let upload = upload(&config, &options)?;
     match cli.format {
         OutputFormat::Json => {
-            let mut json = serde_json::to_value(&report).map_err(io::Error::from)?;
-            if let (Some(upload), Some(fields)) = (&upload, json.as_object_mut()) {
-                fields.insert(
-                    "upload".into(),
-                    serde_json::to_value(upload).map_err(io::Error::from)?,
-                );
+            /// The build's report with the upload's beside its fields.
+            #[derive(serde::Serialize)]
+            struct WithUpload<'a, U: serde::Serialize> {
+                #[serde(flatten)]
+                build: &'a BuildReport,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                upload: Option<&'a U>,
             }
+            let json = WithUpload {
+                build: &report,
+                upload: upload.as_ref(),
+            };
             serde_json::to_writer_pretty(&mut *streams.out, &json).map_err(io::Error::from)?;
             writeln!(streams.out)?;
         }
