@@ -71,9 +71,11 @@ pub struct PathArgs {
     /// Article collection [default: content/ beside the configuration].
     #[arg(long, global = true, value_name = "DIR")]
     pub content: Option<PathBuf>,
-    /// Output directory [default: feeds/ beside the configuration].
-    #[arg(long, global = true, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    /// Output directory [default: feeds/ beside the configuration], or an
+    /// object store to upload to (s3://bucket/prefix/, gs://, az://,
+    /// file:///); give both to keep a local copy beside the upload.
+    #[arg(long, global = true, value_name = "DIR|URL")]
+    pub out: Vec<PathBuf>,
 }
 
 /// Report formats.
@@ -284,10 +286,21 @@ fn usage_error(message: String) -> Error {
 }
 
 fn load_config(cli: &Cli) -> Result<Config, Error> {
+    let (stores, dirs): (Vec<&PathBuf>, Vec<&PathBuf>) = cli
+        .paths
+        .out
+        .iter()
+        .partition(|out| out.to_str().is_some_and(crate::config::is_store_url));
+    if stores.len() > 1 || dirs.len() > 1 {
+        return Err(usage_error(
+            "--out takes at most one directory and one object-store URL".into(),
+        ));
+    }
     Config::load(&Paths {
         config: cli.paths.config.clone(),
         content: cli.paths.content.clone(),
-        output: cli.paths.out.clone(),
+        output: dirs.first().map(|d| (*d).clone()),
+        store: stores.first().and_then(|s| s.to_str()).map(str::to_string),
     })
 }
 
@@ -325,12 +338,30 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
             report.left_out
         )?;
     }
+    let upload = upload(&config, &options)?;
     match cli.format {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut *streams.out, &report).map_err(io::Error::from)?;
+            /// The build's report with the upload's beside its fields.
+            #[derive(serde::Serialize)]
+            struct WithUpload<'a, U: serde::Serialize> {
+                #[serde(flatten)]
+                build: &'a BuildReport,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                upload: Option<&'a U>,
+            }
+            let json = WithUpload {
+                build: &report,
+                upload: upload.as_ref(),
+            };
+            serde_json::to_writer_pretty(&mut *streams.out, &json).map_err(io::Error::from)?;
             writeln!(streams.out)?;
         }
-        OutputFormat::Text if !cli.quiet => writeln!(streams.out, "{}", summary(&report))?,
+        OutputFormat::Text if !cli.quiet => {
+            writeln!(streams.out, "{}", summary(&report))?;
+            if let Some(upload) = &upload {
+                write!(streams.out, "{}", upload_summary(upload))?;
+            }
+        }
         OutputFormat::Text => {}
     }
     Ok(if report.left_out > 0 {
@@ -338,6 +369,70 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
     } else {
         exit::OK
     })
+}
+
+/// Upload the output directory to the configured object store, if any.
+#[cfg(feature = "object-store")]
+fn upload(
+    config: &Config,
+    options: &BuildOptions,
+) -> Result<Option<crate::publish::UploadReport>, Error> {
+    config
+        .store
+        .as_ref()
+        .map(|store| crate::publish::publish(config, store, options))
+        .transpose()
+}
+
+/// Without object-store support, a configured store is a usage error.
+#[cfg(not(feature = "object-store"))]
+fn upload(config: &Config, _options: &BuildOptions) -> Result<Option<NoUpload>, Error> {
+    match &config.store {
+        Some(store) => Err(usage_error(format!(
+            "this feedpub was built without the `object-store` feature and cannot publish to {}",
+            store.scheme()
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// What an upload did, one line, then on a dry run the objects it would upload.
+#[cfg(feature = "object-store")]
+fn upload_summary(upload: &crate::publish::UploadReport) -> String {
+    let verb = if upload.dry_run {
+        "would upload"
+    } else {
+        "uploaded"
+    };
+    let mut text = format!(
+        "{} {verb} {} ({} bytes), {} unchanged{}\n",
+        upload.store,
+        plural(upload.uploaded.len(), "object"),
+        upload.uploaded_bytes,
+        upload.unchanged,
+        if upload.listed {
+            " (store listed: no upload state on this machine)"
+        } else {
+            ""
+        },
+    );
+    if upload.dry_run {
+        for key in &upload.uploaded {
+            text.push_str(&format!("  {key}\n"));
+        }
+    }
+    text
+}
+
+/// The upload report of a build without object-store support: there is none.
+#[cfg(not(feature = "object-store"))]
+#[derive(serde::Serialize)]
+enum NoUpload {}
+
+/// Never called: there is no upload without object-store support.
+#[cfg(not(feature = "object-store"))]
+fn upload_summary(upload: &NoUpload) -> String {
+    match *upload {}
 }
 
 /// How long a build runs before its progress bar appears: short runs, the

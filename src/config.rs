@@ -55,6 +55,16 @@ struct ConfigFile {
     copyright: Option<String>,
     #[serde(default)]
     feeds: Vec<crate::feed::custom::CustomFeed>,
+    output: Option<Outputs>,
+    cache_control: Option<String>,
+}
+
+/// `output = "s3://…"` or `output = ["feeds/", "s3://…"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Outputs {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -79,7 +89,27 @@ const KNOWN_KEYS: &[&str] = &[
     "icon",
     "copyright",
     "feeds",
+    "output",
+    "cache_control",
 ];
+
+/// The machine-state directory the feeds are staged in when an object
+/// store is the only output, beside the configuration.
+pub const STAGING_DIR_NAME: &str = ".feedpub-out";
+
+/// The `Cache-Control` of every uploaded object unless `cache_control` says otherwise.
+pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=300";
+
+/// Whether an output is an object-store URL (`s3://bucket/prefix/`, …)
+/// rather than a directory.
+pub fn is_store_url(output: &str) -> bool {
+    output.split_once("://").is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+')
+    })
+}
 
 /// Where the inputs and outputs of a run are, before the config is read.
 #[derive(Debug, Clone, Default)]
@@ -88,8 +118,13 @@ pub struct Paths {
     pub config: Option<PathBuf>,
     /// The article collection (default `content/` beside the config).
     pub content: Option<PathBuf>,
-    /// The output directory (default `feeds/` beside the config).
+    /// The output directory (default `feeds/` beside the config, or
+    /// `.feedpub-out/` when an object store is the only output).
     pub output: Option<PathBuf>,
+    /// The object store to publish to (`s3://bucket/prefix/`); given
+    /// together with or instead of `output`, it replaces the config's
+    /// `output` key.
+    pub store: Option<String>,
 }
 
 /// A validated site configuration.
@@ -121,8 +156,13 @@ pub struct Config {
     pub permalink: String,
     /// The article collection.
     pub content_dir: PathBuf,
-    /// The output directory.
+    /// The output directory: the local copy of what is published.
     pub output_dir: PathBuf,
+    /// The object store the output directory is uploaded to, always ending
+    /// in `/` (`s3://bucket/prefix/`, `gs://…`, `az://…`, `file:///…`).
+    pub store: Option<Url>,
+    /// The `Cache-Control` header of every uploaded object.
+    pub cache_control: String,
     /// Where site-absolute image paths (`/images/x.png`) are found on disk.
     pub static_dir: PathBuf,
     /// The ledger of published ids and dates (see [`crate::ledger`]).
@@ -584,6 +624,26 @@ impl Config {
         };
         let image = site_url("image", raw.image)?;
         let icon = site_url("icon", raw.icon)?;
+        let (output_dir, store) = outputs(raw.output, paths, root)
+            .map_err(|(message, help)| error(message, key_position("output"), Some(help)))?;
+        let cache_control = match raw.cache_control {
+            None => DEFAULT_CACHE_CONTROL.to_string(),
+            Some(value)
+                if !value.trim().is_empty()
+                    && value.chars().all(|c| c == ' ' || c.is_ascii_graphic()) =>
+            {
+                value.trim().to_string()
+            }
+            Some(value) => {
+                return Err(error(
+                    format!("cache_control {value:?} is not a valid Cache-Control header"),
+                    key_position("cache_control"),
+                    Some(format!(
+                        "use printable ASCII only, e.g. cache_control = \"{DEFAULT_CACHE_CONTROL}\""
+                    )),
+                ));
+            }
+        };
 
         let title = raw.title.trim().to_string();
         if title.is_empty() {
@@ -620,7 +680,9 @@ impl Config {
                 .content
                 .clone()
                 .unwrap_or_else(|| root.join("content")),
-            output_dir: paths.output.clone().unwrap_or_else(|| root.join("feeds")),
+            output_dir,
+            store,
+            cache_control,
             static_dir: root.join(raw.static_dir.unwrap_or_else(|| PathBuf::from("static"))),
             ledger: root.join(
                 raw.ledger
@@ -645,6 +707,83 @@ impl Config {
             title,
         })
     }
+}
+
+/// The output directory and object store from the command line's paths,
+/// else from the config's `output` key; the error is (message, help).
+fn outputs(
+    written: Option<Outputs>,
+    paths: &Paths,
+    root: &Path,
+) -> std::result::Result<(PathBuf, Option<Url>), (String, String)> {
+    let (dir, store) = if paths.output.is_some() || paths.store.is_some() {
+        (paths.output.clone(), paths.store.clone())
+    } else {
+        let listed = match written {
+            None => Vec::new(),
+            Some(Outputs::One(one)) => vec![one],
+            Some(Outputs::Many(many)) => many,
+        };
+        let (urls, dirs): (Vec<String>, Vec<String>) =
+            listed.into_iter().partition(|o| is_store_url(o));
+        if urls.len() > 1 || dirs.len() > 1 {
+            return Err((
+                "`output` lists more than one directory or more than one object store".into(),
+                "give at most one of each, e.g. output = [\"feeds/\", \"s3://bucket/feeds/\"]"
+                    .into(),
+            ));
+        }
+        (
+            dirs.into_iter().next().map(|d| root.join(d)),
+            urls.into_iter().next(),
+        )
+    };
+    let store = store.map(|s| store_url(&s)).transpose()?;
+    let dir = dir.unwrap_or_else(|| {
+        root.join(if store.is_some() {
+            STAGING_DIR_NAME
+        } else {
+            "feeds"
+        })
+    });
+    Ok((dir, store))
+}
+
+/// Parse an object-store URL, ending it in `/`; the error is (message, help).
+fn store_url(text: &str) -> std::result::Result<Url, (String, String)> {
+    let help = "write s3://bucket/prefix/ (also gs://, az:// or file:///path/); \
+                credentials come from the environment, never from the URL";
+    let mut text = text.trim().to_string();
+    if !text.ends_with('/') {
+        text.push('/');
+    }
+    let url =
+        Url::parse(&text).map_err(|e| (format!("{text:?} is not a URL: {e}"), help.to_string()))?;
+    let supported = match url.scheme() {
+        "s3" | "gs" | "az" => url.host_str().is_some_and(|h| !h.is_empty()),
+        "file" => true,
+        _ => false,
+    };
+    if !supported {
+        return Err((
+            format!("{text:?} is not an object store feedpub can publish to"),
+            help.to_string(),
+        ));
+    }
+    if !url.username().is_empty()
+        || url.password().is_some()
+        || url.query().is_some()
+        || url.fragment().is_some()
+    {
+        return Err((
+            format!(
+                "the object-store URL {:?} carries more than a bucket and a prefix",
+                url.scheme()
+            ),
+            help.to_string(),
+        ));
+    }
+    Ok(url)
 }
 
 /// Whether `c` cannot appear in a feed's text: control characters XML 1.0
@@ -746,6 +885,63 @@ mod tests {
             Err(Error::Config(d)) => d.to_string(),
             other => panic!("expected a config error, got {other:?}"),
         }
+    }
+
+    const SITE: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+
+    #[test]
+    fn an_object_store_output_stages_the_feeds_beside_the_config() {
+        let c = parse(&format!("{SITE}output = \"s3://bucket/feeds\"")).unwrap();
+        assert_eq!(c.store.unwrap().as_str(), "s3://bucket/feeds/");
+        assert_eq!(c.output_dir, Path::new("site/.feedpub-out"));
+        assert_eq!(c.cache_control, DEFAULT_CACHE_CONTROL);
+
+        let both =
+            format!("{SITE}output = [\"public/\", \"gs://b/p/\"]\ncache_control = \"no-cache\"");
+        let c = parse(&both).unwrap();
+        assert_eq!(c.store.unwrap().as_str(), "gs://b/p/");
+        assert_eq!(c.output_dir, Path::new("site/public/"));
+        assert_eq!(c.cache_control, "no-cache");
+
+        // The command line replaces the config's outputs.
+        let paths = Paths {
+            output: Some(PathBuf::from("out")),
+            ..Paths::default()
+        };
+        let c =
+            Config::from_toml(&both, Path::new("feedpub.toml"), Path::new("site"), &paths).unwrap();
+        assert_eq!((c.output_dir, c.store), (PathBuf::from("out"), None));
+    }
+
+    #[test]
+    fn a_bad_object_store_output_is_refused_with_help() {
+        for (output, expected) in [
+            ("\"ftp://host/x/\"", "is not an object store"),
+            ("\"s3:///prefix/\"", "is not an object store"),
+            (
+                "\"s3://key:secret@bucket/\"",
+                "carries more than a bucket and a prefix",
+            ),
+            ("[\"s3://a/\", \"s3://b/\"]", "more than one"),
+        ] {
+            let message = config_error(&format!("{SITE}output = {output}"));
+            assert!(message.contains(expected), "{output}: {message}");
+            assert!(!message.contains("secret"), "{message}");
+        }
+        let message = config_error(&format!("{SITE}cache_control = \"a\\nb\""));
+        assert!(
+            message.contains("not a valid Cache-Control header"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn store_urls_are_told_from_directories() {
+        assert!(is_store_url("s3://bucket/"));
+        assert!(is_store_url("file:///srv/feeds/"));
+        assert!(!is_store_url("feeds/"));
+        assert!(!is_store_url("/srv/s3:/x"));
+        assert!(!is_store_url("C:\\feeds"));
     }
 
     #[test]

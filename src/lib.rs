@@ -45,6 +45,8 @@ pub mod model;
 pub mod output;
 pub mod preview;
 pub mod progress;
+#[cfg(feature = "object-store")]
+pub mod publish;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod state;

@@ -674,8 +674,7 @@ fn a_build_reports_each_stage_and_every_step() {
     let site = copy_fixture("basic");
     let config = Config::load(&Paths {
         config: Some(site.path().join("feedpub.toml")),
-        content: None,
-        output: None,
+        ..Paths::default()
     })
     .unwrap();
     let options = BuildOptions {
