@@ -15,6 +15,7 @@ use crate::content::Loader;
 use crate::discovery;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
+use crate::format::Format;
 use crate::ledger::Ledger;
 use crate::model::Article;
 use crate::progress::{Progress, Silent, Stage};
@@ -138,7 +139,7 @@ pub struct BuildReport {
     pub expired: usize,
     /// Undated pages left out (on a Hugo site, unless `stamp_undated`).
     pub undated: usize,
-    /// Files produced: three per feed (RSS, Atom, JSON Feed), plus `feeds.opml` and `index.html`.
+    /// Files produced: one per feed and enabled format (RSS, Atom, JSON Feed), plus `feeds.opml` and `index.html`.
     pub files: usize,
     /// Files written because their bytes changed (relative paths).
     pub written: Vec<PathBuf>,
@@ -252,6 +253,11 @@ pub fn render_with(
     problems.extend(found);
     // Published with the feeds, but not feeds: the feed validator skips them.
     files.extend(discovery::render(config, &specs));
+    problems.extend(crate::format::stale_files(
+        &config.output_dir,
+        &specs,
+        &config.formats,
+    ));
     Ok(Rendered {
         selection,
         files,
@@ -409,7 +415,7 @@ pub fn gate(
         .collect()
 }
 
-/// Render every planned feed in every format.
+/// Render every planned feed in every enabled format.
 fn render_all(
     config: &Config,
     specs: &[FeedSpec<'_>],
@@ -419,20 +425,14 @@ fn render_all(
         .par_iter()
         .flat_map_iter(|spec| {
             progress.step();
-            [
-                RenderedFeed {
-                    path: spec.rss_path(),
-                    bytes: feed::rss::render(config, spec),
+            config.formats.iter().map(move |&format| RenderedFeed {
+                path: format.path(spec),
+                bytes: match format {
+                    Format::Rss => feed::rss::render(config, spec),
+                    Format::Atom => feed::atom::render(config, spec),
+                    Format::Json => feed::json::render(config, spec),
                 },
-                RenderedFeed {
-                    path: spec.atom_path(),
-                    bytes: feed::atom::render(config, spec),
-                },
-                RenderedFeed {
-                    path: spec.json_path(),
-                    bytes: feed::json::render(config, spec),
-                },
-            ]
+            })
         })
         .collect()
 }

@@ -38,6 +38,7 @@ pub mod discovery;
 pub mod error;
 pub mod feed;
 pub mod files;
+pub mod format;
 pub mod hugo;
 pub mod init;
 pub mod ledger;
