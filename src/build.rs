@@ -22,6 +22,7 @@ use crate::progress::{Progress, Silent, Stage};
 use crate::state::{self, Probe};
 use crate::taxonomy::{self, Term};
 use crate::validate;
+use crate::websub;
 use crate::write::{self, LockError, RunLock};
 
 /// How to run a build.
@@ -41,6 +42,9 @@ pub struct BuildOptions {
     /// the items readers see (otherwise the build stops: `content/` may be
     /// missing or incomplete).
     pub allow_shrink: bool,
+    /// Send WebSub notifications for the feeds that changed (and those
+    /// kept from earlier runs); without it they are kept for a later run.
+    pub ping: bool,
 }
 
 /// Why an article is not in any feed.
@@ -165,6 +169,8 @@ pub struct BuildReport {
     /// (no content, ledger, config or output file, and no scheduled change
     /// due): nothing was read, rendered or written.
     pub nothing_changed: bool,
+    /// WebSub notifications sent, and kept for the next run.
+    pub websub: websub::Outcome,
 }
 
 /// Everything up to rendering: the chosen articles and their feeds' bytes.
@@ -519,7 +525,11 @@ pub fn build_with(
     // The no-op fast path, under the locks: one walk and stat pass.
     let mut probe = locks.as_ref().map(|_| Probe::take(config, options.now));
     if let Some(unchanged) = probe.as_mut().and_then(Probe::unchanged) {
-        return Ok(unchanged_report(unchanged, options, started));
+        let mut report = unchanged_report(unchanged, options, started);
+        // Nothing changed, but notifications an earlier run could not
+        // deliver are due.
+        notify_hubs(config, options, &mut report);
+        return Ok(report);
     }
     let rendered = render_with(config, options, progress)?;
     let images = published_images(&rendered.selection);
@@ -578,9 +588,21 @@ pub fn build_with(
         if let Some(probe) = probe.filter(|_| clean) {
             probe.save(config, state_record(&report, files_digests, images));
         }
+        notify_hubs(config, options, &mut report);
+    } else {
+        report.websub = websub::pending(config);
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+/// After publishing: tell the WebSub hubs about the feeds this run wrote
+/// (none on a no-op) and about those earlier runs could not deliver.
+fn notify_hubs(config: &Config, options: &BuildOptions, report: &mut BuildReport) {
+    let changed = websub::changed_feeds(config, &report.written);
+    let (outcome, warnings) = websub::notify(config, &changed, options.ping);
+    report.websub = outcome;
+    report.warnings.extend(warnings);
 }
 
 /// Stop a build whose site-wide RSS feed would hold fewer than half of the

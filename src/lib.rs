@@ -7,7 +7,8 @@
 //! publishes the files that changed, with the [`discovery`] files beside
 //! them. The [`ledger`] keeps the ids and dates readers have seen stable
 //! from one build to the next; the machine [`state`] lets a run in which
-//! nothing changed stop after one stat pass. [`preview`] shows what the next build will
+//! nothing changed stop after one stat pass; [`websub`] tells hubs which
+//! feeds changed. [`preview`] shows what the next build will
 //! publish, and `serve` (cargo feature `serve`) serves the output over HTTP.
 //!
 //! ```no_run
@@ -21,6 +22,7 @@
 //!     strict: false,
 //!     lock_wait: std::time::Duration::from_secs(10),
 //!     allow_shrink: false,
+//!     ping: true,
 //! };
 //! let report = build(&config, &options)?;
 //! println!("{} files, {} written", report.files, report.written.len());
@@ -51,4 +53,5 @@ pub mod state;
 pub mod taxonomy;
 pub mod text;
 pub mod validate;
+pub mod websub;
 pub mod write;

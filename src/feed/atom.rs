@@ -40,10 +40,15 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
             value: GENERATOR.into(),
             ..Generator::default()
         }),
-        links: vec![
-            link(&spec.atom_url, "self", Some("application/atom+xml")),
-            link(&spec.alternate_url, "alternate", Some("text/html")),
-        ],
+        links: std::iter::once(link(&spec.atom_url, "self", Some("application/atom+xml")))
+            .chain(
+                config
+                    .websub_hubs
+                    .iter()
+                    .map(|hub| link(hub.as_str(), "hub", None)),
+            )
+            .chain([link(&spec.alternate_url, "alternate", Some("text/html"))])
+            .collect(),
         subtitle: Some(Text::plain(spec.description.clone())),
         entries: spec.items.iter().map(|a| entry(a, &site_author)).collect(),
         namespaces: if spec.items.iter().any(|a| a.image.is_some()) {

@@ -33,13 +33,20 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         ]
         .map(|(prefix, ns)| (prefix.to_string(), ns.to_string())),
     );
+    let self_link = Link {
+        href: spec.rss_url.clone(),
+        rel: "self".into(),
+        mime_type: Some("application/rss+xml".into()),
+        ..Link::default()
+    };
+    // WebSub hubs sit next to the self link.
+    let hubs = config.websub_hubs.iter().map(|hub| Link {
+        href: hub.to_string(),
+        rel: "hub".into(),
+        ..Link::default()
+    });
     let self_link = AtomExtension {
-        links: vec![Link {
-            href: spec.rss_url.clone(),
-            rel: "self".into(),
-            mime_type: Some("application/rss+xml".into()),
-            ..Link::default()
-        }],
+        links: std::iter::once(self_link).chain(hubs).collect(),
     };
     let channel = Channel {
         title: spec.title.clone(),
