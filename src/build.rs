@@ -234,8 +234,10 @@ pub fn render_with(
     let stage = Instant::now();
     let mut specs = feed::plan(config, &selection.published, &terms);
     ledger.date_feeds(&mut specs);
+    let pages = crate::archive::plan(config, &selection.published, &terms, &mut specs[0]);
     progress.stage(Stage::Render, u64::try_from(specs.len()).ok());
     let mut files = render_all(config, &specs, progress);
+    files.extend(render_archive(config, &pages));
     tracing::debug!(
         feeds = specs.len(),
         files = files.len(),
@@ -438,6 +440,27 @@ fn render_all(
                     Format::Atom => feed::atom::render(config, spec),
                     Format::Json => feed::json::render(config, spec),
                 },
+            })
+        })
+        .collect()
+}
+
+/// Render the archive pages in the enabled XML formats (RFC 5005 defines
+/// no JSON Feed archives).
+fn render_archive(config: &Config, pages: &[FeedSpec<'_>]) -> Vec<RenderedFeed> {
+    pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            config.formats.iter().filter_map(move |&format| {
+                let bytes = match format {
+                    Format::Rss => feed::rss::render(config, page),
+                    Format::Atom => feed::atom::render(config, page),
+                    Format::Json => return None,
+                };
+                Some(RenderedFeed {
+                    path: format.path(page),
+                    bytes,
+                })
             })
         })
         .collect()

@@ -49,6 +49,7 @@ struct ConfigFile {
     formats: Option<Vec<String>>,
     #[serde(default)]
     websub_hubs: Vec<String>,
+    archive: Option<bool>,
 }
 
 /// The keys `feedpub.toml` accepts, for "did you mean" suggestions.
@@ -69,6 +70,7 @@ const KNOWN_KEYS: &[&str] = &[
     "stamp_undated",
     "formats",
     "websub_hubs",
+    "archive",
 ];
 
 /// Where the inputs and outputs of a run are, before the config is read.
@@ -136,6 +138,9 @@ pub struct Config {
     /// WebSub hubs told when a feed changes (`websub_hubs`; absolute
     /// http(s) URLs), announced in every feed.
     pub websub_hubs: Vec<Url>,
+    /// RFC 5005 monthly archive pages for the site-wide feed (`archive`;
+    /// default off), see [`crate::archive`].
+    pub archive: bool,
 }
 
 impl Config {
@@ -565,6 +570,7 @@ impl Config {
             hugo: None,
             formats,
             websub_hubs,
+            archive: raw.archive.unwrap_or(false),
             title,
         })
     }

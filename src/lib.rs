@@ -29,6 +29,7 @@
 //! # Ok::<(), feedpub::error::Error>(())
 //! ```
 
+pub mod archive;
 pub mod build;
 pub mod cache;
 pub mod cli;

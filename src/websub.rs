@@ -63,6 +63,8 @@ pub fn pending_path(config: &Config) -> PathBuf {
 pub fn changed_feeds(config: &Config, written: &[PathBuf]) -> Vec<String> {
     written
         .iter()
+        // Nobody subscribes to archive pages.
+        .filter(|path| !crate::archive::is_archive_page(path))
         .filter(|path| {
             path.file_name()
                 .and_then(|n| n.to_str())

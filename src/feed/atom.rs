@@ -48,6 +48,12 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
                     .map(|hub| link(hub.as_str(), "hub", None)),
             )
             .chain([link(&spec.alternate_url, "alternate", Some("text/html"))])
+            .chain(
+                spec.history
+                    .links
+                    .iter()
+                    .map(|l| link(&l.atom_url, l.rel, Some("application/atom+xml"))),
+            )
             .collect(),
         subtitle: Some(Text::plain(spec.description.clone())),
         entries: spec.items.iter().map(|a| entry(a, &site_author)).collect(),
@@ -55,6 +61,30 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
             BTreeMap::from([("media".to_string(), MEDIA_NS.to_string())])
         } else {
             BTreeMap::new()
+        }
+        .into_iter()
+        .chain(
+            spec.history
+                .archive
+                .then(|| ("fh".to_string(), crate::archive::FH_NS.to_string())),
+        )
+        .collect(),
+        extensions: if spec.history.archive {
+            BTreeMap::from([(
+                "fh".to_string(),
+                BTreeMap::from([(
+                    "fh:archive".to_string(),
+                    vec![Extension {
+                        name: "fh:archive".into(),
+                        // An empty text keeps the pretty writer's indentation out:
+                        // RFC 5005 defines the element as empty.
+                        value: Some(String::new()),
+                        ..Extension::default()
+                    }],
+                )]),
+            )])
+        } else {
+            ExtensionMap::new()
         },
         lang: config.language.clone(),
         ..Feed::default()

@@ -45,9 +45,34 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         rel: "hub".into(),
         ..Link::default()
     });
+    let history = spec.history.links.iter().map(|l| Link {
+        href: l.rss_url.clone(),
+        rel: l.rel.into(),
+        mime_type: Some("application/rss+xml".into()),
+        ..Link::default()
+    });
     let self_link = AtomExtension {
-        links: std::iter::once(self_link).chain(hubs).collect(),
+        links: std::iter::once(self_link)
+            .chain(hubs)
+            .chain(history)
+            .collect(),
     };
+    let mut namespaces = namespaces;
+    let mut extensions = ExtensionMap::new();
+    if spec.history.archive {
+        namespaces.insert("fh".into(), crate::archive::FH_NS.into());
+        extensions = extension_map(
+            "fh",
+            "archive",
+            Extension {
+                name: "fh:archive".into(),
+                // An empty text keeps the pretty writer's indentation out:
+                // RFC 5005 defines the element as empty.
+                value: Some(String::new()),
+                ..Extension::default()
+            },
+        );
+    }
     let channel = Channel {
         title: spec.title.clone(),
         link: spec.alternate_url.clone(),
@@ -57,6 +82,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         last_build_date: spec.updated.as_ref().map(to_rfc822),
         items: spec.items.iter().map(|a| item(a)).collect(),
         atom_ext: Some(self_link),
+        extensions,
         namespaces,
         ..Channel::default()
     };
