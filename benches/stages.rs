@@ -204,6 +204,7 @@ fn pipeline(c: &mut Criterion, corpus: &Corpus) {
         strict: false,
         lock_wait: Duration::ZERO,
         allow_shrink: false,
+        ping: false,
     };
     let mut group = c.benchmark_group("pipeline");
     group.throughput(Throughput::Elements(corpus.files.len() as u64));
@@ -226,6 +227,7 @@ fn state(c: &mut Criterion, corpus: &Corpus) {
         strict: false,
         lock_wait: Duration::from_secs(10),
         allow_shrink: false,
+        ping: false,
     };
     build::build(&corpus.config, &options).expect("the corpus builds");
     let mut group = c.benchmark_group("state");

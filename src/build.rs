@@ -16,12 +16,14 @@ use crate::content::Loader;
 use crate::discovery;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
+use crate::format::Format;
 use crate::ledger::Ledger;
 use crate::model::Article;
 use crate::progress::{Progress, Silent, Stage};
 use crate::state::{self, Probe};
 use crate::taxonomy::{self, Term};
 use crate::validate;
+use crate::websub;
 use crate::write::{self, LockError, RunLock};
 
 /// How to run a build.
@@ -41,6 +43,9 @@ pub struct BuildOptions {
     /// the items readers see (otherwise the build stops: `content/` may be
     /// missing or incomplete).
     pub allow_shrink: bool,
+    /// Send WebSub notifications for the feeds that changed (and those
+    /// kept from earlier runs); without it they are kept for a later run.
+    pub ping: bool,
 }
 
 /// Why an article is not in any feed.
@@ -150,7 +155,7 @@ pub struct BuildReport {
     pub expired: usize,
     /// Undated pages left out (on a Hugo site, unless `stamp_undated`).
     pub undated: usize,
-    /// Files produced: three per feed (RSS, Atom, JSON Feed), plus `feeds.opml` and `index.html`.
+    /// Files produced: one per feed and enabled format (RSS, Atom, JSON Feed), plus `feeds.opml` and `index.html`.
     pub files: usize,
     /// Files written because their bytes changed (relative paths).
     pub written: Vec<PathBuf>,
@@ -176,6 +181,8 @@ pub struct BuildReport {
     /// (no content, ledger, config or output file, and no scheduled change
     /// due): nothing was read, rendered or written.
     pub nothing_changed: bool,
+    /// WebSub notifications sent, and kept for the next run.
+    pub websub: websub::Outcome,
 }
 
 /// Everything up to rendering: the chosen articles and their feeds' bytes.
@@ -257,6 +264,7 @@ fn render_changed(
     let stage = Instant::now();
     let mut specs = feed::plan(config, &selection.published, &terms);
     ledger.date_feeds(&mut specs);
+    let pages = crate::archive::plan(config, &selection.published, &terms, &mut specs[0]);
     let fingerprints: Vec<(PathBuf, u64)> = specs
         .par_iter()
         .map(|spec| (spec.dir.clone(), fingerprint::of(spec)))
@@ -265,7 +273,7 @@ fn render_changed(
         .par_iter()
         .zip(&fingerprints)
         .map(|(spec, (dir, fingerprint))| {
-            let files = [spec.rss_path(), spec.atom_path(), spec.json_path()];
+            let files: Vec<PathBuf> = config.formats.iter().map(|f| f.path(spec)).collect();
             probe?.unchanged_feed(&config.output_dir, dir, *fingerprint, &files)
         })
         .collect();
@@ -277,6 +285,7 @@ fn render_changed(
     let kept: Vec<(PathBuf, u64)> = kept_feeds.into_iter().flatten().flatten().collect();
     progress.stage(Stage::Render, u64::try_from(changed.len()).ok());
     let mut files = render_all(config, &changed, progress);
+    files.extend(render_archive(config, &pages));
     tracing::debug!(
         feeds = specs.len(),
         changed = changed.len(),
@@ -301,6 +310,11 @@ fn render_changed(
     problems.extend(found);
     // Published with the feeds, but not feeds: the feed validator skips them.
     files.extend(discovery::render(config, &specs));
+    problems.extend(crate::format::stale_files(
+        &config.output_dir,
+        &specs,
+        &config.formats,
+    ));
     Ok(Rendered {
         selection,
         files,
@@ -464,7 +478,7 @@ pub fn gate(
         .collect()
 }
 
-/// Render every planned feed in every format.
+/// Render every planned feed in every enabled format.
 fn render_all(
     config: &Config,
     specs: &[&FeedSpec<'_>],
@@ -474,20 +488,35 @@ fn render_all(
         .par_iter()
         .flat_map_iter(|spec| {
             progress.step();
-            [
-                RenderedFeed {
-                    path: spec.rss_path(),
-                    bytes: feed::rss::render(config, spec),
+            config.formats.iter().map(move |&format| RenderedFeed {
+                path: format.path(spec),
+                bytes: match format {
+                    Format::Rss => feed::rss::render(config, spec),
+                    Format::Atom => feed::atom::render(config, spec),
+                    Format::Json => feed::json::render(config, spec),
                 },
-                RenderedFeed {
-                    path: spec.atom_path(),
-                    bytes: feed::atom::render(config, spec),
-                },
-                RenderedFeed {
-                    path: spec.json_path(),
-                    bytes: feed::json::render(config, spec),
-                },
-            ]
+            })
+        })
+        .collect()
+}
+
+/// Render the archive pages in the enabled XML formats (RFC 5005 defines
+/// no JSON Feed archives).
+fn render_archive(config: &Config, pages: &[FeedSpec<'_>]) -> Vec<RenderedFeed> {
+    pages
+        .par_iter()
+        .flat_map_iter(|page| {
+            config.formats.iter().filter_map(move |&format| {
+                let bytes = match format {
+                    Format::Rss => feed::rss::render(config, page),
+                    Format::Atom => feed::atom::render(config, page),
+                    Format::Json => return None,
+                };
+                Some(RenderedFeed {
+                    path: format.path(page),
+                    bytes,
+                })
+            })
         })
         .collect()
 }
@@ -574,7 +603,11 @@ pub fn build_with(
     // The no-op fast path, under the locks: one walk and stat pass.
     let mut probe = locks.as_ref().map(|_| Probe::take(config, options.now));
     if let Some(unchanged) = probe.as_mut().and_then(Probe::unchanged) {
-        return Ok(unchanged_report(unchanged, options, started));
+        let mut report = unchanged_report(unchanged, options, started);
+        // Nothing changed, but notifications an earlier run could not
+        // deliver are due.
+        notify_hubs(config, options, &mut report);
+        return Ok(report);
     }
     let rendered = render_changed(config, options, progress, probe.as_ref())?;
     let images = published_images(&rendered.selection);
@@ -635,9 +668,21 @@ pub fn build_with(
             let record = state_record(&report, files_digests, images, rendered.fingerprints);
             probe.save(config, record);
         }
+        notify_hubs(config, options, &mut report);
+    } else {
+        report.websub = websub::pending(config);
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+/// After publishing: tell the WebSub hubs about the feeds this run wrote
+/// (none on a no-op) and about those earlier runs could not deliver.
+fn notify_hubs(config: &Config, options: &BuildOptions, report: &mut BuildReport) {
+    let changed = websub::changed_feeds(config, &report.written);
+    let (outcome, warnings) = websub::notify(config, &changed, options.ping);
+    report.websub = outcome;
+    report.warnings.extend(warnings);
 }
 
 /// Stop a build whose site-wide RSS feed would hold fewer than half of the

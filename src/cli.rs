@@ -203,6 +203,10 @@ pub struct BuildArgs {
     /// own files are never mixed with or overwritten by feeds).
     #[arg(long)]
     pub force_out: bool,
+    /// Do not notify the WebSub hubs in `websub_hubs`; the notifications
+    /// are kept and sent by the next run without it.
+    #[arg(long)]
+    pub no_ping: bool,
 }
 
 /// Options of `feedpub check`.
@@ -322,6 +326,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
         lock_wait: Duration::try_from_secs_f64(args.wait)
             .map_err(|_| usage_error(format!("--wait {} is not a number of seconds", args.wait)))?,
         allow_shrink: args.allow_shrink,
+        ping: !args.no_ping,
     };
     let report = if streams.progress && !cli.quiet && cli.format == OutputFormat::Text {
         build_with_bar(&config, &options)?
@@ -704,6 +709,8 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
                 lock_wait: Duration::from_secs(10),
                 // Deleting articles while previewing locally is expected.
                 allow_shrink: true,
+                // A local preview tells no hub; the next build does.
+                ping: false,
             };
             build(&config, &options)
         });

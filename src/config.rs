@@ -55,6 +55,10 @@ struct ConfigFile {
     copyright: Option<String>,
     #[serde(default)]
     feeds: Vec<crate::feed::custom::CustomFeed>,
+    formats: Option<Vec<String>>,
+    #[serde(default)]
+    websub_hubs: Vec<String>,
+    archive: Option<bool>,
     output: Option<Outputs>,
     cache_control: Option<String>,
 }
@@ -91,6 +95,9 @@ const KNOWN_KEYS: &[&str] = &[
     "feeds",
     "output",
     "cache_control",
+    "formats",
+    "websub_hubs",
+    "archive",
 ];
 
 /// The machine-state directory the feeds are staged in when an object
@@ -193,6 +200,14 @@ pub struct Config {
     pub term_overrides: TermOverrides,
     /// Feeds defined by a filter (`[[feeds]]`), under `feeds/custom/`.
     pub custom_feeds: Vec<crate::feed::custom::CustomFeed>,
+    /// The feed formats published, in output order (`formats`; default all).
+    pub formats: Vec<crate::format::Format>,
+    /// WebSub hubs told when a feed changes (`websub_hubs`; absolute
+    /// http(s) URLs), announced in every feed.
+    pub websub_hubs: Vec<Url>,
+    /// RFC 5005 monthly archive pages for the site-wide feed (`archive`;
+    /// default off), see [`crate::archive`].
+    pub archive: bool,
 }
 
 impl Config {
@@ -644,6 +659,35 @@ impl Config {
                 ));
             }
         };
+        let formats = match &raw.formats {
+            None => crate::format::Format::ALL.to_vec(),
+            Some(names) => crate::format::Format::parse_list(names).map_err(|message| {
+                error(
+                    message,
+                    key_position("formats"),
+                    Some(
+                        "write formats = [\"rss\", \"atom\", \"json\"], or a part of that list"
+                            .into(),
+                    ),
+                )
+            })?,
+        };
+        let websub_hubs = raw
+            .websub_hubs
+            .iter()
+            .map(|hub| {
+                Url::parse(hub.trim())
+                    .ok()
+                    .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+                    .ok_or_else(|| {
+                        error(
+                            format!("websub_hubs: {hub:?} is not an absolute http(s) URL"),
+                            key_position("websub_hubs"),
+                            Some("write the hub's full address, like websub_hubs = [\"https://pubsubhubbub.appspot.com/\"]".into()),
+                        )
+                    })
+            })
+            .collect::<Result<Vec<Url>>>()?;
 
         let title = raw.title.trim().to_string();
         if title.is_empty() {
@@ -704,6 +748,9 @@ impl Config {
                 overrides,
             },
             custom_feeds: raw.feeds,
+            formats,
+            websub_hubs,
+            archive: raw.archive.unwrap_or(false),
             title,
         })
     }
@@ -990,6 +1037,43 @@ mod tests {
     fn missing_title_is_reported() {
         let e = config_error("base_url = \"https://x.org\"\n");
         assert!(e.contains("missing field `title`"), "{e}");
+    }
+
+    #[test]
+    fn formats_default_to_all_and_unknown_names_are_refused() {
+        let base = "title = \"N\"\nbase_url = \"https://x.org\"\n";
+        assert_eq!(parse(base).unwrap().formats, crate::format::Format::ALL);
+        let c = parse(&format!("{base}formats = [\"json\", \"rss\"]\n")).unwrap();
+        assert_eq!(
+            c.formats,
+            [crate::format::Format::Rss, crate::format::Format::Json]
+        );
+        let e = config_error(&format!("{base}formats = [\"rss\", \"rdf\"]\n"));
+        assert!(
+            e.contains("feedpub.toml:3:1: error: `formats` names an unknown format \"rdf\""),
+            "{e}"
+        );
+        assert!(
+            e.contains("help: write formats = [\"rss\", \"atom\", \"json\"]"),
+            "{e}"
+        );
+        assert!(config_error(&format!("{base}formats = []\n")).contains("at least one"));
+    }
+
+    #[test]
+    fn websub_hubs_must_be_absolute_http_urls() {
+        let base = "title = \"N\"\nbase_url = \"https://x.org\"\n";
+        assert!(parse(base).unwrap().websub_hubs.is_empty());
+        let c = parse(&format!("{base}websub_hubs = [\"https://hub.example/\"]\n")).unwrap();
+        assert_eq!(c.websub_hubs[0].as_str(), "https://hub.example/");
+        for bad in ["/hub", "ftp://hub.example/", "hub.example"] {
+            let e = config_error(&format!("{base}websub_hubs = [\"{bad}\"]\n"));
+            assert!(
+                e.contains("feedpub.toml:3:1: error: websub_hubs:")
+                    && e.contains("absolute http(s) URL"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::build::RenderedFeed;
 use crate::config::Config;
 use crate::dates::{to_rfc822, to_rfc3339};
 use crate::feed::{FeedSpec, Scope};
+use crate::format::Format;
 
 /// File name of the OPML subscription list in the output directory.
 pub const OPML_FILE: &str = "feeds.opml";
@@ -71,8 +72,9 @@ pub fn render(config: &Config, specs: &[FeedSpec<'_>]) -> Vec<RenderedFeed> {
     ]
 }
 
-/// The OPML 2.0 subscription list: one outline per feed (its RSS 2.0 URL;
-/// listing the Atom twin too would subscribe readers to every item twice),
+/// The OPML 2.0 subscription list: one outline per feed (its RSS 2.0 URL,
+/// else the first enabled format's; listing the twins too would subscribe
+/// readers to every item twice),
 /// grouped under "Site", "Categories" and "Countries".
 pub fn opml(config: &Config, specs: &[FeedSpec<'_>]) -> Vec<u8> {
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
@@ -89,6 +91,9 @@ fn write_opml(
     specs: &[FeedSpec<'_>],
 ) -> io::Result<()> {
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    // One outline per feed, in the first enabled format: several would
+    // subscribe readers to every item more than once.
+    let format = config.formats.first().copied().unwrap_or(Format::Rss);
     let modified = specs.iter().filter_map(|s| s.updated).max();
     writer
         .create_element("opml")
@@ -111,16 +116,19 @@ fn write_opml(
                         .with_attribute(("text", group.as_str()))
                         .write_inner_content(|w| {
                             for spec in feeds {
-                                w.create_element("outline")
-                                    .with_attributes([
-                                        ("type", "rss"),
-                                        ("version", "RSS2"),
+                                // `version` names RSS versions only.
+                                let version =
+                                    (format == Format::Rss).then_some(("version", "RSS2"));
+                                let attributes =
+                                    [("type", "rss")].into_iter().chain(version).chain([
                                         ("text", spec.title.as_str()),
                                         ("title", spec.title.as_str()),
                                         ("description", spec.description.as_str()),
-                                        ("xmlUrl", spec.rss_url.as_str()),
+                                        ("xmlUrl", format.url(spec)),
                                         ("htmlUrl", spec.alternate_url.as_str()),
-                                    ])
+                                    ]);
+                                w.create_element("outline")
+                                    .with_attributes(attributes)
                                     .write_empty()?;
                             }
                             Ok(())
@@ -248,12 +256,8 @@ fn write_index(
             .write_text_content(BytesText::new(&title))?;
         newline(w)?;
         for spec in specs {
-            for (kind, file) in [
-                ("application/rss+xml", "rss.xml"),
-                ("application/atom+xml", "atom.xml"),
-                (crate::feed::json::MEDIA_TYPE, "feed.json"),
-            ] {
-                let href = relative(spec, file);
+            for format in &config.formats {
+                let (kind, href) = (format.media_type(), relative(spec, format.file_name()));
                 void(
                     w,
                     "link",
@@ -405,12 +409,9 @@ fn write_feed_card(
                         Ok(())
                     })?;
             }
-            for (label, file, url) in [
-                ("RSS", "rss.xml", spec.rss_url.as_str()),
-                ("Atom", "atom.xml", spec.atom_url.as_str()),
-                ("JSON", "feed.json", spec.json_url.as_str()),
-            ] {
-                let href = relative(spec, file);
+            for format in &config.formats {
+                let (label, url) = (format.label(), format.url(spec));
+                let href = relative(spec, format.file_name());
                 w.create_element("div")
                     .with_attribute(("class", "url"))
                     .write_inner_content(|w| {

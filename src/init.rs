@@ -63,6 +63,7 @@ const GITIGNORE: &str = "\
 # feedpub's machine state: rebuilt when missing, never committed.
 /.feedpub-cache.json
 /.feedpub-state
+/.feedpub-websub
 /.feedpub-ledger.toml.lock
 /feeds/.feedpub.lock
 .feedpub-*.tmp

@@ -7,7 +7,8 @@
 //! publishes the files that changed, with the [`discovery`] files beside
 //! them. The [`ledger`] keeps the ids and dates readers have seen stable
 //! from one build to the next; the machine [`state`] lets a run in which
-//! nothing changed stop after one stat pass. [`preview`] shows what the next build will
+//! nothing changed stop after one stat pass; [`websub`] tells hubs which
+//! feeds changed. [`preview`] shows what the next build will
 //! publish, and `serve` (cargo feature `serve`) serves the output over HTTP.
 //!
 //! ```no_run
@@ -21,12 +22,14 @@
 //!     strict: false,
 //!     lock_wait: std::time::Duration::from_secs(10),
 //!     allow_shrink: false,
+//!     ping: true,
 //! };
 //! let report = build(&config, &options)?;
 //! println!("{} files, {} written", report.files, report.written.len());
 //! # Ok::<(), feedpub::error::Error>(())
 //! ```
 
+pub mod archive;
 pub mod build;
 pub mod cache;
 pub mod cli;
@@ -38,6 +41,7 @@ pub mod discovery;
 pub mod error;
 pub mod feed;
 pub mod files;
+pub mod format;
 pub mod hugo;
 pub mod init;
 pub mod ledger;
@@ -55,4 +59,5 @@ pub mod term_page;
 pub mod term_text;
 pub mod text;
 pub mod validate;
+pub mod websub;
 pub mod write;

@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::country::Countries;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec, Scope};
+use crate::format::Format;
 use crate::model::Article;
 use crate::progress::Silent;
 use crate::taxonomy::{Taxonomy, TaxonomyKind, Term, slugify};
@@ -57,16 +58,32 @@ pub struct FeedSummary {
     pub term: Option<String>,
     /// Feed title.
     pub title: String,
-    /// Public URL of the RSS 2.0 file.
-    pub rss_url: String,
-    /// Public URL of the Atom 1.0 file.
-    pub atom_url: String,
-    /// Public URL of the JSON Feed 1.1 file.
-    pub json_url: String,
+    /// Public URL of the RSS 2.0 file, if the site publishes RSS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rss_url: Option<String>,
+    /// Public URL of the Atom 1.0 file, if the site publishes Atom.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub atom_url: Option<String>,
+    /// Public URL of the JSON Feed 1.1 file, if the site publishes JSON Feed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_url: Option<String>,
     /// Items the feed will hold.
     pub items: usize,
     /// Date of the newest item, in the site time zone.
     pub newest: Option<DateTime<FixedOffset>>,
+}
+
+impl FeedSummary {
+    /// The feed's public URLs with their format labels, in output order.
+    pub fn urls(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            (Format::Rss, &self.rss_url),
+            (Format::Atom, &self.atom_url),
+            (Format::Json, &self.json_url),
+        ]
+        .into_iter()
+        .filter_map(|(format, url)| Some((format.label(), url.as_deref()?)))
+    }
 }
 
 /// One feed entry as a reader will see it.
@@ -255,13 +272,19 @@ impl<'c> Snapshot<'c> {
             Scope::Term { singular, name, .. } => (singular.clone(), Some(name.clone())),
             Scope::Custom { name, .. } => ("custom".to_string(), Some(name.clone())),
         };
+        let url = |format: Format| {
+            self.config
+                .formats
+                .contains(&format)
+                .then(|| format.url(spec).to_string())
+        };
         FeedSummary {
             kind,
             term,
             title: spec.title.clone(),
-            rss_url: spec.rss_url.clone(),
-            atom_url: spec.atom_url.clone(),
-            json_url: spec.json_url.clone(),
+            rss_url: url(Format::Rss),
+            atom_url: url(Format::Atom),
+            json_url: url(Format::Json),
             items: spec.items.len(),
             newest: spec
                 .items
@@ -587,9 +610,9 @@ pub fn render_preview(preview: &Preview, style: &TextStyle) -> String {
     );
     out.push_str(&style.paint(BOLD, &style.fit(&header, 0)));
     out.push('\n');
-    out.push_str(&format!("RSS   {}\n", style.paint(LINK, &feed.rss_url)));
-    out.push_str(&format!("Atom  {}\n", style.paint(LINK, &feed.atom_url)));
-    out.push_str(&format!("JSON  {}\n", style.paint(LINK, &feed.json_url)));
+    for (label, url) in feed.urls() {
+        out.push_str(&format!("{:<6}{}\n", label, style.paint(LINK, url)));
+    }
     let indent = " ".repeat(DATE_COLUMN);
     for entry in &preview.entries {
         out.push('\n');
@@ -688,7 +711,7 @@ fn summary_lines(summary: &str, width: Option<usize>) -> Vec<String> {
 }
 
 /// The feed list as an aligned table: kind, term, items, newest item date,
-/// RSS URL (the Atom file is `atom.xml` beside it). The term column is cut
+/// URL of the first enabled format (the others are beside it). The term column is cut
 /// to fit the terminal; URLs are never cut.
 pub fn render_list(feeds: &[FeedSummary], style: &TextStyle) -> String {
     let header = ["KIND", "TERM", "ITEMS", "NEWEST", "URL"].map(String::from);
@@ -703,7 +726,9 @@ pub fn render_list(feeds: &[FeedSummary], style: &TextStyle) -> String {
                     .as_ref()
                     .map(short_date)
                     .unwrap_or_else(|| "-".into()),
-                f.rss_url.clone(),
+                f.urls()
+                    .next()
+                    .map_or_else(String::new, |(_, url)| url.to_string()),
             ]
         })
         .collect();

@@ -683,6 +683,7 @@ fn a_build_reports_each_stage_and_every_step() {
         strict: false,
         lock_wait: Duration::ZERO,
         allow_shrink: false,
+        ping: false,
     };
     let recorder = Recorder::default();
 

@@ -302,6 +302,7 @@ fn build_at(dir: &Path, now: DateTime<Utc>) -> Result<BuildReport, String> {
         lock_wait: Duration::from_secs(10),
         // Deleting most articles is one of the model's steps.
         allow_shrink: true,
+        ping: false,
     };
     build(&config_of(dir), &options).map_err(|e| format!("{e:?}"))
 }

@@ -85,6 +85,7 @@ proptest! {
             strict: false,
             lock_wait: std::time::Duration::ZERO,
             allow_shrink: false,
+            ping: false,
         };
         let rendered = render(&config, &options).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
         // The validation gate ran inside `render`: no error, and no warning either.

@@ -55,10 +55,12 @@ pub(super) fn of(spec: &FeedSpec<'_>) -> u64 {
         json_url,
         items,
         updated,
+        history,
     } = spec;
     let mut digest = Digest(Xxh3::new());
     digest.debug(&(scope, title, description, dir, alternate_url));
     digest.debug(&(rss_url, atom_url, json_url, updated, items.len()));
+    digest.debug(history);
     for item in items {
         article(&mut digest, item);
     }
@@ -131,6 +133,7 @@ mod tests {
             json_url: "https://example.org/feed.json".into(),
             items,
             updated: None,
+            history: crate::archive::History::default(),
         }
     }
 

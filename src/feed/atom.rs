@@ -40,16 +40,51 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
             value: GENERATOR.into(),
             ..Generator::default()
         }),
-        links: vec![
-            link(&spec.atom_url, "self", Some("application/atom+xml")),
-            link(&spec.alternate_url, "alternate", Some("text/html")),
-        ],
+        links: std::iter::once(link(&spec.atom_url, "self", Some("application/atom+xml")))
+            .chain(
+                config
+                    .websub_hubs
+                    .iter()
+                    .map(|hub| link(hub.as_str(), "hub", None)),
+            )
+            .chain([link(&spec.alternate_url, "alternate", Some("text/html"))])
+            .chain(
+                spec.history
+                    .links
+                    .iter()
+                    .map(|l| link(&l.atom_url, l.rel, Some("application/atom+xml"))),
+            )
+            .collect(),
         subtitle: Some(Text::plain(spec.description.clone())),
         entries: spec.items.iter().map(|a| entry(a)).collect(),
         namespaces: if spec.items.iter().any(|a| a.image.is_some()) {
             BTreeMap::from([("media".to_string(), MEDIA_NS.to_string())])
         } else {
             BTreeMap::new()
+        }
+        .into_iter()
+        .chain(
+            spec.history
+                .archive
+                .then(|| ("fh".to_string(), crate::archive::FH_NS.to_string())),
+        )
+        .collect(),
+        extensions: if spec.history.archive {
+            BTreeMap::from([(
+                "fh".to_string(),
+                BTreeMap::from([(
+                    "fh:archive".to_string(),
+                    vec![Extension {
+                        name: "fh:archive".into(),
+                        // An empty text keeps the pretty writer's indentation out:
+                        // RFC 5005 defines the element as empty.
+                        value: Some(String::new()),
+                        ..Extension::default()
+                    }],
+                )]),
+            )])
+        } else {
+            ExtensionMap::new()
         },
         lang: config.language.clone(),
         icon: config.icon.as_ref().map(ToString::to_string),

@@ -34,7 +34,17 @@ struct Document<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<&'a str>,
     authors: Vec<Author<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hubs: Vec<Hub<'a>>,
     items: Vec<Item<'a>>,
+}
+
+/// A WebSub hub subscribers can subscribe to for this feed.
+#[derive(Debug, Serialize)]
+struct Hub<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: &'a str,
 }
 
 /// A feed or item author.
@@ -90,6 +100,14 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         favicon: config.icon.as_ref().map(url::Url::as_str),
         language: config.language.as_deref(),
         authors: vec![Author { name: site_author }],
+        hubs: config
+            .websub_hubs
+            .iter()
+            .map(|hub| Hub {
+                kind: "WebSub",
+                url: hub.as_str(),
+            })
+            .collect(),
         items: spec.items.iter().map(|article| item(article)).collect(),
     };
     let mut out = serde_json::to_vec_pretty(&document)

@@ -69,6 +69,9 @@ pub struct FeedSpec<'a> {
     /// The newest change among the items, or the site's newest change for an
     /// empty feed; `None` only when nothing at all is published.
     pub updated: Option<DateTime<Utc>>,
+    /// RFC 5005 archive links and mark (see [`crate::archive`]); empty
+    /// unless `archive = true`.
+    pub history: crate::archive::History,
 }
 
 impl FeedSpec<'_> {
@@ -114,12 +117,18 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
             member[i] = true;
         }
     };
-    take(site_feed(config, published, terms));
+    let site = site_feed(config, published, terms);
+    // Archive pages hold every item of the site-wide feed.
+    let archived = config.archive.then(|| site.clone());
+    take(site);
     for term in terms {
         take(term.articles.clone());
     }
     for (_, indexes) in custom_feeds(config, published) {
         take(indexes);
+    }
+    for i in archived.into_iter().flatten() {
+        member[i] = true;
     }
     member
         .iter()
@@ -201,6 +210,7 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
             alternate_url: alternate,
             items,
             updated,
+            history: crate::archive::History::default(),
         }
     };
 

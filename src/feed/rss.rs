@@ -33,14 +33,46 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         ]
         .map(|(prefix, ns)| (prefix.to_string(), ns.to_string())),
     );
-    let self_link = AtomExtension {
-        links: vec![Link {
-            href: spec.rss_url.clone(),
-            rel: "self".into(),
-            mime_type: Some("application/rss+xml".into()),
-            ..Link::default()
-        }],
+    let self_link = Link {
+        href: spec.rss_url.clone(),
+        rel: "self".into(),
+        mime_type: Some("application/rss+xml".into()),
+        ..Link::default()
     };
+    // WebSub hubs sit next to the self link.
+    let hubs = config.websub_hubs.iter().map(|hub| Link {
+        href: hub.to_string(),
+        rel: "hub".into(),
+        ..Link::default()
+    });
+    let history = spec.history.links.iter().map(|l| Link {
+        href: l.rss_url.clone(),
+        rel: l.rel.into(),
+        mime_type: Some("application/rss+xml".into()),
+        ..Link::default()
+    });
+    let self_link = AtomExtension {
+        links: std::iter::once(self_link)
+            .chain(hubs)
+            .chain(history)
+            .collect(),
+    };
+    let mut namespaces = namespaces;
+    let mut extensions = ExtensionMap::new();
+    if spec.history.archive {
+        namespaces.insert("fh".into(), crate::archive::FH_NS.into());
+        extensions = extension_map(
+            "fh",
+            "archive",
+            Extension {
+                name: "fh:archive".into(),
+                // An empty text keeps the pretty writer's indentation out:
+                // RFC 5005 defines the element as empty.
+                value: Some(String::new()),
+                ..Extension::default()
+            },
+        );
+    }
     let channel = Channel {
         title: spec.title.clone(),
         link: spec.alternate_url.clone(),
@@ -58,6 +90,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         last_build_date: spec.updated.as_ref().map(to_rfc822),
         items: spec.items.iter().map(|a| item(a)).collect(),
         atom_ext: Some(self_link),
+        extensions,
         namespaces,
         ..Channel::default()
     };

@@ -187,6 +187,13 @@ impl AtomRules {
             };
             (get("type"), get("hreflang"))
         };
+        if rel == "hub"
+            && let Some(href) = el.attr("href")
+            && let Some(why) = super::hub_problem(&href.value, el.base.as_ref())
+        {
+            out.add(Rule::InvalidHubLink, href.offset, why)
+                .help("write the hub's full address, starting with https://");
+        }
         match (scope, rel) {
             (Scope::Feed, "self") => self.head.self_link = true,
             (Scope::Feed, "alternate") => {

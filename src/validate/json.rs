@@ -361,6 +361,17 @@ impl Checker<'_> {
                 "`hubs` must be an array of objects with `type` and `url`".into(),
                 "write \"hubs\": [{\"type\": \"WebSub\", \"url\": \"https://hub.example/\"}]",
             );
+            return;
+        }
+        let urls = hubs.as_array().into_iter().flatten();
+        for url in urls.filter_map(|hub| hub.get("url")?.as_str()) {
+            if let Some(why) = super::hub_problem(url, None) {
+                self.add(
+                    Rule::InvalidHubLink,
+                    why,
+                    "write the hub's full address, starting with https://",
+                );
+            }
         }
     }
 

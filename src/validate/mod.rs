@@ -273,6 +273,8 @@ rules! {
     DeprecatedMember => Warning,
     /// A JSON Feed member the specification does not define and that is not an `_extension`.
     UnknownMember => Warning,
+    /// A WebSub hub (`rel="hub"` link, JSON Feed `hubs`) that is not an absolute http(s) URL.
+    InvalidHubLink => Error,
     /// A path that is not a regular file (a FIFO, socket or device).
     NotARegularFile => Error,
     /// A file larger than the size limit of `feedpub check`.
@@ -303,6 +305,27 @@ impl Rule {
     /// The rule with this code, if there is one.
     pub fn from_code(code: &str) -> Option<Rule> {
         Rule::ALL.iter().copied().find(|r| r.code() == code)
+    }
+}
+
+/// Why `href` (resolved against `base`) cannot be a WebSub hub's address,
+/// which subscribers must be able to POST to: it is not an absolute
+/// http(s) URL.
+pub(crate) fn hub_problem(href: &str, base: Option<&url::Url>) -> Option<String> {
+    let href = href.trim();
+    let resolved = match base {
+        Some(base) => base.join(href),
+        None => url::Url::parse(href),
+    };
+    match resolved {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => None,
+        Ok(url) => Some(format!(
+            "the WebSub hub {href:?} is a {} URL, not http(s)",
+            url.scheme()
+        )),
+        Err(e) => Some(format!(
+            "the WebSub hub {href:?} is not an absolute URL ({e})"
+        )),
     }
 }
 
@@ -658,6 +681,23 @@ impl<'t> Positions<'t> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hub_links_must_be_absolute_http_urls() {
+        assert_eq!(hub_problem("https://hub.example/", None), None);
+        let base = url::Url::parse("https://example.org/feeds/").unwrap();
+        assert_eq!(hub_problem("/hub", Some(&base)), None);
+        assert!(
+            hub_problem("/hub", None)
+                .unwrap()
+                .contains("not an absolute URL")
+        );
+        assert!(
+            hub_problem("mailto:hub@example.org", None)
+                .unwrap()
+                .contains("a mailto URL, not http(s)")
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -150,6 +150,13 @@ impl RssRules {
             Some(href) => full_link(&href.value, href.offset, "atom:link href", out),
         }
         let rel = el.attr("rel").map_or("alternate", |r| r.value.trim());
+        if rel == "hub"
+            && let Some(href) = el.attr("href")
+            && let Some(why) = super::hub_problem(&href.value, None)
+        {
+            out.add(Rule::InvalidHubLink, href.offset, why)
+                .help("write the hub's full address, starting with https://");
+        }
         if rel == "self"
             && let Some(channel) = self.channel.as_mut()
         {

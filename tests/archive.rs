@@ -1,0 +1,194 @@
+//! RFC 5005 archived feeds (#16, `archive = true`): a client following
+//! `prev-archive` from the subscription feed gets every published item,
+//! in order, once; a new article changes the subscription feed and the
+//! newest archive page only.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use common::{copy_fixture, feedpub, files_below};
+
+const NOW: &str = "2024-05-01T00:00:00Z";
+const FEEDS_URL: &str = "https://news.example.org/feeds/";
+
+fn append_config(site: &Path, line: &str) {
+    let config = site.join("feedpub.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("limit"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&config, format!("{text}{line}\n")).unwrap();
+}
+
+fn build(site: &Path) -> serde_json::Value {
+    let run = feedpub(site)
+        .args(["--format", "json", "build", "--now", NOW])
+        .assert()
+        .success();
+    serde_json::from_slice(&run.get_output().stdout).unwrap()
+}
+
+/// The `href` of the feed-level link with `rel` (Atom `<link>` or RSS
+/// `<atom:link>`), read with a strict XML parser.
+fn feed_link(xml: &str, rel: &str) -> Option<String> {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let root = doc.root_element();
+    let head = if root.has_tag_name("rss") {
+        root.children().find(|n| n.has_tag_name("channel")).unwrap()
+    } else {
+        root
+    };
+    head.children()
+        .filter(|n| n.has_tag_name(("http://www.w3.org/2005/Atom", "link")))
+        .find(|n| n.attribute("rel") == Some(rel))
+        .map(|n| n.attribute("href").unwrap().to_string())
+}
+
+fn is_archive(xml: &str) -> bool {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    doc.descendants()
+        .any(|n| n.has_tag_name(("http://purl.org/syndication/history/1.0", "archive")))
+}
+
+/// A client of RFC 5005: the subscription feed, then every archive page
+/// by `prev-archive`; an id seen in a newer document is kept from there.
+fn reconstruct(feeds: &Path, file: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut ids = Vec::new();
+    let mut seen = HashSet::new();
+    let mut pages = Vec::new();
+    let mut next = Some(format!("{FEEDS_URL}{file}"));
+    let mut first = true;
+    while let Some(url) = next {
+        let path = feeds.join(url.strip_prefix(FEEDS_URL).expect("a local feed URL"));
+        let xml = std::fs::read_to_string(&path).unwrap();
+        let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
+        let page: Vec<String> = feed.entries.iter().map(|e| e.id.clone()).collect();
+        if first {
+            assert!(!is_archive(&xml), "the subscription feed is not an archive");
+        } else {
+            assert!(is_archive(&xml), "{} has no fh:archive", path.display());
+            assert_eq!(
+                feed_link(&xml, "current"),
+                Some(format!("{FEEDS_URL}{file}")),
+                "{}",
+                path.display()
+            );
+            pages.push(page.clone());
+        }
+        ids.extend(page.into_iter().filter(|id| seen.insert(id.clone())));
+        next = feed_link(&xml, "prev-archive");
+        assert!(pages.len() < 100, "prev-archive links loop");
+        first = false;
+    }
+    (ids, pages)
+}
+
+/// Every published item of the site-wide feed, in feed order: a build of
+/// the same site with a limit above the number of articles.
+fn all_published(file: &str) -> Vec<String> {
+    let site = copy_fixture("basic");
+    append_config(site.path(), "limit = 1000");
+    build(site.path());
+    let bytes = std::fs::read(site.path().join("feeds").join(file)).unwrap();
+    let feed = feed_rs::parser::parse(&bytes[..]).unwrap();
+    feed.entries.into_iter().map(|e| e.id).collect()
+}
+
+#[test]
+fn following_prev_archive_gives_every_published_item_once_in_order() {
+    let site = copy_fixture("basic");
+    append_config(site.path(), "limit = 2\narchive = true");
+    build(site.path());
+    let feeds = site.path().join("feeds");
+    for file in ["rss.xml", "atom.xml"] {
+        let expected = all_published(file);
+        assert!(expected.len() > 2, "{expected:?}");
+        let (ids, pages) = reconstruct(&feeds, file);
+        assert_eq!(ids, expected, "{file}");
+        // The archive pages alone hold every item exactly once.
+        let archived: Vec<&String> = pages.iter().flatten().collect();
+        assert_eq!(archived.len(), expected.len(), "{pages:?}");
+        assert!(pages.len() >= 2, "{pages:?}");
+    }
+    // Newer pages link to older ones and back.
+    let page = std::fs::read_to_string(feeds.join("archive/2024-04/atom.xml")).unwrap();
+    assert_eq!(
+        feed_link(&page, "next-archive").as_deref(),
+        Some("https://news.example.org/feeds/archive/2024-05/atom.xml")
+    );
+    assert_eq!(
+        feed_link(&page, "prev-archive").as_deref(),
+        Some("https://news.example.org/feeds/archive/2024-03/atom.xml")
+    );
+    // The gate wrote them; `check` agrees.
+    feedpub(site.path())
+        .args(["check", "--now", NOW])
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_new_article_changes_only_the_subscription_feed_and_the_newest_page() {
+    let site = copy_fixture("basic");
+    append_config(site.path(), "archive = true");
+    build(site.path());
+    let feeds = site.path().join("feeds");
+    let before: BTreeMap<PathBuf, Vec<u8>> = files_below(&feeds)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(feeds.join(&f)).unwrap()))
+        .collect();
+    let pages: Vec<&PathBuf> = before.keys().filter(|p| p.starts_with("archive")).collect();
+    assert!(pages.len() >= 6, "{pages:?}");
+
+    // Published within the newest month (the site's time zone is UTC+5).
+    let dir = site.path().join("content/2024/05");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("late.md"),
+        "---\ntitle: A late story\ndate: 2024-04-30T20:30:00Z\n---\nBody.\n",
+    )
+    .unwrap();
+    let report = build(site.path());
+    let written: Vec<&str> = report["written"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    let allowed = [
+        "rss.xml",
+        "atom.xml",
+        "feed.json",
+        "index.html",
+        "feeds.opml",
+        "archive/2024-05/rss.xml",
+        "archive/2024-05/atom.xml",
+    ];
+    for path in &written {
+        assert!(allowed.contains(path), "{path} changed: {written:?}");
+    }
+    assert!(written.contains(&"archive/2024-05/atom.xml"), "{written:?}");
+    for page in pages {
+        if !page.starts_with("archive/2024-05") {
+            assert_eq!(
+                std::fs::read(feeds.join(page)).unwrap(),
+                before[page],
+                "{}",
+                page.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn without_archive_no_page_is_written() {
+    let site = copy_fixture("basic");
+    build(site.path());
+    assert!(!site.path().join("feeds/archive").exists());
+    let rss = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
+    assert_eq!(feed_link(&rss, "prev-archive"), None);
+}
