@@ -414,7 +414,10 @@ fn build_flags_and_front_matter_date_rules_match_hugo() {
         "https://dates.example.org/2024/03/05/from-the-name/",
         "https://dates.example.org/2024/03/06/bundle-name/",
     ] {
-        assert!(json.contains(&format!("href=\\\"{link}\\\"")), "{link}: {json}");
+        assert!(
+            json.contains(&format!("href=\\\"{link}\\\"")),
+            "{link}: {json}"
+        );
     }
 }
 
