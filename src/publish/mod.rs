@@ -21,8 +21,9 @@
 mod state;
 mod store;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 use md5::{Digest, Md5};
 use url::Url;
@@ -33,8 +34,12 @@ use crate::discovery::{INDEX_FILE, OPML_FILE};
 use crate::error::{Error, Result};
 use crate::write::{LockError, RunLock};
 
-use self::state::{RemoteState, Uploaded};
+use self::state::{LocalFile, Recorded, RemoteState, Uploaded};
 use self::store::Store;
+
+/// How long ago a file must have changed for its `stat` to prove it
+/// unchanged later (the file system's change times tick coarsely).
+const SETTLED: Duration = Duration::from_secs(2);
 
 /// The feed files of one feed, by name.
 const FEED_FILES: [&str; 3] = ["rss.xml", "atom.xml", "feed.json"];
@@ -68,15 +73,13 @@ struct Object {
     bytes: Vec<u8>,
     /// What the store would record for these bytes.
     uploaded: Uploaded,
+    /// The local file the bytes were read from, if any.
+    local: Option<LocalFile>,
 }
 
 impl Object {
     fn new(relative: &Path, bytes: Vec<u8>) -> Object {
-        let key = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let key = object_key(relative);
         let md5 = Md5::digest(&bytes)
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -89,6 +92,15 @@ impl Object {
             key,
             bytes,
             uploaded,
+            local: None,
+        }
+    }
+
+    /// What the state records once the store holds this object.
+    fn recorded(&self) -> Recorded {
+        Recorded {
+            uploaded: self.uploaded.clone(),
+            local: self.local,
         }
     }
 
@@ -104,14 +116,17 @@ impl Object {
 /// is written anywhere.
 pub fn publish(config: &Config, store_url: &Url, options: &BuildOptions) -> Result<UploadReport> {
     let started = Instant::now();
-    let (_lock, mut objects) = if options.dry_run {
+    let state_path = state::path(config);
+    let mut state = RemoteState::load(&state_path);
+    let recorded = state.uploaded(store_url);
+    let (_lock, mut objects, mut unread) = if options.dry_run {
         let rendered = build::render(config, options)?;
         let objects = rendered
             .files
             .into_iter()
             .map(|f| Object::new(&f.path, f.bytes))
             .collect();
-        (None, objects)
+        (None, objects, Vec::new())
     } else {
         let lock =
             RunLock::acquire(&config.output_dir, options.lock_wait).map_err(|e| match e {
@@ -121,20 +136,20 @@ pub fn publish(config: &Config, store_url: &Url, options: &BuildOptions) -> Resu
                 },
                 LockError::Io(e) => e,
             })?;
-        (Some(lock), local_objects(&config.output_dir)?)
+        let settled = SystemTime::now() - SETTLED;
+        let (objects, unread) = local_objects(&config.output_dir, recorded.as_ref(), settled)?;
+        (Some(lock), objects, unread)
     };
     // Feeds first, then the discovery files; in path order within each.
     objects.sort_by(|a, b| (a.is_discovery(), &a.key).cmp(&(b.is_discovery(), &b.key)));
 
-    let state_path = state::path(config);
-    let mut state = RemoteState::load(&state_path);
     let mut report = UploadReport {
         store: store_url.to_string(),
         dry_run: options.dry_run,
         ..UploadReport::default()
     };
     let mut store = None;
-    let known = match state.uploaded(store_url) {
+    let known = match recorded {
         Some(known) => known,
         None => {
             report.listed = true;
@@ -142,16 +157,23 @@ pub fn publish(config: &Config, store_url: &Url, options: &BuildOptions) -> Resu
             let listed = connected.list()?;
             store = Some(connected);
             listed
+                .into_iter()
+                .map(|(key, uploaded)| {
+                    let local = None;
+                    (key, Recorded { uploaded, local })
+                })
+                .collect()
         }
     };
     let (changed, unchanged): (Vec<Object>, Vec<Object>) = objects
         .into_iter()
-        .partition(|o| known.get(&o.key) != Some(&o.uploaded));
-    report.unchanged = unchanged.len();
-    report.unchanged_bytes = unchanged.iter().map(|o| o.uploaded.size).sum();
+        .partition(|o| known.get(&o.key).map(|r| &r.uploaded) != Some(&o.uploaded));
+    unread.extend(unchanged.into_iter().map(|o| (o.key.clone(), o.recorded())));
+    report.unchanged = unread.len();
+    report.unchanged_bytes = unread.iter().map(|(_, r)| r.uploaded.size).sum();
     // What the store was found to hold is worth keeping even if nothing changed.
     let mut uploaded = known;
-    uploaded.extend(unchanged.into_iter().map(|o| (o.key, o.uploaded)));
+    uploaded.extend(unread);
     if options.dry_run {
         report.uploaded = changed.iter().map(|o| o.key.clone()).collect();
         report.uploaded_bytes = changed.iter().map(|o| o.uploaded.size).sum();
@@ -170,7 +192,7 @@ pub fn publish(config: &Config, store_url: &Url, options: &BuildOptions) -> Resu
         let mut done = |object: Object| {
             report.uploaded.push(object.key.clone());
             report.uploaded_bytes += object.uploaded.size;
-            uploaded.insert(object.key, object.uploaded);
+            uploaded.insert(object.key.clone(), object.recorded());
         };
         store
             .put_all(feeds, &config.cache_control, &mut done)
@@ -189,11 +211,19 @@ pub fn publish(config: &Config, store_url: &Url, options: &BuildOptions) -> Resu
     Ok(report)
 }
 
-/// The files a build publishes, read from the output directory: each feed's
+/// The files a build publishes, from the output directory: each feed's
 /// three files at any depth, and the discovery files at its top. Hidden
-/// entries (the lock, temporary files) are skipped.
-fn local_objects(output_dir: &Path) -> Result<Vec<Object>> {
+/// entries (the lock, temporary files) are skipped. A file that is still
+/// the one `recorded` as uploaded (same size, inode and change time) is
+/// not read: it comes back as its key and record, the second list. Only
+/// files changed before `settled` are identified by `stat` for next time.
+fn local_objects(
+    output_dir: &Path,
+    recorded: Option<&HashMap<String, Recorded>>,
+    settled: SystemTime,
+) -> Result<(Vec<Object>, Vec<Unread>)> {
     let mut objects = Vec::new();
+    let mut unread = Vec::new();
     let walk = walkdir::WalkDir::new(output_dir)
         .min_depth(1)
         .sort_by_file_name()
@@ -212,15 +242,42 @@ fn local_objects(output_dir: &Path) -> Result<Vec<Object>> {
         if !entry.file_type().is_file() || !published {
             continue;
         }
-        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
         let relative: PathBuf = entry
             .path()
             .strip_prefix(output_dir)
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        objects.push(Object::new(&relative, bytes));
+        let local = entry
+            .metadata()
+            .ok()
+            .and_then(|metadata| LocalFile::of(&metadata, settled));
+        let key = object_key(&relative);
+        if let Some(record) = recorded.and_then(|r| r.get(&key))
+            && local.is_some()
+            && record.local == local
+        {
+            unread.push((key, record.clone()));
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        objects.push(Object {
+            local,
+            ..Object::new(&relative, bytes)
+        });
     }
-    Ok(objects)
+    Ok((objects, unread))
+}
+
+/// A file proven unchanged since its upload by `stat`: its key and record.
+type Unread = (String, Recorded);
+
+/// An object's key: its path relative to the output directory, with `/`.
+fn object_key(relative: &Path) -> String {
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The `Content-Type` of a published file, with its charset.
@@ -284,8 +341,9 @@ mod tests {
             std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
             std::fs::write(root.join(path), "x").unwrap();
         }
-        let mut keys: Vec<String> = local_objects(root)
+        let mut keys: Vec<String> = local_objects(root, None, SystemTime::now())
             .unwrap()
+            .0
             .into_iter()
             .map(|o| o.key)
             .collect();
@@ -299,5 +357,47 @@ mod tests {
                 "rss.xml"
             ]
         );
+    }
+
+    #[test]
+    fn a_file_unchanged_since_its_upload_is_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("rss.xml"), "old").unwrap();
+        std::fs::write(root.join("atom.xml"), "old").unwrap();
+        // A moment later, both files have settled.
+        let later = SystemTime::now() + Duration::from_secs(3600);
+        let (first, unread) = local_objects(root, None, later).unwrap();
+        assert!(unread.is_empty());
+        let recorded: HashMap<String, Recorded> = first
+            .iter()
+            .map(|o| (o.key.clone(), o.recorded()))
+            .collect();
+
+        // Replaced as feedpub replaces files: a new inode renamed into place.
+        std::fs::write(root.join("new.tmp"), "new").unwrap();
+        std::fs::rename(root.join("new.tmp"), root.join("atom.xml")).unwrap();
+        let (read, unread) = local_objects(root, Some(&recorded), later).unwrap();
+        let read: Vec<_> = read
+            .iter()
+            .map(|o| (o.key.as_str(), o.bytes.as_slice()))
+            .collect();
+        assert_eq!(read, [("atom.xml", b"new".as_slice())]);
+        assert_eq!(
+            unread,
+            [("rss.xml".to_string(), recorded["rss.xml"].clone())]
+        );
+
+        // Rewritten in place with bytes of the same size (a clock tick
+        // later): read again.
+        std::thread::sleep(Duration::from_millis(50));
+        std::fs::write(root.join("rss.xml"), "OLD").unwrap();
+        let (read, _) = local_objects(root, Some(&recorded), later).unwrap();
+        assert_eq!(read.len(), 2);
+
+        // A file changed after `settled` is read, and not identified by
+        // `stat` for next time.
+        let (read, _) = local_objects(root, None, SystemTime::UNIX_EPOCH).unwrap();
+        assert!(read.iter().all(|o| o.local.is_none()));
     }
 }
