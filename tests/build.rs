@@ -875,13 +875,15 @@ fn custom_filter_feeds_are_published_listed_and_valid() {
     // says what it has.
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("\n[[feeds]]\nname = \"Tagged\"\nany = { tags = [\"x\"] }\n");
-    std::fs::write(&config, text).unwrap();
+    // The error points at the table's `[[feeds]]` line.
+    let line = text.lines().position(|l| l == "name = \"Tagged\"").unwrap();
+    std::fs::write(&config, &text).unwrap();
     feedpub(site.path())
         .arg("build")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(
-            "feedpub.toml:21:1: error: custom feed \"Tagged\": `any` filters on `tags`, which the site does not have",
-        ))
+        .stderr(predicate::str::contains(format!(
+            "feedpub.toml:{line}:1: error: custom feed \"Tagged\": `any` filters on `tags`, which the site does not have",
+        )))
         .stderr(predicate::str::contains("categories, countries, authors"));
 }
