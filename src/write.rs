@@ -464,17 +464,25 @@ fn write_holder(file: &mut File, holder: &str) -> io::Result<()> {
 }
 
 /// What the current holder wrote into the lock file, for the Busy message.
+/// The holder may be between taking the lock and writing its line: an
+/// empty file is read again for up to [`HOLDER_WAIT`].
 fn read_holder(file: &mut File) -> String {
-    let mut text = String::new();
-    let read = file
-        .seek(SeekFrom::Start(0))
-        .and_then(|_| file.read_to_string(&mut text));
-    match read {
-        // The holder may be between truncating and writing its line.
-        Ok(_) if !text.trim().is_empty() => text.trim().to_owned(),
-        _ => "an unknown holder".to_owned(),
+    let start = Instant::now();
+    loop {
+        let mut text = String::new();
+        let read = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.read_to_string(&mut text));
+        match read {
+            Ok(_) if !text.trim().is_empty() => return text.trim().to_owned(),
+            _ if start.elapsed() < HOLDER_WAIT => thread::sleep(HOLDER_WAIT / 20),
+            _ => return "an unknown holder".to_owned(),
+        }
     }
 }
+
+/// How long an empty lock file is read again for its holder's line.
+const HOLDER_WAIT: Duration = Duration::from_millis(200);
 
 /// Why the lock could not be taken.
 #[derive(Debug)]
@@ -871,6 +879,30 @@ mod tests {
             .join()
             .expect("thread");
         assert!(again.is_ok(), "{again:?}");
+    }
+
+    /// Found by the cron test under load: the loser read the lock file
+    /// between the winner's lock and its holder line, and said "an unknown
+    /// holder".
+    #[test]
+    fn a_holder_that_has_locked_but_not_yet_written_is_still_named() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(LOCK_FILE_NAME);
+        let winner = File::create(&path).expect("lock file");
+        winner.try_lock().expect("winner locks");
+        let writer = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(30));
+            let mut winner = winner;
+            write_holder(&mut winner, "pid 42 on racer, since now").expect("write");
+            thread::sleep(Duration::from_millis(500));
+        });
+        match RunLock::acquire_file(&path, Duration::ZERO) {
+            Err(LockError::Busy { holder, .. }) => {
+                assert_eq!(holder, "pid 42 on racer, since now");
+            }
+            other => panic!("expected Busy, got {other:?}"),
+        }
+        writer.join().expect("writer");
     }
 
     #[test]
