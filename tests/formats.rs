@@ -20,6 +20,12 @@ fn set_formats(site: &Path, formats: &str) {
     std::fs::write(&config, format!("{text}formats = {formats}\n")).unwrap();
 }
 
+/// The 1-based number of the first line of `file` that starts with `start`.
+fn line_of(file: &Path, start: &str) -> usize {
+    let text = std::fs::read_to_string(file).unwrap();
+    1 + text.lines().position(|l| l.starts_with(start)).unwrap()
+}
+
 fn names(dir: &Path) -> Vec<String> {
     files_below(dir)
         .iter()
@@ -151,8 +157,11 @@ fn an_unknown_format_is_a_configuration_error() {
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    let line = line_of(&site.path().join("feedpub.toml"), "formats =");
     assert!(
-        stderr.contains("feedpub.toml:9:1: error: `formats` names an unknown format \"rdf\""),
+        stderr.contains(&format!(
+            "feedpub.toml:{line}:1: error: `formats` names an unknown format \"rdf\""
+        )),
         "{stderr}"
     );
     assert!(!site.path().join("feeds/rss.xml").exists());

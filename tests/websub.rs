@@ -255,10 +255,12 @@ fn a_hub_that_is_not_an_http_url_is_a_configuration_error() {
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    // The line written last.
+    let line = text.lines().count() + 1;
     assert!(
-        stderr.contains(
-            "feedpub.toml:9:1: error: websub_hubs: \"hub.example\" is not an absolute http(s) URL"
-        ),
+        stderr.contains(&format!(
+            "feedpub.toml:{line}:1: error: websub_hubs: \"hub.example\" is not an absolute http(s) URL"
+        )),
         "{stderr}"
     );
 }
