@@ -688,6 +688,27 @@ mod tests {
     }
 
     #[test]
+    fn each_language_has_its_title_and_language_code() {
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "defaultContentLanguage = 'en'\n[languages.en]\ntitle = 'Site'\n[languages.fr]\nlanguageCode = 'fr-FR'\ntitle = 'Le site'\n[languages.de]\nweight = 3\n",
+        )]);
+        let s = c.site().unwrap();
+        assert_eq!(
+            s.other_language_settings.get("fr"),
+            Some(&LanguageSettings {
+                title: Some("Le site".into()),
+                language_code: Some("fr-FR".into()),
+            })
+        );
+        assert_eq!(
+            s.other_language_settings.get("de"),
+            Some(&LanguageSettings::default())
+        );
+        assert!(!s.other_language_settings.contains_key("en"));
+    }
+
+    #[test]
     fn translations_are_known_by_their_file_names() {
         let (_dir, c) = site(&[(
             "hugo.toml",
@@ -699,6 +720,11 @@ mod tests {
         assert_eq!(s.language_of("post.EN.md"), Some("en"));
         assert_eq!(s.language_of("post.md"), None);
         assert_eq!(s.language_of("v1.2.md"), None);
+        assert_eq!(
+            s.translation_language(Path::new("posts/a.fr.md")),
+            Some("fr")
+        );
+        assert_eq!(s.translation_language(Path::new("posts/a.en.md")), None);
         assert_eq!(
             s.without_language(Path::new("posts/a.en.md")),
             Path::new("posts/a.md")
