@@ -400,6 +400,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     // was in are planned again without it.
     let (terms, members) = loop {
         let terms = taxonomy::group(&mut selection.published, &config.taxonomies);
+        let terms = feed::language::default_language_terms(config, &selection.published, terms);
         let members = feed::members(config, &selection.published, &terms);
         let unreadable = loader.read_bodies(&mut selection.published, &members);
         if unreadable.is_empty() {

@@ -40,6 +40,7 @@ fn groups<'s, 'a>(
                 Scope::Site => wanted.is_none(),
                 Scope::Term { taxonomy, .. } => wanted == Some(taxonomy.as_str()),
                 Scope::Custom { .. } => wanted == Some(crate::feed::custom::CUSTOM_DIR),
+                Scope::Language { .. } => wanted == Some(crate::feed::language::GROUP),
             })
             .collect()
     };
@@ -53,6 +54,10 @@ fn groups<'s, 'a>(
         .chain(std::iter::once((
             "Custom feeds".to_string(),
             of(Some(crate::feed::custom::CUSTOM_DIR)),
+        )))
+        .chain(std::iter::once((
+            "Languages".to_string(),
+            of(Some(crate::feed::language::GROUP)),
         )))
         .filter(|(_, feeds)| !feeds.is_empty())
         .collect()

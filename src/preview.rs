@@ -271,6 +271,7 @@ impl<'c> Snapshot<'c> {
             Scope::Site => ("site".to_string(), None),
             Scope::Term { singular, name, .. } => (singular.clone(), Some(name.clone())),
             Scope::Custom { name, .. } => ("custom".to_string(), Some(name.clone())),
+            Scope::Language { code, .. } => ("language".to_string(), Some(code.clone())),
         };
         let url = |format: Format| {
             self.config
@@ -326,7 +327,10 @@ impl<'c> Snapshot<'c> {
             _ => None,
         };
         let belongs = |article: &Article| match &spec.scope {
-            Scope::Site => true,
+            Scope::Site => crate::feed::language::of(self.config, article).is_none(),
+            Scope::Language { code, .. } => {
+                crate::feed::language::of(self.config, article) == Some(code.as_str())
+            }
             Scope::Custom { .. } => custom.as_ref().is_some_and(|f| f.matches(article)),
             Scope::Term { taxonomy, slug, .. } => self
                 .config
@@ -401,7 +405,7 @@ impl<'c> Snapshot<'c> {
                 Scope::Term {
                     taxonomy, slug: s, ..
                 } => *taxonomy == wanted.name && s == slug,
-                Scope::Site | Scope::Custom { .. } => false,
+                Scope::Site | Scope::Custom { .. } | Scope::Language { .. } => false,
             })
         };
         let taxonomy = |found: Option<&'c Taxonomy>, what: &str| {

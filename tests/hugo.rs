@@ -439,4 +439,47 @@ fn translations_stay_out_of_the_default_language_feeds() {
     assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["index.xml"]);
     assert_eq!(hugo["index.xml"].len(), 3);
     assert_eq!(hugo["fr/index.xml"].len(), 2);
+    // No translation in the default language's term feeds either.
+    assert_eq!(
+        feedpub_links(site.path(), "sections/posts/rss.xml"),
+        hugo["posts/index.xml"]
+    );
+}
+
+/// Every language but the default gets its site-wide feed under
+/// `feeds/<code>/`, with the links Hugo gives its `/<code>/index.xml`,
+/// the language's `languageCode` and `title`, and its own ids (#10).
+#[test]
+fn each_other_language_has_its_own_feed_as_hugo_does() {
+    const LANGUAGES: &str = "hugo-languages";
+    let site = copy_fixture(LANGUAGES);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(LANGUAGES);
+    assert_eq!(
+        feedpub_links(site.path(), "fr/rss.xml"),
+        hugo["fr/index.xml"]
+    );
+    let rss = std::fs::read_to_string(site.path().join("feeds/fr/rss.xml")).unwrap();
+    assert!(rss.contains("<language>fr-fr</language>"), "{rss}");
+    assert!(rss.contains("<title>Exemple multilingue</title>"), "{rss}");
+    let atom = std::fs::read_to_string(site.path().join("feeds/fr/atom.xml")).unwrap();
+    assert!(atom.contains("xml:lang=\"fr-fr\""), "{atom}");
+    assert!(
+        atom.contains("<id>https://multi.example.org/fr/posts/both/</id>"),
+        "a translation has its own id: {atom}"
+    );
+    let json = std::fs::read_to_string(site.path().join("feeds/fr/feed.json")).unwrap();
+    assert!(json.contains("\"language\": \"fr-fr\""), "{json}");
+    let index = std::fs::read_to_string(site.path().join("feeds/index.html")).unwrap();
+    assert!(index.contains("fr/rss.xml"), "{index}");
+    let opml = std::fs::read_to_string(site.path().join("feeds/feeds.opml")).unwrap();
+    assert!(opml.contains("fr/rss.xml"), "{opml}");
+    feedpub(site.path())
+        .args(["check", "--now", NOW, "feeds"])
+        .assert()
+        .success();
 }

@@ -131,14 +131,6 @@ impl<'a> Loader<'a> {
                         .is_some_and(|h| h.ignores(e.path()))
                     {
                         skip(e.path(), "matched by the site's ignoreFiles");
-                    } else if self.config.hugo.as_ref().is_some_and(|h| {
-                        h.language_of(&name)
-                            .is_some_and(|l| *l != h.default_language)
-                    }) {
-                        skip(
-                            e.path(),
-                            "a translation: feedpub publishes the default language's pages only",
-                        );
                     } else {
                         paths.push(e.into_path());
                     }
@@ -809,6 +801,15 @@ impl ArticleParse<'_, '_> {
                 self.error(line, message, help);
                 return None;
             }
+        };
+        // A translation (`post.fr.md`) lives under its language's folder.
+        let url = match config
+            .hugo
+            .as_ref()
+            .and_then(|site| site.translation_language(self.path))
+        {
+            Some(language) => crate::feed::language::localized(&config.base_url, url, language),
+            None => url,
         };
 
         let id_is_explicit = fm.id.is_some();

@@ -86,7 +86,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         } else {
             ExtensionMap::new()
         },
-        lang: config.language.clone(),
+        lang: spec.language(config).map(str::to_string),
         icon: config.icon.as_ref().map(ToString::to_string),
         logo: config.image.as_ref().map(ToString::to_string),
         rights: config.copyright.clone().map(Text::plain),

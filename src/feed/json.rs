@@ -98,7 +98,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         description: &spec.description,
         icon: config.image.as_ref().map(url::Url::as_str),
         favicon: config.icon.as_ref().map(url::Url::as_str),
-        language: config.language.as_deref(),
+        language: spec.language(config),
         authors: vec![Author { name: site_author }],
         hubs: config
             .websub_hubs

@@ -5,6 +5,7 @@
 pub mod atom;
 pub mod custom;
 pub mod json;
+pub mod language;
 pub mod rss;
 
 use std::cmp::Ordering;
@@ -31,6 +32,13 @@ pub enum Scope {
         name: String,
         /// Its folder under `custom/`.
         slug: String,
+    },
+    /// The pages of one language other than the default (Hugo's `/fr/`).
+    Language {
+        /// The language's code (`fr`), the feed's folder.
+        code: String,
+        /// The feed's language tag (`languageCode`, e.g. `fr-fr`).
+        tag: String,
     },
     /// The articles filed under one term.
     Term {
@@ -75,6 +83,14 @@ pub struct FeedSpec<'a> {
 }
 
 impl FeedSpec<'_> {
+    /// The feed's language tag: its language's, else the site's.
+    pub fn language<'s>(&'s self, config: &'s Config) -> Option<&'s str> {
+        match &self.scope {
+            Scope::Language { tag, .. } => Some(tag),
+            _ => config.language.as_deref(),
+        }
+    }
+
     /// Path of the RSS file relative to the output directory.
     pub fn rss_path(&self) -> PathBuf {
         self.dir.join("rss.xml")
@@ -127,6 +143,9 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
     for (_, indexes) in custom_feeds(config, published) {
         take(indexes);
     }
+    for feed in language::feeds(config, published, &main_sections(config, terms)) {
+        take(feed.articles);
+    }
     for i in archived.into_iter().flatten() {
         member[i] = true;
     }
@@ -141,32 +160,40 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
 /// of them, except on a Hugo site, where only the pages of its main sections
 /// (`params.mainSections`, else the section with the most pages) are.
 pub fn site_feed(config: &Config, published: &[Article], terms: &[Term]) -> Vec<usize> {
-    let all = (0..published.len()).collect();
-    let Some(site) = &config.hugo else {
-        return all;
-    };
-    let sections: Vec<&Term> = terms
+    if config.hugo.is_none() {
+        return (0..published.len()).collect();
+    }
+    let mut indexes: Vec<usize> = main_sections(config, terms)
         .iter()
-        .filter(|t| t.taxonomy.kind == TaxonomyKind::Section)
+        .flat_map(|t| t.articles.clone())
         .collect();
-    let main: Vec<&Term> = match &site.main_sections {
+    indexes.sort_unstable();
+    indexes.dedup();
+    indexes
+}
+
+/// The section terms of a Hugo site's main sections
+/// (`params.mainSections`, else the section with the most pages); none
+/// when the site is not a Hugo site.
+fn main_sections<'t>(config: &Config, terms: &'t [Term]) -> Vec<&'t Term> {
+    let Some(site) = &config.hugo else {
+        return Vec::new();
+    };
+    let sections = terms
+        .iter()
+        .filter(|t| t.taxonomy.kind == TaxonomyKind::Section);
+    match &site.main_sections {
         Some(names) => sections
-            .into_iter()
             .filter(|t| names.iter().any(|n| n.eq_ignore_ascii_case(&t.name)))
             .collect(),
         // Hugo's default: the section with the most pages (the first by
         // name on a tie).
         None => sections
-            .into_iter()
             .rev()
             .max_by_key(|t| t.articles.len())
             .into_iter()
             .collect(),
-    };
-    let mut indexes: Vec<usize> = main.iter().flat_map(|t| t.articles.clone()).collect();
-    indexes.sort_unstable();
-    indexes.dedup();
-    indexes
+    }
 }
 
 /// Plan every feed of the site: the site-wide feed, then one per term.
@@ -275,6 +302,23 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
             indexes.into_iter().map(|i| &published[i]).collect(),
         ));
     }
+    for feed in language::feeds(config, published, &main_sections(config, terms)) {
+        let alternate = config
+            .base_url
+            .join(&format!("{}/", feed.code))
+            .map_or_else(|_| config.base_url.to_string(), String::from);
+        feeds.push(make(
+            Scope::Language {
+                code: feed.code.clone(),
+                tag: feed.tag,
+            },
+            feed.title,
+            config.description.clone(),
+            feed.code,
+            alternate,
+            feed.articles.into_iter().map(|i| &published[i]).collect(),
+        ));
+    }
     feeds
 }
 
@@ -284,10 +328,15 @@ fn custom_feeds<'c>(
     config: &'c Config,
     published: &[Article],
 ) -> Vec<(&'c custom::CustomFeed, Vec<usize>)> {
-    custom::select(
+    let mut feeds = custom::select(
         &config.custom_feeds,
         &config.taxonomies,
         &config.regions,
         published,
-    )
+    );
+    // Custom feeds hold the default language's pages, as terms do.
+    for (_, indexes) in &mut feeds {
+        indexes.retain(|&i| language::of(config, &published[i]).is_none());
+    }
+    feeds
 }

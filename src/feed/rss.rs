@@ -77,7 +77,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         title: spec.title.clone(),
         link: spec.alternate_url.clone(),
         description: spec.description.clone(),
-        language: config.language.clone(),
+        language: spec.language(config).map(str::to_string),
         copyright: config.copyright.clone(),
         // The Best Practices Profile: the image's title and link are the channel's.
         image: config.image.as_ref().map(|url| Image {

@@ -88,13 +88,32 @@ pub struct HugoSite {
     pub default_language: String,
     /// The other languages of `[languages]`, lower-cased.
     pub other_languages: Vec<String>,
+    /// The `title` and `languageCode` of each other language, by code.
+    pub other_language_settings: BTreeMap<String, LanguageSettings>,
     /// `ignoreFiles`: files whose path matches one of these are not read.
     pub ignore_files: Vec<regex::Regex>,
     /// The configuration files read, for messages.
     pub files: Vec<PathBuf>,
 }
 
+/// What a language of `[languages]` sets for its own feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LanguageSettings {
+    /// `title`: the site's title in that language.
+    pub title: Option<String>,
+    /// `languageCode` (`fr-fr`): the feed's language tag.
+    pub language_code: Option<String>,
+}
+
 impl HugoSite {
+    /// The language other than the default that the page at `path` is a
+    /// translation into, by its file name (`post.fr.md` → `fr`).
+    pub fn translation_language(&self, path: &Path) -> Option<&str> {
+        let name = path.file_name()?.to_string_lossy();
+        self.language_of(&name)
+            .filter(|l| *l != self.default_language)
+    }
+
     /// Whether the file at `path` is ignored by `ignoreFiles`.
     pub fn ignores(&self, path: &Path) -> bool {
         let text = path.to_string_lossy().replace('\\', "/");
@@ -374,6 +393,7 @@ impl HugoConfig {
                         .collect()
                 })
                 .unwrap_or_default(),
+            other_language_settings: self.other_language_settings(),
             ignore_files,
             files: self.files.clone(),
         })
@@ -426,6 +446,25 @@ impl HugoConfig {
             table.insert("limit".into(), toml::Value::Integer(limit));
         }
         table
+    }
+
+    /// The `title` and `languageCode` of each language but the default.
+    fn other_language_settings(&self) -> BTreeMap<String, LanguageSettings> {
+        let default = self.default_language();
+        let Some(languages) = self.get(&["languages"]).and_then(Value::as_object) else {
+            return BTreeMap::new();
+        };
+        languages
+            .keys()
+            .filter(|l| **l != default)
+            .map(|l| {
+                let settings = LanguageSettings {
+                    title: self.string(&["languages", l, "title"]),
+                    language_code: self.string(&["languages", l, "languagecode"]),
+                };
+                (l.clone(), settings)
+            })
+            .collect()
     }
 
     /// `defaultContentLanguage`, lower-cased; `en` when unset, as in Hugo.
@@ -649,6 +688,27 @@ mod tests {
     }
 
     #[test]
+    fn each_language_has_its_title_and_language_code() {
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "defaultContentLanguage = 'en'\n[languages.en]\ntitle = 'Site'\n[languages.fr]\nlanguageCode = 'fr-FR'\ntitle = 'Le site'\n[languages.de]\nweight = 3\n",
+        )]);
+        let s = c.site().unwrap();
+        assert_eq!(
+            s.other_language_settings.get("fr"),
+            Some(&LanguageSettings {
+                title: Some("Le site".into()),
+                language_code: Some("fr-FR".into()),
+            })
+        );
+        assert_eq!(
+            s.other_language_settings.get("de"),
+            Some(&LanguageSettings::default())
+        );
+        assert!(!s.other_language_settings.contains_key("en"));
+    }
+
+    #[test]
     fn translations_are_known_by_their_file_names() {
         let (_dir, c) = site(&[(
             "hugo.toml",
@@ -660,6 +720,11 @@ mod tests {
         assert_eq!(s.language_of("post.EN.md"), Some("en"));
         assert_eq!(s.language_of("post.md"), None);
         assert_eq!(s.language_of("v1.2.md"), None);
+        assert_eq!(
+            s.translation_language(Path::new("posts/a.fr.md")),
+            Some("fr")
+        );
+        assert_eq!(s.translation_language(Path::new("posts/a.en.md")), None);
         assert_eq!(
             s.without_language(Path::new("posts/a.en.md")),
             Path::new("posts/a.md")

@@ -1,0 +1,125 @@
+//! Per-language feeds of a multilingual Hugo site: each language other than
+//! `defaultContentLanguage` gets a site-wide feed under `feeds/<code>/`,
+//! holding its translations by file name (`post.fr.md`), linked under
+//! `/<code>/` as Hugo links them, as Hugo's `/<code>/index.xml` does. The
+//! default language's feeds (site, terms, sections, custom) hold no
+//! translation; per-language term feeds are not published.
+
+use url::Url;
+
+use crate::config::Config;
+use crate::model::Article;
+use crate::taxonomy::{TaxonomyKind, Term};
+
+/// The key of language feeds in the feed index's groups.
+pub const GROUP: &str = "languages";
+
+/// `url` of a translation into `language`: under `/<language>/` below the
+/// site's base URL, as Hugo links it (a URL off the site is kept).
+pub fn localized(base: &Url, url: Url, language: &str) -> Url {
+    match url.as_str().strip_prefix(base.as_str()) {
+        Some(rest) => base
+            .join(&format!("{language}/{rest}"))
+            .unwrap_or_else(|_| url.clone()),
+        None => url,
+    }
+}
+
+/// The language other than the default that `article` is written in.
+pub fn of<'c>(config: &'c Config, article: &Article) -> Option<&'c str> {
+    config.hugo.as_ref()?.translation_language(&article.source)
+}
+
+/// `terms` without the translations: terms hold the default language's
+/// pages only; a term left empty is dropped.
+pub fn default_language_terms(
+    config: &Config,
+    published: &[Article],
+    mut terms: Vec<Term>,
+) -> Vec<Term> {
+    if config.hugo.is_none() {
+        return terms;
+    }
+    for term in &mut terms {
+        term.articles
+            .retain(|&i| of(config, &published[i]).is_none());
+    }
+    terms.retain(|t| !t.articles.is_empty());
+    terms
+}
+
+/// One language feed to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageFeed {
+    /// The language's code in `[languages]` (`fr`): the feed's folder.
+    pub code: String,
+    /// The feed's language tag: `languageCode`, else the code.
+    pub tag: String,
+    /// The feed's title: the language's `title`, else the site's.
+    pub title: String,
+    /// Indexes (into `published`) of the language's pages in the site's
+    /// main sections.
+    pub articles: Vec<usize>,
+}
+
+/// The feed of every language but the default, with the indexes of its
+/// pages that are in `main_sections` (the site-wide feed's sections).
+pub fn feeds(config: &Config, published: &[Article], main_sections: &[&Term]) -> Vec<LanguageFeed> {
+    let Some(site) = &config.hugo else {
+        return Vec::new();
+    };
+    let section = config
+        .taxonomies
+        .iter()
+        .position(|t| t.kind == TaxonomyKind::Section);
+    let in_main_section = |article: &Article| {
+        section.is_some_and(|s| {
+            article
+                .terms_of(s)
+                .iter()
+                .any(|name| main_sections.iter().any(|t| t.name == *name))
+        })
+    };
+    site.other_languages
+        .iter()
+        .map(|code| {
+            let settings = site.other_language_settings.get(code);
+            LanguageFeed {
+                code: code.clone(),
+                tag: settings
+                    .and_then(|s| s.language_code.clone())
+                    .unwrap_or_else(|| code.clone()),
+                title: settings
+                    .and_then(|s| s.title.clone())
+                    .unwrap_or_else(|| config.title.clone()),
+                articles: (0..published.len())
+                    .filter(|&i| {
+                        of(config, &published[i]) == Some(code.as_str())
+                            && in_main_section(&published[i])
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn translations_are_linked_under_their_language() {
+        let base = Url::parse("https://example.org/blog/").unwrap();
+        let url = Url::parse("https://example.org/blog/posts/a/").unwrap();
+        assert_eq!(
+            localized(&base, url, "fr").as_str(),
+            "https://example.org/blog/fr/posts/a/"
+        );
+        let off_site = Url::parse("https://other.example/a/").unwrap();
+        assert_eq!(
+            localized(&base, off_site.clone(), "fr"),
+            off_site,
+            "a URL off the site is kept"
+        );
+    }
+}
