@@ -124,11 +124,24 @@ fn following_prev_archive_gives_every_published_item_once_in_order() {
         feed_link(&page, "prev-archive").as_deref(),
         Some("https://news.example.org/feeds/archive/2024-03/atom.xml")
     );
-    // The gate wrote them; `check` agrees.
+    // The gate wrote them; `check` agrees, and so do the outside
+    // validators (jing with RFC 4287's schema wants the `fh:archive`
+    // extension before the entries).
     feedpub(site.path())
         .args(["check", "--now", NOW])
         .assert()
         .success();
+    let written: Vec<PathBuf> = files_below(&feeds)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "xml"))
+        .map(|f| feeds.join(f))
+        .collect();
+    assert!(
+        written
+            .iter()
+            .any(|f| f.ends_with("archive/2024-04/atom.xml"))
+    );
+    common::assert_outside_validators_accept(&written);
 }
 
 #[test]

@@ -69,23 +69,6 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
                 .then(|| ("fh".to_string(), crate::archive::FH_NS.to_string())),
         )
         .collect(),
-        extensions: if spec.history.archive {
-            BTreeMap::from([(
-                "fh".to_string(),
-                BTreeMap::from([(
-                    "fh:archive".to_string(),
-                    vec![Extension {
-                        name: "fh:archive".into(),
-                        // An empty text keeps the pretty writer's indentation out:
-                        // RFC 5005 defines the element as empty.
-                        value: Some(String::new()),
-                        ..Extension::default()
-                    }],
-                )]),
-            )])
-        } else {
-            ExtensionMap::new()
-        },
         lang: spec.language(config).map(str::to_string),
         icon: config.icon.as_ref().map(ToString::to_string),
         logo: config.image.as_ref().map(ToString::to_string),
@@ -101,7 +84,24 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         .write_with_config(std::mem::take(&mut out), config)
         .unwrap_or_else(|e| unreachable!("writing to a Vec cannot fail: {e}"));
     out.push(b'\n');
+    if spec.history.archive {
+        mark_archive(&mut out);
+    }
     out
+}
+
+/// Put RFC 5005's `<fh:archive/>` among the feed's metadata, before the
+/// first entry: atom_syndication writes extension elements after the
+/// entries, where RFC 4287's schema does not allow them.
+fn mark_archive(out: &mut Vec<u8>) {
+    const MARK: &[u8] = b"  <fh:archive/>\n";
+    let find = |needle: &[u8]| out.windows(needle.len()).position(|w| w == needle);
+    // Nothing before the first entry can look like one: text is escaped.
+    let at = find(b"\n  <entry>")
+        .map(|i| i + 1)
+        .or_else(|| find(b"</feed>"))
+        .unwrap_or(out.len());
+    out.splice(at..at, MARK.iter().copied());
 }
 
 fn link(href: &str, rel: &str, mime_type: Option<&str>) -> Link {
