@@ -361,6 +361,21 @@ impl HugoConfig {
             })?;
             ignore_files.push(regex);
         }
+        let languages = self
+            .get(&["languages"])
+            .and_then(Value::as_object)
+            .map(|languages| languages.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default();
+        // Each language names a folder of the output, as in Hugo's `/fr/`.
+        let is_code = |code: &str| {
+            !code.is_empty() && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        };
+        if let Some(code) = languages.iter().find(|code| !is_code(code)) {
+            return Err(error(
+                format!("[languages] names {code:?}, which is not a language code"),
+                "name each language by its code, such as fr or zh-hant-tw",
+            ));
+        }
         let permalinks = self.permalinks();
         for (section, pattern) in &permalinks {
             if let Some(token) = unknown_token(pattern) {
