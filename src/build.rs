@@ -736,13 +736,22 @@ fn count_items(bytes: &[u8]) -> usize {
 }
 
 /// The directories below the output directory that builds write into, by
-/// the output's layout: each taxonomy's folder and the term folders in it
-/// (never a walk of arbitrary subtrees: another site's output may lie below
-/// this one). Symbolic links are not followed.
+/// the output's layout: each taxonomy's folder, the custom feeds' and the
+/// archive pages' folders, and the folders in each of these; each other
+/// language's folder (never a walk of arbitrary subtrees: another site's
+/// output may lie below this one). Symbolic links are not followed.
 fn feed_dirs(config: &Config) -> Vec<PathBuf> {
+    let groups = config
+        .taxonomies
+        .iter()
+        .map(|taxonomy| taxonomy.dir_name().to_string())
+        .chain([
+            crate::feed::custom::CUSTOM_DIR.to_string(),
+            crate::archive::ARCHIVE_DIR.to_string(),
+        ]);
     let mut dirs = Vec::new();
-    for taxonomy in &config.taxonomies {
-        let folder = PathBuf::from(taxonomy.dir_name());
+    for group in groups {
+        let folder = PathBuf::from(group);
         let Ok(entries) = std::fs::read_dir(config.output_dir.join(&folder)) else {
             continue;
         };
@@ -752,6 +761,9 @@ fn feed_dirs(config: &Config) -> Vec<PathBuf> {
             }
         }
         dirs.push(folder);
+    }
+    if let Some(site) = &config.hugo {
+        dirs.extend(site.other_languages.iter().map(PathBuf::from));
     }
     dirs
 }

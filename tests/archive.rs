@@ -205,3 +205,34 @@ fn without_archive_no_page_is_written() {
     let rss = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
     assert_eq!(feed_link(&rss, "prev-archive"), None);
 }
+
+/// A killed run's temporary files are removed from every folder builds
+/// write into, archive pages and custom feeds included (#11: stale temps
+/// were cleaned only in the taxonomies' folders).
+#[test]
+fn temporary_files_of_killed_runs_are_removed_from_archive_and_custom_folders() {
+    let site = copy_fixture("basic");
+    append_config(
+        site.path(),
+        "archive = true\n[[feeds]]\nname = \"Tajik desk\"\nslug = \"tajik-desk\"\nany = { countries = [\"TJ\"] }",
+    );
+    build(site.path());
+    let feeds = site.path().join("feeds");
+    let temps: Vec<PathBuf> = [
+        "archive/.feedpub-Aa11Bb.tmp",
+        "archive/2024-04/.feedpub-Cc22Dd.tmp",
+        "custom/.feedpub-Ee33Ff.tmp",
+        "custom/tajik-desk/.feedpub-Gg44Hh.tmp",
+    ]
+    .iter()
+    .map(|t| feeds.join(t))
+    .collect();
+    for temp in &temps {
+        assert!(temp.parent().unwrap().is_dir(), "{}", temp.display());
+        std::fs::write(temp, b"<rss").unwrap();
+    }
+    build(site.path());
+    for temp in &temps {
+        assert!(!temp.exists(), "left behind: {}", temp.display());
+    }
+}

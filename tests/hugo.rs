@@ -483,3 +483,45 @@ fn each_other_language_has_its_own_feed_as_hugo_does() {
         .assert()
         .success();
 }
+
+/// A language's code names a folder of the output (`feeds/fr/`): a
+/// `[languages]` key that is not a code is a configuration error naming
+/// the Hugo file, and nothing is written outside `feeds/`.
+#[test]
+fn a_language_that_is_not_a_code_is_a_configuration_error() {
+    let site = copy_fixture("hugo-languages");
+    let dir = site.path();
+    let text = std::fs::read_to_string(dir.join("hugo.toml")).unwrap();
+    std::fs::write(
+        dir.join("hugo.toml"),
+        format!("{text}[languages.\"../evil\"]\n  title = \"Evil\"\n"),
+    )
+    .unwrap();
+    let out = feedpub(dir).args(["build", "--now", NOW]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "hugo.toml: error: [languages] names \"../evil\", which is not a language code"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.join("evil").exists());
+}
+
+/// A killed run's temporary files in a language's folder are removed by
+/// the next run, as in the taxonomies' folders.
+#[test]
+fn temporary_files_in_a_language_folder_are_removed() {
+    let site = copy_fixture("hugo-languages");
+    let build = || {
+        feedpub(site.path())
+            .args(["build", "--now", NOW])
+            .assert()
+            .success();
+    };
+    build();
+    let temp = site.path().join("feeds/fr/.feedpub-Zz99Yy.tmp");
+    std::fs::write(&temp, b"<rss").unwrap();
+    build();
+    assert!(!temp.exists());
+}
