@@ -25,6 +25,7 @@ use std::path::PathBuf;
 use chrono_tz::Tz;
 
 use crate::config::Config;
+use crate::error::Diagnostic;
 use crate::feed::{self, FeedSpec, Scope};
 use crate::model::Article;
 use crate::taxonomy::Term;
@@ -137,4 +138,33 @@ pub fn plan<'a>(
 /// Whether `path` (relative to the output directory) is an archive page.
 pub fn is_archive_page(path: &std::path::Path) -> bool {
     path.starts_with(ARCHIVE_DIR)
+}
+
+/// With archives off (`archive` unset or false), the pages earlier builds
+/// wrote under `output_dir` are left alone (archivists may hold them) but
+/// no longer change, and the subscription feeds stop linking to them: one
+/// warning that says so, or none.
+pub fn stale_pages(output_dir: &std::path::Path, archive: bool) -> Option<Diagnostic> {
+    if archive {
+        return None;
+    }
+    let dir = output_dir.join(ARCHIVE_DIR);
+    let pages = std::fs::read_dir(&dir)
+        .ok()?
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+        .count();
+    (pages > 0).then(|| {
+        Diagnostic::warning(
+            &dir,
+            format!(
+                "{pages} month(s) of archive pages from earlier builds are still published \
+                 and no longer updated: `archive` is off"
+            ),
+        )
+        .with_help(format!(
+            "set archive = true to keep them current, or delete {} once nobody follows them",
+            crate::text::escaped_path(&dir)
+        ))
+    })
 }

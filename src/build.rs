@@ -310,6 +310,10 @@ fn render_changed(
     problems.extend(found);
     // Published with the feeds, but not feeds: the feed validator skips them.
     files.extend(discovery::render(config, &specs));
+    problems.extend(crate::archive::stale_pages(
+        &config.output_dir,
+        config.archive,
+    ));
     problems.extend(crate::format::stale_files(
         &config.output_dir,
         &specs,

@@ -236,3 +236,29 @@ fn temporary_files_of_killed_runs_are_removed_from_archive_and_custom_folders() 
         assert!(!temp.exists(), "left behind: {}", temp.display());
     }
 }
+
+/// Turning archives off keeps the pages readers and archivists may hold,
+/// untouched, and says so on every build, as for a format turned off (#16).
+#[test]
+fn turning_archives_off_keeps_the_pages_and_warns() {
+    let site = copy_fixture("basic");
+    let config = site.path().join("feedpub.toml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    append_config(site.path(), "archive = true");
+    build(site.path());
+    let page = site.path().join("feeds/archive/2024-04/atom.xml");
+    let before = std::fs::read(&page).unwrap();
+
+    std::fs::write(&config, &original).unwrap();
+    let run = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("archive pages from earlier builds are still published"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("archive = true"), "{stderr}");
+    assert_eq!(std::fs::read(&page).unwrap(), before);
+}
