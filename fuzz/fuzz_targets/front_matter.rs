@@ -46,7 +46,11 @@ fn loader() -> &'static Loader<'static> {
 /// Lines as YAML and editors count them: `\r\n`, `\n` and a lone `\r`
 /// each end one.
 fn lines(text: &str) -> usize {
-    text.replace("\r\n", "\n").replace('\r', "\n").lines().count() + 1
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .lines()
+        .count()
+        + 1
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -24,11 +24,17 @@ fuzz_target!(|data: &[u8]| {
             );
         }
     }
-    // Event handlers (`onerror=`) as attributes: inside a tag, after a space.
+    // Event handlers (`onerror=`) as attributes: inside a tag, after a
+    // space, outside a quoted value (the sanitizer quotes every value with
+    // `"` and escapes `"` in it, so text such as an `alt` holding
+    // "<img onerror=…>" is not an attribute).
     let mut in_tag = false;
+    let mut in_value = false;
     let bytes = lower.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         match b {
+            b'"' if in_tag => in_value = !in_value,
+            _ if in_value => {}
             b'<' => in_tag = true,
             b'>' => in_tag = false,
             b' ' if in_tag && lower[i + 1..].starts_with("on") => {
