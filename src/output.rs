@@ -15,12 +15,8 @@ use std::path::{Path, PathBuf};
 
 use crate::discovery::{INDEX_FILE, INDEX_FOOTER, OPML_FILE};
 use crate::error::{Diagnostic, Error, Result};
+use crate::format::Format;
 use crate::write::LOCK_FILE_NAME;
-
-/// The names of the feed files a build writes into the output directory
-/// and its folders (besides its own dot-files, which all start with
-/// `.feedpub`).
-const FEED_FILE_NAMES: [&str; 3] = ["rss.xml", "atom.xml", "feed.json"];
 
 /// The most of an `index.html` read to find feedpub's footer.
 const MAX_INDEX_BYTES: u64 = 4 << 20;
@@ -72,7 +68,7 @@ fn is_written_by_feedpub(entry: &walkdir::DirEntry) -> bool {
     let Some(name) = entry.file_name().to_str() else {
         return false;
     };
-    if FEED_FILE_NAMES.contains(&name) || name.starts_with(".feedpub") {
+    if Format::of_file_name(name).is_some() || name.starts_with(".feedpub") {
         return true;
     }
     if entry.depth() != 1 || !entry.file_type().is_file() {

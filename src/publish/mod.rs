@@ -32,6 +32,7 @@ use crate::build::{self, BuildOptions};
 use crate::config::Config;
 use crate::discovery::{INDEX_FILE, OPML_FILE};
 use crate::error::{Error, Result};
+use crate::format::Format;
 use crate::write::{LockError, RunLock};
 
 use self::state::{LocalFile, Recorded, RemoteState, Uploaded};
@@ -40,9 +41,6 @@ use self::store::Store;
 /// How long ago a file must have changed for its `stat` to prove it
 /// unchanged later (the file system's change times tick coarsely).
 const SETTLED: Duration = Duration::from_secs(2);
-
-/// The feed files of one feed, by name.
-const FEED_FILES: [&str; 3] = ["rss.xml", "atom.xml", "feed.json"];
 
 /// What an upload did (or, on a dry run, would do).
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -237,7 +235,7 @@ fn local_objects(
             Error::io(path, e.into())
         })?;
         let name = entry.file_name().to_string_lossy();
-        let published = FEED_FILES.contains(&name.as_ref())
+        let published = Format::of_file_name(&name).is_some()
             || (entry.depth() == 1 && (name == INDEX_FILE || name == OPML_FILE));
         if !entry.file_type().is_file() || !published {
             continue;
