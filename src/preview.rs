@@ -21,7 +21,7 @@ use crate::format::Format;
 use crate::model::Article;
 use crate::progress::Silent;
 use crate::taxonomy::{Taxonomy, TaxonomyKind, Term, slugify};
-use crate::text::closest;
+use crate::text::{closest, escaped, escaped_path};
 
 /// Which feed to preview.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -608,7 +608,7 @@ pub fn render_preview(preview: &Preview, style: &TextStyle) -> String {
     let mut out = String::new();
     let header = format!(
         "{}: {} {}",
-        feed.title,
+        escaped(&feed.title),
         feed.items,
         if feed.items == 1 { "entry" } else { "entries" }
     );
@@ -624,16 +624,19 @@ pub fn render_preview(preview: &Preview, style: &TextStyle) -> String {
         out.push_str(&format!(
             "{}{}\n",
             style.paint(DIM, &pad(&date, DATE_COLUMN)),
-            style.paint(BOLD, &style.fit(&entry.title, DATE_COLUMN))
+            style.paint(BOLD, &style.fit(&escaped(&entry.title), DATE_COLUMN))
         ));
-        out.push_str(&format!("{indent}{}\n", style.paint(LINK, &entry.link)));
+        out.push_str(&format!(
+            "{indent}{}\n",
+            style.paint(LINK, &escaped(&entry.link))
+        ));
         let mut meta = Vec::new();
         if !entry.authors.is_empty() {
-            meta.push(format!("by {}", entry.authors.join(", ")));
+            meta.push(format!("by {}", escaped(&entry.authors.join(", "))));
         }
         for (_, terms) in &entry.terms.0 {
             if !terms.is_empty() {
-                meta.push(terms.join(", "));
+                meta.push(escaped(&terms.join(", ")).into_owned());
             }
         }
         if !meta.is_empty() {
@@ -646,7 +649,7 @@ pub fn render_preview(preview: &Preview, style: &TextStyle) -> String {
             &entry.summary,
             style.width.map(|w| w.saturating_sub(DATE_COLUMN)),
         ) {
-            out.push_str(&format!("{indent}{line}\n"));
+            out.push_str(&format!("{indent}{}\n", escaped(&line)));
         }
     }
     if let Some(excluded) = &preview.excluded {
@@ -661,13 +664,13 @@ pub fn render_preview(preview: &Preview, style: &TextStyle) -> String {
                 .map(|e| {
                     let what = match (&e.reason, &e.title) {
                         (Reason::Invalid { error, line, .. }, _) => match line {
-                            Some(line) => format!("line {line}: {error}"),
-                            None => error.clone(),
+                            Some(line) => format!("line {line}: {}", escaped(error)),
+                            None => escaped(error).into_owned(),
                         },
-                        (_, Some(title)) => title.clone(),
+                        (_, Some(title)) => escaped(title).into_owned(),
                         (_, None) => String::new(),
                     };
-                    [e.reason.to_string(), e.source.display().to_string(), what]
+                    [e.reason.to_string(), escaped_path(&e.source), what]
                 })
                 .collect();
             let widths = [0, 1].map(|i| rows.iter().map(|r| r[i].width()).max().unwrap_or(0));
@@ -724,7 +727,9 @@ pub fn render_list(feeds: &[FeedSummary], style: &TextStyle) -> String {
         .map(|f| {
             [
                 f.kind.to_string(),
-                f.term.clone().unwrap_or_else(|| "-".into()),
+                f.term
+                    .as_deref()
+                    .map_or_else(|| "-".into(), |term| escaped(term).into_owned()),
                 f.items.to_string(),
                 f.newest
                     .as_ref()

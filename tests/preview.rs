@@ -324,3 +324,27 @@ fn preview_and_list_report_what_build_would_leave_out_with_its_exit_code() {
             ));
     }
 }
+
+/// Issue 11: names with invisible or bidirectional-override characters
+/// reached the terminal raw in `list` and `preview` (build's messages
+/// escape them), so a name could disguise itself as another.
+#[test]
+fn list_and_preview_escape_invisible_characters_in_names() {
+    let site = copy_fixture("basic");
+    std::fs::write(
+        site.path().join("content/2024/04/spoof.md"),
+        "---\ntitle: \"Spoof\u{202e}txt.exe\"\ndate: 2024-04-20\n\
+         categories: [\"Eco\u{200b}nomy\"]\ncountries: [TJ]\n---\nBody.\n",
+    )
+    .unwrap();
+    let list = stdout(&site, &["list"]);
+    assert!(list.contains("Eco\\u{200b}nomy"), "{list}");
+    let preview = stdout(&site, &["preview", "--category", "Eco\u{200b}nomy"]);
+    assert!(preview.contains("Spoof\\u{202e}txt.exe"), "{preview}");
+    for shown in [&list, &preview] {
+        assert!(
+            !shown.contains(['\u{200b}', '\u{202e}']),
+            "an invisible character reached the terminal:\n{shown}"
+        );
+    }
+}
