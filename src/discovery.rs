@@ -22,6 +22,11 @@ pub const OPML_FILE: &str = "feeds.opml";
 /// File name of the HTML feed index in the output directory.
 pub const INDEX_FILE: &str = "index.html";
 
+/// The comment that marks a `feeds.opml` as feedpub's own, so an output
+/// directory holding someone else's subscription list is not taken over
+/// (see [`crate::output::check_owned`]).
+pub const OPML_MARKER: &str = "Written by feedpub: every feed of this site, one outline each";
+
 /// The footer of [`INDEX_FILE`], which also tells feedpub's page from a
 /// site's own `index.html`.
 pub const INDEX_FOOTER: &str = "Every feed is published in RSS 2.0, Atom 1.0 and JSON Feed 1.1 and \
@@ -96,6 +101,7 @@ fn write_opml(
     specs: &[FeedSpec<'_>],
 ) -> io::Result<()> {
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    writer.write_event(Event::Comment(BytesText::new(&format!(" {OPML_MARKER} "))))?;
     // One outline per feed, in the first enabled format: several would
     // subscribe readers to every item more than once.
     let format = config.formats.first().copied().unwrap_or(Format::Rss);

@@ -7,19 +7,19 @@
 //! without any state: either a build has run there (the lock file every
 //! build leaves, [`crate::write::LOCK_FILE_NAME`], is present), or every file
 //! in it is one a build writes (`rss.xml`, `atom.xml`, `feed.json`, a
-//! `.feedpub…` file, and at the top `feeds.opml` and an `index.html` with
-//! feedpub's footer), as in a freshly cloned repository with committed
+//! `.feedpub…` file, and at the top a `feeds.opml` and an `index.html`
+//! with feedpub's mark), as in a freshly cloned repository with committed
 //! feeds. Anything else is refused unless the user asks (`--force-out`).
 
 use std::path::{Path, PathBuf};
 
-use crate::discovery::{INDEX_FILE, INDEX_FOOTER, OPML_FILE};
+use crate::discovery::{INDEX_FILE, INDEX_FOOTER, OPML_FILE, OPML_MARKER};
 use crate::error::{Diagnostic, Error, Result};
 use crate::format::Format;
 use crate::write::LOCK_FILE_NAME;
 
-/// The most of an `index.html` read to find feedpub's footer.
-const MAX_INDEX_BYTES: u64 = 4 << 20;
+/// The most of an `index.html` or `feeds.opml` read to find feedpub's mark.
+const MAX_DISCOVERY_BYTES: u64 = 4 << 20;
 
 /// Refuse (configuration error, exit 2) an output directory holding a file
 /// feedpub did not write, unless a build has run there before. A missing
@@ -63,7 +63,8 @@ fn first_foreign_file(dir: &Path) -> Option<PathBuf> {
 
 /// Whether a build could have written `entry`: a feed, a `.feedpub` file,
 /// or at the top the discovery files (an `index.html` only with feedpub's
-/// footer: a site's own would be overwritten).
+/// footer and a `feeds.opml` only with feedpub's comment: a site's own
+/// would be overwritten).
 fn is_written_by_feedpub(entry: &walkdir::DirEntry) -> bool {
     let Some(name) = entry.file_name().to_str() else {
         return false;
@@ -74,12 +75,13 @@ fn is_written_by_feedpub(entry: &walkdir::DirEntry) -> bool {
     if entry.depth() != 1 || !entry.file_type().is_file() {
         return false;
     }
-    match name {
-        OPML_FILE => true,
-        INDEX_FILE => crate::files::read_regular(entry.path(), MAX_INDEX_BYTES)
-            .is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(INDEX_FOOTER)),
-        _ => false,
-    }
+    let mark = match name {
+        OPML_FILE => OPML_MARKER,
+        INDEX_FILE => INDEX_FOOTER,
+        _ => return false,
+    };
+    crate::files::read_regular(entry.path(), MAX_DISCOVERY_BYTES)
+        .is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(mark))
 }
 
 #[cfg(test)]
@@ -96,7 +98,11 @@ mod tests {
         fs::write(dir.path().join("categories/economy/rss.xml"), "x").unwrap();
         fs::write(dir.path().join("atom.xml"), "x").unwrap();
         fs::write(dir.path().join("categories/.feedpub-Ab12Cd.tmp"), "x").unwrap();
-        fs::write(dir.path().join(OPML_FILE), "x").unwrap();
+        fs::write(
+            dir.path().join(OPML_FILE),
+            format!("<!-- {OPML_MARKER} -->"),
+        )
+        .unwrap();
         fs::write(
             dir.path().join(INDEX_FILE),
             format!("<p>{INDEX_FOOTER}</p>"),
@@ -126,6 +132,38 @@ mod tests {
         assert!(refusal(dir.path()).ends_with("holds index.html, which feedpub did not write"));
         // Once a build has run there (asked with --force-out), it is feedpub's.
         fs::write(dir.path().join(LOCK_FILE_NAME), "").unwrap();
+        check_owned(dir.path()).unwrap();
+    }
+
+    #[test]
+    fn a_sites_own_subscription_list_is_refused() {
+        // Issue 11: any feeds.opml was taken for feedpub's and overwritten.
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("rss.xml"), "x").unwrap();
+        fs::write(
+            dir.path().join(OPML_FILE),
+            "<opml version=\"2.0\"><head><title>My blogroll</title></head></opml>",
+        )
+        .unwrap();
+        match check_owned(dir.path()) {
+            Err(Error::Config(d)) => assert!(
+                d.message
+                    .ends_with("holds feeds.opml, which feedpub did not write"),
+                "{}",
+                d.message
+            ),
+            other => panic!("expected a configuration error, got {other:?}"),
+        }
+        // The one feedpub writes is recognized by its comment.
+        let config = crate::config::Config::from_toml(
+            "title = \"News\"\nbase_url = \"https://x.org\"\n",
+            Path::new("feedpub.toml"),
+            Path::new(""),
+            &crate::config::Paths::default(),
+        )
+        .unwrap();
+        let ours = crate::discovery::opml(&config, &[]);
+        fs::write(dir.path().join(OPML_FILE), ours).unwrap();
         check_owned(dir.path()).unwrap();
     }
 }
