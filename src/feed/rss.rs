@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use rss::extension::atom::{AtomExtension, Link};
 use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Enclosure, Guid, Image, Item};
@@ -33,35 +32,32 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         ]
         .map(|(prefix, ns)| (prefix.to_string(), ns.to_string())),
     );
-    let self_link = Link {
-        href: spec.rss_url.clone(),
-        rel: "self".into(),
-        mime_type: Some("application/rss+xml".into()),
-        ..Link::default()
-    };
+    // `atom:link`s as plain extension elements: the `rss` crate's own Atom
+    // extension needs its `atom` feature, which compiles atom_syndication's
+    // builders (derive_builder, darling) for these few links.
+    let self_link = atom_link(&spec.rss_url, "self", Some("application/rss+xml"));
     // WebSub hubs sit next to the self link.
-    let hubs = config.websub_hubs.iter().map(|hub| Link {
-        href: hub.to_string(),
-        rel: "hub".into(),
-        ..Link::default()
-    });
-    let history = spec.history.links.iter().map(|l| Link {
-        href: l.rss_url.clone(),
-        rel: l.rel.into(),
-        mime_type: Some("application/rss+xml".into()),
-        ..Link::default()
-    });
-    let self_link = AtomExtension {
-        links: std::iter::once(self_link)
-            .chain(hubs)
-            .chain(history)
-            .collect(),
-    };
+    let hubs = config
+        .websub_hubs
+        .iter()
+        .map(|hub| atom_link(hub.as_str(), "hub", None));
+    let history = spec
+        .history
+        .links
+        .iter()
+        .map(|l| atom_link(&l.rss_url, l.rel, Some("application/rss+xml")));
+    let links: Vec<Extension> = std::iter::once(self_link)
+        .chain(hubs)
+        .chain(history)
+        .collect();
     let mut namespaces = namespaces;
-    let mut extensions = ExtensionMap::new();
+    let mut extensions = ExtensionMap::from([(
+        "atom".to_string(),
+        BTreeMap::from([("atom:link".to_string(), links)]),
+    )]);
     if spec.history.archive {
         namespaces.insert("fh".into(), crate::archive::FH_NS.into());
-        extensions = extension_map(
+        extensions.extend(extension_map(
             "fh",
             "archive",
             Extension {
@@ -71,7 +67,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
                 value: Some(String::new()),
                 ..Extension::default()
             },
-        );
+        ));
     }
     let channel = Channel {
         title: spec.title.clone(),
@@ -89,7 +85,6 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         generator: Some(GENERATOR.into()),
         last_build_date: spec.updated.as_ref().map(to_rfc822),
         items: spec.items.iter().map(|a| item(a)).collect(),
-        atom_ext: Some(self_link),
         extensions,
         namespaces,
         ..Channel::default()
@@ -117,13 +112,15 @@ fn is_plain_text(name: &[u8], parent: Option<&[u8]>) -> bool {
 /// Rewrite `&amp;` and `&lt;` in plain-text elements as the hexadecimal
 /// references `&#x26;` and `&#x3C;`, as the RSS Best Practices Profile
 /// recommends (readers that guess whether a title is HTML otherwise show
-/// "&amp;" literally); every other byte is copied unchanged.
+/// "&amp;" literally), and write elements without content as empty
+/// elements; every other byte is copied unchanged.
 fn hex_encode_plain_text(xml: &[u8]) -> Vec<u8> {
     use quick_xml::events::{BytesRef, Event};
 
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut writer = quick_xml::Writer::new(Vec::with_capacity(xml.len() + 64));
     let mut open: Vec<Vec<u8>> = Vec::new();
+    let mut pending: Option<quick_xml::events::BytesStart<'static>> = None;
     let mut buf = Vec::new();
     loop {
         let event = match reader.read_event_into(&mut buf) {
@@ -135,10 +132,25 @@ fn hex_encode_plain_text(xml: &[u8]) -> Vec<u8> {
             let parent = open.len().checked_sub(2).map(|i| open[i].as_slice());
             is_plain_text(name, parent)
         });
+        // An element whose end tag follows its start tag at once is written
+        // empty (`<atom:link …/>`): the rss crate writes extension elements
+        // as a start and an end tag.
+        let held = pending.take();
+        if let (Some(start), Event::End(_)) = (&held, &event) {
+            open.pop();
+            write(&mut writer, Event::Empty(start.borrow()));
+            buf.clear();
+            continue;
+        }
+        if let Some(start) = held {
+            write(&mut writer, Event::Start(start));
+        }
         let event = match event {
-            Event::Start(ref e) => {
+            Event::Start(e) => {
                 open.push(e.name().as_ref().to_vec());
-                event
+                pending = Some(e.into_owned());
+                buf.clear();
+                continue;
             }
             Event::End(_) => {
                 open.pop();
@@ -152,12 +164,16 @@ fn hex_encode_plain_text(xml: &[u8]) -> Vec<u8> {
             }
             other => other,
         };
-        writer
-            .write_event(event)
-            .unwrap_or_else(|e| unreachable!("writing to a Vec cannot fail: {e}"));
+        write(&mut writer, event);
         buf.clear();
     }
     writer.into_inner()
+}
+
+fn write(writer: &mut quick_xml::Writer<Vec<u8>>, event: quick_xml::events::Event<'_>) {
+    writer
+        .write_event(event)
+        .unwrap_or_else(|e| unreachable!("writing to a Vec cannot fail: {e}"));
 }
 
 fn item(article: &Article) -> Item {
@@ -225,6 +241,25 @@ fn item(article: &Article) -> Item {
 }
 
 /// An extension map holding the single element `prefix:name`.
+/// An `<atom:link>` element with `href`, `rel` and, when given, `type`.
+fn atom_link(href: &str, rel: &str, mime_type: Option<&str>) -> Extension {
+    let mut attrs = BTreeMap::from([
+        ("href".to_string(), href.to_string()),
+        ("rel".to_string(), rel.to_string()),
+    ]);
+    if let Some(mime_type) = mime_type {
+        attrs.insert("type".into(), mime_type.into());
+    }
+    Extension {
+        name: "atom:link".into(),
+        // An empty text keeps the pretty writer's indentation out, so the
+        // element is written empty.
+        value: Some(String::new()),
+        attrs,
+        ..Extension::default()
+    }
+}
+
 fn extension_map(prefix: &str, name: &str, extension: Extension) -> ExtensionMap {
     BTreeMap::from([(
         prefix.to_string(),
