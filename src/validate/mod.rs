@@ -11,7 +11,8 @@
 //! - XML: well-formedness and namespace prefixes, while streaming events;
 //! - feed: RSS 2.0 and 0.91–0.94 (rssboard spec and RSS Best Practices
 //!   Profile), RSS 1.0 (RDF) or Atom 1.0 (RFC 4287, feeds and Entry
-//!   Documents) rules, picked from the root element.
+//!   Documents) rules, picked from the root element here (the XML layer
+//!   knows no feed format).
 //!
 //! Findings carry the severity the specifications give them
 //! ([`Profile::Check`]); the build gate ([`Profile::Gate`]) is stricter on
@@ -347,8 +348,59 @@ pub fn validate_feed(path: &Path, bytes: &[u8], options: &Options) -> Vec<Diagno
     let mut out = Findings::default();
     let text = xml::decode(bytes, &mut out);
     xml::check_chars(&text, &mut out);
-    xml::scan(&text, options, &mut out);
+    xml::scan(
+        &text,
+        |root, out| rules_for_root(root, options, out),
+        &mut out,
+    );
     out.into_diagnostics(path, &text, options.profile)
+}
+
+impl FeedFormat {
+    /// The format a root element (namespace and local name) stands for.
+    fn of_root(ns: xml::Ns, local: &str) -> Option<FeedFormat> {
+        match (ns, local) {
+            (xml::Ns::None, "rss") => Some(FeedFormat::Rss),
+            (xml::Ns::Atom, "feed" | "entry") => Some(FeedFormat::Atom),
+            (xml::Ns::Rdf, "RDF") => Some(FeedFormat::Rdf),
+            _ => None,
+        }
+    }
+}
+
+/// The rules of the format the root element names; a root that is no feed
+/// is reported, and the document then only gets the XML checks.
+fn rules_for_root(
+    root: &xml::Frame,
+    options: &Options,
+    out: &mut Findings,
+) -> Option<Box<dyn xml::Rules>> {
+    match FeedFormat::of_root(root.ns, &root.local) {
+        Some(FeedFormat::Rss) => Some(Box::new(rss::RssRules::new(options))),
+        Some(FeedFormat::Atom) => Some(Box::new(atom::AtomRules::new(options))),
+        Some(FeedFormat::Rdf) => Some(Box::new(rdf::RdfRules::default())),
+        None if root.local == "feed" => {
+            out.add(
+                Rule::InvalidNamespace,
+                root.offset,
+                "<feed> is not in the Atom namespace",
+            )
+            .help("write <feed xmlns=\"http://www.w3.org/2005/Atom\">");
+            None
+        }
+        None => {
+            let what = if root.local == "RDF" {
+                "<RDF> is not in the RDF namespace; RSS 1.0 needs xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"".to_string()
+            } else {
+                format!(
+                    "<{}> is not a feed root; expected <rss version=\"2.0\"> or an Atom <feed>",
+                    root.local
+                )
+            };
+            out.add(Rule::UnknownFeedFormat, root.offset, what);
+            None
+        }
+    }
 }
 
 /// Detect the format of a serialized feed from its root element.
@@ -358,7 +410,8 @@ pub fn validate_feed(path: &Path, bytes: &[u8], options: &Options) -> Vec<Diagno
 pub fn detect_format(bytes: &[u8]) -> Option<FeedFormat> {
     let mut ignored = Findings::default();
     let text = xml::decode(bytes, &mut ignored);
-    xml::root_format(&text)
+    let (ns, local) = xml::root_element(&text)?;
+    FeedFormat::of_root(ns, &local)
 }
 
 /// The default size limit of `feedpub check`: 16 MiB, far above any real feed.
@@ -524,7 +577,7 @@ fn non_feed_root(bytes: &[u8]) -> Option<String> {
     }
     let mut ignored = Findings::default();
     let text = xml::decode(bytes, &mut ignored);
-    let root = xml::root_name(&text)?;
+    let (_, root) = xml::root_element(&text)?;
     (!matches!(root.as_str(), "rss" | "feed" | "RDF" | "entry" | "channel")).then_some(root)
 }
 

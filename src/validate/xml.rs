@@ -2,7 +2,8 @@
 //! namespaces, and the element stream handed to the feed rules.
 //!
 //! Only the chain of currently open elements is kept (names, attributes,
-//! direct text), never the whole document.
+//! direct text), never the whole document. This layer knows no feed format:
+//! the caller (`validate/mod.rs`) picks the [`Rules`] from the root element.
 
 use std::borrow::Cow;
 
@@ -11,10 +12,7 @@ use quick_xml::name::{NamespaceResolver, ResolveResult};
 use quick_xml::{NsReader, XmlVersion};
 use url::Url;
 
-use super::atom::AtomRules;
-use super::rdf::RdfRules;
-use super::rss::RssRules;
-use super::{FeedFormat, Findings, Options, Rule};
+use super::{Findings, Rule};
 
 /// At most this many `InvalidXmlCharacter` findings per file, then a count.
 const MAX_CHARACTER_FINDINGS: usize = 10;
@@ -348,38 +346,18 @@ pub(super) fn check_chars(text: &str, out: &mut Findings) {
     }
 }
 
-/// The feed format a root element stands for.
-fn format_of(ns: Ns, local: &str) -> Option<FeedFormat> {
-    match (ns, local) {
-        (Ns::None, "rss") => Some(FeedFormat::Rss),
-        (Ns::Atom, "feed" | "entry") => Some(FeedFormat::Atom),
-        (Ns::Rdf, "RDF") => Some(FeedFormat::Rdf),
-        _ => None,
-    }
-}
-
-/// The format of the document's root element, if it is a feed.
-pub(super) fn root_format(text: &str) -> Option<FeedFormat> {
+/// The namespace and local name of the document's root element, if one
+/// can be read.
+pub(super) fn root_element(text: &str) -> Option<(Ns, String)> {
     let mut reader = NsReader::from_str(text);
     loop {
         match reader.read_event() {
             Ok(Event::Start(e) | Event::Empty(e)) => {
                 let (resolved, local) = reader.resolver().resolve_element(e.name());
-                return format_of(Ns::of(&resolved), &String::from_utf8_lossy(local.as_ref()));
-            }
-            Ok(Event::Eof) | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
-}
-
-/// The local name of the document's root element, if one can be read.
-pub(super) fn root_name(text: &str) -> Option<String> {
-    let mut reader = NsReader::from_str(text);
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) => {
-                return Some(String::from_utf8_lossy(e.local_name().as_ref()).into_owned());
+                return Some((
+                    Ns::of(&resolved),
+                    String::from_utf8_lossy(local.as_ref()).into_owned(),
+                ));
             }
             Ok(Event::Eof) | Err(_) => return None,
             Ok(_) => {}
@@ -398,14 +376,19 @@ fn offset_in(text: &str, slice: &[u8], fallback: usize) -> usize {
     }
 }
 
-/// Stream the document, checking XML rules and feeding the format's rules.
-pub(super) fn scan(text: &str, options: &Options, out: &mut Findings) {
+/// Stream the document, checking XML rules and feeding the rules
+/// `pick_rules` chooses for its root element (it reports a root that is no
+/// feed; `None` leaves the document to the XML checks alone).
+pub(super) fn scan<P>(text: &str, pick_rules: P, out: &mut Findings)
+where
+    P: FnOnce(&Frame, &mut Findings) -> Option<Box<dyn Rules>>,
+{
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_comments = true;
     reader.config_mut().check_end_names = true;
     let mut scanner = Scanner {
         text,
-        options,
+        pick_rules: Some(pick_rules),
         stack: Vec::new(),
         rules: None,
         saw_root: false,
@@ -547,9 +530,10 @@ pub(super) fn scan(text: &str, options: &Options, out: &mut Findings) {
 }
 
 /// Streaming state: the open elements and the format's rules.
-struct Scanner<'t, 'o> {
+struct Scanner<'t, P> {
     text: &'t str,
-    options: &'o Options,
+    /// Taken when the root element opens.
+    pick_rules: Option<P>,
     stack: Vec<Frame>,
     rules: Option<Box<dyn Rules>>,
     saw_root: bool,
@@ -557,7 +541,10 @@ struct Scanner<'t, 'o> {
     reported_stray_text: bool,
 }
 
-impl Scanner<'_, '_> {
+impl<P> Scanner<'_, P>
+where
+    P: FnOnce(&Frame, &mut Findings) -> Option<Box<dyn Rules>>,
+{
     /// Open an element; false when the document cannot be read further.
     fn open(
         &mut self,
@@ -676,7 +663,7 @@ impl Scanner<'_, '_> {
         );
         if self.stack.is_empty() {
             self.saw_root = true;
-            self.rules = self.pick_rules(&frame, out);
+            self.rules = self.pick_rules.take().and_then(|pick| pick(&frame, out));
         }
         if let Some(parent) = self.stack.last_mut() {
             parent.children += 1;
@@ -700,35 +687,6 @@ impl Scanner<'_, '_> {
         }
         self.stack.push(frame);
         true
-    }
-
-    fn pick_rules(&self, root: &Frame, out: &mut Findings) -> Option<Box<dyn Rules>> {
-        match format_of(root.ns, &root.local) {
-            Some(FeedFormat::Rss) => Some(Box::new(RssRules::new(self.options))),
-            Some(FeedFormat::Atom) => Some(Box::new(AtomRules::new(self.options))),
-            Some(FeedFormat::Rdf) => Some(Box::new(RdfRules::default())),
-            None if root.local == "feed" => {
-                out.add(
-                    Rule::InvalidNamespace,
-                    root.offset,
-                    "<feed> is not in the Atom namespace",
-                )
-                .help("write <feed xmlns=\"http://www.w3.org/2005/Atom\">");
-                None
-            }
-            None => {
-                let what = if root.local == "RDF" {
-                    "<RDF> is not in the RDF namespace; RSS 1.0 needs xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"".to_string()
-                } else {
-                    format!(
-                        "<{}> is not a feed root; expected <rss version=\"2.0\"> or an Atom <feed>",
-                        root.local
-                    )
-                };
-                out.add(Rule::UnknownFeedFormat, root.offset, what);
-                None
-            }
-        }
     }
 
     fn close(&mut self, out: &mut Findings) {
@@ -803,9 +761,11 @@ fn undeclared(out: &mut Findings, at: usize, prefix: &str, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validate::validate_feed;
+    use crate::validate::{Options, validate_feed};
     use proptest::prelude::*;
+    use std::cell::RefCell;
     use std::path::Path;
+    use std::rc::Rc;
 
     fn codes(bytes: &[u8]) -> Vec<(String, usize, usize)> {
         validate_feed(Path::new("t.xml"), bytes, &Options::default())
@@ -967,6 +927,46 @@ mod tests {
     }
 
     #[test]
+    fn declared_entities_are_never_expanded() {
+        // #13: a DTD may declare entities; none is expanded, so a "billion
+        // laughs" stays as small as the file and an external entity (XXE)
+        // never reads a local file. Their references are reported instead.
+        let mut declarations = String::from("<!ENTITY l0 \"lol\">");
+        for level in 1..10 {
+            let previous = format!("&l{};", level - 1).repeat(10);
+            declarations.push_str(&format!("<!ENTITY l{level} \"{previous}\">"));
+        }
+        let laughs =
+            format!("{HEAD}<!DOCTYPE rss [{declarations}]>\n<rss version=\"2.0\">&l9;</rss>");
+        let started = std::time::Instant::now();
+        let found = validate_feed(Path::new("t.xml"), laughs.as_bytes(), &Options::default());
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        let entity = found
+            .iter()
+            .find(|d| d.code.as_deref() == Some("UndefinedNamedEntity"))
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert_eq!((entity.line, entity.column), (Some(3), Some(20)));
+        assert!(
+            found.iter().all(|d| !d.message.contains("lollol")),
+            "{found:?}"
+        );
+
+        let external = format!(
+            "{HEAD}<!DOCTYPE rss [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<rss version=\"2.0\">&x;</rss>"
+        );
+        let found = validate_feed(Path::new("t.xml"), external.as_bytes(), &Options::default());
+        assert!(
+            found
+                .iter()
+                .any(|d| d.code.as_deref() == Some("UndefinedNamedEntity"))
+        );
+        assert!(
+            found.iter().all(|d| !d.message.contains("root:")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn xml_version_and_declaration_position() {
         let found = codes(b"<?xml version=\"1.1\" encoding=\"utf-8\"?><x/>");
         assert!(found.iter().any(|(c, ..)| c == "BadXmlVersion"));
@@ -976,52 +976,31 @@ mod tests {
 
     #[test]
     fn xml_base_is_inherited_and_resolved() {
-        struct Bases(Vec<Option<String>>);
+        /// Rules that record the base URL in scope at each element.
+        struct Bases(Rc<RefCell<Vec<Option<String>>>>);
         impl Rules for Bases {
             fn start(&mut self, el: &Frame, _: &[Frame], _: &mut Findings) {
-                self.0.push(el.base.as_ref().map(Url::to_string));
+                self.0
+                    .borrow_mut()
+                    .push(el.base.as_ref().map(Url::to_string));
             }
             fn end(&mut self, _: &Frame, _: &[Frame], _: &mut Findings) {}
         }
         let text = "<a xml:base=\"https://e.com/x/\"><b xml:base=\"y/\"><c/></b><d xml:base=\"rel/\"/></a><e/>";
-        let mut scanner = Scanner {
-            text,
-            options: &Options::default(),
-            stack: Vec::new(),
-            rules: None,
-            saw_root: true,
-            root_closed: false,
-            reported_stray_text: false,
-        };
-        let mut bases = Bases(Vec::new());
-        let mut reader = NsReader::from_str(text);
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let rules = Bases(Rc::clone(&seen));
         let mut out = Findings::default();
-        loop {
-            match reader.read_event() {
-                Ok(Event::Start(e)) => {
-                    scanner.open(reader.resolver(), &e, 0, &mut out);
-                    if let Some(top) = scanner.stack.last() {
-                        bases.start(top, &[], &mut out);
-                    }
-                }
-                Ok(Event::Empty(e)) => {
-                    scanner.open(reader.resolver(), &e, 0, &mut out);
-                    if let Some(top) = scanner.stack.last() {
-                        bases.start(top, &[], &mut out);
-                    }
-                    scanner.close(&mut out);
-                }
-                Ok(Event::End(_)) => scanner.close(&mut out),
-                _ => break,
-            }
-        }
+        scan(text, |_, _| Some(Box::new(rules)), &mut out);
         let expected = [
             Some("https://e.com/x/"),
             Some("https://e.com/x/y/"),
             Some("https://e.com/x/y/"),
             Some("https://e.com/x/rel/"),
         ];
-        assert_eq!(bases.0, expected.map(|b| b.map(String::from)).to_vec());
+        assert_eq!(
+            *seen.borrow(),
+            expected.map(|b| b.map(String::from)).to_vec()
+        );
     }
 
     #[test]
