@@ -525,3 +525,72 @@ fn temporary_files_in_a_language_folder_are_removed() {
     build();
     assert!(!temp.exists());
 }
+
+/// Pages under another language's own `contentDir` (`content/fr`) belong
+/// to that language whatever their file names: they are linked under
+/// `/fr/` as Hugo links them and go into `feeds/fr/`, never into the
+/// default language's feeds (#10).
+#[test]
+fn pages_under_a_language_content_dir_belong_to_that_language() {
+    const DIRS: &str = "hugo-language-dirs";
+    check_golden(DIRS);
+    let site = copy_fixture(DIRS);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(DIRS);
+    assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["index.xml"]);
+    assert_eq!(
+        feedpub_links(site.path(), "fr/rss.xml"),
+        hugo["fr/index.xml"]
+    );
+    assert_eq!(hugo["fr/index.xml"].len(), 3);
+    assert_eq!(
+        feedpub_links(site.path(), "tags/news/rss.xml"),
+        hugo["tags/news/index.xml"]
+    );
+    assert!(!site.path().join("feeds/tags/mer").exists());
+    // A second build finds every page where the first left it.
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let ledger = std::fs::read_to_string(site.path().join("feedpub-ledger.toml")).unwrap();
+    assert!(
+        !ledger.contains(&*site.path().to_string_lossy()),
+        "{ledger}"
+    );
+    feedpub(site.path())
+        .args(["check", "--now", NOW, "feeds"])
+        .assert()
+        .success();
+}
+
+/// `defaultContentLanguageInSubdir = true`: the default language's pages
+/// are linked under `/<code>/` as Hugo links them (its home feed is
+/// `/en/index.xml`), and so are its term pages (#10).
+#[test]
+fn the_default_language_in_a_subdir_is_linked_there() {
+    const SUBDIR: &str = "hugo-language-subdir";
+    check_golden(SUBDIR);
+    let site = copy_fixture(SUBDIR);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(SUBDIR);
+    assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["en/index.xml"]);
+    assert_eq!(hugo["en/index.xml"].len(), 3);
+    assert_eq!(
+        feedpub_links(site.path(), "fr/rss.xml"),
+        hugo["fr/index.xml"]
+    );
+    assert_eq!(
+        feedpub_links(site.path(), "sections/posts/rss.xml"),
+        hugo["en/posts/index.xml"]
+    );
+}

@@ -92,18 +92,37 @@ impl<'a> Loader<'a> {
         let mut paths = Vec::new();
         let mut problems = Vec::new();
         let mut skipped = 0;
-        let root = &self.config.content_dir;
-        if !root.is_dir() {
-            problems.push(
-                Diagnostic::error(root, "the content directory does not exist")
-                    .with_help("create it, or pass --content PATH"),
-            );
-            return (paths, problems, skipped);
-        }
         let mut skip = |path: &Path, why: &str| {
             skipped += 1;
             tracing::debug!(path = %path.display(), why, "not an article");
         };
+        for (i, root) in self.config.content_dirs().into_iter().enumerate() {
+            if i > 0 && !root.is_dir() {
+                // Hugo builds a language whose folder is missing, empty.
+                skip(root, "the language's contentDir does not exist");
+                continue;
+            }
+            if !root.is_dir() {
+                problems.push(
+                    Diagnostic::error(root, "the content directory does not exist")
+                        .with_help("create it, or pass --content PATH"),
+                );
+                continue;
+            }
+            self.walk_dir(root, &mut paths, &mut problems, &mut skip);
+        }
+        (paths, problems, skipped)
+    }
+
+    /// Walk one content directory: articles go to `paths`, unreadable
+    /// entries to `problems`, and every other file to `skip` with why.
+    fn walk_dir(
+        &self,
+        root: &Path,
+        paths: &mut Vec<PathBuf>,
+        problems: &mut Vec<Diagnostic>,
+        skip: &mut impl FnMut(&Path, &str),
+    ) {
         let walk = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -141,7 +160,6 @@ impl<'a> Loader<'a> {
                 }
             }
         }
-        (paths, problems, skipped)
     }
 
     /// Load the front matter of every article of the collection, in
@@ -236,13 +254,11 @@ impl<'a> Loader<'a> {
     /// read keep none, and the problem is returned.
     pub fn read_bodies(&self, articles: &mut [Article], which: &[usize]) -> Vec<Diagnostic> {
         self.pages.get_or_init(|| {
-            shortcode::PageIndex::new(articles.iter().map(|a| {
-                let path = a
-                    .source
-                    .strip_prefix(&self.config.content_dir)
-                    .unwrap_or(&a.source);
-                (path, a.url.as_str())
-            }))
+            shortcode::PageIndex::new(
+                articles
+                    .iter()
+                    .map(|a| (self.config.page_path(&a.source), a.url.as_str())),
+            )
         });
         let mut wanted = vec![false; articles.len()];
         for &i in which {
@@ -371,9 +387,9 @@ impl<'a> Loader<'a> {
         let expanded = if shortcode::has_shortcodes(&body) {
             let head = bytes.get(..article.body_offset).unwrap_or_default();
             let params = page_params(&String::from_utf8_lossy(head));
-            let folder = path
-                .strip_prefix(&self.config.content_dir)
-                .unwrap_or(path)
+            let folder = self
+                .config
+                .page_path(path)
                 .parent()
                 .map(|f| f.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_default();
@@ -711,10 +727,7 @@ impl ArticleParse<'_, '_> {
         // Only a written `lastmod` can be a mistake worth a warning.
         self.date_warnings(date, updated.filter(|u| written[2] == Some(*u)), &fields);
 
-        let rel_path = self
-            .path
-            .strip_prefix(&config.content_dir)
-            .unwrap_or(self.path);
+        let rel_path = config.page_path(self.path);
         // `post.en.md` on a site whose default language is `en` is `post.md`.
         let unlanguaged;
         let rel_path = match &config.hugo {
@@ -802,11 +815,13 @@ impl ArticleParse<'_, '_> {
                 return None;
             }
         };
-        // A translation (`post.fr.md`) lives under its language's folder.
+        // A translation (`post.fr.md`) lives under its language's folder,
+        // as the default language's pages do with
+        // `defaultContentLanguageInSubdir`.
         let url = match config
             .hugo
             .as_ref()
-            .and_then(|site| site.translation_language(self.path))
+            .and_then(|site| site.link_language(self.path))
         {
             Some(language) => crate::feed::language::localized(&config.base_url, url, language),
             None => url,
