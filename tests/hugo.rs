@@ -594,3 +594,39 @@ fn the_default_language_in_a_subdir_is_linked_there() {
         hugo["en/posts/index.xml"]
     );
 }
+
+/// A taxonomy named like another kind of feed's folder (`custom`,
+/// `sections`, `archive`, a language code) would put two feeds at one
+/// path: a configuration error naming the Hugo file and the fix (#10).
+#[test]
+fn a_taxonomy_named_like_another_feed_folder_is_a_configuration_error() {
+    for (name, shared) in [
+        ("custom", "the custom feeds"),
+        ("sections", "the section feeds"),
+        ("archive", "the archive pages"),
+        ("FR", "the feeds of language fr"),
+    ] {
+        let site = copy_fixture("hugo-languages");
+        let dir = site.path();
+        let text = std::fs::read_to_string(dir.join("hugo.toml")).unwrap();
+        std::fs::write(
+            dir.join("hugo.toml"),
+            format!("{text}[taxonomies]\n  tag = \"tags\"\n  clash = \"{name}\"\n"),
+        )
+        .unwrap();
+        let out = feedpub(dir).args(["build", "--now", NOW]).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let folder = name.to_lowercase();
+        assert!(
+            stderr.contains(&format!(
+                "hugo.toml: error: the taxonomy \"{name}\" would publish its feeds in feeds/{folder}/, the folder of {shared}"
+            )),
+            "{name}: {stderr}"
+        );
+        assert!(
+            stderr.contains("rename the taxonomy in [taxonomies]"),
+            "{stderr}"
+        );
+        assert!(!dir.join("feeds").exists(), "{name}");
+    }
+}

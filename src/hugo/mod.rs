@@ -413,6 +413,31 @@ impl HugoConfig {
                 "name each language by its code, such as fr or zh-hant-tw",
             ));
         }
+        for taxonomy in self.taxonomies() {
+            let folder = taxonomy.name.to_lowercase();
+            let language = languages
+                .iter()
+                .find(|code| code.to_lowercase() == folder && **code != self.default_language());
+            let shared = match folder.as_str() {
+                crate::feed::custom::CUSTOM_DIR => "the custom feeds".to_string(),
+                "sections" => "the section feeds".to_string(),
+                crate::archive::ARCHIVE_DIR => "the archive pages".to_string(),
+                _ => match language {
+                    Some(code) => format!("the feeds of language {code}"),
+                    None => continue,
+                },
+            };
+            return Err(error(
+                format!(
+                    "the taxonomy {:?} would publish its feeds in feeds/{folder}/, the folder of {shared}",
+                    taxonomy.name
+                ),
+                &format!(
+                    "rename the taxonomy in [taxonomies] (for example {} = \"{folder}-terms\"): two feeds cannot share one folder",
+                    taxonomy.singular
+                ),
+            ));
+        }
         let permalinks = self.permalinks();
         for (section, pattern) in &permalinks {
             if let Some(token) = unknown_token(pattern) {
