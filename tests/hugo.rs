@@ -630,3 +630,35 @@ fn a_taxonomy_named_like_another_feed_folder_is_a_configuration_error() {
         assert!(!dir.join("feeds").exists(), "{name}");
     }
 }
+
+/// `[frontmatter] date = ["myDate", ":default"]`: any front-matter key
+/// may give a date, as in Hugo (case-insensitive, YAML or TOML dates) (#10).
+#[test]
+fn any_front_matter_key_may_give_a_date() {
+    const KEYS: &str = "hugo-date-keys";
+    check_golden(KEYS);
+    let site = copy_fixture(KEYS);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(KEYS);
+    assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["index.xml"]);
+    assert_eq!(hugo["index.xml"].len(), 3);
+    // A value that is not a date is an error at its line, as for `date`.
+    std::fs::write(
+        site.path().join("content/posts/bad.md"),
+        "---\ntitle: Bad\nmyDate: next tuesday\n---\nBody.\n",
+    )
+    .unwrap();
+    let out = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("content/posts/bad.md:3: error: `myDate`"),
+        "{stderr}"
+    );
+}

@@ -714,6 +714,7 @@ impl ArticleParse<'_, '_> {
                 .then(|| file_mod_time(self.path))
                 .flatten(),
             timezone: config.timezone,
+            own_keys: self.own_dates(&rules.own_keys(), text, &fields),
         });
         let date = resolved.date;
         let publish_date = resolved.publish_date.or(date);
@@ -1000,6 +1001,54 @@ impl ArticleParse<'_, '_> {
                 None
             }
         }
+    }
+
+    /// The dates written under `keys` (the site's own date keys of
+    /// `[frontmatter]`, lower-cased), by key; one that does not parse is an
+    /// error at its line.
+    fn own_dates(
+        &mut self,
+        keys: &[&str],
+        text: &str,
+        fields: &FieldLines<'_>,
+    ) -> HashMap<String, DateTime<Utc>> {
+        let mut dates = HashMap::new();
+        if keys.is_empty() {
+            return dates;
+        }
+        let Some(serde_json::Value::Object(map)) = front_matter_value(text) else {
+            return dates;
+        };
+        for (written_key, value) in &map {
+            let key = written_key.to_lowercase();
+            if !keys.contains(&key.as_str()) {
+                continue;
+            }
+            let written = match value {
+                serde_json::Value::String(s) => s,
+                // A TOML date-time reaches JSON as a one-entry table.
+                serde_json::Value::Object(inner) if inner.len() == 1 => {
+                    match inner.values().next() {
+                        Some(serde_json::Value::String(s)) => s,
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            if written.trim().is_empty() {
+                continue;
+            }
+            match parse_date(written, self.loader.config.timezone) {
+                Ok(date) => {
+                    dates.insert(key, date);
+                }
+                Err(e) => {
+                    let line = fields.line_of(written_key);
+                    self.error(line, format!("`{written_key}`: {}", e.message), e.help);
+                }
+            }
+        }
+        dates
     }
 
     /// Dates that parse but are probably mistakes.
