@@ -129,14 +129,17 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct PreviewArgs {
     /// A feed file (feeds/countries/tajikistan/rss.xml) or URL [default: the site-wide feed].
-    #[arg(value_name = "FEED", conflicts_with_all = ["category", "country"])]
+    #[arg(value_name = "FEED", conflicts_with_all = ["category", "country", "custom"])]
     pub feed: Option<String>,
     /// The feed of this category (any spelling of its name).
-    #[arg(long, value_name = "NAME", conflicts_with = "country")]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["country", "custom"])]
     pub category: Option<String>,
     /// The feed of this country (any name, alias or ISO code: Kyrgyz Republic, KG, kgz).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with = "custom")]
     pub country: Option<String>,
+    /// The custom feed (`[[feeds]]`) of this name (any spelling) or slug.
+    #[arg(long, value_name = "NAME")]
+    pub custom: Option<String>,
     /// Also list the articles left out of the feed, and why.
     #[arg(long)]
     pub all: bool,
@@ -626,11 +629,12 @@ fn text_style() -> TextStyle {
 fn run_preview(cli: &Cli, args: &PreviewArgs, streams: &mut Streams<'_>) -> Result<u8, RunError> {
     let config = load_config(cli)?;
     let now = now_from(args.now.as_deref())?;
-    let selector = match (&args.feed, &args.category, &args.country) {
-        (Some(feed), _, _) => Selector::Feed(feed.clone()),
-        (_, Some(name), _) => Selector::Category(name.clone()),
-        (_, _, Some(name)) => Selector::Country(name.clone()),
-        (None, None, None) => Selector::Site,
+    let selector = match (&args.feed, &args.category, &args.country, &args.custom) {
+        (Some(feed), _, _, _) => Selector::Feed(feed.clone()),
+        (_, Some(name), _, _) => Selector::Category(name.clone()),
+        (_, _, Some(name), _) => Selector::Country(name.clone()),
+        (_, _, _, Some(name)) => Selector::Custom(name.clone()),
+        (None, None, None, None) => Selector::Site,
     };
     let snapshot = Snapshot::load(&config, now)?;
     let preview = snapshot.preview(&selector, args.all)?;

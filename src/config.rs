@@ -211,6 +211,32 @@ pub struct Config {
 }
 
 impl Config {
+    /// The path of the page at `source` below its content directory: the
+    /// folder of its language on a Hugo site with a `contentDir` per
+    /// language, else the content directory.
+    pub fn page_path<'p>(&self, source: &'p Path) -> &'p Path {
+        let root = self
+            .hugo
+            .as_ref()
+            .and_then(|site| site.language_dir_of(source))
+            .map_or(self.content_dir.as_path(), |(_, dir)| dir);
+        source.strip_prefix(root).unwrap_or(source)
+    }
+
+    /// The folders articles are read from: the content directory, and the
+    /// folder of every language with its own `contentDir` outside it.
+    pub fn content_dirs(&self) -> Vec<&Path> {
+        let mut dirs = vec![self.content_dir.as_path()];
+        if let Some(site) = &self.hugo {
+            for (_, dir) in &site.language_dirs {
+                if !dir.starts_with(&self.content_dir) {
+                    dirs.push(dir);
+                }
+            }
+        }
+        dirs
+    }
+
     /// Read and validate the configuration, applying path overrides. In the
     /// root of a Hugo site (no `--config`), the site's Hugo configuration is
     /// read, and a `feedpub.toml` beside it overrides it key by key.
@@ -364,7 +390,7 @@ impl Config {
     /// The configuration of the Hugo site in `root`: its Hugo settings, with
     /// the keys of a `feedpub.toml` in `root` (if any) winning.
     pub fn from_hugo(hugo: &crate::hugo::HugoConfig, root: &Path, paths: &Paths) -> Result<Config> {
-        let site = hugo.site()?;
+        let site = hugo.site()?.in_root(root);
         let feedpub_path = root.join(CONFIG_FILE_NAME);
         let own = match std::fs::read_to_string(&feedpub_path) {
             Ok(text) => Some(text),

@@ -477,10 +477,22 @@ fn resolve_link(path: &Path) -> Result<PathBuf> {
     })
 }
 
-/// The ledger key of an article: its path under the content directory,
-/// with `/` separators on every platform.
+/// The ledger key of an article: its path relative to the content
+/// directory (`../fr/a.md` for a language folder beside it), with `/`
+/// separators on every platform.
 fn key(source: &Path, content_dir: &Path) -> String {
-    let rel = source.strip_prefix(content_dir).unwrap_or(source);
+    let rel = content_dir
+        .ancestors()
+        .enumerate()
+        .find_map(|(up, dir)| {
+            let below = source.strip_prefix(dir).ok()?;
+            Some(
+                std::iter::repeat_n(Path::new(".."), up)
+                    .collect::<PathBuf>()
+                    .join(below),
+            )
+        })
+        .unwrap_or_else(|| source.to_path_buf());
     let key = rel.to_string_lossy();
     if std::path::MAIN_SEPARATOR == '/' {
         key.into_owned()
@@ -531,6 +543,17 @@ mod tests {
             }),
             ..Article::sample(path)
         }
+    }
+
+    #[test]
+    fn keys_are_relative_to_the_content_directory() {
+        let content = Path::new("site/content/en");
+        assert_eq!(key(Path::new("site/content/en/a/b.md"), content), "a/b.md");
+        assert_eq!(
+            key(Path::new("site/content/fr/a.md"), content),
+            "../fr/a.md",
+            "a language folder beside the content directory"
+        );
     }
 
     fn empty() -> Ledger {

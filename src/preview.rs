@@ -32,6 +32,8 @@ pub enum Selector {
     Category(String),
     /// A country feed, by any name, alias or ISO code the content accepts.
     Country(String),
+    /// A custom feed of `[[feeds]]`, by any spelling of its name or its slug.
+    Custom(String),
     /// A feed by its file path (`feeds/countries/tajikistan/rss.xml`, or
     /// relative to the output directory) or its public or served URL.
     Feed(String),
@@ -464,6 +466,31 @@ impl<'c> Snapshot<'c> {
                         Some("`feedpub list` shows every feed".into()),
                     )
                 })
+            }
+            Selector::Custom(wanted) => {
+                let slug = slugify(wanted);
+                let mut names = Vec::new();
+                specs
+                    .iter()
+                    .find(|s| match &s.scope {
+                        Scope::Custom { name, slug: folder } => {
+                            names.push(name.as_str());
+                            *folder == slug || slugify(name) == slug
+                        }
+                        _ => false,
+                    })
+                    .ok_or_else(|| {
+                        let help = match closest(wanted, &names) {
+                            Some(close) => format!(
+                                "did you mean \"{close}\"? (`feedpub list` shows every feed)"
+                            ),
+                            None => "`feedpub list` shows every feed".to_string(),
+                        };
+                        usage(
+                            format!("the site has no custom feed \"{wanted}\""),
+                            Some(help),
+                        )
+                    })
             }
             Selector::Feed(target) => self.find_file(specs, target).ok_or_else(|| {
                 usage(

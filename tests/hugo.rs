@@ -525,3 +525,140 @@ fn temporary_files_in_a_language_folder_are_removed() {
     build();
     assert!(!temp.exists());
 }
+
+/// Pages under another language's own `contentDir` (`content/fr`) belong
+/// to that language whatever their file names: they are linked under
+/// `/fr/` as Hugo links them and go into `feeds/fr/`, never into the
+/// default language's feeds (#10).
+#[test]
+fn pages_under_a_language_content_dir_belong_to_that_language() {
+    const DIRS: &str = "hugo-language-dirs";
+    check_golden(DIRS);
+    let site = copy_fixture(DIRS);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(DIRS);
+    assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["index.xml"]);
+    assert_eq!(
+        feedpub_links(site.path(), "fr/rss.xml"),
+        hugo["fr/index.xml"]
+    );
+    assert_eq!(hugo["fr/index.xml"].len(), 3);
+    assert_eq!(
+        feedpub_links(site.path(), "tags/news/rss.xml"),
+        hugo["tags/news/index.xml"]
+    );
+    assert!(!site.path().join("feeds/tags/mer").exists());
+    // A second build finds every page where the first left it.
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let ledger = std::fs::read_to_string(site.path().join("feedpub-ledger.toml")).unwrap();
+    assert!(
+        !ledger.contains(&*site.path().to_string_lossy()),
+        "{ledger}"
+    );
+    feedpub(site.path())
+        .args(["check", "--now", NOW, "feeds"])
+        .assert()
+        .success();
+}
+
+/// `defaultContentLanguageInSubdir = true`: the default language's pages
+/// are linked under `/<code>/` as Hugo links them (its home feed is
+/// `/en/index.xml`), and so are its term pages (#10).
+#[test]
+fn the_default_language_in_a_subdir_is_linked_there() {
+    const SUBDIR: &str = "hugo-language-subdir";
+    check_golden(SUBDIR);
+    let site = copy_fixture(SUBDIR);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(SUBDIR);
+    assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["en/index.xml"]);
+    assert_eq!(hugo["en/index.xml"].len(), 3);
+    assert_eq!(
+        feedpub_links(site.path(), "fr/rss.xml"),
+        hugo["fr/index.xml"]
+    );
+    assert_eq!(
+        feedpub_links(site.path(), "sections/posts/rss.xml"),
+        hugo["en/posts/index.xml"]
+    );
+}
+
+/// A taxonomy named like another kind of feed's folder (`custom`,
+/// `sections`, `archive`, a language code) would put two feeds at one
+/// path: a configuration error naming the Hugo file and the fix (#10).
+#[test]
+fn a_taxonomy_named_like_another_feed_folder_is_a_configuration_error() {
+    for (name, shared) in [
+        ("custom", "the custom feeds"),
+        ("sections", "the section feeds"),
+        ("archive", "the archive pages"),
+        ("FR", "the feeds of language fr"),
+    ] {
+        let site = copy_fixture("hugo-languages");
+        let dir = site.path();
+        let text = std::fs::read_to_string(dir.join("hugo.toml")).unwrap();
+        std::fs::write(
+            dir.join("hugo.toml"),
+            format!("{text}[taxonomies]\n  tag = \"tags\"\n  clash = \"{name}\"\n"),
+        )
+        .unwrap();
+        let out = feedpub(dir).args(["build", "--now", NOW]).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let folder = name.to_lowercase();
+        assert!(
+            stderr.contains(&format!(
+                "hugo.toml: error: the taxonomy \"{name}\" would publish its feeds in feeds/{folder}/, the folder of {shared}"
+            )),
+            "{name}: {stderr}"
+        );
+        assert!(
+            stderr.contains("rename the taxonomy in [taxonomies]"),
+            "{stderr}"
+        );
+        assert!(!dir.join("feeds").exists(), "{name}");
+    }
+}
+
+/// `[frontmatter] date = ["myDate", ":default"]`: any front-matter key
+/// may give a date, as in Hugo (case-insensitive, YAML or TOML dates) (#10).
+#[test]
+fn any_front_matter_key_may_give_a_date() {
+    const KEYS: &str = "hugo-date-keys";
+    check_golden(KEYS);
+    let site = copy_fixture(KEYS);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(KEYS);
+    assert_eq!(feedpub_links(site.path(), "rss.xml"), hugo["index.xml"]);
+    assert_eq!(hugo["index.xml"].len(), 3);
+    // A value that is not a date is an error at its line, as for `date`.
+    std::fs::write(
+        site.path().join("content/posts/bad.md"),
+        "---\ntitle: Bad\nmyDate: next tuesday\n---\nBody.\n",
+    )
+    .unwrap();
+    let out = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("content/posts/bad.md:3: error: `myDate`"),
+        "{stderr}"
+    );
+}

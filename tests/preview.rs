@@ -348,3 +348,49 @@ fn list_and_preview_escape_invisible_characters_in_names() {
         );
     }
 }
+
+/// A custom feed (`[[feeds]]`) is previewed with `--custom` and its name
+/// in any spelling or its slug, as by its file path; an unknown name is a
+/// usage error with a hint (#10).
+#[test]
+fn a_custom_feed_is_selected_by_name_slug_or_path() {
+    let site = site();
+    let config = site.path().join("feedpub.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "\n[[feeds]]\nname = \"National Security in Central Asia\"\nslug = \"central-asia-security\"\nall = { categories = [\"National Security\"] }\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    let want = stdout(
+        &site,
+        &["preview", "feeds/custom/central-asia-security/rss.xml"],
+    );
+    assert!(want.contains("National Security in Central Asia"), "{want}");
+    for name in [
+        "National Security in Central Asia",
+        "national security IN central asia",
+        "central-asia-security",
+    ] {
+        assert_eq!(
+            stdout(&site, &["preview", "--custom", name]),
+            want,
+            "{name}"
+        );
+    }
+    feedpub(site.path())
+        .args([
+            "preview",
+            "--custom",
+            "National Security in Central Asai",
+            "--now",
+            NOW,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "the site has no custom feed \"National Security in Central Asai\"",
+        ))
+        .stderr(predicate::str::contains(
+            "did you mean \"National Security in Central Asia\"?",
+        ));
+}

@@ -92,18 +92,37 @@ impl<'a> Loader<'a> {
         let mut paths = Vec::new();
         let mut problems = Vec::new();
         let mut skipped = 0;
-        let root = &self.config.content_dir;
-        if !root.is_dir() {
-            problems.push(
-                Diagnostic::error(root, "the content directory does not exist")
-                    .with_help("create it, or pass --content PATH"),
-            );
-            return (paths, problems, skipped);
-        }
         let mut skip = |path: &Path, why: &str| {
             skipped += 1;
             tracing::debug!(path = %path.display(), why, "not an article");
         };
+        for (i, root) in self.config.content_dirs().into_iter().enumerate() {
+            if i > 0 && !root.is_dir() {
+                // Hugo builds a language whose folder is missing, empty.
+                skip(root, "the language's contentDir does not exist");
+                continue;
+            }
+            if !root.is_dir() {
+                problems.push(
+                    Diagnostic::error(root, "the content directory does not exist")
+                        .with_help("create it, or pass --content PATH"),
+                );
+                continue;
+            }
+            self.walk_dir(root, &mut paths, &mut problems, &mut skip);
+        }
+        (paths, problems, skipped)
+    }
+
+    /// Walk one content directory: articles go to `paths`, unreadable
+    /// entries to `problems`, and every other file to `skip` with why.
+    fn walk_dir(
+        &self,
+        root: &Path,
+        paths: &mut Vec<PathBuf>,
+        problems: &mut Vec<Diagnostic>,
+        skip: &mut impl FnMut(&Path, &str),
+    ) {
         let walk = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -141,7 +160,6 @@ impl<'a> Loader<'a> {
                 }
             }
         }
-        (paths, problems, skipped)
     }
 
     /// Load the front matter of every article of the collection, in
@@ -236,13 +254,11 @@ impl<'a> Loader<'a> {
     /// read keep none, and the problem is returned.
     pub fn read_bodies(&self, articles: &mut [Article], which: &[usize]) -> Vec<Diagnostic> {
         self.pages.get_or_init(|| {
-            shortcode::PageIndex::new(articles.iter().map(|a| {
-                let path = a
-                    .source
-                    .strip_prefix(&self.config.content_dir)
-                    .unwrap_or(&a.source);
-                (path, a.url.as_str())
-            }))
+            shortcode::PageIndex::new(
+                articles
+                    .iter()
+                    .map(|a| (self.config.page_path(&a.source), a.url.as_str())),
+            )
         });
         let mut wanted = vec![false; articles.len()];
         for &i in which {
@@ -371,9 +387,9 @@ impl<'a> Loader<'a> {
         let expanded = if shortcode::has_shortcodes(&body) {
             let head = bytes.get(..article.body_offset).unwrap_or_default();
             let params = page_params(&String::from_utf8_lossy(head));
-            let folder = path
-                .strip_prefix(&self.config.content_dir)
-                .unwrap_or(path)
+            let folder = self
+                .config
+                .page_path(path)
                 .parent()
                 .map(|f| f.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_default();
@@ -698,6 +714,7 @@ impl ArticleParse<'_, '_> {
                 .then(|| file_mod_time(self.path))
                 .flatten(),
             timezone: config.timezone,
+            own_keys: self.own_dates(&rules.own_keys(), text, &fields),
         });
         let date = resolved.date;
         let publish_date = resolved.publish_date.or(date);
@@ -711,10 +728,7 @@ impl ArticleParse<'_, '_> {
         // Only a written `lastmod` can be a mistake worth a warning.
         self.date_warnings(date, updated.filter(|u| written[2] == Some(*u)), &fields);
 
-        let rel_path = self
-            .path
-            .strip_prefix(&config.content_dir)
-            .unwrap_or(self.path);
+        let rel_path = config.page_path(self.path);
         // `post.en.md` on a site whose default language is `en` is `post.md`.
         let unlanguaged;
         let rel_path = match &config.hugo {
@@ -802,11 +816,13 @@ impl ArticleParse<'_, '_> {
                 return None;
             }
         };
-        // A translation (`post.fr.md`) lives under its language's folder.
+        // A translation (`post.fr.md`) lives under its language's folder,
+        // as the default language's pages do with
+        // `defaultContentLanguageInSubdir`.
         let url = match config
             .hugo
             .as_ref()
-            .and_then(|site| site.translation_language(self.path))
+            .and_then(|site| site.link_language(self.path))
         {
             Some(language) => crate::feed::language::localized(&config.base_url, url, language),
             None => url,
@@ -985,6 +1001,54 @@ impl ArticleParse<'_, '_> {
                 None
             }
         }
+    }
+
+    /// The dates written under `keys` (the site's own date keys of
+    /// `[frontmatter]`, lower-cased), by key; one that does not parse is an
+    /// error at its line.
+    fn own_dates(
+        &mut self,
+        keys: &[&str],
+        text: &str,
+        fields: &FieldLines<'_>,
+    ) -> HashMap<String, DateTime<Utc>> {
+        let mut dates = HashMap::new();
+        if keys.is_empty() {
+            return dates;
+        }
+        let Some(serde_json::Value::Object(map)) = front_matter_value(text) else {
+            return dates;
+        };
+        for (written_key, value) in &map {
+            let key = written_key.to_lowercase();
+            if !keys.contains(&key.as_str()) {
+                continue;
+            }
+            let written = match value {
+                serde_json::Value::String(s) => s,
+                // A TOML date-time reaches JSON as a one-entry table.
+                serde_json::Value::Object(inner) if inner.len() == 1 => {
+                    match inner.values().next() {
+                        Some(serde_json::Value::String(s)) => s,
+                        _ => continue,
+                    }
+                }
+                _ => continue,
+            };
+            if written.trim().is_empty() {
+                continue;
+            }
+            match parse_date(written, self.loader.config.timezone) {
+                Ok(date) => {
+                    dates.insert(key, date);
+                }
+                Err(e) => {
+                    let line = fields.line_of(written_key);
+                    self.error(line, format!("`{written_key}`: {}", e.message), e.help);
+                }
+            }
+        }
+        dates
     }
 
     /// Dates that parse but are probably mistakes.

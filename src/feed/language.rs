@@ -1,6 +1,7 @@
 //! Per-language feeds of a multilingual Hugo site: each language other than
 //! `defaultContentLanguage` gets a site-wide feed under `feeds/<code>/`,
-//! holding its translations by file name (`post.fr.md`), linked under
+//! holding its translations by file name (`post.fr.md`) or by its own
+//! `contentDir` (`content/fr/post.md`), linked under
 //! `/<code>/` as Hugo links them, as Hugo's `/<code>/index.xml` does. The
 //! default language's feeds (site, terms, sections, custom) hold no
 //! translation; per-language term feeds are not published.

@@ -8,11 +8,14 @@
 //! ```
 //!
 //! A place is a front-matter key (`date`, `publishDate`, `lastmod`,
-//! `expiryDate` and their aliases), `:default` (Hugo's list for that date),
+//! `expiryDate` and their aliases, or any other key of the site's own, such
+//! as `myDate`), `:default` (Hugo's list for that date),
 //! `:filename` (a `2024-01-02-slug.md` file name, or a bundle folder named
 //! so, which gives the slug too unless the front matter has one),
 //! `:fileModTime` (the file's modification time) or `:git` (not supported:
 //! skipped).
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -56,6 +59,8 @@ pub enum DateSource {
     Filename,
     /// `:fileModTime`: the file's modification time.
     FileModTime,
+    /// A front-matter key of the site's own (`myDate`), lower-cased.
+    Key(String),
 }
 
 /// The sources of each date, in order, as `[frontmatter]` sets them.
@@ -98,8 +103,8 @@ fn default_sources(field: DateField) -> Vec<DateSource> {
 
 impl DateRules {
     /// The rules of a `[frontmatter]` table (keys lower-cased); unset
-    /// dates keep Hugo's default. Places feedpub cannot read (`:git`,
-    /// keys that are not dates) are skipped with a debug note.
+    /// dates keep Hugo's default. Any other key names a front-matter key
+    /// of the site's own; `:git` is skipped with a debug note.
     pub fn from_table(table: Option<&serde_json::Map<String, Value>>) -> DateRules {
         let mut rules = DateRules::default();
         let Some(table) = table else {
@@ -122,10 +127,11 @@ impl DateRules {
                     ":filemodtime" => sources.push(DateSource::FileModTime),
                     other => match DateField::from_key(other) {
                         Some(f) => sources.push(DateSource::Field(f)),
-                        None => tracing::debug!(
+                        None if other.starts_with(':') => tracing::debug!(
                             source = name,
-                            "[frontmatter] {key}: a source feedpub cannot read (`:git`, or a key that is not a date) is skipped"
+                            "[frontmatter] {key}: a source feedpub cannot read (`:git`) is skipped"
                         ),
+                        None => sources.push(DateSource::Key(other.to_string())),
                     },
                 }
             }
@@ -137,6 +143,23 @@ impl DateRules {
             }
         }
         rules
+    }
+
+    /// The front-matter keys of the site's own that dates are taken from.
+    pub fn own_keys(&self) -> Vec<&str> {
+        [
+            &self.date,
+            &self.publish_date,
+            &self.lastmod,
+            &self.expiry_date,
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|source| match source {
+            DateSource::Key(key) => Some(key.as_str()),
+            _ => None,
+        })
+        .collect()
     }
 
     /// Whether any date is taken from the file's modification time.
@@ -158,6 +181,7 @@ impl DateRules {
             sources.iter().find_map(|source| match source {
                 DateSource::Field(f) => page.written(*f),
                 DateSource::FileModTime => page.modified,
+                DateSource::Key(key) => page.own_keys.get(key).copied(),
                 DateSource::Filename => {
                     let (date, rest) = date_from_file_name(page.base_name, page.timezone)?;
                     if slug.is_none() && !rest.is_empty() {
@@ -192,6 +216,9 @@ pub struct PageDates<'a> {
     pub modified: Option<DateTime<Utc>>,
     /// The site's time zone, for a date in a file name.
     pub timezone: Tz,
+    /// The dates under the site's own keys ([`DateRules::own_keys`]), by
+    /// lower-cased key.
+    pub own_keys: HashMap<String, DateTime<Utc>>,
 }
 
 impl PageDates<'_> {
@@ -248,6 +275,7 @@ mod tests {
             base_name,
             modified: at("2025-06-01T12:00:00Z"),
             timezone: Tz::Asia__Dushanbe,
+            own_keys: HashMap::from([("mydate".to_string(), at("2023-07-08T00:00:00Z").unwrap())]),
         }
     }
 
@@ -309,5 +337,18 @@ mod tests {
         assert_eq!(d.expiry_date, at("2030-01-01T00:00:00Z"));
         // `publishDate` no longer falls back to `date`.
         assert_eq!(d.publish_date, None);
+    }
+
+    #[test]
+    fn any_other_key_is_the_sites_own() {
+        let r = rules(
+            "date = ['MyDate', ':default']
+lastmod = ['otherDate']
+",
+        );
+        assert_eq!(r.own_keys(), ["mydate", "otherdate"]);
+        let d = r.resolve(&page([at("2020-01-01T00:00:00Z"), None, None, None], "a"));
+        assert_eq!(d.date, at("2023-07-08T00:00:00Z"));
+        assert_eq!(d.lastmod, None);
     }
 }

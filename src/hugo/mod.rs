@@ -86,10 +86,17 @@ pub struct HugoSite {
     pub dates: dates::DateRules,
     /// `defaultContentLanguage`, lower-cased (Hugo's default: `en`).
     pub default_language: String,
+    /// `defaultContentLanguageInSubdir`: the default language's pages are
+    /// linked under `/<code>/` too.
+    pub default_language_in_subdir: bool,
     /// The other languages of `[languages]`, lower-cased.
     pub other_languages: Vec<String>,
     /// The `title` and `languageCode` of each other language, by code.
     pub other_language_settings: BTreeMap<String, LanguageSettings>,
+    /// The other languages with a `contentDir` of their own, by code: every
+    /// page below it is in that language (relative to the site root until
+    /// [`HugoSite::in_root`] places them).
+    pub language_dirs: Vec<(String, PathBuf)>,
     /// `ignoreFiles`: files whose path matches one of these are not read.
     pub ignore_files: Vec<regex::Regex>,
     /// The configuration files read, for messages.
@@ -106,12 +113,42 @@ pub struct LanguageSettings {
 }
 
 impl HugoSite {
-    /// The language other than the default that the page at `path` is a
-    /// translation into, by its file name (`post.fr.md` → `fr`).
+    /// The site with its language folders placed below `root`.
+    pub fn in_root(mut self, root: &Path) -> HugoSite {
+        for (_, dir) in &mut self.language_dirs {
+            *dir = root.join(&*dir);
+        }
+        self
+    }
+
+    /// The language other than the default that the page at `path` is
+    /// written in: by its file name (`post.fr.md` → `fr`), else by the
+    /// language folder (`contentDir`) it is in.
     pub fn translation_language(&self, path: &Path) -> Option<&str> {
         let name = path.file_name()?.to_string_lossy();
-        self.language_of(&name)
-            .filter(|l| *l != self.default_language)
+        match self.language_of(&name) {
+            Some(language) => (language != self.default_language).then_some(language),
+            None => self.language_dir_of(path).map(|(code, _)| code),
+        }
+    }
+
+    /// The language folder the page at `path` is linked under (`fr` for
+    /// `/fr/…`): its language's, unless it is the default language's and
+    /// `defaultContentLanguageInSubdir` is off.
+    pub fn link_language(&self, path: &Path) -> Option<&str> {
+        self.translation_language(path).or(self
+            .default_language_in_subdir
+            .then_some(self.default_language.as_str()))
+    }
+
+    /// The other language's folder the page at `path` is in, with that
+    /// language's code (the deepest folder when one holds another).
+    pub fn language_dir_of(&self, path: &Path) -> Option<(&str, &Path)> {
+        self.language_dirs
+            .iter()
+            .filter(|(_, dir)| path.starts_with(dir))
+            .max_by_key(|(_, dir)| dir.components().count())
+            .map(|(code, dir)| (code.as_str(), dir.as_path()))
     }
 
     /// Whether the file at `path` is ignored by `ignoreFiles`.
@@ -376,6 +413,31 @@ impl HugoConfig {
                 "name each language by its code, such as fr or zh-hant-tw",
             ));
         }
+        for taxonomy in self.taxonomies() {
+            let folder = taxonomy.name.to_lowercase();
+            let language = languages
+                .iter()
+                .find(|code| code.to_lowercase() == folder && **code != self.default_language());
+            let shared = match folder.as_str() {
+                crate::feed::custom::CUSTOM_DIR => "the custom feeds".to_string(),
+                "sections" => "the section feeds".to_string(),
+                crate::archive::ARCHIVE_DIR => "the archive pages".to_string(),
+                _ => match language {
+                    Some(code) => format!("the feeds of language {code}"),
+                    None => continue,
+                },
+            };
+            return Err(error(
+                format!(
+                    "the taxonomy {:?} would publish its feeds in feeds/{folder}/, the folder of {shared}",
+                    taxonomy.name
+                ),
+                &format!(
+                    "rename the taxonomy in [taxonomies] (for example {} = \"{folder}-terms\"): two feeds cannot share one folder",
+                    taxonomy.singular
+                ),
+            ));
+        }
         let permalinks = self.permalinks();
         for (section, pattern) in &permalinks {
             if let Some(token) = unknown_token(pattern) {
@@ -397,6 +459,7 @@ impl HugoConfig {
                 self.get(&["frontmatter"]).and_then(Value::as_object),
             ),
             default_language: self.default_language(),
+            default_language_in_subdir: self.flag(&["defaultcontentlanguageinsubdir"]),
             other_languages: self
                 .get(&["languages"])
                 .and_then(Value::as_object)
@@ -409,6 +472,7 @@ impl HugoConfig {
                 })
                 .unwrap_or_default(),
             other_language_settings: self.other_language_settings(),
+            language_dirs: self.language_dirs(),
             ignore_files,
             files: self.files.clone(),
         })
@@ -424,10 +488,19 @@ impl HugoConfig {
             .any(|kind| kind.eq_ignore_ascii_case("term"));
         if disabled {
             TermPages::None
-        } else if self.flag(&["uglyurls"]) {
-            TermPages::Pattern("/:taxonomy/:slug.html".into())
         } else {
-            TermPages::Pattern(crate::term_page::DEFAULT_PATTERN.into())
+            // The default language's term pages are in its folder too.
+            let folder = if self.flag(&["defaultcontentlanguageinsubdir"]) {
+                format!("/{}", self.default_language())
+            } else {
+                String::new()
+            };
+            let page = if self.flag(&["uglyurls"]) {
+                "/:taxonomy/:slug.html"
+            } else {
+                crate::term_page::DEFAULT_PATTERN
+            };
+            TermPages::Pattern(format!("{folder}{page}"))
         }
     }
 
@@ -478,6 +551,24 @@ impl HugoConfig {
                     language_code: self.string(&["languages", l, "languagecode"]),
                 };
                 (l.clone(), settings)
+            })
+            .collect()
+    }
+
+    /// The `contentDir` of each language but the default, where it has one
+    /// other than the default language's.
+    fn language_dirs(&self) -> Vec<(String, PathBuf)> {
+        let default = self.default_language();
+        let main = self.content_dir();
+        let Some(languages) = self.get(&["languages"]).and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        languages
+            .keys()
+            .filter(|l| **l != default)
+            .filter_map(|l| {
+                let dir = PathBuf::from(self.string(&["languages", l, "contentdir"])?);
+                (dir != main).then(|| (l.clone(), dir))
             })
             .collect()
     }
@@ -751,6 +842,35 @@ mod tests {
     }
 
     #[test]
+    fn pages_in_a_language_folder_are_in_that_language() {
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "[languages.en]\ncontentDir = 'content/en'\n[languages.fr]\ncontentDir = 'content/fr'\n[languages.de]\nweight = 3\n",
+        )]);
+        let s = c.site().unwrap().in_root(Path::new("site"));
+        assert_eq!(c.content_dir(), Path::new("content/en"));
+        assert_eq!(
+            s.language_dirs,
+            [("fr".to_string(), PathBuf::from("site/content/fr"))]
+        );
+        let fr = Path::new("site/content/fr/posts/a.md");
+        assert_eq!(s.translation_language(fr), Some("fr"));
+        assert_eq!(
+            s.language_dir_of(fr),
+            Some(("fr", Path::new("site/content/fr")))
+        );
+        // The file name's language wins over the folder's.
+        assert_eq!(
+            s.translation_language(Path::new("site/content/fr/posts/a.en.md")),
+            None
+        );
+        assert_eq!(
+            s.translation_language(Path::new("site/content/en/posts/a.md")),
+            None
+        );
+    }
+
+    #[test]
     fn sections_are_first_folders() {
         assert_eq!(HugoSite::section_of(Path::new("posts/a/index.md")), "posts");
         assert_eq!(HugoSite::section_of(Path::new("about.md")), "");
@@ -767,6 +887,14 @@ mod tests {
         assert_eq!(
             c.term_pages(),
             TermPages::Pattern("/:taxonomy/:slug.html".into())
+        );
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "defaultContentLanguage = 'de'\ndefaultContentLanguageInSubdir = true\n",
+        )]);
+        assert_eq!(
+            c.term_pages(),
+            TermPages::Pattern("/de/:taxonomy/:slug/".into())
         );
         let (_dir, c) = site(&[("hugo.toml", "disableKinds = ['Term']\n")]);
         assert_eq!(c.term_pages(), TermPages::None);
