@@ -438,3 +438,24 @@ fn the_config_can_name_the_store_and_feeds_are_then_staged_beside_it() {
     let stdout = String::from_utf8_lossy(&output);
     assert!(stdout.contains("uploaded 0 objects"), "{stdout}");
 }
+
+#[test]
+fn a_dry_run_renders_the_feeds_once() {
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let store = tempfile::tempdir().unwrap();
+    let url = url::Url::from_directory_path(store.path()).unwrap();
+    let output = feedpub(root)
+        .env("RUST_LOG", "debug")
+        .args(["build", "--now", NOW, "--dry-run", "--out", "feeds"])
+        .args(["--out", url.as_str()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stderr.matches("rendered feeds").count(), 1, "{stderr}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("would upload"), "{stdout}");
+    assert!(stdout.contains("rss.xml"), "{stdout}");
+    assert!(files_below(store.path()).is_empty(), "a dry run uploaded");
+}
