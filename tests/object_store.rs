@@ -34,11 +34,7 @@ impl Moto {
         if !have_tool("python3", &["-c", "import moto.server, flask"]) {
             return None;
         }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let mut child = Command::new("python3")
             .args([
                 "-m",
@@ -53,16 +49,7 @@ impl Moto {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let log = BufReader::new(child.stderr.take().unwrap());
-        let sink = Arc::clone(&requests);
-        std::thread::spawn(move || {
-            for line in log.lines().map_while(Result::ok) {
-                if let Some(request) = line.split_once("] \"").map(|(_, r)| r.to_string()) {
-                    sink.lock().unwrap().push(request);
-                }
-            }
-        });
+        let requests = follow_request_log(child.stderr.take().unwrap());
         let moto = Moto {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
@@ -111,27 +98,56 @@ impl Moto {
 
     /// Fetch an object over plain, anonymous HTTP: its bytes and headers.
     fn get(&self, key: &str) -> (Vec<u8>, String, String) {
-        let url = format!("{}/{BUCKET}/{key}", self.endpoint);
-        let mut response = ureq::get(&url)
-            .call()
-            .unwrap_or_else(|e| panic!("GET {url}: {e}"));
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string()
-        };
-        let (content_type, cache_control) = (header("content-type"), header("cache-control"));
-        let mut bytes = Vec::new();
-        response
-            .body_mut()
-            .as_reader()
-            .read_to_end(&mut bytes)
-            .unwrap();
-        (bytes, content_type, cache_control)
+        fetch(&format!("{}/{BUCKET}/{key}", self.endpoint))
     }
+}
+
+/// The request lines (`PUT /bucket/key HTTP/1.1" 200`) of an access log in
+/// the common log format, as they arrive.
+fn follow_request_log(log: impl Read + Send + 'static) -> Arc<Mutex<Vec<String>>> {
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&requests);
+    std::thread::spawn(move || {
+        for line in BufReader::new(log).lines().map_while(Result::ok) {
+            if let Some(request) = line.split_once("] \"").map(|(_, r)| r.to_string()) {
+                sink.lock().unwrap().push(request);
+            }
+        }
+    });
+    requests
+}
+
+/// Fetch `url` over plain, anonymous HTTP: its bytes, `Content-Type` and
+/// `Cache-Control`.
+fn fetch(url: &str) -> (Vec<u8>, String, String) {
+    let mut response = ureq::get(url)
+        .call()
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"));
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (content_type, cache_control) = (header("content-type"), header("cache-control"));
+    let mut bytes = Vec::new();
+    response
+        .body_mut()
+        .as_reader()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    (bytes, content_type, cache_control)
+}
+
+/// A free port on loopback.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Drop for Moto {
@@ -458,4 +474,245 @@ fn a_dry_run_renders_the_feeds_once() {
     assert!(stdout.contains("would upload"), "{stdout}");
     assert!(stdout.contains("rss.xml"), "{stdout}");
     assert!(files_below(store.path()).is_empty(), "a dry run uploaded");
+}
+
+/// A loopback HTTP proxy in front of a store: it passes requests through
+/// until `allowed` PUTs have gone through, then answers every later PUT
+/// (retries included) with `500 Internal Server Error`, as a store that
+/// fails partway through an upload.
+struct FailingProxy {
+    endpoint: String,
+    /// The paths of the PUTs passed through, in order.
+    passed: Arc<Mutex<Vec<String>>>,
+}
+
+impl FailingProxy {
+    fn start(upstream: &str, allowed: usize) -> FailingProxy {
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let passed = Arc::new(Mutex::new(Vec::new()));
+        let shared = Arc::clone(&passed);
+        std::thread::spawn(move || {
+            for client in listener.incoming().map_while(Result::ok) {
+                let (upstream, passed) = (upstream.clone(), Arc::clone(&shared));
+                std::thread::spawn(move || proxy_connection(client, &upstream, allowed, &passed));
+            }
+        });
+        FailingProxy { endpoint, passed }
+    }
+
+    /// The object keys under `prefix` whose PUTs were passed through.
+    fn passed_keys(&self, prefix: &str) -> Vec<String> {
+        self.passed
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|path| path.strip_prefix(prefix).map(str::to_string))
+            .collect()
+    }
+}
+
+/// Serve one client connection of a [`FailingProxy`]: each request is read
+/// whole (head and `Content-Length` body), then answered with 500 or sent
+/// upstream on a connection of its own, whose answer ends this one.
+fn proxy_connection(
+    client: std::net::TcpStream,
+    upstream: &str,
+    allowed: usize,
+    passed: &Mutex<Vec<String>>,
+) {
+    use std::io::Write;
+    let mut reader = BufReader::new(client.try_clone().unwrap());
+    let mut client = client;
+    loop {
+        let mut head = Vec::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let end = line == "\r\n";
+            head.push(line);
+            if end {
+                break;
+            }
+        }
+        let mut request_line = head[0].split(' ');
+        let method = request_line.next().unwrap_or_default().to_string();
+        let path = request_line.next().unwrap_or_default().to_string();
+        let length = head
+            .iter()
+            .find_map(|h| {
+                let (name, value) = h.split_once(':')?;
+                name.eq_ignore_ascii_case("content-length")
+                    .then(|| value.trim().parse::<usize>().unwrap())
+            })
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        if method == "PUT" {
+            let mut passed = passed.lock().unwrap();
+            if passed.len() >= allowed {
+                let error = "<?xml version=\"1.0\"?><Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>";
+                let answer = format!(
+                    "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n{error}",
+                    error.len()
+                );
+                if client.write_all(answer.as_bytes()).is_err() {
+                    return;
+                }
+                continue;
+            }
+            passed.push(path.split('?').next().unwrap_or_default().to_string());
+        }
+        let mut server = std::net::TcpStream::connect(upstream).unwrap();
+        for line in &head[..head.len() - 1] {
+            if !line.to_ascii_lowercase().starts_with("connection:") {
+                server.write_all(line.as_bytes()).unwrap();
+            }
+        }
+        server.write_all(b"Connection: close\r\n\r\n").unwrap();
+        server.write_all(&body).unwrap();
+        let mut answer = Vec::new();
+        server.read_to_end(&mut answer).unwrap();
+        let _ = client.write_all(&answer);
+        return;
+    }
+}
+
+fn is_discovery(key: &str) -> bool {
+    key == "index.html" || key == "feeds.opml"
+}
+
+#[test]
+fn a_store_failing_partway_leaves_each_object_old_or_new_and_the_next_run_uploads_the_rest() {
+    let Some(moto) = Moto::start() else { return };
+    moto.public_bucket(BUCKET);
+    let site = copy_fixture("basic");
+    let root = site.path();
+    build(root, &moto.endpoint, &[]);
+    let before = snapshot(&root.join("feeds"));
+
+    let article = root.join("content/2024/03/water-power.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(
+        &article,
+        text.replacen("summary: \"", "summary: \"Edited. ", 1),
+    )
+    .unwrap();
+    // Two PUTs go through, every later one fails.
+    let proxy = FailingProxy::start(&moto.endpoint, 2);
+    let output = feedpub_s3(root, &proxy.endpoint)
+        .args(["build", "--now", NOW, "--out", "feeds"])
+        .args(["--out", &format!("s3://{BUCKET}/site/")])
+        .output()
+        .unwrap();
+    assert_no_credentials(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    let after = snapshot(&root.join("feeds"));
+    let changed: Vec<String> = after
+        .iter()
+        .filter(|(key, bytes)| before.get(*key) != Some(bytes))
+        .map(|(key, _)| key.clone())
+        .collect();
+    let changed_feeds = changed.iter().filter(|k| !is_discovery(k)).count();
+    assert!(
+        changed_feeds > 2,
+        "the edit changed too few feeds: {changed:?}"
+    );
+
+    // One line in an editor's words, naming a changed object that failed.
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("error"))
+        .unwrap_or_default();
+    let failed = changed
+        .iter()
+        .find(|key| line.starts_with(&format!("s3://{BUCKET}/site/{key}: error: upload failed")))
+        .unwrap_or_else(|| panic!("no changed object named: {stderr}"));
+    assert!(line.contains("HTTP 500 (InternalError)"), "{stderr}");
+    for internal in [
+        "Error performing",
+        "retries",
+        "Generic",
+        "127.0.0.1",
+        "<?xml",
+    ] {
+        assert!(!stderr.contains(internal), "{internal:?} in {stderr}");
+    }
+
+    // Exactly the first two PUTs went through, both feeds; nothing after
+    // them, so no discovery file went up before every feed.
+    let passed = proxy.passed_keys(&format!("/{BUCKET}/site/"));
+    assert_eq!(passed.len(), 2, "{passed:?}");
+    assert!(!passed.contains(failed), "{passed:?}");
+    assert!(
+        passed
+            .iter()
+            .all(|k| changed.contains(k) && !is_discovery(k)),
+        "{passed:?}"
+    );
+    // Each object is old or new: new where the PUT went through, else old.
+    for (key, bytes) in &after {
+        let stored = moto.get(&format!("site/{key}")).0;
+        let expected = if passed.contains(key) {
+            bytes
+        } else {
+            &before[key]
+        };
+        assert_eq!(&stored, expected, "{key}");
+    }
+
+    // Back to the store itself: exactly what is missing, feeds first.
+    let mark = moto.mark();
+    let report = build(root, &moto.endpoint, &[]);
+    let sent = uploaded(&report);
+    let mut missing: Vec<String> = changed
+        .iter()
+        .filter(|k| !passed.contains(k))
+        .cloned()
+        .collect();
+    let mut sorted = sent.clone();
+    sorted.sort();
+    missing.sort();
+    assert_eq!(sorted, missing);
+    assert_eq!(puts(&moto.since(mark)), missing.len());
+    if let Some(first) = sent.iter().position(|k| is_discovery(k)) {
+        assert!(sent[first..].iter().all(|k| is_discovery(k)), "{sent:?}");
+    }
+    for (key, bytes) in &after {
+        assert_eq!(&moto.get(&format!("site/{key}")).0, bytes, "{key}");
+    }
+}
+
+#[test]
+fn a_missing_bucket_is_one_line_naming_the_store_and_what_to_check() {
+    let Some(moto) = Moto::start() else { return };
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let output = feedpub_s3(root, &moto.endpoint)
+        .args([
+            "build",
+            "--now",
+            NOW,
+            "--out",
+            "feeds",
+            "--out",
+            "s3://no-such-bucket/site/",
+        ])
+        .output()
+        .unwrap();
+    assert_no_credentials(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+    assert_eq!(
+        errors,
+        [
+            "s3://no-such-bucket/site/: error: cannot list the object store: the store answered HTTP 404 (NoSuchBucket); check the bucket name in the URL and the region"
+        ],
+        "{stderr}"
+    );
 }
