@@ -716,3 +716,170 @@ fn a_missing_bucket_is_one_line_naming_the_store_and_what_to_check() {
         "{stderr}"
     );
 }
+
+/// The Azurite account the Azure tests use, and its key (base64), looked
+/// for in every output.
+const AZURE_ACCOUNT: &str = "feedpubtest";
+const AZURE_KEY: &str = "ZmVlZHB1YkF6dXJlS2V5TXVzdE5ldmVyQmVQcmludGVkIQ==";
+
+/// Creates a container anyone may read, signed with the account key
+/// (Shared Key authorization), as `az storage container create
+/// --public-access blob` would: `ENDPOINT ACCOUNT KEY CONTAINER`.
+const CREATE_CONTAINER: &str = r#"
+import base64, hashlib, hmac, sys, urllib.request
+from email.utils import formatdate
+endpoint, account, key, container = sys.argv[1:5]
+headers = {"x-ms-blob-public-access": "blob", "x-ms-date": formatdate(usegmt=True), "x-ms-version": "2021-08-06"}
+canonical = "".join(f"{k}:{v}\n" for k, v in sorted(headers.items()))
+to_sign = "PUT\n\n\n\n\napplication/octet-stream\n\n\n\n\n\n\n" + canonical + f"/{account}/{account}/{container}\nrestype:container"
+signature = base64.b64encode(hmac.new(base64.b64decode(key), to_sign.encode(), hashlib.sha256).digest()).decode()
+headers.update({"Authorization": f"SharedKey {account}:{signature}", "Content-Type": "application/octet-stream"})
+request = urllib.request.Request(f"{endpoint}/{account}/{container}?restype=container", data=b"", method="PUT", headers=headers)
+urllib.request.urlopen(request)
+"#;
+
+/// Azurite's Blob service (npm `azurite`, installed by `.ci/run`) on a
+/// free loopback port, in memory, with its access log.
+struct Azurite {
+    child: Child,
+    endpoint: String,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl Azurite {
+    /// Start Azurite, or `None` when it is not installed (a failure in CI).
+    fn start() -> Option<Azurite> {
+        if !have_tool("azurite-blob", &["--version"]) {
+            return None;
+        }
+        let port = free_port();
+        let mut child = Command::new("azurite-blob")
+            .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
+            .arg("--inMemoryPersistence")
+            .env("AZURITE_ACCOUNTS", format!("{AZURE_ACCOUNT}:{AZURE_KEY}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let requests = follow_request_log(child.stdout.take().unwrap());
+        let azurite = Azurite {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+            requests,
+        };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "azurite did not start"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Some(azurite)
+    }
+
+    fn public_container(&self, name: &str) {
+        common::run_ok(
+            "python3",
+            &[
+                "-c",
+                CREATE_CONTAINER,
+                &self.endpoint,
+                AZURE_ACCOUNT,
+                AZURE_KEY,
+                name,
+            ]
+            .map(std::ffi::OsStr::new),
+        );
+    }
+
+    fn mark(&self) -> usize {
+        std::thread::sleep(Duration::from_millis(300));
+        self.requests.lock().unwrap().len()
+    }
+
+    fn since(&self, mark: usize) -> Vec<String> {
+        std::thread::sleep(Duration::from_millis(300));
+        self.requests.lock().unwrap()[mark..].to_vec()
+    }
+}
+
+impl Drop for Azurite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The `Content-Type` every published file must carry.
+fn expected_content_type(key: &str) -> &'static str {
+    match key.rsplit('/').next().unwrap() {
+        "rss.xml" => "application/rss+xml; charset=utf-8",
+        "atom.xml" => "application/atom+xml; charset=utf-8",
+        "feed.json" => "application/feed+json; charset=utf-8",
+        "feeds.opml" => "text/x-opml; charset=utf-8",
+        _ => "text/html; charset=utf-8",
+    }
+}
+
+#[test]
+fn azure_blob_storage_gets_every_feed_with_its_headers_then_nothing_when_nothing_changed() {
+    let Some(azurite) = Azurite::start() else {
+        return;
+    };
+    azurite.public_container(BUCKET);
+    let site = copy_fixture("basic");
+    let root = site.path();
+    let run = || {
+        let output = feedpub(root)
+            .env("AZURE_STORAGE_ACCOUNT_NAME", AZURE_ACCOUNT)
+            .env("AZURE_STORAGE_ACCOUNT_KEY", AZURE_KEY)
+            .env("AZURE_STORAGE_USE_EMULATOR", "true")
+            .env("AZURITE_BLOB_STORAGE_URL", &azurite.endpoint)
+            .env("AZURE_ALLOW_HTTP", "true")
+            .timeout(Duration::from_secs(180))
+            .args(["build", "--now", NOW, "--format", "json", "--out", "feeds"])
+            .args(["--out", &format!("az://{BUCKET}/site/")])
+            .output()
+            .unwrap();
+        for stream in [&output.stdout, &output.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(
+                !text.contains(AZURE_KEY),
+                "the account key was printed:\n{text}"
+            );
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap()
+    };
+
+    let mark = azurite.mark();
+    let first = run();
+    let local = keys(files_below(&root.join("feeds")));
+    let mut sent = uploaded(&first);
+    assert!(
+        sent[sent.len() - 2..].iter().all(|k| is_discovery(k)),
+        "{sent:?}"
+    );
+    sent.sort();
+    assert_eq!(sent, local);
+    let requests = azurite.since(mark);
+    assert_eq!(puts(&requests), local.len(), "{requests:#?}");
+    for key in &local {
+        let url = format!("{}/{AZURE_ACCOUNT}/{BUCKET}/site/{key}", azurite.endpoint);
+        let (bytes, content_type, cache_control) = fetch(&url);
+        assert_eq!(
+            bytes,
+            std::fs::read(root.join("feeds").join(key)).unwrap(),
+            "{key}"
+        );
+        assert_eq!(content_type, expected_content_type(key), "{key}");
+        assert_eq!(cache_control, "public, max-age=300", "{key}");
+    }
+
+    let mark = azurite.mark();
+    let noop = run();
+    assert_eq!(uploaded(&noop), Vec::<String>::new());
+    assert_eq!(azurite.since(mark), Vec::<String>::new());
+}
