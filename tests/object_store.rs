@@ -479,7 +479,9 @@ fn a_dry_run_renders_the_feeds_once() {
 /// A loopback HTTP proxy in front of a store: it passes requests through
 /// until `allowed` PUTs have gone through, then answers every later PUT
 /// (retries included) with `500 Internal Server Error`, as a store that
-/// fails partway through an upload.
+/// fails partway through an upload. The PUTs it lets through are held
+/// back for [`SLOW_PUT`], so they are still in flight when the failures
+/// come back.
 struct FailingProxy {
     endpoint: String,
     /// The paths of the PUTs passed through, in order.
@@ -566,6 +568,9 @@ fn proxy_connection(
             }
             passed.push(path.split('?').next().unwrap_or_default().to_string());
         }
+        if method == "PUT" {
+            std::thread::sleep(SLOW_PUT);
+        }
         let mut server = std::net::TcpStream::connect(upstream).unwrap();
         for line in &head[..head.len() - 1] {
             if !line.to_ascii_lowercase().starts_with("connection:") {
@@ -580,6 +585,10 @@ fn proxy_connection(
         return;
     }
 }
+
+/// How long a [`FailingProxy`] holds back a PUT it lets through: longer
+/// than the client's retries of the failing ones take.
+const SLOW_PUT: Duration = Duration::from_secs(4);
 
 fn is_discovery(key: &str) -> bool {
     key == "index.html" || key == "feeds.opml"

@@ -164,22 +164,33 @@ impl Store {
     }
 
     /// Upload `objects`, several at a time, calling `done` with each one
-    /// that is in the store; the first failure stops the batch and is
-    /// returned, naming the object.
+    /// that is in the store. The first failure stops the batch: no upload
+    /// starts after it, those already under way are waited for (so `done`
+    /// hears of every object that went up), and it is returned, naming
+    /// the object.
     pub(super) fn put_all(
         &self,
         objects: Vec<Object>,
         cache_control: &str,
         done: &mut dyn FnMut(Object),
     ) -> Result<()> {
+        let failed = std::cell::Cell::new(false);
         self.runtime.block_on(async {
             let mut uploads = futures_util::stream::iter(objects)
+                .take_while(|_| std::future::ready(!failed.get()))
                 .map(|object| self.put(object, cache_control))
                 .buffer_unordered(PARALLEL_UPLOADS);
+            let mut first_error = None;
             while let Some(result) = uploads.next().await {
-                done(result?);
+                match result {
+                    Ok(object) => done(object),
+                    Err(error) => {
+                        failed.set(true);
+                        first_error.get_or_insert(error);
+                    }
+                }
             }
-            Ok(())
+            first_error.map_or(Ok(()), Err)
         })
     }
 
