@@ -183,6 +183,10 @@ pub struct BuildReport {
     pub nothing_changed: bool,
     /// WebSub notifications sent, and kept for the next run.
     pub websub: websub::Outcome,
+    /// On a dry run, every file the build would publish, so that an
+    /// upload can compare them without rendering again; empty otherwise.
+    #[serde(skip)]
+    pub dry_run_files: Vec<RenderedFeed>,
 }
 
 /// Everything up to rendering: the chosen articles and their feeds' bytes.
@@ -676,6 +680,7 @@ pub fn build_with(
         notify_hubs(config, options, &mut report);
     } else {
         report.websub = websub::pending(config);
+        report.dry_run_files = rendered.files;
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)

@@ -331,7 +331,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
         allow_shrink: args.allow_shrink,
         ping: !args.no_ping,
     };
-    let report = if streams.progress && !cli.quiet && cli.format == OutputFormat::Text {
+    let mut report = if streams.progress && !cli.quiet && cli.format == OutputFormat::Text {
         build_with_bar(&config, &options)?
     } else {
         build(&config, &options)?
@@ -346,7 +346,7 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
             report.left_out
         )?;
     }
-    let upload = upload(&config, &options)?;
+    let upload = upload(&config, &options, std::mem::take(&mut report.dry_run_files))?;
     match cli.format {
         OutputFormat::Json => {
             /// The build's report with the upload's beside its fields.
@@ -384,17 +384,22 @@ fn run_build(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Result<u
 fn upload(
     config: &Config,
     options: &BuildOptions,
+    dry_run_files: Vec<crate::build::RenderedFeed>,
 ) -> Result<Option<crate::publish::UploadReport>, Error> {
     config
         .store
         .as_ref()
-        .map(|store| crate::publish::publish(config, store, options))
+        .map(|store| crate::publish::publish(config, store, options, dry_run_files))
         .transpose()
 }
 
 /// Without object-store support, a configured store is a usage error.
 #[cfg(not(feature = "object-store"))]
-fn upload(config: &Config, _options: &BuildOptions) -> Result<Option<NoUpload>, Error> {
+fn upload(
+    config: &Config,
+    _options: &BuildOptions,
+    _dry_run_files: Vec<crate::build::RenderedFeed>,
+) -> Result<Option<NoUpload>, Error> {
     match &config.store {
         Some(store) => Err(usage_error(format!(
             "this feedpub was built without the `object-store` feature and cannot publish to {}",

@@ -28,7 +28,7 @@ use std::time::{Duration, Instant, SystemTime};
 use md5::{Digest, Md5};
 use url::Url;
 
-use crate::build::{self, BuildOptions};
+use crate::build::{BuildOptions, RenderedFeed};
 use crate::config::Config;
 use crate::discovery::{INDEX_FILE, OPML_FILE};
 use crate::error::{Error, Result};
@@ -109,18 +109,21 @@ impl Object {
 }
 
 /// Upload the output directory's feeds and discovery files to `store_url`,
-/// under the output directory's lock. On a dry run, the feeds this build
-/// would publish are rendered in memory and compared instead, and nothing
-/// is written anywhere.
-pub fn publish(config: &Config, store_url: &Url, options: &BuildOptions) -> Result<UploadReport> {
+/// under the output directory's lock. On a dry run, `dry_run_files` (the
+/// dry-run build's [`crate::build::BuildReport::dry_run_files`]: what it would publish,
+/// already rendered) are compared instead, and nothing is written anywhere.
+pub fn publish(
+    config: &Config,
+    store_url: &Url,
+    options: &BuildOptions,
+    dry_run_files: Vec<RenderedFeed>,
+) -> Result<UploadReport> {
     let started = Instant::now();
     let state_path = state::path(config);
     let mut state = RemoteState::load(&state_path);
     let recorded = state.uploaded(store_url);
     let (_lock, mut objects, mut unread) = if options.dry_run {
-        let rendered = build::render(config, options)?;
-        let objects = rendered
-            .files
+        let objects = dry_run_files
             .into_iter()
             .map(|f| Object::new(&f.path, f.bytes))
             .collect();
