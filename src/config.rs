@@ -58,9 +58,17 @@ struct ConfigFile {
     formats: Option<Vec<String>>,
     #[serde(default)]
     websub_hubs: Vec<String>,
-    archive: Option<bool>,
+    archive: Option<ArchiveSetting>,
     output: Option<Outputs>,
     cache_control: Option<String>,
+}
+
+/// `archive = true` or `archive = ["site", "categories"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ArchiveSetting {
+    Every(bool),
+    Kinds(Vec<String>),
 }
 
 /// `output = "s3://…"` or `output = ["feeds/", "s3://…"]`.
@@ -205,9 +213,10 @@ pub struct Config {
     /// WebSub hubs told when a feed changes (`websub_hubs`; absolute
     /// http(s) URLs), announced in every feed.
     pub websub_hubs: Vec<Url>,
-    /// RFC 5005 monthly archive pages for the site-wide feed (`archive`;
-    /// default off), see [`crate::archive`].
-    pub archive: bool,
+    /// Which feeds have RFC 5005 monthly archive pages (`archive = true`
+    /// for all, or a list of feed kinds; default none), see
+    /// [`crate::archive`].
+    pub archive: crate::archive::Archived,
 }
 
 impl Config {
@@ -226,6 +235,7 @@ impl Config {
                     .unwrap_or_default();
             config.check_paths(&overrides, Path::new(CONFIG_FILE_NAME), Path::new(""))?;
             config.check_custom_feeds(&overrides, Path::new(CONFIG_FILE_NAME))?;
+            config.check_archive(&overrides, Path::new(CONFIG_FILE_NAME))?;
             return Ok(config);
         }
         let config_path = paths
@@ -259,6 +269,7 @@ impl Config {
         let config = Config::from_toml(&text, &config_path, &root, paths)?;
         config.check_paths(&text, &config_path, &root)?;
         config.check_custom_feeds(&text, &config_path)?;
+        config.check_archive(&text, &config_path)?;
         Ok(config)
     }
 
@@ -434,6 +445,30 @@ impl Config {
                 Error::Config(Box::new(d))
             },
         )
+    }
+
+    /// Every kind `archive = [...]` lists is a kind of feed the site has;
+    /// an error points at the `archive` line in `text`.
+    pub fn check_archive(&self, text: &str, config_path: &Path) -> Result<()> {
+        let Some((kind, known)) = self.archive.unknown_kind(&self.taxonomies) else {
+            return Ok(());
+        };
+        let mut d = Diagnostic::error(
+            config_path,
+            format!("`archive` names {kind:?}, which is not a kind of feed this site has"),
+        )
+        .with_help(format!(
+            "list some of {} (or write archive = true for all of them)",
+            known
+                .iter()
+                .map(|k| format!("{k:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        if let Some((line, column)) = key_position(text, "archive") {
+            d = d.at(line, column);
+        }
+        Err(Error::Config(Box::new(d)))
     }
 
     /// Whether undated articles are stamped with the build time and published.
@@ -750,7 +785,16 @@ impl Config {
             custom_feeds: raw.feeds,
             formats,
             websub_hubs,
-            archive: raw.archive.unwrap_or(false),
+            archive: match raw.archive {
+                None | Some(ArchiveSetting::Every(false)) => crate::archive::Archived::Off,
+                Some(ArchiveSetting::Every(true)) => crate::archive::Archived::All,
+                Some(ArchiveSetting::Kinds(kinds)) => crate::archive::Archived::Kinds(
+                    kinds
+                        .iter()
+                        .map(|k| k.trim().to_ascii_lowercase())
+                        .collect(),
+                ),
+            },
             title,
         })
     }
