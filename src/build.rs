@@ -448,6 +448,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     // get no 404.
     terms.extend(ledger.retired_terms(&config.taxonomies, &terms));
     problems.extend(config.term_overrides.unknown(config, &terms));
+    problems.extend(config.missing_feed_images());
     tracing::debug!(
         files = loaded.files,
         published = selection.published.len(),
@@ -613,7 +614,7 @@ pub fn build_with(
         return Ok(report);
     }
     let rendered = render_changed(config, options, progress, probe.as_ref())?;
-    let images = published_images(&rendered.selection);
+    let images = published_images(config, &rendered.selection);
     let selection = &rendered.selection;
     let mut report = BuildReport {
         articles: rendered.articles,
@@ -847,12 +848,19 @@ fn unchanged_report(
     }
 }
 
-/// The local image files whose sizes published feeds carry.
-fn published_images(selection: &Selection) -> Vec<PathBuf> {
+/// The local image files whose sizes published feeds carry, and those the
+/// feed-level `image` and `icon` name (a run that finds one gone warns).
+fn published_images(config: &Config, selection: &Selection) -> Vec<PathBuf> {
     let mut images: Vec<PathBuf> = selection
         .published
         .iter()
         .filter_map(|a| a.image.as_ref()?.local_file.clone())
+        .chain(
+            config
+                .feed_image_files
+                .iter()
+                .filter_map(|f| f.file.clone()),
+        )
         .collect();
     images.sort();
     images.dedup();

@@ -142,6 +142,19 @@ pub struct Paths {
     pub store: Option<String>,
 }
 
+/// The file a site path in `image` or `icon` names under `static_dir`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedImageFile {
+    /// The key that names it (`image` or `icon`).
+    pub key: &'static str,
+    /// The value as written.
+    pub written: String,
+    /// The file under `static_dir`; `None` when the path leaves it (`..`).
+    pub file: Option<PathBuf>,
+    /// The configuration file and the key's line in it.
+    pub config: (PathBuf, Option<usize>),
+}
+
 /// A validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -204,6 +217,9 @@ pub struct Config {
     pub icon: Option<Url>,
     /// The feeds' copyright notice (RSS `<copyright>`, Atom `<rights>`).
     pub copyright: Option<String>,
+    /// The files in `static_dir` that `image` and `icon` name when they
+    /// are paths on the site (not full URLs), see [`Config::missing_feed_images`].
+    pub feed_image_files: Vec<FeedImageFile>,
     /// Titles and descriptions set for single terms.
     pub term_overrides: TermOverrides,
     /// Feeds defined by a filter (`[[feeds]]`), under `feeds/custom/`.
@@ -471,6 +487,47 @@ impl Config {
         Err(Error::Config(Box::new(d)))
     }
 
+    /// A warning for each site path in `image` or `icon` whose file is not
+    /// in `static_dir` (readers would show a broken image), naming the key,
+    /// its line and the file looked for.
+    pub fn missing_feed_images(&self) -> Vec<Diagnostic> {
+        self.feed_image_files
+            .iter()
+            .filter(|f| {
+                !f.file
+                    .as_deref()
+                    .is_some_and(|file| crate::content::contained_file(file, &self.static_dir))
+            })
+            .map(|f| {
+                let (config, line) = &f.config;
+                let message = match &f.file {
+                    Some(file) => format!(
+                        "`{}` names {:?}, but {} does not exist",
+                        f.key,
+                        f.written,
+                        file.display()
+                    ),
+                    None => format!(
+                        "`{}` names {:?}, which is outside the static folder {}",
+                        f.key,
+                        f.written,
+                        self.static_dir.display()
+                    ),
+                };
+                let mut d = Diagnostic::warning(config, message).with_help(format!(
+                    "put the file in {} (the folder published at the site's root), \
+                     or set {} to a path or full URL of an image that exists",
+                    self.static_dir.display(),
+                    f.key
+                ));
+                if let Some(line) = line {
+                    d = d.at_line(*line);
+                }
+                d
+            })
+            .collect()
+    }
+
     /// Whether undated articles are stamped with the build time and published.
     pub fn stamps_undated(&self) -> bool {
         self.stamp_undated.unwrap_or(self.hugo.is_none())
@@ -672,6 +729,27 @@ impl Config {
                 }),
         }
         };
+        let static_dir = root.join(
+            raw.static_dir
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("static")),
+        );
+        let feed_image_files = [("image", &raw.image), ("icon", &raw.icon)]
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let written = value.as_deref()?.trim();
+                // A full URL is another server's file: not checked.
+                (Url::parse(written).is_err() && !written.is_empty()).then(|| FeedImageFile {
+                    key,
+                    written: written.to_string(),
+                    file: crate::content::inside(&static_dir, written.trim_start_matches('/')),
+                    config: (
+                        config_path.to_path_buf(),
+                        key_position(key).map(|(line, _)| line),
+                    ),
+                })
+            })
+            .collect();
         let image = site_url("image", raw.image)?;
         let icon = site_url("icon", raw.icon)?;
         let (output_dir, store) = outputs(raw.output, paths, root)
@@ -762,7 +840,7 @@ impl Config {
             output_dir,
             store,
             cache_control,
-            static_dir: root.join(raw.static_dir.unwrap_or_else(|| PathBuf::from("static"))),
+            static_dir,
             ledger: root.join(
                 raw.ledger
                     .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
@@ -774,6 +852,7 @@ impl Config {
             term_pages,
             image,
             icon,
+            feed_image_files,
             copyright: raw
                 .copyright
                 .map(|c| c.trim().to_string())
