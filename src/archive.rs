@@ -1,10 +1,12 @@
-//! RFC 5005 archived feeds for the site-wide feed (`archive = true`).
+//! RFC 5005 archived feeds (`archive = true`, or a list of feed kinds).
 //!
 //! The subscription feeds (`rss.xml`, `atom.xml`) stay as they are, the
 //! newest `limit` items, and link `rel="prev-archive"` to the newest archive
-//! page. Archive pages hold every published item of the site-wide feed, one
+//! page. An archived feed's pages hold every item it ever published, one
 //! page per publication month in the site's time zone, at
-//! `archive/YYYY-MM/rss.xml` and `atom.xml`; each carries `fh:archive`,
+//! `<feed folder>/archive/YYYY-MM/rss.xml` and `atom.xml` (the site-wide
+//! feed's at `archive/YYYY-MM/`, a category's at
+//! `categories/<slug>/archive/YYYY-MM/`); each carries `fh:archive`,
 //! `rel="current"` (the subscription feed) and `prev-archive` /
 //! `next-archive` links to its neighbours.
 //!
@@ -20,7 +22,7 @@
 //! client reconstructing the history keeps each id once (RFC 5005 §4).
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 
@@ -28,7 +30,7 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::feed::{self, FeedSpec, Scope};
 use crate::model::Article;
-use crate::taxonomy::Term;
+use crate::taxonomy::Taxonomy;
 
 /// The folder of the archive pages under the output directory.
 pub const ARCHIVE_DIR: &str = "archive";
@@ -57,21 +59,103 @@ pub struct HistoryLink {
     pub atom_url: String,
 }
 
-/// The archive pages of the site-wide feed, oldest first, and the
-/// `prev-archive` link added to `site` (the subscription feed). Nothing
-/// unless `archive = true`.
+/// The kind name of the site-wide feed in `archive = [...]`.
+pub const SITE_KIND: &str = "site";
+
+/// The kind name of the `[[feeds]]` feeds in `archive = [...]`.
+pub const CUSTOM_KIND: &str = "custom";
+
+/// The kind name of the other languages' feeds in `archive = [...]`.
+pub const LANGUAGES_KIND: &str = "languages";
+
+/// Which feeds have archive pages (`archive` in `feedpub.toml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Archived {
+    /// None (`archive` unset or `false`).
+    #[default]
+    Off,
+    /// Every feed (`archive = true`).
+    All,
+    /// The feeds of the kinds listed (`archive = ["site", "categories"]`):
+    /// [`SITE_KIND`], a taxonomy's plural name, [`CUSTOM_KIND`] or
+    /// [`LANGUAGES_KIND`].
+    Kinds(Vec<String>),
+}
+
+impl Archived {
+    /// Whether any feed has archive pages.
+    pub fn is_on(&self) -> bool {
+        match self {
+            Archived::Off => false,
+            Archived::All => true,
+            Archived::Kinds(kinds) => !kinds.is_empty(),
+        }
+    }
+
+    /// Whether the feeds of kind `kind` (see [`kind_of`]) have archive pages.
+    pub fn covers(&self, kind: &str) -> bool {
+        match self {
+            Archived::Off => false,
+            Archived::All => true,
+            Archived::Kinds(kinds) => kinds.iter().any(|k| k == kind),
+        }
+    }
+
+    /// The first listed kind that the site has not, with the kinds it has.
+    pub fn unknown_kind(&self, taxonomies: &[Taxonomy]) -> Option<(String, Vec<String>)> {
+        let Archived::Kinds(kinds) = self else {
+            return None;
+        };
+        let known: Vec<String> = [SITE_KIND]
+            .into_iter()
+            .map(String::from)
+            .chain(taxonomies.iter().map(|t| t.name.clone()))
+            .chain([CUSTOM_KIND.to_string(), LANGUAGES_KIND.to_string()])
+            .collect();
+        kinds
+            .iter()
+            .find(|k| !known.contains(k))
+            .map(|k| (k.clone(), known))
+    }
+}
+
+/// The kind of feed `scope` is, as `archive = [...]` names it.
+pub fn kind_of(scope: &Scope) -> &str {
+    match scope {
+        Scope::Site => SITE_KIND,
+        Scope::Term { taxonomy, .. } => taxonomy,
+        Scope::Custom { .. } => CUSTOM_KIND,
+        Scope::Language { .. } => LANGUAGES_KIND,
+    }
+}
+
+/// The archive pages of every archived feed, oldest first within each
+/// feed, with the `prev-archive` link added to each archived subscription
+/// feed in `specs`. `all_items[i]` holds every item of `specs[i]` (empty
+/// for a feed that is not archived), as [`feed::plan_with_all_items`]
+/// gives them.
 pub fn plan<'a>(
     config: &Config,
-    published: &'a [Article],
-    terms: &[Term],
-    site: &mut FeedSpec<'a>,
+    specs: &mut [FeedSpec<'a>],
+    all_items: Vec<Vec<&'a Article>>,
 ) -> Vec<FeedSpec<'a>> {
-    if !config.archive {
-        return Vec::new();
+    let mut pages = Vec::new();
+    for (spec, items) in specs.iter_mut().zip(all_items) {
+        if config.archive.covers(kind_of(&spec.scope)) {
+            pages.extend(plan_feed(config, spec, items));
+        }
     }
+    pages
+}
+
+/// The archive pages of one feed, whose every item is in `all_items`.
+fn plan_feed<'a>(
+    config: &Config,
+    feed: &mut FeedSpec<'a>,
+    all_items: Vec<&'a Article>,
+) -> Vec<FeedSpec<'a>> {
     let mut months: BTreeMap<String, Vec<&'a Article>> = BTreeMap::new();
-    for index in feed::site_feed(config, published, terms) {
-        let article = &published[index];
+    for article in all_items {
         // Published articles are dated (the ledger stamps undated ones).
         if let Some(date) = article.date {
             let month = date.with_timezone::<Tz>(&config.timezone).format("%Y-%m");
@@ -89,18 +173,25 @@ pub fn plan<'a>(
         rss_url: url(dir, "rss.xml"),
         atom_url: url(dir, "atom.xml"),
     };
+    let folder = feed.dir.join(ARCHIVE_DIR);
     let dirs: Vec<String> = months
         .keys()
-        .map(|m| format!("{ARCHIVE_DIR}/{m}"))
+        .map(|m| {
+            folder
+                .join(m)
+                .to_string_lossy()
+                .replace(std::path::MAIN_SEPARATOR, "/")
+        })
         .collect();
     let current = HistoryLink {
         rel: "current",
-        rss_url: site.rss_url.clone(),
-        atom_url: site.atom_url.clone(),
+        rss_url: feed.rss_url.clone(),
+        atom_url: feed.atom_url.clone(),
     };
     if let Some(newest) = dirs.last() {
-        site.history.links.push(link("prev-archive", newest));
+        feed.history.links.push(link("prev-archive", newest));
     }
+    let feed = &*feed;
     months
         .into_iter()
         .enumerate()
@@ -114,12 +205,16 @@ pub fn plan<'a>(
             if let Some(newer) = dirs.get(i + 1) {
                 links.push(link("next-archive", newer));
             }
+            let description = match feed.scope {
+                Scope::Site => format!("Articles of {month} on {}", config.title),
+                _ => format!("{} ({month})", feed.description),
+            };
             FeedSpec {
-                scope: Scope::Site,
-                title: format!("{} — archive {month}", config.title),
-                description: format!("Articles of {month} on {}", config.title),
+                scope: feed.scope.clone(),
+                title: format!("{} — archive {month}", feed.title),
+                description,
                 dir: PathBuf::from(dir),
-                alternate_url: config.base_url.to_string(),
+                alternate_url: feed.alternate_url.clone(),
                 rss_url: url(dir, "rss.xml"),
                 atom_url: url(dir, "atom.xml"),
                 json_url: url(dir, "feed.json"),
@@ -135,36 +230,118 @@ pub fn plan<'a>(
         .collect()
 }
 
-/// Whether `path` (relative to the output directory) is an archive page.
-pub fn is_archive_page(path: &std::path::Path) -> bool {
-    path.starts_with(ARCHIVE_DIR)
+/// Whether `path` (a file relative to the output directory) is an archive
+/// page: `…/archive/YYYY-MM/<file>`.
+pub fn is_archive_page(path: &Path) -> bool {
+    let mut folders = path.components().rev().skip(1);
+    match (folders.next(), folders.next()) {
+        (Some(month), Some(archive)) => {
+            archive.as_os_str() == ARCHIVE_DIR && is_month(&month.as_os_str().to_string_lossy())
+        }
+        _ => false,
+    }
 }
 
-/// With archives off (`archive` unset or false), the pages earlier builds
-/// wrote under `output_dir` are left alone (archivists may hold them) but
-/// no longer change, and the subscription feeds stop linking to them: one
-/// warning that says so, or none.
-pub fn stale_pages(output_dir: &std::path::Path, archive: bool) -> Option<Diagnostic> {
-    if archive {
-        return None;
-    }
-    let dir = output_dir.join(ARCHIVE_DIR);
-    let pages = std::fs::read_dir(&dir)
-        .ok()?
+/// Whether `name` is a page's month, `YYYY-MM`.
+fn is_month(name: &str) -> bool {
+    name.len() == 7
+        && name.char_indices().all(|(i, c)| match i {
+            4 => c == '-',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// The archive page folders (`…/archive/YYYY-MM`) earlier builds wrote for
+/// `feed` under `output_dir`.
+fn month_folders(output_dir: &Path, feed: &FeedSpec<'_>) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(output_dir.join(&feed.dir).join(ARCHIVE_DIR)) else {
+        return Vec::new();
+    };
+    entries
         .flatten()
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
-        .count();
-    (pages > 0).then(|| {
+        .filter(|entry| is_month(&entry.file_name().to_string_lossy()))
+        .map(|entry| entry.path())
+        .collect()
+}
+
+/// The archive page folders of the feeds in `specs` that `archive` no
+/// longer covers, still under `output_dir` from earlier builds: they are
+/// left alone (archivists may hold them) but no longer change, and the
+/// subscription feeds stop linking to them: one warning that says so, or
+/// none.
+pub fn stale_pages(
+    output_dir: &Path,
+    specs: &[FeedSpec<'_>],
+    archive: &Archived,
+) -> Option<Diagnostic> {
+    let stale: Vec<PathBuf> = specs
+        .iter()
+        .filter(|spec| !archive.covers(kind_of(&spec.scope)))
+        .flat_map(|spec| month_folders(output_dir, spec))
+        .collect();
+    let first = stale.first()?;
+    let dir = first.parent().unwrap_or(first);
+    let feeds: std::collections::BTreeSet<&Path> =
+        stale.iter().filter_map(|p| p.parent()).collect();
+    Some(
         Diagnostic::warning(
-            &dir,
+            dir,
             format!(
-                "{pages} month(s) of archive pages from earlier builds are still published \
-                 and no longer updated: `archive` is off"
+                "{} month(s) of archive pages from earlier builds are still published \
+                 and no longer updated: `archive` does not cover their feed ({} feed(s))",
+                stale.len(),
+                feeds.len()
             ),
         )
         .with_help(format!(
-            "set archive = true to keep them current, or delete {} once nobody follows them",
-            crate::text::escaped_path(&dir)
-        ))
-    })
+            "set archive = true (or list the feed's kind in `archive`) to keep them current, \
+             or delete {} once nobody follows them",
+            crate::text::escaped_path(dir)
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn archive_pages_are_recognised_at_any_depth() {
+        for page in [
+            "archive/2024-04/rss.xml",
+            "categories/economy/archive/2024-04/atom.xml",
+            "fr/archive/2023-12/rss.xml",
+        ] {
+            assert!(is_archive_page(Path::new(page)), "{page}");
+        }
+        for feed in [
+            "rss.xml",
+            "categories/archive/rss.xml",
+            "categories/economy/rss.xml",
+            "archive/latest/rss.xml",
+        ] {
+            assert!(!is_archive_page(Path::new(feed)), "{feed}");
+        }
+    }
+
+    #[test]
+    fn kinds_are_covered_as_listed() {
+        let kinds = Archived::Kinds(vec!["site".into(), "countries".into()]);
+        assert!(kinds.covers("site") && kinds.covers("countries"));
+        assert!(!kinds.covers("categories"));
+        assert!(Archived::All.covers("categories"));
+        assert!(!Archived::Off.covers("site") && !Archived::Off.is_on());
+        assert!(!Archived::Kinds(vec![]).is_on());
+        let taxonomies = Taxonomy::defaults();
+        assert_eq!(kinds.unknown_kind(&taxonomies), None);
+        let (unknown, known) = Archived::Kinds(vec!["tags".into()])
+            .unknown_kind(&taxonomies)
+            .unwrap();
+        assert_eq!(unknown, "tags");
+        assert_eq!(
+            known,
+            ["site", "categories", "countries", "custom", "languages"]
+        );
+    }
 }

@@ -161,6 +161,9 @@ pub struct BuildReport {
     pub written: Vec<PathBuf>,
     /// Files left untouched because their bytes were already right.
     pub unchanged: usize,
+    /// Files rendered and validated in this run (relative paths); the
+    /// others were kept as the last build wrote them, their inputs unchanged.
+    pub rendered: Vec<PathBuf>,
     /// The next instant at which a build will publish something new.
     pub next_change: Option<DateTime<Utc>>,
     /// Warnings found along the way.
@@ -266,32 +269,36 @@ fn render_changed(
         .len();
 
     let stage = Instant::now();
-    let mut specs = feed::plan(config, &selection.published, &terms);
+    let (mut specs, all_items) = feed::plan_with_all_items(config, &selection.published, &terms);
     ledger.date_feeds(&mut specs);
-    let pages = crate::archive::plan(config, &selection.published, &terms, &mut specs[0]);
-    let fingerprints: Vec<(PathBuf, u64)> = specs
+    let pages = crate::archive::plan(config, &mut specs, all_items);
+    // Subscription feeds and archive pages alike are rendered only when
+    // their inputs (for a page: its items and its neighbours' links)
+    // changed since the last build.
+    let feeds: Vec<&FeedSpec<'_>> = specs.iter().chain(&pages).collect();
+    let fingerprints: Vec<(PathBuf, u64)> = feeds
         .par_iter()
         .map(|spec| (spec.dir.clone(), fingerprint::of(spec)))
         .collect();
-    let kept_feeds: Vec<Option<Vec<(PathBuf, u64)>>> = specs
+    let kept_feeds: Vec<Option<Vec<(PathBuf, u64)>>> = feeds
         .par_iter()
         .zip(&fingerprints)
         .map(|(spec, (dir, fingerprint))| {
-            let files: Vec<PathBuf> = config.formats.iter().map(|f| f.path(spec)).collect();
+            let files: Vec<PathBuf> = formats_of(config, spec).map(|f| f.path(spec)).collect();
             probe?.unchanged_feed(&config.output_dir, dir, *fingerprint, &files)
         })
         .collect();
-    let changed: Vec<&FeedSpec<'_>> = specs
+    let changed: Vec<&FeedSpec<'_>> = feeds
         .iter()
         .zip(&kept_feeds)
-        .filter_map(|(spec, kept)| kept.is_none().then_some(spec))
+        .filter_map(|(spec, kept)| kept.is_none().then_some(*spec))
         .collect();
     let kept: Vec<(PathBuf, u64)> = kept_feeds.into_iter().flatten().flatten().collect();
     progress.stage(Stage::Render, u64::try_from(changed.len()).ok());
     let mut files = render_all(config, &changed, progress);
-    files.extend(render_archive(config, &pages));
     tracing::debug!(
         feeds = specs.len(),
+        archive_pages = pages.len(),
         changed = changed.len(),
         files = files.len(),
         ms = stage.elapsed().as_millis(),
@@ -316,11 +323,12 @@ fn render_changed(
     files.extend(discovery::render(config, &specs));
     problems.extend(crate::archive::stale_pages(
         &config.output_dir,
-        config.archive,
+        &specs,
+        &config.archive,
     ));
     problems.extend(crate::format::stale_files(
         &config.output_dir,
-        &specs,
+        &feeds,
         &config.formats,
     ));
     Ok(Rendered {
@@ -444,6 +452,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     // get no 404.
     terms.extend(ledger.retired_terms(&config.taxonomies, &terms));
     problems.extend(config.term_overrides.unknown(config, &terms));
+    problems.extend(config.missing_feed_images());
     tracing::debug!(
         files = loaded.files,
         published = selection.published.len(),
@@ -487,7 +496,18 @@ pub fn gate(
         .collect()
 }
 
-/// Render every planned feed in every enabled format.
+/// The enabled formats `spec` is published in: all of them, but no JSON
+/// Feed for an archive page (RFC 5005 defines no JSON Feed archives).
+fn formats_of<'c>(config: &'c Config, spec: &FeedSpec<'_>) -> impl Iterator<Item = Format> + 'c {
+    let archive = spec.history.archive;
+    config
+        .formats
+        .iter()
+        .copied()
+        .filter(move |f| !(archive && *f == Format::Json))
+}
+
+/// Render every planned feed in each of its formats.
 fn render_all(
     config: &Config,
     specs: &[&FeedSpec<'_>],
@@ -497,34 +517,13 @@ fn render_all(
         .par_iter()
         .flat_map_iter(|spec| {
             progress.step();
-            config.formats.iter().map(move |&format| RenderedFeed {
+            formats_of(config, spec).map(move |format| RenderedFeed {
                 path: format.path(spec),
                 bytes: match format {
                     Format::Rss => feed::rss::render(config, spec),
                     Format::Atom => feed::atom::render(config, spec),
                     Format::Json => feed::json::render(config, spec),
                 },
-            })
-        })
-        .collect()
-}
-
-/// Render the archive pages in the enabled XML formats (RFC 5005 defines
-/// no JSON Feed archives).
-fn render_archive(config: &Config, pages: &[FeedSpec<'_>]) -> Vec<RenderedFeed> {
-    pages
-        .par_iter()
-        .flat_map_iter(|page| {
-            config.formats.iter().filter_map(move |&format| {
-                let bytes = match format {
-                    Format::Rss => feed::rss::render(config, page),
-                    Format::Atom => feed::atom::render(config, page),
-                    Format::Json => return None,
-                };
-                Some(RenderedFeed {
-                    path: format.path(page),
-                    bytes,
-                })
             })
         })
         .collect()
@@ -619,7 +618,7 @@ pub fn build_with(
         return Ok(report);
     }
     let rendered = render_changed(config, options, progress, probe.as_ref())?;
-    let images = published_images(&rendered.selection);
+    let images = published_images(config, &rendered.selection);
     let selection = &rendered.selection;
     let mut report = BuildReport {
         articles: rendered.articles,
@@ -646,6 +645,7 @@ pub fn build_with(
         // the run before any feed changes), renamed only once every feed is
         // in place. A failed publish drops the staged ledger unchanged.
         let ledger = rendered.ledger.stage()?;
+        report.rendered = rendered.files.iter().map(|f| f.path.clone()).collect();
         let files: Vec<(PathBuf, Vec<u8>)> = rendered
             .files
             .into_iter()
@@ -745,34 +745,50 @@ fn count_items(bytes: &[u8]) -> usize {
 }
 
 /// The directories below the output directory that builds write into, by
-/// the output's layout: each taxonomy's folder, the custom feeds' and the
-/// archive pages' folders, and the folders in each of these; each other
-/// language's folder (never a walk of arbitrary subtrees: another site's
-/// output may lie below this one). Symbolic links are not followed.
+/// the output's layout: each taxonomy's folder, the custom feeds' folder,
+/// and the folders in each of these; each other language's folder; and in
+/// each of these folders and the output directory, the archive pages'
+/// folder and its month folders (never a walk of arbitrary subtrees:
+/// another site's output may lie below this one). Symbolic links are not
+/// followed.
 fn feed_dirs(config: &Config) -> Vec<PathBuf> {
+    // The folders in `folder`, or `None` when it cannot be read.
+    let subfolders = |folder: &Path| -> Option<Vec<PathBuf>> {
+        let entries = std::fs::read_dir(config.output_dir.join(folder)).ok()?;
+        Some(
+            entries
+                .flatten()
+                .filter(|entry| entry.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|entry| folder.join(entry.file_name()))
+                .collect(),
+        )
+    };
     let groups = config
         .taxonomies
         .iter()
         .map(|taxonomy| taxonomy.dir_name().to_string())
-        .chain([
-            crate::feed::custom::CUSTOM_DIR.to_string(),
-            crate::archive::ARCHIVE_DIR.to_string(),
-        ]);
-    let mut dirs = Vec::new();
+        .chain([crate::feed::custom::CUSTOM_DIR.to_string()]);
+    let mut feeds = vec![PathBuf::new()];
     for group in groups {
         let folder = PathBuf::from(group);
-        let Ok(entries) = std::fs::read_dir(config.output_dir.join(&folder)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                dirs.push(folder.join(entry.file_name()));
-            }
+        if let Some(terms) = subfolders(&folder) {
+            feeds.extend(terms);
+            feeds.push(folder);
         }
-        dirs.push(folder);
     }
     if let Some(site) = &config.hugo {
-        dirs.extend(site.other_languages.iter().map(PathBuf::from));
+        feeds.extend(site.other_languages.iter().map(PathBuf::from));
+    }
+    let mut dirs = Vec::new();
+    for feed in feeds {
+        let archive = feed.join(crate::archive::ARCHIVE_DIR);
+        if let Some(months) = subfolders(&archive) {
+            dirs.extend(months);
+            dirs.push(archive);
+        }
+        if !feed.as_os_str().is_empty() {
+            dirs.push(feed);
+        }
     }
     dirs
 }
@@ -837,12 +853,19 @@ fn unchanged_report(
     }
 }
 
-/// The local image files whose sizes published feeds carry.
-fn published_images(selection: &Selection) -> Vec<PathBuf> {
+/// The local image files whose sizes published feeds carry, and those the
+/// feed-level `image` and `icon` name (a run that finds one gone warns).
+fn published_images(config: &Config, selection: &Selection) -> Vec<PathBuf> {
     let mut images: Vec<PathBuf> = selection
         .published
         .iter()
         .filter_map(|a| a.image.as_ref()?.local_file.clone())
+        .chain(
+            config
+                .feed_image_files
+                .iter()
+                .filter_map(|f| f.file.clone()),
+        )
         .collect();
     images.sort();
     images.dedup();

@@ -58,9 +58,17 @@ struct ConfigFile {
     formats: Option<Vec<String>>,
     #[serde(default)]
     websub_hubs: Vec<String>,
-    archive: Option<bool>,
+    archive: Option<ArchiveSetting>,
     output: Option<Outputs>,
     cache_control: Option<String>,
+}
+
+/// `archive = true` or `archive = ["site", "categories"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum ArchiveSetting {
+    Every(bool),
+    Kinds(Vec<String>),
 }
 
 /// `output = "s3://…"` or `output = ["feeds/", "s3://…"]`.
@@ -134,6 +142,19 @@ pub struct Paths {
     pub store: Option<String>,
 }
 
+/// The file a site path in `image` or `icon` names under `static_dir`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedImageFile {
+    /// The key that names it (`image` or `icon`).
+    pub key: &'static str,
+    /// The value as written.
+    pub written: String,
+    /// The file under `static_dir`; `None` when the path leaves it (`..`).
+    pub file: Option<PathBuf>,
+    /// The configuration file and the key's line in it.
+    pub config: (PathBuf, Option<usize>),
+}
+
 /// A validated site configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -196,6 +217,9 @@ pub struct Config {
     pub icon: Option<Url>,
     /// The feeds' copyright notice (RSS `<copyright>`, Atom `<rights>`).
     pub copyright: Option<String>,
+    /// The files in `static_dir` that `image` and `icon` name when they
+    /// are paths on the site (not full URLs), see [`Config::missing_feed_images`].
+    pub feed_image_files: Vec<FeedImageFile>,
     /// Titles and descriptions set for single terms.
     pub term_overrides: TermOverrides,
     /// Feeds defined by a filter (`[[feeds]]`), under `feeds/custom/`.
@@ -205,9 +229,10 @@ pub struct Config {
     /// WebSub hubs told when a feed changes (`websub_hubs`; absolute
     /// http(s) URLs), announced in every feed.
     pub websub_hubs: Vec<Url>,
-    /// RFC 5005 monthly archive pages for the site-wide feed (`archive`;
-    /// default off), see [`crate::archive`].
-    pub archive: bool,
+    /// Which feeds have RFC 5005 monthly archive pages (`archive = true`
+    /// for all, or a list of feed kinds; default none), see
+    /// [`crate::archive`].
+    pub archive: crate::archive::Archived,
 }
 
 impl Config {
@@ -252,6 +277,7 @@ impl Config {
                     .unwrap_or_default();
             config.check_paths(&overrides, Path::new(CONFIG_FILE_NAME), Path::new(""))?;
             config.check_custom_feeds(&overrides, Path::new(CONFIG_FILE_NAME))?;
+            config.check_archive(&overrides, Path::new(CONFIG_FILE_NAME))?;
             return Ok(config);
         }
         let config_path = paths
@@ -285,6 +311,7 @@ impl Config {
         let config = Config::from_toml(&text, &config_path, &root, paths)?;
         config.check_paths(&text, &config_path, &root)?;
         config.check_custom_feeds(&text, &config_path)?;
+        config.check_archive(&text, &config_path)?;
         Ok(config)
     }
 
@@ -460,6 +487,71 @@ impl Config {
                 Error::Config(Box::new(d))
             },
         )
+    }
+
+    /// Every kind `archive = [...]` lists is a kind of feed the site has;
+    /// an error points at the `archive` line in `text`.
+    pub fn check_archive(&self, text: &str, config_path: &Path) -> Result<()> {
+        let Some((kind, known)) = self.archive.unknown_kind(&self.taxonomies) else {
+            return Ok(());
+        };
+        let mut d = Diagnostic::error(
+            config_path,
+            format!("`archive` names {kind:?}, which is not a kind of feed this site has"),
+        )
+        .with_help(format!(
+            "list some of {} (or write archive = true for all of them)",
+            known
+                .iter()
+                .map(|k| format!("{k:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        if let Some((line, column)) = key_position(text, "archive") {
+            d = d.at(line, column);
+        }
+        Err(Error::Config(Box::new(d)))
+    }
+
+    /// A warning for each site path in `image` or `icon` whose file is not
+    /// in `static_dir` (readers would show a broken image), naming the key,
+    /// its line and the file looked for.
+    pub fn missing_feed_images(&self) -> Vec<Diagnostic> {
+        self.feed_image_files
+            .iter()
+            .filter(|f| {
+                !f.file
+                    .as_deref()
+                    .is_some_and(|file| crate::content::contained_file(file, &self.static_dir))
+            })
+            .map(|f| {
+                let (config, line) = &f.config;
+                let message = match &f.file {
+                    Some(file) => format!(
+                        "`{}` names {:?}, but {} does not exist",
+                        f.key,
+                        f.written,
+                        file.display()
+                    ),
+                    None => format!(
+                        "`{}` names {:?}, which is outside the static folder {}",
+                        f.key,
+                        f.written,
+                        self.static_dir.display()
+                    ),
+                };
+                let mut d = Diagnostic::warning(config, message).with_help(format!(
+                    "put the file in {} (the folder published at the site's root), \
+                     or set {} to a path or full URL of an image that exists",
+                    self.static_dir.display(),
+                    f.key
+                ));
+                if let Some(line) = line {
+                    d = d.at_line(*line);
+                }
+                d
+            })
+            .collect()
     }
 
     /// Whether undated articles are stamped with the build time and published.
@@ -663,6 +755,27 @@ impl Config {
                 }),
         }
         };
+        let static_dir = root.join(
+            raw.static_dir
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("static")),
+        );
+        let feed_image_files = [("image", &raw.image), ("icon", &raw.icon)]
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let written = value.as_deref()?.trim();
+                // A full URL is another server's file: not checked.
+                (Url::parse(written).is_err() && !written.is_empty()).then(|| FeedImageFile {
+                    key,
+                    written: written.to_string(),
+                    file: crate::content::inside(&static_dir, written.trim_start_matches('/')),
+                    config: (
+                        config_path.to_path_buf(),
+                        key_position(key).map(|(line, _)| line),
+                    ),
+                })
+            })
+            .collect();
         let image = site_url("image", raw.image)?;
         let icon = site_url("icon", raw.icon)?;
         let (output_dir, store) = outputs(raw.output, paths, root)
@@ -753,7 +866,7 @@ impl Config {
             output_dir,
             store,
             cache_control,
-            static_dir: root.join(raw.static_dir.unwrap_or_else(|| PathBuf::from("static"))),
+            static_dir,
             ledger: root.join(
                 raw.ledger
                     .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
@@ -765,6 +878,7 @@ impl Config {
             term_pages,
             image,
             icon,
+            feed_image_files,
             copyright: raw
                 .copyright
                 .map(|c| c.trim().to_string())
@@ -776,7 +890,16 @@ impl Config {
             custom_feeds: raw.feeds,
             formats,
             websub_hubs,
-            archive: raw.archive.unwrap_or(false),
+            archive: match raw.archive {
+                None | Some(ArchiveSetting::Every(false)) => crate::archive::Archived::Off,
+                Some(ArchiveSetting::Every(true)) => crate::archive::Archived::All,
+                Some(ArchiveSetting::Kinds(kinds)) => crate::archive::Archived::Kinds(
+                    kinds
+                        .iter()
+                        .map(|k| k.trim().to_ascii_lowercase())
+                        .collect(),
+                ),
+            },
             title,
         })
     }

@@ -105,13 +105,14 @@ impl Format {
     }
 }
 
-/// Feed files of the formats `enabled` leaves out that are still on disk
-/// under `output_dir` from earlier builds: one warning naming them all, or
+/// Feed files (archive pages included) of the formats `enabled` leaves out
+/// that are still on disk under `output_dir` from earlier builds: one
+/// warning naming them all, or
 /// none. They are left alone (readers may still poll them), but they no
 /// longer change, so the warning says how to remove them.
 pub fn stale_files(
     output_dir: &Path,
-    specs: &[FeedSpec<'_>],
+    specs: &[&FeedSpec<'_>],
     enabled: &[Format],
 ) -> Option<Diagnostic> {
     let stale: Vec<PathBuf> = Format::ALL

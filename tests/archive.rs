@@ -262,3 +262,176 @@ fn turning_archives_off_keeps_the_pages_and_warns() {
     assert!(stderr.contains("archive = true"), "{stderr}");
     assert_eq!(std::fs::read(&page).unwrap(), before);
 }
+
+/// Every published item of one feed, in feed order: a build of the same
+/// site with a limit above the number of articles.
+fn all_items_of(file: &str) -> Vec<String> {
+    let site = copy_fixture("basic");
+    append_config(site.path(), "limit = 1000");
+    build(site.path());
+    let bytes = std::fs::read(site.path().join("feeds").join(file)).unwrap();
+    let feed = feed_rs::parser::parse(&bytes[..]).unwrap();
+    feed.entries.into_iter().map(|e| e.id).collect()
+}
+
+/// `archive = ["categories"]` archives the category feeds only, each under
+/// its own folder; a client following `prev-archive` from a category feed
+/// gets exactly that category's published items (#16, per feed kind).
+#[test]
+fn a_listed_kind_has_archive_pages_under_each_feeds_folder() {
+    let site = copy_fixture("basic");
+    append_config(site.path(), "limit = 1\narchive = [\"categories\"]");
+    build(site.path());
+    let feeds = site.path().join("feeds");
+    assert!(
+        !feeds.join("archive").exists(),
+        "the site feed is not archived"
+    );
+    assert!(!feeds.join("countries/kyrgyzstan/archive").exists());
+    for file in ["categories/economy/rss.xml", "categories/economy/atom.xml"] {
+        let expected = all_items_of(file);
+        assert!(expected.len() > 1, "{expected:?}");
+        let (ids, pages) = reconstruct(&feeds, file);
+        assert_eq!(ids, expected, "{file}");
+        let archived: Vec<&String> = pages.iter().flatten().collect();
+        assert_eq!(archived.len(), expected.len(), "{pages:?}");
+        assert!(pages.len() >= 2, "{pages:?}");
+    }
+    let page =
+        std::fs::read_to_string(feeds.join("categories/economy/archive/2024-04/atom.xml")).unwrap();
+    assert_eq!(
+        feed_link(&page, "next-archive").as_deref(),
+        Some("https://news.example.org/feeds/categories/economy/archive/2024-05/atom.xml")
+    );
+    feedpub(site.path())
+        .args(["check", "--now", NOW])
+        .assert()
+        .success();
+    let written: Vec<PathBuf> = files_below(&feeds)
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "xml"))
+        .map(|f| feeds.join(f))
+        .collect();
+    common::assert_outside_validators_accept(&written);
+}
+
+/// `archive = true` archives every kind of feed: the site's, each
+/// taxonomy's terms, custom feeds.
+#[test]
+fn archive_true_archives_every_kind_of_feed() {
+    let site = copy_fixture("basic");
+    append_config(
+        site.path(),
+        "archive = true\n[[feeds]]\nname = \"Tajik desk\"\nslug = \"tajik-desk\"\nany = { countries = [\"TJ\"] }",
+    );
+    build(site.path());
+    let feeds = site.path().join("feeds");
+    for page in [
+        "archive/2024-04/atom.xml",
+        "categories/economy/archive/2024-04/rss.xml",
+        "countries/kyrgyzstan/archive/2024-03/atom.xml",
+        "custom/tajik-desk/archive/2024-03/rss.xml",
+    ] {
+        let xml = std::fs::read_to_string(feeds.join(page)).unwrap();
+        assert!(is_archive(&xml), "{page}");
+    }
+    // No archive page is a feed anyone subscribes to: none is in the
+    // feeds page or the OPML.
+    let opml = std::fs::read_to_string(feeds.join("feeds.opml")).unwrap();
+    assert!(!opml.contains("/archive/"), "{opml}");
+}
+
+/// A kind the site has not is refused, naming the file, line and the
+/// kinds there are.
+#[test]
+fn an_unknown_archive_kind_is_a_configuration_error() {
+    let site = copy_fixture("basic");
+    append_config(site.path(), "archive = [\"site\", \"tags\"]");
+    let run = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(stderr.contains("feedpub.toml:"), "{stderr}");
+    assert!(stderr.contains("\"tags\""), "{stderr}");
+    assert!(stderr.contains("categories"), "{stderr}");
+}
+
+/// An edit of one article renders only the archive pages of its month
+/// (in each feed it is in), not every page (#16: the cost of archives in
+/// an incremental run is the pages that changed).
+#[test]
+fn an_edit_renders_only_the_archive_pages_of_its_month() {
+    let site = copy_fixture("basic");
+    append_config(site.path(), "archive = true");
+    let first = build(site.path());
+    let rendered = |report: &serde_json::Value| -> Vec<String> {
+        report["rendered"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no `rendered` in {report}"))
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect()
+    };
+    let pages = |paths: &[String]| -> Vec<String> {
+        paths
+            .iter()
+            .filter(|p| p.starts_with("archive/") || p.contains("/archive/"))
+            .cloned()
+            .collect()
+    };
+    let all = pages(&rendered(&first));
+    assert!(all.len() > 10, "{all:?}");
+
+    let article = site.path().join("content/2024/03/water-power.md");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, format!("{text}\nA correction.\n")).unwrap();
+    let second = build(site.path());
+    let again = pages(&rendered(&second));
+    assert!(!again.is_empty(), "the edited month is rendered again");
+    for page in &again {
+        assert!(
+            page.contains("/2024-03/"),
+            "{page} rendered again: {again:?}"
+        );
+    }
+    assert!(again.len() < all.len() / 2, "{again:?}");
+}
+
+/// Turning a format off warns about its archive pages too: they stay on
+/// disk, no longer updated, like the subscription feeds of that format.
+#[test]
+fn turning_a_format_off_warns_about_its_archive_pages_too() {
+    let site = copy_fixture("basic");
+    append_config(site.path(), "archive = [\"site\"]");
+    build(site.path());
+    let feeds = site.path().join("feeds");
+    let rss_files = files_below(&feeds)
+        .into_iter()
+        .filter(|f| f.ends_with("rss.xml"))
+        .count();
+    let pages = files_below(&feeds)
+        .into_iter()
+        .filter(|f| f.starts_with("archive") && f.ends_with("rss.xml"))
+        .count();
+    assert!(pages >= 3, "{pages}");
+
+    append_config(
+        site.path(),
+        "archive = [\"site\"]\nformats = [\"atom\", \"json\"]",
+    );
+    let config = site.path().join("feedpub.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    // append_config added a second `archive` line: keep the last.
+    let once = text.replacen("archive = [\"site\"]\n", "", 1);
+    std::fs::write(&config, once).unwrap();
+    let run = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("{rss_files} feed file(s) of a format turned off")),
+        "{rss_files} files: {stderr}"
+    );
+}

@@ -96,3 +96,46 @@ fn overrides_set_title_and_description_and_typos_are_warned_about() {
         "the feeds page shows it too"
     );
 }
+
+/// A site path in `image` or `icon` whose file is not in the static folder
+/// is warned about, naming the key, its line and the file looked for; a
+/// file that is there, or a full URL, is not.
+#[test]
+fn feed_images_missing_from_the_static_folder_are_warned_about() {
+    let site = copy_fixture("basic");
+    let run = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(
+        !stderr.contains("`image`") && !stderr.contains("`icon`"),
+        "{stderr}"
+    );
+
+    std::fs::remove_file(site.path().join("static/img/icon.png")).unwrap();
+    let run = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(stderr.contains("feedpub.toml:10"), "{stderr}");
+    assert!(
+        stderr.contains("`icon` names \"/img/icon.png\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("img/icon.png does not exist"), "{stderr}");
+    assert!(!stderr.contains("`image`"), "{stderr}");
+
+    let site = site_with("image = \"https://cdn.example.net/logo.png\"\n");
+    let config = site.path().join("feedpub.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replacen("image = \"/img/logo.png\"\n", "", 1)).unwrap();
+    std::fs::remove_file(site.path().join("static/img/logo.png")).unwrap();
+    let run = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(!stderr.contains("`image`"), "{stderr}");
+}

@@ -1126,7 +1126,7 @@ impl ArticleParse<'_, '_> {
 
 /// `relative` below `base`, when it stays there: only plain names, no
 /// `..`, no root, no drive.
-fn inside(base: &Path, relative: &str) -> Option<PathBuf> {
+pub(crate) fn inside(base: &Path, relative: &str) -> Option<PathBuf> {
     let relative = relative.split(['?', '#']).next().unwrap_or(relative);
     let path = Path::new(relative);
     path.components()
@@ -1137,6 +1137,15 @@ fn inside(base: &Path, relative: &str) -> Option<PathBuf> {
             )
         })
         .then(|| base.join(path))
+}
+
+/// Whether `file` is a regular file really inside `base` (no symbolic
+/// link out of it).
+pub(crate) fn contained_file(file: &Path, base: &Path) -> bool {
+    let (Ok(file), Ok(base)) = (file.canonicalize(), base.canonicalize()) else {
+        return false;
+    };
+    file.starts_with(&base) && file.is_file()
 }
 
 /// The size of an image file that is really inside `base` (no symbolic

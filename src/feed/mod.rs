@@ -78,7 +78,7 @@ pub struct FeedSpec<'a> {
     /// empty feed; `None` only when nothing at all is published.
     pub updated: Option<DateTime<Utc>>,
     /// RFC 5005 archive links and mark (see [`crate::archive`]); empty
-    /// unless `archive = true`.
+    /// unless `archive` covers the feed's kind.
     pub history: crate::archive::History,
 }
 
@@ -133,20 +133,28 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
             member[i] = true;
         }
     };
-    let site = site_feed(config, published, terms);
-    // Archive pages hold every item of the site-wide feed.
-    let archived = config.archive.then(|| site.clone());
-    take(site);
+    // Archive pages hold every item of the feeds they archive.
+    let mut archived: Vec<usize> = Vec::new();
+    let mut feed = |kind: &str, indexes: Vec<usize>| {
+        if config.archive.covers(kind) {
+            archived.extend(&indexes);
+        }
+        take(indexes);
+    };
+    feed(
+        crate::archive::SITE_KIND,
+        site_feed(config, published, terms),
+    );
     for term in terms {
-        take(term.articles.clone());
+        feed(&term.taxonomy.name, term.articles.clone());
     }
     for (_, indexes) in custom_feeds(config, published) {
-        take(indexes);
+        feed(crate::archive::CUSTOM_KIND, indexes);
     }
-    for feed in language::feeds(config, published, &main_sections(config, terms)) {
-        take(feed.articles);
+    for language_feed in language::feeds(config, published, &main_sections(config, terms)) {
+        feed(crate::archive::LANGUAGES_KIND, language_feed.articles);
     }
-    for i in archived.into_iter().flatten() {
+    for i in archived {
         member[i] = true;
     }
     member
@@ -200,6 +208,18 @@ fn main_sections<'t>(config: &Config, terms: &'t [Term]) -> Vec<&'t Term> {
 /// `published` holds the articles that may appear in feeds; `terms` index
 /// into it.
 pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Vec<FeedSpec<'a>> {
+    plan_with_all_items(config, published, terms).0
+}
+
+/// [`plan`], with every item of each feed whose kind `archive` covers
+/// (newest first, not cut at `limit`; empty for the other feeds), for its
+/// archive pages (see [`crate::archive::plan`]).
+#[allow(clippy::type_complexity)]
+pub fn plan_with_all_items<'a>(
+    config: &Config,
+    published: &'a [Article],
+    terms: &[Term],
+) -> (Vec<FeedSpec<'a>>, Vec<Vec<&'a Article>>) {
     let site_updated = published.iter().filter_map(Article::last_change).max();
     let url = |path: &str| {
         config
@@ -215,6 +235,11 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
                 members: Vec<&'a Article>| {
         let mut items = members;
         sort_newest_first(&mut items);
+        let all_items = if config.archive.covers(crate::archive::kind_of(&scope)) {
+            items.clone()
+        } else {
+            Vec::new()
+        };
         items.truncate(config.limit);
         let updated = items
             .iter()
@@ -226,7 +251,7 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
         } else {
             format!("{dir}/")
         };
-        FeedSpec {
+        let spec = FeedSpec {
             scope,
             title,
             description,
@@ -238,7 +263,8 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
             items,
             updated,
             history: crate::archive::History::default(),
-        }
+        };
+        (spec, all_items)
     };
 
     let mut feeds = vec![make(
@@ -319,7 +345,7 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
             feed.articles.into_iter().map(|i| &published[i]).collect(),
         ));
     }
-    feeds
+    feeds.into_iter().unzip()
 }
 
 /// The site's custom feeds with the indexes (into `published`) of their
