@@ -377,7 +377,15 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     tracing::debug!(ms = stage.elapsed().as_millis(), "read the ledger");
     let loader = Loader::new(config);
     let cache = HeadCache::load(config);
+    tracing::debug!(
+        ms = stage.elapsed().as_millis(),
+        "read the front-matter cache"
+    );
     let mut loaded = loader.load_all_with(Some(&cache));
+    tracing::debug!(
+        ms = stage.elapsed().as_millis(),
+        "walked and loaded the articles"
+    );
     ledger.mark_gone(&loaded.articles, &config.content_dir);
     tracing::debug!(ms = stage.elapsed().as_millis(), "read front matter");
     let mut problems = loaded.diagnostics;
@@ -644,7 +652,9 @@ pub fn build_with(
         // new version is staged first (a ledger that cannot be written stops
         // the run before any feed changes), renamed only once every feed is
         // in place. A failed publish drops the staged ledger unchanged.
+        let stage = Instant::now();
         let ledger = rendered.ledger.stage()?;
+        tracing::debug!(ms = stage.elapsed().as_millis(), "staged the ledger");
         report.rendered = rendered.files.iter().map(|f| f.path.clone()).collect();
         let files: Vec<(PathBuf, Vec<u8>)> = rendered
             .files
@@ -656,7 +666,9 @@ pub fn build_with(
             .map(|(path, bytes)| (path.clone(), state::digest(bytes)))
             .collect();
         files_digests.extend(rendered.kept);
+        let stage = Instant::now();
         let published = write::publish_with(&config.output_dir, &files, progress)?;
+        tracing::debug!(ms = stage.elapsed().as_millis(), "published the feeds");
         report.unchanged = published.unchanged + (files_digests.len() - files.len());
         report.written = published
             .written
@@ -670,12 +682,19 @@ pub fn build_with(
         if let Some(ledger) = ledger {
             ledger.commit_synced()?;
         }
+        let stage = Instant::now();
         rendered.cache.save();
+        tracing::debug!(
+            ms = stage.elapsed().as_millis(),
+            "saved the front-matter cache"
+        );
         // A run with problems saves no state: they are reported every run.
         let clean = report.warnings.is_empty() && report.errors.is_empty();
         if let Some(probe) = probe.filter(|_| clean) {
             let record = state_record(&report, files_digests, images, rendered.fingerprints);
+            let stage = Instant::now();
             probe.save(config, record);
+            tracing::debug!(ms = stage.elapsed().as_millis(), "saved the machine state");
         }
         notify_hubs(config, options, &mut report);
     } else {

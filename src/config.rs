@@ -396,7 +396,13 @@ impl Config {
             Some(format!(
                 "is inside the output directory {output}, which is published"
             ))
-        } else if ledger == resolved(&self.ledger.with_file_name(crate::cache::CACHE_FILE_NAME)) {
+        } else if [
+            crate::cache::CACHE_FILE_NAME,
+            crate::cache::LEGACY_CACHE_FILE_NAME,
+        ]
+        .iter()
+        .any(|name| ledger == resolved(&self.ledger.with_file_name(name)))
+        {
             Some("is the front-matter cache's file".to_string())
         } else if ledger == resolved(config_path) {
             Some("is the configuration file".to_string())

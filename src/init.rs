@@ -61,7 +61,7 @@ Run `feedpub preview` to see the site-wide feed as readers will, and
 /// Machine state that stays out of version control.
 const GITIGNORE: &str = "\
 # feedpub's machine state: rebuilt when missing, never committed.
-/.feedpub-cache.json
+/.feedpub-cache
 /.feedpub-state
 /.feedpub-websub
 /.feedpub-ledger.toml.lock

@@ -630,11 +630,25 @@ fn load(path: &Path) -> Option<Saved> {
 }
 
 fn decode(bytes: &[u8]) -> Option<Saved> {
+    decode_framed(bytes, MAGIC, FORMAT)
+}
+
+fn encode(saved: &Saved) -> Option<Vec<u8>> {
+    encode_framed(saved, MAGIC, FORMAT)
+}
+
+/// The value in `bytes` written by [`encode_framed`] with this `magic` and
+/// `format`, if the header matches and the checksum holds.
+pub(crate) fn decode_framed<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    magic: &[u8; 8],
+    format: u32,
+) -> Option<T> {
     let (header, payload) = bytes.split_at_checked(HEADER_LEN)?;
-    let (magic, rest) = header.split_at(MAGIC.len());
-    let (format, checksum) = rest.split_at(4);
-    if magic != MAGIC
-        || u32::from_le_bytes(format.try_into().ok()?) != FORMAT
+    let (found_magic, rest) = header.split_at(magic.len());
+    let (found_format, checksum) = rest.split_at(4);
+    if found_magic != magic
+        || u32::from_le_bytes(found_format.try_into().ok()?) != format
         || u64::from_le_bytes(checksum.try_into().ok()?) != xxh3_64(payload)
     {
         return None;
@@ -642,11 +656,17 @@ fn decode(bytes: &[u8]) -> Option<Saved> {
     postcard::from_bytes(payload).ok()
 }
 
-fn encode(saved: &Saved) -> Option<Vec<u8>> {
-    let payload = postcard::to_allocvec(saved).ok()?;
+/// `value` in postcard behind a header: `magic`, the layout's `format`
+/// version and a checksum of the payload.
+pub(crate) fn encode_framed<T: Serialize>(
+    value: &T,
+    magic: &[u8; 8],
+    format: u32,
+) -> Option<Vec<u8>> {
+    let payload = postcard::to_allocvec(value).ok()?;
     let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(magic);
+    bytes.extend_from_slice(&format.to_le_bytes());
     bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
     bytes.extend_from_slice(&payload);
     Some(bytes)

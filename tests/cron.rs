@@ -762,7 +762,7 @@ fn a_fifo_at_the_ledger_cache_or_config_path_does_not_hang_the_build() {
             "is a FIFO (named pipe), not a regular file",
         ),
         // The cache is only an optimization: ignored, then replaced.
-        (".feedpub-cache.json", 0, ""),
+        (".feedpub-cache", 0, ""),
     ];
     for (file, code, message) in cases {
         let site = copy_fixture("basic");

@@ -163,7 +163,7 @@ fn every_kind_of_change_defeats_the_shortcut() {
         copy_tree(
             site.path(),
             fresh.path(),
-            &["feeds", ".feedpub-state", ".feedpub-cache.json"],
+            &["feeds", ".feedpub-state", ".feedpub-cache"],
         );
         build_at(fresh.path(), NOW);
         assert_same_feeds(
