@@ -353,24 +353,8 @@ fn term_feeds_link_to_the_pages_hugo_publishes() {
         ],
     );
     let mut checked = Vec::new();
-    for rss in files_below(&site.path().join("feeds")) {
-        if rss.file_name().is_none_or(|n| n != "rss.xml") || rss.parent() == Some(Path::new("")) {
-            continue;
-        }
-        let xml = std::fs::read_to_string(site.path().join("feeds").join(&rss)).unwrap();
-        let doc = roxmltree::Document::parse(&xml).unwrap();
-        let link = doc
-            .descendants()
-            .find(|n| {
-                n.has_tag_name("link") && n.parent().is_some_and(|p| p.has_tag_name("channel"))
-            })
-            .and_then(|n| n.text())
-            .unwrap()
-            .to_string();
-        let path = percent_encoding::percent_decode_str(link.strip_prefix(SITE).unwrap())
-            .decode_utf8()
-            .unwrap()
-            .into_owned();
+    for (rss, link) in channel_links(site.path()) {
+        let path = site_path(&link);
         // The fixture has no layouts, so Hugo writes each page's feed
         // (`index.xml`) in the page's folder but no `index.html`.
         assert!(
@@ -385,6 +369,108 @@ fn term_feeds_link_to_the_pages_hugo_publishes() {
         checked.contains(&"tags/кино-c++/".to_string()),
         "{checked:?}"
     );
+}
+
+/// The channel `<link>` of every feed below `feeds/` but the site-wide
+/// one, by the feed's path relative to `feeds/`.
+fn channel_links(site: &Path) -> Vec<(std::path::PathBuf, String)> {
+    let mut links = Vec::new();
+    for rss in files_below(&site.join("feeds")) {
+        if rss.file_name().is_none_or(|n| n != "rss.xml") || rss.parent() == Some(Path::new("")) {
+            continue;
+        }
+        let xml = std::fs::read_to_string(site.join("feeds").join(&rss)).unwrap();
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let link = doc
+            .descendants()
+            .find(|n| {
+                n.has_tag_name("link") && n.parent().is_some_and(|p| p.has_tag_name("channel"))
+            })
+            .and_then(|n| n.text())
+            .unwrap()
+            .to_string();
+        links.push((rss, link));
+    }
+    links
+}
+
+/// The path below the site of one of its URLs, percent-decoded.
+fn site_path(link: &str) -> String {
+    percent_encoding::percent_decode_str(link.strip_prefix(SITE).unwrap())
+        .decode_utf8()
+        .unwrap()
+        .into_owned()
+}
+
+/// `disableKinds` removes Hugo's term pages and its section pages
+/// independently: a term or section feed links to its page only where
+/// Hugo publishes one, else to its entry on the feeds page (#15; with
+/// `term` disabled, section feeds linked to the feeds page, with `section`
+/// disabled, to section pages Hugo no longer makes, and with
+/// `defaultContentLanguageInSubdir`, to `/<section>/` instead of
+/// `/en/<section>/`).
+#[test]
+fn term_and_section_feeds_link_to_a_page_only_where_hugo_makes_one() {
+    if !have_tool("hugo", &["version"]) {
+        return;
+    }
+    // The default language in its subdirectory moves both kinds of page.
+    for disabled in ["term", "section", "none"] {
+        let site = copy_fixture(FIXTURE);
+        let config = site.path().join("hugo.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        let text = if disabled == "none" {
+            format!("defaultContentLanguageInSubdir = true\n{text}")
+        } else {
+            text.replace(
+                "disableKinds = [\"sitemap\"",
+                &format!("disableKinds = [\"{disabled}\", \"sitemap\""),
+            )
+        };
+        std::fs::write(&config, text).unwrap();
+        feedpub(site.path())
+            .args(["build", "--now", NOW])
+            .assert()
+            .success();
+        let public = tempfile::tempdir().unwrap();
+        run_ok(
+            "hugo",
+            &[
+                "--source".as_ref(),
+                site.path().as_os_str(),
+                "--destination".as_ref(),
+                public.path().as_os_str(),
+                "--quiet".as_ref(),
+            ],
+        );
+        let links = channel_links(site.path());
+        assert!(links.len() >= 8, "only {links:?}");
+        for (rss, link) in links {
+            let is_section = rss.starts_with("sections");
+            let page_disabled = if is_section {
+                disabled == "section"
+            } else {
+                disabled == "term"
+            };
+            if page_disabled {
+                assert!(
+                    link.starts_with(&format!("{SITE}feeds/index.html#")),
+                    "with {disabled} pages disabled, {} links to {link}",
+                    rss.display()
+                );
+            } else {
+                assert!(
+                    public
+                        .path()
+                        .join(site_path(&link))
+                        .join("index.xml")
+                        .is_file(),
+                    "with {disabled} pages disabled, {} links to {link}, which Hugo does not publish",
+                    rss.display()
+                );
+            }
+        }
+    }
 }
 
 /// `buildDrafts`, `buildFuture`, `buildExpired` and the `[frontmatter]`
@@ -592,6 +678,16 @@ fn the_default_language_in_a_subdir_is_linked_there() {
     assert_eq!(
         feedpub_links(site.path(), "sections/posts/rss.xml"),
         hugo["en/posts/index.xml"]
+    );
+    // The section feed links to the section page Hugo makes, in the folder
+    // (its feed is the `en/posts/index.xml` above).
+    let section_link = channel_links(site.path())
+        .into_iter()
+        .find(|(rss, _)| rss.starts_with("sections/posts"))
+        .map(|(_, link)| link);
+    assert_eq!(
+        section_link.as_deref(),
+        Some("https://subdir.example.org/en/posts/")
     );
 }
 

@@ -89,6 +89,9 @@ pub struct HugoSite {
     /// `defaultContentLanguageInSubdir`: the default language's pages are
     /// linked under `/<code>/` too.
     pub default_language_in_subdir: bool,
+    /// Whether Hugo makes section pages (`disableKinds` without `section`),
+    /// which section feeds link to.
+    pub section_pages: bool,
     /// The other languages of `[languages]`, lower-cased.
     pub other_languages: Vec<String>,
     /// The `title` and `languageCode` of each other language, by code.
@@ -459,18 +462,9 @@ impl HugoConfig {
                 self.get(&["frontmatter"]).and_then(Value::as_object),
             ),
             default_language: self.default_language(),
-            default_language_in_subdir: self.flag(&["defaultcontentlanguageinsubdir"]),
-            other_languages: self
-                .get(&["languages"])
-                .and_then(Value::as_object)
-                .map(|languages| {
-                    languages
-                        .keys()
-                        .filter(|l| **l != self.default_language())
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default(),
+            default_language_in_subdir: self.default_language_in_subdir(),
+            section_pages: !self.disables_kind("section"),
+            other_languages: self.other_languages(),
             other_language_settings: self.other_language_settings(),
             language_dirs: self.language_dirs(),
             ignore_files,
@@ -481,16 +475,11 @@ impl HugoConfig {
     /// Where Hugo puts the site's term pages: none when `disableKinds` has
     /// `term`, else `/<taxonomy>/<term>/` (`.html` with `uglyURLs`).
     pub fn term_pages(&self) -> TermPages {
-        let disabled = self
-            .strings(&["disablekinds"])
-            .unwrap_or_default()
-            .iter()
-            .any(|kind| kind.eq_ignore_ascii_case("term"));
-        if disabled {
+        if self.disables_kind("term") {
             TermPages::None
         } else {
             // The default language's term pages are in its folder too.
-            let folder = if self.flag(&["defaultcontentlanguageinsubdir"]) {
+            let folder = if self.default_language_in_subdir() {
                 format!("/{}", self.default_language())
             } else {
                 String::new()
@@ -502,6 +491,34 @@ impl HugoConfig {
             };
             TermPages::Pattern(format!("{folder}{page}"))
         }
+    }
+
+    /// The languages of `[languages]` other than the default, lower-cased.
+    fn other_languages(&self) -> Vec<String> {
+        self.get(&["languages"])
+            .and_then(Value::as_object)
+            .map(|languages| {
+                languages
+                    .keys()
+                    .filter(|l| **l != self.default_language())
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `defaultContentLanguageInSubdir`, which Hugo honours only on a
+    /// multilingual site: with one language, its pages stay at the root.
+    fn default_language_in_subdir(&self) -> bool {
+        self.flag(&["defaultcontentlanguageinsubdir"]) && !self.other_languages().is_empty()
+    }
+
+    /// Whether `disableKinds` lists `kind` (in any letter case, as Hugo reads it).
+    fn disables_kind(&self, kind: &str) -> bool {
+        self.strings(&["disablekinds"])
+            .unwrap_or_default()
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(kind))
     }
 
     /// The `feedpub.toml` keys this configuration implies, as TOML text
@@ -890,11 +907,21 @@ mod tests {
         );
         let (_dir, c) = site(&[(
             "hugo.toml",
-            "defaultContentLanguage = 'de'\ndefaultContentLanguageInSubdir = true\n",
+            "defaultContentLanguage = 'de'\ndefaultContentLanguageInSubdir = true\n\
+             [languages.de]\n[languages.fr]\n",
         )]);
         assert_eq!(
             c.term_pages(),
             TermPages::Pattern("/de/:taxonomy/:slug/".into())
+        );
+        // Hugo 0.111 ignores the setting on a site with one language.
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "defaultContentLanguage = 'de'\ndefaultContentLanguageInSubdir = true\n",
+        )]);
+        assert_eq!(
+            c.term_pages(),
+            TermPages::Pattern("/:taxonomy/:slug/".into())
         );
         let (_dir, c) = site(&[("hugo.toml", "disableKinds = ['Term']\n")]);
         assert_eq!(c.term_pages(), TermPages::None);
