@@ -65,7 +65,10 @@ struct ConfigFile {
 
 /// `archive = true` or `archive = ["site", "categories"]`.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "`archive` is true, false or a list of feed kinds, such as [\"site\", \"categories\"]"
+)]
 enum ArchiveSetting {
     Every(bool),
     Kinds(Vec<String>),
@@ -73,7 +76,10 @@ enum ArchiveSetting {
 
 /// `output = "s3://…"` or `output = ["feeds/", "s3://…"]`.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "`output` is a directory or a storage URL, or a list of them, such as [\"feeds/\", \"s3://bucket/feeds/\"]"
+)]
 enum Outputs {
     One(String),
     Many(Vec<String>),
@@ -1090,6 +1096,30 @@ mod tests {
     }
 
     const SITE: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+
+    /// A wrongly typed `archive` or `output` said "data did not match any
+    /// variant of untagged enum ArchiveSetting": the words of the library.
+    #[test]
+    fn settings_of_two_shapes_say_which_shapes_they_take() {
+        for (setting, expected) in [
+            (
+                "archive = \"yes\"",
+                "`archive` is true, false or a list of feed kinds, such as [\"site\", \"categories\"]",
+            ),
+            (
+                "archive = 3",
+                "`archive` is true, false or a list of feed kinds",
+            ),
+            (
+                "output = 3",
+                "`output` is a directory or a storage URL, or a list of them, such as [\"feeds/\", \"s3://bucket/feeds/\"]",
+            ),
+        ] {
+            let message = config_error(&format!("{SITE}{setting}\n"));
+            assert!(message.contains(expected), "{setting}: {message}");
+            assert!(!message.contains("untagged"), "{setting}: {message}");
+        }
+    }
 
     #[test]
     fn an_object_store_output_stages_the_feeds_beside_the_config() {

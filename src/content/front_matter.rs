@@ -215,7 +215,10 @@ impl<'de> Deserialize<'de> for OneOrMany {
 
 /// The lead image: a path or URL, or a table with `src` and `alt`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "`image` is a path or URL, or a table with `src` and `alt`"
+)]
 pub enum ImageField {
     /// `image: /images/flag.png`
     Path(String),

@@ -577,3 +577,22 @@ fn yaml_errors_are_in_an_editors_words() {
     assert!(yaml_message("recursive references require weak recursion types").contains("anchors"));
     assert!(yaml_message("set ignore_binary_tag_for_string in Options").contains("binary"));
 }
+
+#[test]
+fn an_image_of_the_wrong_shape_says_which_shapes_it_takes() {
+    // It said "data did not match any variant of untagged enum ImageField".
+    for image in ["image: [1, 2]", "image: {alt: Flag}", "image = 3"] {
+        let text = if image.contains('=') {
+            format!("+++\ntitle = \"T\"\n{image}\n+++\n")
+        } else {
+            format!("---\ntitle: T\n{image}\n---\n")
+        };
+        let problems = Site::new().problems(&text);
+        assert_eq!(problems.len(), 1, "{image}: {problems:?}");
+        assert!(
+            problems[0].contains("`image` is a path or URL, or a table with `src` and `alt`"),
+            "{image}: {problems:?}"
+        );
+        assert!(!problems[0].contains("untagged"), "{image}: {problems:?}");
+    }
+}
