@@ -270,7 +270,7 @@ fn render_changed(
 
     let stage = Instant::now();
     let (mut specs, all_items) = feed::plan_with_all_items(config, &selection.published, &terms);
-    ledger.date_feeds(&mut specs);
+    ledger.date_feeds(&mut specs, options.now);
     let pages = crate::archive::plan(config, &mut specs, all_items);
     // Subscription feeds and archive pages alike are rendered only when
     // their inputs (for a page: its items and its neighbours' links)

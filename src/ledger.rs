@@ -381,17 +381,20 @@ impl Ledger {
 
     /// Remember the date of every planned feed that has items, and give
     /// each empty one the date it had when it last had items (instead of
-    /// the site's, or 1970 when nothing is published).
-    pub fn date_feeds(&mut self, specs: &mut [FeedSpec<'_>]) {
+    /// the site's, or 1970 when nothing is published), or, for a feed that
+    /// never had any, `now`, remembered as the date it was first published.
+    pub fn date_feeds(&mut self, specs: &mut [FeedSpec<'_>], now: DateTime<Utc>) {
         for spec in specs {
             let folder = spec
                 .dir
                 .to_string_lossy()
                 .replace(std::path::MAIN_SEPARATOR, "/");
             if spec.items.is_empty() {
-                if let Some(last) = self.file.feeds.get(&folder).and_then(|d| utc(d)) {
-                    spec.updated = Some(last);
+                let recorded = self.file.feeds.get(&folder).and_then(|d| utc(d));
+                if recorded.is_none() {
+                    self.file.feeds.insert(folder, to_rfc3339(&now));
                 }
+                spec.updated = Some(recorded.unwrap_or(now));
             } else if let Some(updated) = spec.updated {
                 self.file.feeds.insert(folder, to_rfc3339(&updated));
             }

@@ -200,6 +200,33 @@ fn a_term_without_articles_keeps_a_valid_empty_feed() {
     }
 }
 
+/// A feed that has never had items is dated by the build that first
+/// published it, and keeps that date: it was dated 1970-01-01, which the
+/// gate then warned about, so `--strict` failed on a site whose articles
+/// were all scheduled (#11).
+#[test]
+fn a_feed_that_never_had_items_is_dated_by_its_first_build() {
+    let site = copy_fixture("lifecycle");
+    let dir = site.path();
+    // Every other article is dated after these builds.
+    std::fs::remove_file(dir.join("content/2024/undated.md")).unwrap();
+    for now in ["2001-01-01T00:00:00Z", "2001-02-01T00:00:00Z"] {
+        feedpub(dir)
+            .args(["build", "--strict", "--now", now])
+            .assert()
+            .success()
+            .stderr("");
+        let feed = feed_rs::parser::parse(&std::fs::read(dir.join("feeds/atom.xml")).unwrap()[..])
+            .unwrap();
+        assert!(feed.entries.is_empty());
+        assert_eq!(
+            feed.updated.unwrap().to_rfc3339(),
+            "2001-01-01T00:00:00+00:00",
+            "at {now}"
+        );
+    }
+}
+
 #[test]
 fn a_corrupt_ledger_is_an_error_and_publishes_nothing() {
     let site = copy_fixture("lifecycle");
