@@ -234,7 +234,7 @@ impl Probe {
             .as_ref()
             .filter(|s| s.config == digest)
             .map(|s| &s.content);
-        let (content, content_same) = scan_content(&config.content_dir, recorded);
+        let (content, content_same) = scan_content(&content_roots(config), recorded);
         let scanned = started.elapsed();
         let verdict = match &saved {
             None => Verdict::Changed("no usable state file".into()),
@@ -542,24 +542,43 @@ fn relative<'a>(path: &'a Path, root: &Path) -> &'a Path {
     path.strip_prefix(root).unwrap_or(path)
 }
 
-/// Walk the content directory as the loader does (sorted, following links,
-/// hidden entries skipped, every file, not only articles) and stat every
-/// file in parallel. With `recorded`, also says whether the table is the
-/// same (comparing digests where the recorded entry is racy).
-fn scan_content(root: &Path, recorded: Option<&Table>) -> (Scan, bool) {
+/// Every folder articles are read from: the content directory, then on a
+/// Hugo site each language's own `contentDir` that exists (one that does
+/// not is not read either; once it appears, its files are a change).
+fn content_roots(config: &Config) -> Vec<PathBuf> {
+    let languages = config
+        .hugo
+        .iter()
+        .flat_map(|site| site.language_dirs.iter().map(|(_, dir)| dir))
+        .filter(|dir| dir.is_dir())
+        .cloned();
+    std::iter::once(config.content_dir.clone())
+        .chain(languages)
+        .collect()
+}
+
+/// Walk the content folders (`roots`, the content directory first) as the
+/// loader does (sorted, following links, hidden entries skipped, every
+/// file, not only articles) and stat every file in parallel. With
+/// `recorded`, also says whether the table is the same (comparing digests
+/// where the recorded entry is racy).
+fn scan_content(roots: &[PathBuf], recorded: Option<&Table>) -> (Scan, bool) {
+    let root = roots.first().map_or(Path::new(""), PathBuf::as_path);
     let mut paths = Vec::new();
     let mut complete = true;
-    let walk = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walk {
-        match entry {
-            Ok(e) if !e.file_type().is_dir() => paths.push(e.into_path()),
-            Ok(_) => {}
-            // Unreadable parts: nothing can be proven; the build reports them.
-            Err(_) => complete = false,
+    for dir in roots {
+        let walk = walkdir::WalkDir::new(dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walk {
+            match entry {
+                Ok(e) if !e.file_type().is_dir() => paths.push(e.into_path()),
+                Ok(_) => {}
+                // Unreadable parts: nothing can be proven; the build reports them.
+                Err(_) => complete = false,
+            }
         }
     }
     let taken = SystemTime::now();

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use common::*;
+use predicates::prelude::*;
 
 const NOW: &str = "2025-01-01T00:00:00Z";
 const FIXTURE: &str = "hugo-links";
@@ -653,6 +654,35 @@ fn pages_under_a_language_content_dir_belong_to_that_language() {
         .args(["check", "--now", NOW, "feeds"])
         .assert()
         .success();
+}
+
+/// An edit under a language's own `contentDir` is a change: the no-op
+/// probe walked only the default content folder, so `build` said "nothing
+/// changed" and the language's feed never followed the edit (#10, #12).
+#[test]
+fn an_edit_in_a_language_folder_is_not_a_no_op() {
+    let site = copy_fixture("hugo-language-dirs");
+    let dir = site.path();
+    for _ in 0..2 {
+        feedpub(dir)
+            .args(["build", "--quiet", "--now", NOW])
+            .assert()
+            .success();
+    }
+    let page = dir.join("content/fr/posts/nouvelles.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("title: \"Nouvelles\"", "title: \"Dernières nouvelles\""),
+    )
+    .unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("nothing changed").not());
+    let french = std::fs::read_to_string(dir.join("feeds/fr/rss.xml")).unwrap();
+    assert!(french.contains("Dernières nouvelles"), "{french}");
 }
 
 /// `defaultContentLanguageInSubdir = true`: the default language's pages
