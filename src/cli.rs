@@ -774,13 +774,22 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
         // A failed write to the terminal must not stop the server.
         let _ = rebuild(streams);
     };
+    let hugo = config.hugo.as_ref();
     server.run_watching(Watch {
-        content_dir: config.content_dir.clone(),
-        config_file: cli
-            .paths
-            .config
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE_NAME)),
+        content_dirs: std::iter::once(config.content_dir.clone())
+            .chain(
+                hugo.into_iter()
+                    .flat_map(|site| site.language_dirs.iter().map(|(_, dir)| dir.clone())),
+            )
+            .collect(),
+        config_files: std::iter::once(
+            cli.paths
+                .config
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE_NAME)),
+        )
+        .chain(hugo.into_iter().flat_map(|site| site.files.iter().cloned()))
+        .collect(),
         own_paths: vec![config.output_dir.clone(), config.ledger.clone()],
         on_change: &mut on_change,
     })?;

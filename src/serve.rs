@@ -18,6 +18,7 @@
 //! Ctrl-C or SIGTERM stops accepting, lets requests in flight finish (for a
 //! few seconds at most) and returns.
 
+use std::collections::BTreeSet;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
@@ -640,10 +641,13 @@ pub struct Server {
 
 /// What `--watch` watches, and what to do on a change.
 pub struct Watch<'a> {
-    /// The article collection, watched recursively.
-    pub content_dir: PathBuf,
-    /// The configuration file.
-    pub config_file: PathBuf,
+    /// The article collection (the content directory, and on a Hugo site
+    /// every language's own `contentDir`), each watched recursively; the
+    /// first is the one named in errors.
+    pub content_dirs: Vec<PathBuf>,
+    /// The configuration files (`feedpub.toml`, and on a Hugo site the
+    /// Hugo configuration files read).
+    pub config_files: Vec<PathBuf>,
     /// What feedpub itself writes (the output directory, the ledger):
     /// changes there, and to any `.feedpub*` file (lock, temp files, cache),
     /// never trigger a rebuild.
@@ -667,6 +671,11 @@ fn resolved(path: &Path) -> PathBuf {
         (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => resolved(parent).join(name),
         _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
     }
+}
+
+/// The directory named when watching fails before any is chosen.
+fn first_dir(dirs: &[PathBuf]) -> &Path {
+    dirs.first().map_or(Path::new("."), PathBuf::as_path)
 }
 
 /// What the `--watch` loop hears.
@@ -739,17 +748,30 @@ impl Server {
         let mut watcher = notify::recommended_watcher(move |event| {
             let _ = events.send(Heard::Changed(event));
         })
-        .map_err(|e| Error::io(&watch.content_dir, notify_io(e)))?;
-        let content = resolved(&watch.content_dir);
-        let config = resolved(&watch.config_file);
-        watcher
-            .watch(&content, RecursiveMode::Recursive)
-            .map_err(|e| Error::io(&watch.content_dir, notify_io(e)))?;
-        // Editors replace files by renaming: watch the configuration's folder.
-        let config_dir = config.parent().unwrap_or(Path::new("/")).to_path_buf();
-        watcher
-            .watch(&config_dir, RecursiveMode::NonRecursive)
-            .map_err(|e| Error::io(&config_dir, notify_io(e)))?;
+        .map_err(|e| Error::io(first_dir(&watch.content_dirs), notify_io(e)))?;
+        let mut content = Vec::new();
+        for (i, dir) in watch.content_dirs.iter().enumerate() {
+            // A language folder that does not exist is not read either.
+            if i > 0 && !dir.is_dir() {
+                continue;
+            }
+            let real = resolved(dir);
+            watcher
+                .watch(&real, RecursiveMode::Recursive)
+                .map_err(|e| Error::io(dir, notify_io(e)))?;
+            content.push(real);
+        }
+        let config: Vec<PathBuf> = watch.config_files.iter().map(|f| resolved(f)).collect();
+        // Editors replace files by renaming: watch the configuration's folders.
+        let config_dirs: BTreeSet<PathBuf> = config
+            .iter()
+            .map(|f| f.parent().unwrap_or(Path::new("/")).to_path_buf())
+            .collect();
+        for dir in &config_dirs {
+            watcher
+                .watch(dir, RecursiveMode::NonRecursive)
+                .map_err(|e| Error::io(dir, notify_io(e)))?;
+        }
         let own: Vec<PathBuf> = watch.own_paths.iter().map(|p| resolved(p)).collect();
 
         let (stop_server, server_stopped) = oneshot::channel::<()>();
@@ -770,10 +792,9 @@ impl Server {
         };
         let relevant = |event: &notify::Event| {
             !matches!(event.kind, EventKind::Access(_) | EventKind::Other)
-                && event
-                    .paths
-                    .iter()
-                    .any(|p| !is_own(p) && (p.starts_with(&content) || p == &config))
+                && event.paths.iter().any(|p| {
+                    !is_own(p) && (content.iter().any(|c| p.starts_with(c)) || config.contains(p))
+                })
         };
         'watching: while let Ok(heard) = rx.recv() {
             match heard {

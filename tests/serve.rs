@@ -749,3 +749,41 @@ fn watch_ignores_feedpubs_own_files() {
     }
     assert_eq!(builds(Duration::from_secs(4)), 1, "one rebuild per burst");
 }
+
+/// On a Hugo site, `--watch` follows every language's own `contentDir` and
+/// the Hugo configuration, not only the default content folder and
+/// `feedpub.toml` (#10: edits in `content/fr/` and to `hugo.toml` were
+/// never picked up).
+#[test]
+fn watch_follows_hugo_language_folders_and_the_hugo_configuration() {
+    let site = copy_fixture("hugo-language-dirs");
+    let server = serve(site.path(), &["--watch"]);
+    let french = format!("{}/fr/rss.xml", server.base);
+    let first = eventually(&french, |b| b.contains("Dossiers de langue"));
+    assert!(!first.contains("Le Grand Marché"), "{first}");
+
+    let page = site.path().join("content/fr/posts/marche.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("title: \"Le Marché\"", "title: \"Le Grand Marché\"")
+            .replace("date: 2024-05-04", "date: 2024-04-20"),
+    )
+    .unwrap();
+    let second = eventually(&french, |b| b.contains("Le Grand Marché"));
+    assert!(second.contains("Le Grand Marché"), "{second}");
+
+    let config = site.path().join("hugo.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace(
+            "title = \"Language Folders\"",
+            "title = \"Folders Renamed\"",
+        ),
+    )
+    .unwrap();
+    let site_feed = format!("{}/rss.xml", server.base);
+    let third = eventually(&site_feed, |b| b.contains("Folders Renamed"));
+    assert!(third.contains("<title>Folders Renamed</title>"), "{third}");
+}
