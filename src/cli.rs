@@ -776,11 +776,10 @@ fn run_serve(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Result<u
     };
     let hugo = config.hugo.as_ref();
     server.run_watching(Watch {
-        content_dirs: std::iter::once(config.content_dir.clone())
-            .chain(
-                hugo.into_iter()
-                    .flat_map(|site| site.language_dirs.iter().map(|(_, dir)| dir.clone())),
-            )
+        content_dirs: config
+            .content_dirs()
+            .into_iter()
+            .map(std::path::Path::to_path_buf)
             .collect(),
         config_files: std::iter::once(
             cli.paths

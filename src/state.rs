@@ -234,7 +234,7 @@ impl Probe {
             .as_ref()
             .filter(|s| s.config == digest)
             .map(|s| &s.content);
-        let (content, content_same) = scan_content(&content_roots(config), recorded);
+        let (content, content_same) = scan_content(&config.content_dirs(), recorded);
         let scanned = started.elapsed();
         let verdict = match &saved {
             None => Verdict::Changed("no usable state file".into()),
@@ -542,37 +542,21 @@ fn relative<'a>(path: &'a Path, root: &Path) -> &'a Path {
     path.strip_prefix(root).unwrap_or(path)
 }
 
-/// Every folder articles are read from: the content directory, then on a
-/// Hugo site each language's own `contentDir` that exists (one that does
-/// not is not read either; once it appears, its files are a change).
-fn content_roots(config: &Config) -> Vec<PathBuf> {
-    let languages = config
-        .hugo
-        .iter()
-        .flat_map(|site| site.language_dirs.iter().map(|(_, dir)| dir))
-        .filter(|dir| dir.is_dir())
-        .cloned();
-    std::iter::once(config.content_dir.clone())
-        .chain(languages)
-        .collect()
-}
-
-/// Walk the content folders (`roots`, the content directory first) as the
-/// loader does (sorted, following links, hidden entries skipped, every
-/// file, not only articles) and stat every file in parallel. With
+/// Walk the content folders (`roots`, [`Config::content_dirs`]) with the
+/// loader's walk ([`crate::content::walk`]: every file, not only articles) and stat every file in parallel. With
 /// `recorded`, also says whether the table is the same (comparing digests
 /// where the recorded entry is racy).
-fn scan_content(roots: &[PathBuf], recorded: Option<&Table>) -> (Scan, bool) {
-    let root = roots.first().map_or(Path::new(""), PathBuf::as_path);
+fn scan_content(roots: &[&Path], recorded: Option<&Table>) -> (Scan, bool) {
+    let root = roots.first().copied().unwrap_or(Path::new(""));
     let mut paths = Vec::new();
     let mut complete = true;
-    for dir in roots {
-        let walk = walkdir::WalkDir::new(dir)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walk {
+    for (i, dir) in roots.iter().enumerate() {
+        // A language folder that does not exist is not read either; once it
+        // appears, its files are a change.
+        if i > 0 && !dir.is_dir() {
+            continue;
+        }
+        for entry in crate::content::walk(dir) {
             match entry {
                 Ok(e) if !e.file_type().is_dir() => paths.push(e.into_path()),
                 Ok(_) => {}

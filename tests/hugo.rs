@@ -63,20 +63,26 @@ fn write_golden(links: &Links) -> String {
     out
 }
 
-/// Run Hugo on the fixture and collect the links of every feed it writes.
-fn hugo_links(fixture: &str) -> Links {
-    let site = copy_fixture(fixture);
-    let out = tempfile::tempdir().unwrap();
+/// Run Hugo on `site`, publishing into a temporary folder it returns.
+fn hugo_publish(site: &Path) -> tempfile::TempDir {
+    let public = tempfile::tempdir().unwrap();
     run_ok(
         "hugo",
         &[
             "--source".as_ref(),
-            site.path().as_os_str(),
+            site.as_os_str(),
             "--destination".as_ref(),
-            out.path().as_os_str(),
+            public.path().as_os_str(),
             "--quiet".as_ref(),
         ],
     );
+    public
+}
+
+/// Run Hugo on the fixture and collect the links of every feed it writes.
+fn hugo_links(fixture: &str) -> Links {
+    let site = copy_fixture(fixture);
+    let out = hugo_publish(site.path());
     let mut links = Links::new();
     for rel in files_below(out.path()) {
         if rel.file_name().is_some_and(|n| n == "index.xml") {
@@ -342,17 +348,7 @@ fn term_feeds_link_to_the_pages_hugo_publishes() {
         .args(["build", "--now", NOW])
         .assert()
         .success();
-    let public = tempfile::tempdir().unwrap();
-    run_ok(
-        "hugo",
-        &[
-            "--source".as_ref(),
-            site.path().as_os_str(),
-            "--destination".as_ref(),
-            public.path().as_os_str(),
-            "--quiet".as_ref(),
-        ],
-    );
+    let public = hugo_publish(site.path());
     let mut checked = Vec::new();
     for (rss, link) in channel_links(site.path()) {
         let path = site_path(&link);
@@ -433,17 +429,7 @@ fn term_and_section_feeds_link_to_a_page_only_where_hugo_makes_one() {
             .args(["build", "--now", NOW])
             .assert()
             .success();
-        let public = tempfile::tempdir().unwrap();
-        run_ok(
-            "hugo",
-            &[
-                "--source".as_ref(),
-                site.path().as_os_str(),
-                "--destination".as_ref(),
-                public.path().as_os_str(),
-                "--quiet".as_ref(),
-            ],
-        );
+        let public = hugo_publish(site.path());
         let links = channel_links(site.path());
         assert!(links.len() >= 8, "only {links:?}");
         for (rss, link) in links {

@@ -123,12 +123,7 @@ impl<'a> Loader<'a> {
         problems: &mut Vec<Diagnostic>,
         skip: &mut impl FnMut(&Path, &str),
     ) {
-        let walk = walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walk {
+        for entry in walk(root) {
             match entry {
                 Ok(e) if e.file_type().is_dir() => {}
                 Ok(e) => {
@@ -508,6 +503,17 @@ fn page_params(head: &str) -> HashMap<String, String> {
         }
     }
     params
+}
+
+/// The walk of one content folder that the loader and the no-op probe
+/// share: sorted by name, following links, hidden files and folders left
+/// out (every other entry, directories included).
+pub fn walk(root: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
 }
 
 /// Whether Hugo reads a file of this name as a page.
