@@ -56,24 +56,20 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// The URL of the web page for `term`'s feed, whose files are in `dir`.
 pub fn url(config: &Config, term: &Term, dir: &str) -> String {
-    let page = match (&config.term_pages, term.taxonomy.kind) {
+    let page = match (&config.term_pages, term.taxonomy.kind, &config.hugo) {
         // A Hugo section's page is its own folder (in the default language's
         // folder with `defaultContentLanguageInSubdir`), made unless
         // `disableKinds` says `section`, whether or not Hugo makes term pages.
-        (_, TaxonomyKind::Section) if config.hugo.is_some() => config
-            .hugo
-            .as_ref()
-            .filter(|site| site.section_pages)
-            .map(|site| {
-                if site.default_language_in_subdir {
-                    format!("{}/{}/", site.default_language, term.slug)
-                } else {
-                    format!("{}/", term.slug)
-                }
-            }),
-        (TermPages::None, _) => None,
-        (TermPages::Pattern(_), TaxonomyKind::Section) => Some(format!("{}/", term.slug)),
-        (TermPages::Pattern(pattern), _) => {
+        (_, TaxonomyKind::Section, Some(site)) => site.section_pages.then(|| {
+            if site.default_language_in_subdir {
+                format!("{}/{}/", site.default_language, term.slug)
+            } else {
+                format!("{}/", term.slug)
+            }
+        }),
+        (TermPages::None, ..) => None,
+        (TermPages::Pattern(_), TaxonomyKind::Section, None) => Some(format!("{}/", term.slug)),
+        (TermPages::Pattern(pattern), ..) => {
             // On a Hugo site the page is Hugo's, named as Hugo names it.
             let slug = match &config.hugo {
                 Some(site) if site.disable_path_to_lower => unicode_sanitize(&term.name),
