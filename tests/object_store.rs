@@ -892,3 +892,83 @@ fn azure_blob_storage_gets_every_feed_with_its_headers_then_nothing_when_nothing
     assert_eq!(uploaded(&noop), Vec::<String>::new());
     assert_eq!(azurite.since(mark), Vec::<String>::new());
 }
+
+/// A distinctive fake OAuth token for `gs://`, looked for in every output.
+const GOOGLE_TOKEN: &str = "ya29.feedpubTokenMustNeverBePrinted";
+
+/// Run a build that publishes to `gs://BUCKET/site/` through moto on
+/// `endpoint`: object_store's Google Cloud Storage client speaks GCS's XML
+/// API, which is S3's wire format (same paths, `list-type=2` listings,
+/// ETags) with OAuth bearer tokens, so moto serves it as it serves S3.
+fn build_gs(site: &Path, endpoint: &str) -> serde_json::Value {
+    let output = feedpub(site)
+        .env("GOOGLE_BASE_URL", endpoint)
+        .env("GOOGLE_BEARER_TOKEN", GOOGLE_TOKEN)
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .env_remove("GOOGLE_SERVICE_ACCOUNT")
+        .timeout(Duration::from_secs(180))
+        .args(["build", "--now", NOW, "--format", "json", "--out", "feeds"])
+        .args(["--out", &format!("gs://{BUCKET}/site/")])
+        .output()
+        .unwrap();
+    for stream in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(
+            !text.contains(GOOGLE_TOKEN),
+            "the token was printed:\n{text}"
+        );
+    }
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_gs_url_publishes_every_feed_with_its_headers_then_nothing_when_nothing_changed() {
+    let Some(moto) = Moto::start() else { return };
+    moto.public_bucket(BUCKET);
+    let site = copy_fixture("basic");
+    let root = site.path();
+
+    let mark = moto.mark();
+    let first = build_gs(root, &moto.endpoint);
+    let local = keys(files_below(&root.join("feeds")));
+    let mut sent = uploaded(&first);
+    sent.sort();
+    assert_eq!(sent, local);
+    let requests = moto.since(mark);
+    assert_eq!(puts(&requests), local.len(), "{requests:#?}");
+    for key in &local {
+        let (bytes, content_type, cache_control) = moto.get(&format!("site/{key}"));
+        assert_eq!(
+            bytes,
+            std::fs::read(root.join("feeds").join(key)).unwrap(),
+            "{key}"
+        );
+        assert!(
+            content_type.ends_with("; charset=utf-8"),
+            "{key}: {content_type}"
+        );
+        assert_eq!(cache_control, "public, max-age=300", "{key}");
+    }
+
+    let mark = moto.mark();
+    let noop = build_gs(root, &moto.endpoint);
+    assert_eq!(uploaded(&noop), Vec::<String>::new());
+    assert_eq!(moto.since(mark), Vec::<String>::new());
+
+    // Without the upload state: the store's listing proves every object current.
+    std::fs::remove_file(root.join(".feedpub-remote")).unwrap();
+    let mark = moto.mark();
+    let relisted = build_gs(root, &moto.endpoint);
+    assert_eq!(uploaded(&relisted), Vec::<String>::new());
+    let requests = moto.since(mark);
+    assert_eq!(requests.len(), 1, "{requests:#?}");
+    assert!(
+        requests[0].starts_with(&format!("GET /{BUCKET}?")),
+        "{requests:#?}"
+    );
+}
