@@ -57,14 +57,20 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// The URL of the web page for `term`'s feed, whose files are in `dir`.
 pub fn url(config: &Config, term: &Term, dir: &str) -> String {
     let page = match (&config.term_pages, term.taxonomy.kind, &config.hugo) {
-        // A Hugo section's page is its own folder (in the default language's
-        // folder with `defaultContentLanguageInSubdir`), made unless
-        // `disableKinds` says `section`, whether or not Hugo makes term pages.
+        // A Hugo section's page is its own folder (`<section>.html` with
+        // `uglyURLs`; in the default language's folder with
+        // `defaultContentLanguageInSubdir`), made unless `disableKinds`
+        // says `section`, whether or not Hugo makes term pages.
         (_, TaxonomyKind::Section, Some(site)) => site.section_pages.then(|| {
-            if site.default_language_in_subdir {
-                format!("{}/{}/", site.default_language, term.slug)
+            let page = if site.ugly_urls {
+                format!("{}.html", term.slug)
             } else {
                 format!("{}/", term.slug)
+            };
+            if site.default_language_in_subdir {
+                format!("{}/{page}", site.default_language)
+            } else {
+                page
             }
         }),
         (TermPages::None, ..) => None,

@@ -460,6 +460,57 @@ fn term_and_section_feeds_link_to_a_page_only_where_hugo_makes_one() {
     }
 }
 
+/// The channel link of every Hugo feed Hugo writes below `public`: the
+/// permalink of the page each feed belongs to.
+fn hugo_channel_links(public: &Path) -> BTreeSet<String> {
+    files_below(public)
+        .into_iter()
+        .filter(|rel| rel.file_name().is_some_and(|n| n == "index.xml"))
+        .filter_map(|rel| {
+            let xml = std::fs::read_to_string(public.join(rel)).unwrap();
+            let doc = roxmltree::Document::parse(&xml).unwrap();
+            doc.descendants()
+                .find(|n| {
+                    n.has_tag_name("link") && n.parent().is_some_and(|p| p.has_tag_name("channel"))
+                })
+                .and_then(|n| n.text())
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// With `uglyURLs`, Hugo's section and term pages end in `.html`
+/// (`/posts.html`, `/tags/rust.html`): every term and section feed links
+/// to the page Hugo gives that feed's own channel link (section feeds
+/// linked to `/posts/`, a page Hugo does not make; found on a real site).
+#[test]
+fn with_ugly_urls_term_and_section_feeds_link_to_hugos_pages() {
+    if !have_tool("hugo", &["version"]) {
+        return;
+    }
+    for ugly in [true, false] {
+        let site = copy_fixture(FIXTURE);
+        let config = site.path().join("hugo.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, format!("uglyURLs = {ugly}\n{text}")).unwrap();
+        feedpub(site.path())
+            .args(["build", "--now", NOW])
+            .assert()
+            .success();
+        let public = hugo_publish(site.path());
+        let hugo = hugo_channel_links(public.path());
+        let links = channel_links(site.path());
+        assert!(links.len() >= 8, "only {links:?}");
+        for (rss, link) in links {
+            assert!(
+                hugo.contains(&link),
+                "uglyURLs = {ugly}: {} links to {link}, which is no page of Hugo's: {hugo:?}",
+                rss.display()
+            );
+        }
+    }
+}
+
 /// `buildDrafts`, `buildFuture`, `buildExpired` and the `[frontmatter]`
 /// date rules (`:filename` giving date and slug, `:fileModTime`, `:git`
 /// skipped) give the pages and links Hugo gives (#10).
