@@ -693,6 +693,64 @@ fn pages_under_a_language_content_dir_belong_to_that_language() {
         .success();
 }
 
+/// Nested sections under a language's own `contentDir` count as Hugo
+/// counts them: a folder with an `_index.md` below `content/fr/posts/` is
+/// a section for `:sections`, one without is not. The sections were
+/// looked up in the default content folder, so a French page in a nested
+/// section lost it from its link (#10).
+#[test]
+fn nested_sections_in_a_language_folder_are_linked_as_hugo_links_them() {
+    if !have_tool("hugo", &["version"]) {
+        return;
+    }
+    let site = copy_fixture("hugo-language-dirs");
+    let dir = site.path();
+    let page = |lang: &str, rel: &str, title: &str, day: u32| {
+        let path = dir.join("content").join(lang).join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            path,
+            format!("---\ntitle: \"{title}\"\ndate: 2024-06-{day:02}\n---\nTexte.\n"),
+        )
+        .unwrap();
+    };
+    // The French folders are sections, the English ones of the same
+    // names are not: each language's own folder decides.
+    page("fr", "posts/guides/_index.md", "Guides", 1);
+    page("fr", "posts/guides/avance/_index.md", "Avancé", 1);
+    for lang in ["en", "fr"] {
+        page(lang, "posts/guides/premier.md", "Premier guide", 2);
+        page(lang, "posts/guides/avance/second.md", "Second guide", 3);
+        page(lang, "posts/carnet/jour.md", "Un jour", 4);
+    }
+    let config = dir.join("hugo.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[permalinks]\n  posts = \"/:sections/:slug/\"\n"),
+    )
+    .unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let public = hugo_publish(dir);
+    let hugo = |feed: &str| item_links(&std::fs::read_to_string(public.path().join(feed)).unwrap());
+    let french = hugo("fr/index.xml");
+    assert!(
+        french
+            .contains(&"https://dirs.example.org/fr/posts/guides/avance/second-guide/".to_string()),
+        "{french:?}"
+    );
+    assert_eq!(feedpub_links(dir, "fr/rss.xml"), french);
+    let english = hugo("index.xml");
+    assert!(
+        english.contains(&"https://dirs.example.org/posts/second-guide/".to_string()),
+        "{english:?}"
+    );
+    assert_eq!(feedpub_links(dir, "rss.xml"), english);
+}
+
 /// An edit under a language's own `contentDir` is a change: the no-op
 /// probe walked only the default content folder, so `build` said "nothing
 /// changed" and the language's feed never followed the edit (#10, #12).
