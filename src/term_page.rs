@@ -76,6 +76,12 @@ pub fn url(config: &Config, term: &Term, dir: &str) -> String {
         (TermPages::None, ..) => None,
         (TermPages::Pattern(_), TaxonomyKind::Section, None) => Some(format!("{}/", term.slug)),
         (TermPages::Pattern(pattern), ..) => {
+            // A taxonomy's own `[permalinks]` pattern places its pages.
+            let pattern = config
+                .hugo
+                .as_ref()
+                .and_then(|site| site.term_permalinks.get(&term.taxonomy.name))
+                .unwrap_or(pattern);
             // On a Hugo site the page is Hugo's, named as Hugo names it.
             let slug = match &config.hugo {
                 Some(site) if site.disable_path_to_lower => unicode_sanitize(&term.name),

@@ -511,6 +511,47 @@ fn with_ugly_urls_term_and_section_feeds_link_to_hugos_pages() {
     }
 }
 
+/// `[permalinks]` keyed by a taxonomy (Hugo 0.111's form, `tags =
+/// "/topics/:slug/"`) places that taxonomy's term pages, and term feeds
+/// link there, as Hugo's own term feeds do (#15): they linked to
+/// `/tags/<term>/`, which Hugo then does not make.
+#[test]
+fn term_feeds_follow_the_taxonomy_permalinks() {
+    if !have_tool("hugo", &["version"]) {
+        return;
+    }
+    let site = copy_fixture(FIXTURE);
+    let permalinks = site.path().join("config/_default/permalinks.toml");
+    let text = std::fs::read_to_string(&permalinks).unwrap();
+    std::fs::write(
+        &permalinks,
+        format!("{text}tags = \"/topics/:slug/\"\ncategories = \"/cat/:title/\"\n"),
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let public = hugo_publish(site.path());
+    let hugo = hugo_channel_links(public.path());
+    let links = channel_links(site.path());
+    for (rss, link) in &links {
+        assert!(
+            hugo.contains(link),
+            "{} links to {link}, which is no page of Hugo's: {hugo:?}",
+            rss.display()
+        );
+    }
+    for folder in ["topics", "cat", "countries"] {
+        assert!(
+            links
+                .iter()
+                .any(|(_, l)| l.starts_with(&format!("{SITE}{folder}/"))),
+            "no term page in /{folder}/: {links:?}"
+        );
+    }
+}
+
 /// `buildDrafts`, `buildFuture`, `buildExpired` and the `[frontmatter]`
 /// date rules (`:filename` giving date and slug, `:fileModTime`, `:git`
 /// skipped) give the pages and links Hugo gives (#10).
