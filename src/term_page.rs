@@ -95,6 +95,19 @@ pub fn url(config: &Config, term: &Term, dir: &str) -> String {
             Some(path.trim_start_matches('/').to_string())
         }
     };
+    // Another language's pages are in its folder, as Hugo's `/fr/tags/x/`,
+    // instead of the default language's (if it has one).
+    let page = match (&term.language, &config.hugo) {
+        (Some(code), Some(site)) => page.map(|path| {
+            let own = format!("{}/", site.default_language);
+            let rest = match path.strip_prefix(&own) {
+                Some(rest) if site.default_language_in_subdir => rest,
+                _ => &path,
+            };
+            format!("{code}/{rest}")
+        }),
+        _ => page,
+    };
     let joined = match page {
         Some(path) => config.base_url.join(&path),
         None => config
@@ -128,6 +141,7 @@ mod tests {
             name: name.into(),
             slug: slug.into(),
             articles: vec![],
+            language: None,
         }
     }
 

@@ -734,6 +734,76 @@ fn pages_under_a_language_content_dir_belong_to_that_language() {
         .success();
 }
 
+/// Every other language's terms get their own feeds, under
+/// `feeds/<code>/<taxonomy>/<term>/`, with the links of Hugo's
+/// `/<code>/<taxonomy>/<term>/index.xml`, the language's tag, and a
+/// channel link to the term page Hugo makes in the language's folder; its
+/// sections too (`feeds/fr/sections/posts/`, Hugo's `fr/posts/`). Only the
+/// default language's site feed had term feeds (#10).
+#[test]
+fn each_other_language_has_its_own_term_feeds_as_hugo_does() {
+    const DIRS: &str = "hugo-language-dirs";
+    let site = copy_fixture(DIRS);
+    let dir = site.path();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(DIRS);
+    for (ours, hugos) in [
+        ("fr/tags/actualite/rss.xml", "fr/tags/actualité/index.xml"),
+        ("fr/tags/mer/rss.xml", "fr/tags/mer/index.xml"),
+        ("fr/sections/posts/rss.xml", "fr/posts/index.xml"),
+        ("tags/news/rss.xml", "tags/news/index.xml"),
+        ("tags/sea/rss.xml", "tags/sea/index.xml"),
+    ] {
+        assert_eq!(feedpub_links(dir, ours), hugo[hugos], "{ours}");
+    }
+    assert!(!dir.join("feeds/tags/mer").exists());
+    assert!(!dir.join("feeds/fr/tags/news").exists());
+    let rss = std::fs::read_to_string(dir.join("feeds/fr/tags/mer/rss.xml")).unwrap();
+    assert!(rss.contains("<language>fr-fr</language>"), "{rss}");
+    assert!(
+        rss.contains("<link>https://dirs.example.org/fr/tags/mer/</link>"),
+        "{rss}"
+    );
+    let opml = std::fs::read_to_string(dir.join("feeds/feeds.opml")).unwrap();
+    assert!(opml.contains("fr/tags/mer/rss.xml"), "{opml}");
+    feedpub(dir)
+        .args(["check", "--now", NOW, "feeds"])
+        .assert()
+        .success();
+    // A French term that loses its pages keeps a valid, empty feed.
+    std::fs::remove_file(dir.join("content/fr/posts/marche.md")).unwrap();
+    std::fs::remove_file(dir.join("content/fr/posts/nouvelles.md")).unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    assert_eq!(
+        feedpub_links(dir, "fr/tags/mer/rss.xml"),
+        Vec::<String>::new()
+    );
+    if have_tool("hugo", &["version"]) {
+        let public = hugo_publish(copy_fixture(DIRS).path());
+        let pages = hugo_channel_links(public.path());
+        for (rss, link) in channel_links(copy_and_build(DIRS).path()) {
+            assert!(pages.contains(&link), "{} links to {link}", rss.display());
+        }
+    }
+}
+
+/// A copy of `fixture` with its feeds built.
+fn copy_and_build(fixture: &str) -> tempfile::TempDir {
+    let site = copy_fixture(fixture);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    site
+}
+
 /// Nested sections under a language's own `contentDir` count as Hugo
 /// counts them: a folder with an `_index.md` below `content/fr/posts/` is
 /// a section for `:sections`, one without is not. The sections were
