@@ -424,7 +424,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     // was in are planned again without it.
     let (terms, members) = loop {
         let terms = taxonomy::group(&mut selection.published, &config.taxonomies);
-        let terms = feed::language::default_language_terms(config, &selection.published, terms);
+        let terms = feed::language::terms_by_language(config, &selection.published, terms);
         let members = feed::members(config, &selection.published, &terms);
         let unreadable = loader.read_bodies(&mut selection.published, &members);
         if unreadable.is_empty() {
@@ -458,7 +458,12 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
     tracing::debug!(ms = stage.elapsed().as_millis(), "recorded in the ledger");
     // A term that lost its articles keeps a valid, empty feed: subscribers
     // get no 404.
-    terms.extend(ledger.retired_terms(&config.taxonomies, &terms));
+    let languages = config
+        .hugo
+        .as_ref()
+        .map(|site| site.other_languages.clone())
+        .unwrap_or_default();
+    terms.extend(ledger.retired_terms(&config.taxonomies, &languages, &terms));
     problems.extend(config.term_overrides.unknown(config, &terms));
     problems.extend(config.missing_feed_images());
     tracing::debug!(
@@ -764,8 +769,9 @@ fn count_items(bytes: &[u8]) -> usize {
 }
 
 /// The directories below the output directory that builds write into, by
-/// the output's layout: each taxonomy's folder, the custom feeds' folder,
-/// and the folders in each of these; each other language's folder; and in
+/// the output's layout: each taxonomy's folder (in the output directory and
+/// in each other language's folder), the custom feeds' folder, and the
+/// folders in each of these; each other language's folder; and in
 /// each of these folders and the output directory, the archive pages'
 /// folder and its month folders (never a walk of arbitrary subtrees:
 /// another site's output may lie below this one). Symbolic links are not
@@ -782,11 +788,23 @@ fn feed_dirs(config: &Config) -> Vec<PathBuf> {
                 .collect(),
         )
     };
+    let languages: &[String] = config
+        .hugo
+        .as_ref()
+        .map_or(&[], |site| site.other_languages.as_slice());
+    // Each other language has its taxonomies' folders in its own folder.
+    let in_languages = languages.iter().flat_map(|code| {
+        config
+            .taxonomies
+            .iter()
+            .map(move |taxonomy| format!("{code}/{}", taxonomy.dir_name()))
+    });
     let groups = config
         .taxonomies
         .iter()
         .map(|taxonomy| taxonomy.dir_name().to_string())
-        .chain([crate::feed::custom::CUSTOM_DIR.to_string()]);
+        .chain([crate::feed::custom::CUSTOM_DIR.to_string()])
+        .chain(in_languages);
     let mut feeds = vec![PathBuf::new()];
     for group in groups {
         let folder = PathBuf::from(group);

@@ -246,12 +246,19 @@ impl Config {
     /// folder of its language on a Hugo site with a `contentDir` per
     /// language, else the content directory.
     pub fn page_path<'p>(&self, source: &'p Path) -> &'p Path {
-        let root = self
-            .hugo
+        source
+            .strip_prefix(self.page_root(source))
+            .unwrap_or(source)
+    }
+
+    /// The content directory the page at `source` is read from: the
+    /// folder of its language on a Hugo site with a `contentDir` per
+    /// language, else the content directory.
+    pub fn page_root(&self, source: &Path) -> &Path {
+        self.hugo
             .as_ref()
             .and_then(|site| site.language_dir_of(source))
-            .map_or(self.content_dir.as_path(), |(_, dir)| dir);
-        source.strip_prefix(root).unwrap_or(source)
+            .map_or(self.content_dir.as_path(), |(_, dir)| dir)
     }
 
     /// The folders articles are read from: the content directory, and the

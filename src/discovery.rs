@@ -480,6 +480,7 @@ mod tests {
             name: "Q&A \"<b>\"".into(),
             slug: "q-a-b".into(),
             articles: vec![0],
+            language: None,
         }]
     }
 

@@ -373,7 +373,7 @@ impl Ledger {
         for term in terms {
             self.file
                 .terms
-                .entry(term.taxonomy.dir_name().to_string())
+                .entry(term.group_dir())
                 .or_default()
                 .insert(term.slug.clone(), term.name.clone());
         }
@@ -403,23 +403,38 @@ impl Ledger {
 
     /// Terms published by earlier builds that `terms` no longer has, as
     /// empty terms, so their feeds stay (valid, without items).
-    /// Only the site's current `taxonomies` are considered.
-    pub fn retired_terms(&self, taxonomies: &[Taxonomy], terms: &[Term]) -> Vec<Term> {
-        let current: HashSet<(&str, &str)> = terms
+    /// Only the site's current `taxonomies`, in the default language and
+    /// in each of `languages` (the other languages' codes), are considered.
+    pub fn retired_terms(
+        &self,
+        taxonomies: &[Taxonomy],
+        languages: &[String],
+        terms: &[Term],
+    ) -> Vec<Term> {
+        let current: HashSet<(String, &str)> = terms
             .iter()
-            .map(|t| (t.taxonomy.dir_name(), t.slug.as_str()))
+            .map(|t| (t.group_dir(), t.slug.as_str()))
             .collect();
         let mut retired = Vec::new();
-        for taxonomy in taxonomies {
-            let folder = taxonomy.dir_name();
-            for (slug, name) in self.file.terms.get(folder).into_iter().flatten() {
-                if !current.contains(&(folder, slug.as_str())) {
-                    retired.push(Term {
-                        taxonomy: taxonomy.clone(),
-                        name: name.clone(),
-                        slug: slug.clone(),
-                        articles: Vec::new(),
-                    });
+        let languages = std::iter::once(None).chain(languages.iter().map(Some));
+        for language in languages {
+            for taxonomy in taxonomies {
+                let empty = Term {
+                    taxonomy: taxonomy.clone(),
+                    name: String::new(),
+                    slug: String::new(),
+                    articles: Vec::new(),
+                    language: language.cloned(),
+                };
+                let folder = empty.group_dir();
+                for (slug, name) in self.file.terms.get(&folder).into_iter().flatten() {
+                    if !current.contains(&(folder.clone(), slug.as_str())) {
+                        retired.push(Term {
+                            name: name.clone(),
+                            slug: slug.clone(),
+                            ..empty.clone()
+                        });
+                    }
                 }
             }
         }
@@ -695,6 +710,7 @@ mod tests {
             name: "Economy".into(),
             slug: "economy".into(),
             articles: vec![0],
+            language: None,
         };
         let mut articles = [article("a", 0xabc)];
         ledger.pin(
@@ -712,7 +728,7 @@ mod tests {
         let reloaded = Ledger::load(&path).unwrap();
         assert_eq!(reloaded.to_toml(), ledger.to_toml());
         assert_eq!(
-            reloaded.retired_terms(&Taxonomy::defaults(), &[]),
+            reloaded.retired_terms(&Taxonomy::defaults(), &[], &[]),
             [Term {
                 articles: vec![],
                 ..term.clone()
@@ -720,7 +736,7 @@ mod tests {
         );
         assert!(
             reloaded
-                .retired_terms(&Taxonomy::defaults(), &[term])
+                .retired_terms(&Taxonomy::defaults(), &[], &[term])
                 .is_empty()
         );
 

@@ -334,12 +334,20 @@ impl<'c> Snapshot<'c> {
                 crate::feed::language::of(self.config, article) == Some(code.as_str())
             }
             Scope::Custom { .. } => custom.as_ref().is_some_and(|f| f.matches(article)),
-            Scope::Term { taxonomy, slug, .. } => self
-                .config
-                .taxonomies
-                .iter()
-                .position(|t| t.name == *taxonomy)
-                .is_some_and(|i| article.terms_of(i).iter().any(|n| slugify(n) == *slug)),
+            Scope::Term {
+                taxonomy,
+                slug,
+                language,
+                ..
+            } => {
+                crate::feed::language::of(self.config, article) == language.as_deref()
+                    && self
+                        .config
+                        .taxonomies
+                        .iter()
+                        .position(|t| t.name == *taxonomy)
+                        .is_some_and(|i| article.terms_of(i).iter().any(|n| slugify(n) == *slug))
+            }
         };
         let mut out = Vec::new();
         for article in &self.selection.published {

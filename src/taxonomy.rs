@@ -93,6 +93,26 @@ pub struct Term {
     pub slug: String,
     /// Indexes into the article list, in list order.
     pub articles: Vec<usize>,
+    /// The language other than the default whose pages the term holds
+    /// (`fr`, on a multilingual Hugo site); `None` for the default
+    /// language's (and every plain site's) terms.
+    pub language: Option<String>,
+}
+
+impl Term {
+    /// The folder of the term's taxonomy under the output directory:
+    /// `tags`, or `fr/tags` for a French term.
+    pub fn group_dir(&self) -> String {
+        match &self.language {
+            Some(code) => format!("{code}/{}", self.taxonomy.dir_name()),
+            None => self.taxonomy.dir_name().to_string(),
+        }
+    }
+
+    /// The folder of the term's feeds under the output directory.
+    pub fn dir(&self) -> String {
+        format!("{}/{}", self.group_dir(), self.slug)
+    }
 }
 
 /// The longest slug, in bytes: under the 255 bytes a file name may have on
@@ -162,6 +182,7 @@ pub fn group(articles: &mut [Article], taxonomies: &[Taxonomy]) -> Vec<Term> {
                 name,
                 slug,
                 articles: indexes,
+                language: None,
             });
         }
         if renames.is_empty() {

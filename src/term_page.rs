@@ -57,19 +57,31 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// The URL of the web page for `term`'s feed, whose files are in `dir`.
 pub fn url(config: &Config, term: &Term, dir: &str) -> String {
     let page = match (&config.term_pages, term.taxonomy.kind, &config.hugo) {
-        // A Hugo section's page is its own folder (in the default language's
-        // folder with `defaultContentLanguageInSubdir`), made unless
-        // `disableKinds` says `section`, whether or not Hugo makes term pages.
+        // A Hugo section's page is its own folder (`<section>.html` with
+        // `uglyURLs`; in the default language's folder with
+        // `defaultContentLanguageInSubdir`), made unless `disableKinds`
+        // says `section`, whether or not Hugo makes term pages.
         (_, TaxonomyKind::Section, Some(site)) => site.section_pages.then(|| {
-            if site.default_language_in_subdir {
-                format!("{}/{}/", site.default_language, term.slug)
+            let page = if site.ugly_urls {
+                format!("{}.html", term.slug)
             } else {
                 format!("{}/", term.slug)
+            };
+            if site.default_language_in_subdir {
+                format!("{}/{page}", site.default_language)
+            } else {
+                page
             }
         }),
         (TermPages::None, ..) => None,
         (TermPages::Pattern(_), TaxonomyKind::Section, None) => Some(format!("{}/", term.slug)),
         (TermPages::Pattern(pattern), ..) => {
+            // A taxonomy's own `[permalinks]` pattern places its pages.
+            let pattern = config
+                .hugo
+                .as_ref()
+                .and_then(|site| site.term_permalinks.get(&term.taxonomy.name))
+                .unwrap_or(pattern);
             // On a Hugo site the page is Hugo's, named as Hugo names it.
             let slug = match &config.hugo {
                 Some(site) if site.disable_path_to_lower => unicode_sanitize(&term.name),
@@ -82,6 +94,19 @@ pub fn url(config: &Config, term: &Term, dir: &str) -> String {
                 .replace(":slug", &segment);
             Some(path.trim_start_matches('/').to_string())
         }
+    };
+    // Another language's pages are in its folder, as Hugo's `/fr/tags/x/`,
+    // instead of the default language's (if it has one).
+    let page = match (&term.language, &config.hugo) {
+        (Some(code), Some(site)) => page.map(|path| {
+            let own = format!("{}/", site.default_language);
+            let rest = match path.strip_prefix(&own) {
+                Some(rest) if site.default_language_in_subdir => rest,
+                _ => &path,
+            };
+            format!("{code}/{rest}")
+        }),
+        _ => page,
     };
     let joined = match page {
         Some(path) => config.base_url.join(&path),
@@ -116,6 +141,7 @@ mod tests {
             name: name.into(),
             slug: slug.into(),
             articles: vec![],
+            language: None,
         }
     }
 

@@ -460,6 +460,98 @@ fn term_and_section_feeds_link_to_a_page_only_where_hugo_makes_one() {
     }
 }
 
+/// The channel link of every Hugo feed Hugo writes below `public`: the
+/// permalink of the page each feed belongs to.
+fn hugo_channel_links(public: &Path) -> BTreeSet<String> {
+    files_below(public)
+        .into_iter()
+        .filter(|rel| rel.file_name().is_some_and(|n| n == "index.xml"))
+        .filter_map(|rel| {
+            let xml = std::fs::read_to_string(public.join(rel)).unwrap();
+            let doc = roxmltree::Document::parse(&xml).unwrap();
+            doc.descendants()
+                .find(|n| {
+                    n.has_tag_name("link") && n.parent().is_some_and(|p| p.has_tag_name("channel"))
+                })
+                .and_then(|n| n.text())
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// With `uglyURLs`, Hugo's section and term pages end in `.html`
+/// (`/posts.html`, `/tags/rust.html`): every term and section feed links
+/// to the page Hugo gives that feed's own channel link (section feeds
+/// linked to `/posts/`, a page Hugo does not make; found on a real site).
+#[test]
+fn with_ugly_urls_term_and_section_feeds_link_to_hugos_pages() {
+    if !have_tool("hugo", &["version"]) {
+        return;
+    }
+    for ugly in [true, false] {
+        let site = copy_fixture(FIXTURE);
+        let config = site.path().join("hugo.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        std::fs::write(&config, format!("uglyURLs = {ugly}\n{text}")).unwrap();
+        feedpub(site.path())
+            .args(["build", "--now", NOW])
+            .assert()
+            .success();
+        let public = hugo_publish(site.path());
+        let hugo = hugo_channel_links(public.path());
+        let links = channel_links(site.path());
+        assert!(links.len() >= 8, "only {links:?}");
+        for (rss, link) in links {
+            assert!(
+                hugo.contains(&link),
+                "uglyURLs = {ugly}: {} links to {link}, which is no page of Hugo's: {hugo:?}",
+                rss.display()
+            );
+        }
+    }
+}
+
+/// `[permalinks]` keyed by a taxonomy (Hugo 0.111's form, `tags =
+/// "/topics/:slug/"`) places that taxonomy's term pages, and term feeds
+/// link there, as Hugo's own term feeds do (#15): they linked to
+/// `/tags/<term>/`, which Hugo then does not make.
+#[test]
+fn term_feeds_follow_the_taxonomy_permalinks() {
+    if !have_tool("hugo", &["version"]) {
+        return;
+    }
+    let site = copy_fixture(FIXTURE);
+    let permalinks = site.path().join("config/_default/permalinks.toml");
+    let text = std::fs::read_to_string(&permalinks).unwrap();
+    std::fs::write(
+        &permalinks,
+        format!("{text}tags = \"/topics/:slug/\"\ncategories = \"/cat/:title/\"\n"),
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let public = hugo_publish(site.path());
+    let hugo = hugo_channel_links(public.path());
+    let links = channel_links(site.path());
+    for (rss, link) in &links {
+        assert!(
+            hugo.contains(link),
+            "{} links to {link}, which is no page of Hugo's: {hugo:?}",
+            rss.display()
+        );
+    }
+    for folder in ["topics", "cat", "countries"] {
+        assert!(
+            links
+                .iter()
+                .any(|(_, l)| l.starts_with(&format!("{SITE}{folder}/"))),
+            "no term page in /{folder}/: {links:?}"
+        );
+    }
+}
+
 /// `buildDrafts`, `buildFuture`, `buildExpired` and the `[frontmatter]`
 /// date rules (`:filename` giving date and slug, `:fileModTime`, `:git`
 /// skipped) give the pages and links Hugo gives (#10).
@@ -640,6 +732,134 @@ fn pages_under_a_language_content_dir_belong_to_that_language() {
         .args(["check", "--now", NOW, "feeds"])
         .assert()
         .success();
+}
+
+/// Every other language's terms get their own feeds, under
+/// `feeds/<code>/<taxonomy>/<term>/`, with the links of Hugo's
+/// `/<code>/<taxonomy>/<term>/index.xml`, the language's tag, and a
+/// channel link to the term page Hugo makes in the language's folder; its
+/// sections too (`feeds/fr/sections/posts/`, Hugo's `fr/posts/`). Only the
+/// default language's site feed had term feeds (#10).
+#[test]
+fn each_other_language_has_its_own_term_feeds_as_hugo_does() {
+    const DIRS: &str = "hugo-language-dirs";
+    let site = copy_fixture(DIRS);
+    let dir = site.path();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    let hugo = read_golden(DIRS);
+    for (ours, hugos) in [
+        ("fr/tags/actualite/rss.xml", "fr/tags/actualité/index.xml"),
+        ("fr/tags/mer/rss.xml", "fr/tags/mer/index.xml"),
+        ("fr/sections/posts/rss.xml", "fr/posts/index.xml"),
+        ("tags/news/rss.xml", "tags/news/index.xml"),
+        ("tags/sea/rss.xml", "tags/sea/index.xml"),
+    ] {
+        assert_eq!(feedpub_links(dir, ours), hugo[hugos], "{ours}");
+    }
+    assert!(!dir.join("feeds/tags/mer").exists());
+    assert!(!dir.join("feeds/fr/tags/news").exists());
+    let rss = std::fs::read_to_string(dir.join("feeds/fr/tags/mer/rss.xml")).unwrap();
+    assert!(rss.contains("<language>fr-fr</language>"), "{rss}");
+    assert!(
+        rss.contains("<link>https://dirs.example.org/fr/tags/mer/</link>"),
+        "{rss}"
+    );
+    let opml = std::fs::read_to_string(dir.join("feeds/feeds.opml")).unwrap();
+    assert!(opml.contains("fr/tags/mer/rss.xml"), "{opml}");
+    feedpub(dir)
+        .args(["check", "--now", NOW, "feeds"])
+        .assert()
+        .success();
+    // A French term that loses its pages keeps a valid, empty feed.
+    std::fs::remove_file(dir.join("content/fr/posts/marche.md")).unwrap();
+    std::fs::remove_file(dir.join("content/fr/posts/nouvelles.md")).unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    assert_eq!(
+        feedpub_links(dir, "fr/tags/mer/rss.xml"),
+        Vec::<String>::new()
+    );
+    if have_tool("hugo", &["version"]) {
+        let public = hugo_publish(copy_fixture(DIRS).path());
+        let pages = hugo_channel_links(public.path());
+        for (rss, link) in channel_links(copy_and_build(DIRS).path()) {
+            assert!(pages.contains(&link), "{} links to {link}", rss.display());
+        }
+    }
+}
+
+/// A copy of `fixture` with its feeds built.
+fn copy_and_build(fixture: &str) -> tempfile::TempDir {
+    let site = copy_fixture(fixture);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    site
+}
+
+/// Nested sections under a language's own `contentDir` count as Hugo
+/// counts them: a folder with an `_index.md` below `content/fr/posts/` is
+/// a section for `:sections`, one without is not. The sections were
+/// looked up in the default content folder, so a French page in a nested
+/// section lost it from its link (#10).
+#[test]
+fn nested_sections_in_a_language_folder_are_linked_as_hugo_links_them() {
+    if !have_tool("hugo", &["version"]) {
+        return;
+    }
+    let site = copy_fixture("hugo-language-dirs");
+    let dir = site.path();
+    let page = |lang: &str, rel: &str, title: &str, day: u32| {
+        let path = dir.join("content").join(lang).join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            path,
+            format!("---\ntitle: \"{title}\"\ndate: 2024-06-{day:02}\n---\nTexte.\n"),
+        )
+        .unwrap();
+    };
+    // The French folders are sections, the English ones of the same
+    // names are not: each language's own folder decides.
+    page("fr", "posts/guides/_index.md", "Guides", 1);
+    page("fr", "posts/guides/avance/_index.md", "Avancé", 1);
+    for lang in ["en", "fr"] {
+        page(lang, "posts/guides/premier.md", "Premier guide", 2);
+        page(lang, "posts/guides/avance/second.md", "Second guide", 3);
+        page(lang, "posts/carnet/jour.md", "Un jour", 4);
+    }
+    let config = dir.join("hugo.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{text}\n[permalinks]\n  posts = \"/:sections/:slug/\"\n"),
+    )
+    .unwrap();
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let public = hugo_publish(dir);
+    let hugo = |feed: &str| item_links(&std::fs::read_to_string(public.path().join(feed)).unwrap());
+    let french = hugo("fr/index.xml");
+    assert!(
+        french
+            .contains(&"https://dirs.example.org/fr/posts/guides/avance/second-guide/".to_string()),
+        "{french:?}"
+    );
+    assert_eq!(feedpub_links(dir, "fr/rss.xml"), french);
+    let english = hugo("index.xml");
+    assert!(
+        english.contains(&"https://dirs.example.org/posts/second-guide/".to_string()),
+        "{english:?}"
+    );
+    assert_eq!(feedpub_links(dir, "rss.xml"), english);
 }
 
 /// An edit under a language's own `contentDir` is a change: the no-op

@@ -787,6 +787,7 @@ impl ArticleParse<'_, '_> {
         let url = match (&config.hugo, fm.url.as_deref()) {
             (Some(site), _) => {
                 let page = permalink::HugoPage {
+                    root: config.page_root(self.path),
                     rel_path,
                     title: fm.title.as_deref().unwrap_or_default(),
                     slug: fm.slug.as_deref(),

@@ -153,7 +153,10 @@ pub(crate) fn explicit(base: &Url, url: &str) -> Result<Url, UrlError> {
 /// What the permalink of a page of a Hugo site depends on.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct HugoPage<'a> {
-    /// The file, relative to the content directory.
+    /// The content directory the page is in: its language's `contentDir`,
+    /// where its nested sections (`_index.md`) are looked up.
+    pub root: &'a Path,
+    /// The file, relative to `root`.
     pub rel_path: &'a Path,
     /// Front-matter `title`.
     pub title: &'a str,
@@ -210,9 +213,7 @@ pub(crate) fn hugo(config: &Config, site: &HugoSite, page: &HugoPage<'_>) -> Res
         let path = match site.permalinks.get(&section) {
             // Hugo query-unescapes the expanded pattern: `+` becomes a
             // space (then a hyphen), `%2F` a slash.
-            Some(pattern) => {
-                query_unescape(&expand(config, site, pattern, page, &dir, &base_name, slug))
-            }
+            Some(pattern) => query_unescape(&expand(site, pattern, page, &dir, &base_name, slug)),
             None => {
                 let mut path = dir.join("/");
                 path.push('/');
@@ -249,7 +250,6 @@ pub(crate) fn hugo(config: &Config, site: &HugoSite, page: &HugoPage<'_>) -> Res
 
 /// Expand the tokens of a Hugo permalink pattern for `page`.
 fn expand(
-    config: &Config,
     site: &HugoSite,
     pattern: &str,
     page: &HugoPage<'_>,
@@ -283,7 +283,7 @@ fn expand(
             "weekdayname" => weekday_name(date.weekday().num_days_from_sunday()).to_string(),
             "yearday" => date.ordinal().to_string(),
             "section" => dir.first().cloned().unwrap_or_default(),
-            "sections" => sections(config, dir).join("/"),
+            "sections" => sections(page.root, dir).join("/"),
             "title" => title.clone(),
             "slug" => slug_or_title.clone(),
             "filename" | "contentbasename" => file.clone(),
@@ -300,9 +300,9 @@ fn expand(
 
 /// The sections a page is in: its first folder, then each deeper folder
 /// that has an `_index.md` (only those are sections in Hugo).
-fn sections(config: &Config, dir: &[String]) -> Vec<String> {
+fn sections(root: &Path, dir: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut on_disk = config.content_dir.clone();
+    let mut on_disk = root.to_path_buf();
     for (i, folder) in dir.iter().enumerate() {
         on_disk.push(folder);
         let is_section = i == 0
@@ -541,6 +541,7 @@ mod tests {
 
     fn page<'a>(path: &'a str, title: &'a str) -> HugoPage<'a> {
         HugoPage {
+            root: Path::new("content"),
             rel_path: Path::new(path),
             title,
             slug: None,

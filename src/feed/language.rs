@@ -2,9 +2,10 @@
 //! `defaultContentLanguage` gets a site-wide feed under `feeds/<code>/`,
 //! holding its translations by file name (`post.fr.md`) or by its own
 //! `contentDir` (`content/fr/post.md`), linked under
-//! `/<code>/` as Hugo links them, as Hugo's `/<code>/index.xml` does. The
-//! default language's feeds (site, terms, sections, custom) hold no
-//! translation; per-language term feeds are not published.
+//! `/<code>/` as Hugo links them, as Hugo's `/<code>/index.xml` does, and
+//! term and section feeds under `feeds/<code>/<taxonomy>/<term>/`, as
+//! Hugo's `/<code>/<taxonomy>/<term>/index.xml`. The default language's
+//! feeds (site, terms, sections, custom) hold no translation.
 
 use url::Url;
 
@@ -31,22 +32,57 @@ pub fn of<'c>(config: &'c Config, article: &Article) -> Option<&'c str> {
     config.hugo.as_ref()?.translation_language(&article.source)
 }
 
-/// `terms` without the translations: terms hold the default language's
-/// pages only; a term left empty is dropped.
-pub fn default_language_terms(
-    config: &Config,
-    published: &[Article],
-    mut terms: Vec<Term>,
-) -> Vec<Term> {
-    if config.hugo.is_none() {
+/// `terms` split by language: each term with the default language's pages
+/// only, then, for each other language, each term with that language's
+/// pages only (its [`Term::language`] set); a term left empty is dropped.
+pub fn terms_by_language(config: &Config, published: &[Article], terms: Vec<Term>) -> Vec<Term> {
+    let Some(site) = &config.hugo else {
         return terms;
+    };
+    let languages = std::iter::once(None).chain(site.other_languages.iter().map(Some));
+    // Each page's language, worked out once rather than once per language.
+    let language_of: Vec<Option<&str>> = published.iter().map(|a| of(config, a)).collect();
+    let mut out = Vec::with_capacity(terms.len());
+    for language in languages {
+        for term in &terms {
+            let articles: Vec<usize> = term
+                .articles
+                .iter()
+                .copied()
+                .filter(|&i| language_of[i] == language.map(String::as_str))
+                .collect();
+            if !articles.is_empty() {
+                out.push(Term {
+                    articles,
+                    language: language.cloned(),
+                    ..term.clone()
+                });
+            }
+        }
     }
-    for term in &mut terms {
-        term.articles
-            .retain(|&i| of(config, &published[i]).is_none());
-    }
-    terms.retain(|t| !t.articles.is_empty());
-    terms
+    out
+}
+
+/// The feed language tag of `code`, one of the other languages: its
+/// `languageCode`, else the code.
+pub fn tag<'c>(config: &'c Config, code: &'c str) -> &'c str {
+    config
+        .hugo
+        .as_ref()
+        .and_then(|site| site.other_language_settings.get(code))
+        .and_then(|s| s.language_code.as_deref())
+        .unwrap_or(code)
+}
+
+/// The site title in `code`, one of the other languages: its `title`,
+/// else the site's.
+pub fn title<'c>(config: &'c Config, code: &str) -> &'c str {
+    config
+        .hugo
+        .as_ref()
+        .and_then(|site| site.other_language_settings.get(code))
+        .and_then(|s| s.title.as_deref())
+        .unwrap_or(&config.title)
 }
 
 /// One language feed to publish.
@@ -83,23 +119,16 @@ pub fn feeds(config: &Config, published: &[Article], main_sections: &[&Term]) ->
     };
     site.other_languages
         .iter()
-        .map(|code| {
-            let settings = site.other_language_settings.get(code);
-            LanguageFeed {
-                code: code.clone(),
-                tag: settings
-                    .and_then(|s| s.language_code.clone())
-                    .unwrap_or_else(|| code.clone()),
-                title: settings
-                    .and_then(|s| s.title.clone())
-                    .unwrap_or_else(|| config.title.clone()),
-                articles: (0..published.len())
-                    .filter(|&i| {
-                        of(config, &published[i]) == Some(code.as_str())
-                            && in_main_section(&published[i])
-                    })
-                    .collect(),
-            }
+        .map(|code| LanguageFeed {
+            code: code.clone(),
+            tag: tag(config, code).to_string(),
+            title: title(config, code).to_string(),
+            articles: (0..published.len())
+                .filter(|&i| {
+                    of(config, &published[i]) == Some(code.as_str())
+                        && in_main_section(&published[i])
+                })
+                .collect(),
         })
         .collect()
 }

@@ -50,6 +50,9 @@ pub enum Scope {
         name: String,
         /// URL slug of the term.
         slug: String,
+        /// The other language whose pages the term holds (`fr`), if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        language: Option<String>,
     },
 }
 
@@ -87,6 +90,10 @@ impl FeedSpec<'_> {
     pub fn language<'s>(&'s self, config: &'s Config) -> Option<&'s str> {
         match &self.scope {
             Scope::Language { tag, .. } => Some(tag),
+            Scope::Term {
+                language: Some(code),
+                ..
+            } => Some(language::tag(config, code)),
             _ => config.language.as_deref(),
         }
     }
@@ -189,7 +196,7 @@ fn main_sections<'t>(config: &Config, terms: &'t [Term]) -> Vec<&'t Term> {
     };
     let sections = terms
         .iter()
-        .filter(|t| t.taxonomy.kind == TaxonomyKind::Section);
+        .filter(|t| t.taxonomy.kind == TaxonomyKind::Section && t.language.is_none());
     match &site.main_sections {
         Some(names) => sections
             .filter(|t| names.iter().any(|n| n.eq_ignore_ascii_case(&t.name)))
@@ -280,21 +287,30 @@ pub fn plan_with_all_items<'a>(
     )];
     let overrides = config.term_overrides.by_term(config);
     for term in terms {
-        let dir = format!("{}/{}", term.taxonomy.dir_name(), term.slug);
+        let dir = term.dir();
+        let site_title = match &term.language {
+            Some(code) => language::title(config, code),
+            None => &config.title,
+        };
         let description = match term.taxonomy.kind {
             TaxonomyKind::Plain => {
-                format!("Articles filed under {} on {}", term.name, config.title)
+                format!("Articles filed under {} on {site_title}", term.name)
             }
-            TaxonomyKind::Country => format!("Articles about {} on {}", term.name, config.title),
+            TaxonomyKind::Country => format!("Articles about {} on {site_title}", term.name),
             TaxonomyKind::Section => {
-                format!("Articles in the {} section of {}", term.name, config.title)
+                format!("Articles in the {} section of {site_title}", term.name)
             }
         };
         let alternate = crate::term_page::url(config, term, &dir);
-        let set = overrides.get(&(term.taxonomy.name.clone(), term.slug.clone()));
+        // `feedpub.toml`'s overrides are written for the default language.
+        let set = term
+            .language
+            .is_none()
+            .then(|| overrides.get(&(term.taxonomy.name.clone(), term.slug.clone())))
+            .flatten();
         let title = set
             .and_then(|t| t.title.clone())
-            .unwrap_or_else(|| format!("{} — {}", config.title, term.name));
+            .unwrap_or_else(|| format!("{site_title} — {}", term.name));
         let description = set
             .and_then(|t| t.description.clone())
             .unwrap_or(description);
@@ -304,6 +320,7 @@ pub fn plan_with_all_items<'a>(
                 singular: term.taxonomy.singular.clone(),
                 name: term.name.clone(),
                 slug: term.slug.clone(),
+                language: term.language.clone(),
             },
             title,
             description,

@@ -102,6 +102,11 @@ pub struct HugoSite {
     pub language_dirs: Vec<(String, PathBuf)>,
     /// `ignoreFiles`: files whose path matches one of these are not read.
     pub ignore_files: Vec<regex::Regex>,
+    /// Term page patterns by taxonomy (plural name), from `[permalinks]`
+    /// keyed by the taxonomy (or its newer `[permalinks.term]` table), in
+    /// [`crate::term_page::TOKENS`] and with the default language's folder
+    /// when it has one.
+    pub term_permalinks: BTreeMap<String, String>,
     /// The configuration files read, for messages.
     pub files: Vec<PathBuf>,
 }
@@ -372,6 +377,8 @@ impl HugoConfig {
                 patterns.insert(section.clone(), p.to_string());
             }
         }
+        patterns.remove("term");
+        patterns.remove("taxonomy");
         if let Some(pages) = map.get("page").and_then(Value::as_object) {
             patterns.remove("page");
             for (section, pattern) in pages {
@@ -441,7 +448,19 @@ impl HugoConfig {
                 ),
             ));
         }
-        let permalinks = self.permalinks();
+        let term_permalinks = self.term_permalinks();
+        for (taxonomy, pattern) in &term_permalinks {
+            if let Some(token) = crate::term_page::unknown_token(pattern) {
+                return Err(error(
+                    format!(
+                        "the permalink of taxonomy {taxonomy:?} uses `{token}`, which a term page has no value for"
+                    ),
+                    "a term page pattern may use :slug, :title and :section (the taxonomy)",
+                ));
+            }
+        }
+        let mut permalinks = self.permalinks();
+        permalinks.retain(|key, _| !term_permalinks.contains_key(key));
         for (section, pattern) in &permalinks {
             if let Some(token) = unknown_token(pattern) {
                 return Err(error(
@@ -468,8 +487,44 @@ impl HugoConfig {
             other_language_settings: self.other_language_settings(),
             language_dirs: self.language_dirs(),
             ignore_files,
+            term_permalinks,
             files: self.files.clone(),
         })
+    }
+
+    /// The term page pattern of each taxonomy `[permalinks]` names (Hugo
+    /// 0.111's flat `tags = "/topics/:slug/"`, or the newer
+    /// `[permalinks.term]` table), in [`crate::term_page::TOKENS`]: a term
+    /// page's `:slug` and `:title` are its name as Hugo urlizes it, its
+    /// `:section` and `:sections` the taxonomy.
+    fn term_permalinks(&self) -> BTreeMap<String, String> {
+        let mut patterns = BTreeMap::new();
+        let Some(map) = self.get(&["permalinks"]).and_then(Value::as_object) else {
+            return patterns;
+        };
+        let terms = map.get("term").and_then(Value::as_object);
+        let folder = if self.default_language_in_subdir() {
+            format!("/{}", self.default_language())
+        } else {
+            String::new()
+        };
+        for taxonomy in self.taxonomies() {
+            // Hugo lower-cases configuration keys, as `get` does here.
+            let key = taxonomy.name.to_lowercase();
+            let pattern = terms
+                .and_then(|t| t.get(&key))
+                .or_else(|| map.get(&key))
+                .and_then(Value::as_str);
+            if let Some(pattern) = pattern {
+                let pattern = pattern
+                    .replace(":sections", ":taxonomy")
+                    .replace(":section", ":taxonomy")
+                    .replace(":title", ":slug");
+                let pattern = format!("/{}", pattern.trim_start_matches('/'));
+                patterns.insert(taxonomy.name, format!("{folder}{pattern}"));
+            }
+        }
+        patterns
     }
 
     /// Where Hugo puts the site's term pages: none when `disableKinds` has
@@ -925,5 +980,36 @@ mod tests {
         );
         let (_dir, c) = site(&[("hugo.toml", "disableKinds = ['Term']\n")]);
         assert_eq!(c.term_pages(), TermPages::None);
+    }
+
+    #[test]
+    fn taxonomy_permalinks_place_term_pages() {
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "[permalinks]\ntags = 'topics/:slug/'\ncategories = '/:section/x-:title/'\n\
+             posts = '/:year/:slug/'\n",
+        )]);
+        let s = c.site().unwrap();
+        assert_eq!(
+            s.term_permalinks,
+            [
+                ("categories".to_string(), "/:taxonomy/x-:slug/".to_string()),
+                ("tags".to_string(), "/topics/:slug/".to_string()),
+            ]
+            .into()
+        );
+        assert_eq!(s.permalinks.keys().collect::<Vec<_>>(), ["posts"]);
+        // The newer table form (Hugo 0.112 and later).
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "[permalinks.term]\ntags = '/topics/:slug/'\n[permalinks.page]\nposts = '/:slug/'\n",
+        )]);
+        let s = c.site().unwrap();
+        assert_eq!(s.term_permalinks["tags"], "/topics/:slug/");
+        assert_eq!(s.permalinks.keys().collect::<Vec<_>>(), ["posts"]);
+        // A date means nothing for a term page.
+        let (_dir, c) = site(&[("hugo.toml", "[permalinks]\ntags = '/:year/:slug/'\n")]);
+        let message = c.site().unwrap_err().to_string();
+        assert!(message.contains("`:year`"), "{message}");
     }
 }
