@@ -994,3 +994,45 @@ fn any_front_matter_key_may_give_a_date() {
         "{stderr}"
     );
 }
+
+/// Without `params.mainSections`, the site-wide feed holds every dated
+/// page, as Hugo's own home feed does. It held only "the section with the
+/// most pages" (the default Hugo gives themes that ask for main sections),
+/// so a site filed by year (`content/2023/`, `content/2024/`) kept
+/// publishing the biggest year and never the new one (found by
+/// `bench/compare.sh`, whose corpus is such a site) (#10).
+#[test]
+fn without_main_sections_the_site_feed_holds_every_page_as_hugos_home_feed() {
+    if !have_tool("hugo", &["version"]) {
+        return;
+    }
+    let site = tempfile::tempdir().unwrap();
+    let dir = site.path();
+    std::fs::write(
+        dir.join("hugo.toml"),
+        "baseURL = 'https://years.example.org/'\ntitle = 'By year'\n",
+    )
+    .unwrap();
+    let page = |rel: &str, title: &str, date: &str| {
+        let path = dir.join("content").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            path,
+            format!("---\ntitle: \"{title}\"\ndate: {date}\n---\nText.\n"),
+        )
+        .unwrap();
+    };
+    page("2023/05/harvest.md", "Harvest", "2023-05-01T08:00:00Z");
+    page("2023/08/river.md", "River", "2023-08-01T08:00:00Z");
+    page("2023/11/border.md", "Border", "2023-11-01T08:00:00Z");
+    page("2024/02/election.md", "Election", "2024-02-01T08:00:00Z");
+    page("about.md", "About", "2022-01-01T08:00:00Z");
+    feedpub(dir)
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let public = hugo_publish(dir);
+    let hugo = item_links(&std::fs::read_to_string(public.path().join("index.xml")).unwrap());
+    assert_eq!(hugo.len(), 5, "{hugo:?}");
+    assert_eq!(feedpub_links(dir, "rss.xml"), hugo);
+}

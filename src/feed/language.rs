@@ -94,14 +94,19 @@ pub struct LanguageFeed {
     pub tag: String,
     /// The feed's title: the language's `title`, else the site's.
     pub title: String,
-    /// Indexes (into `published`) of the language's pages in the site's
-    /// main sections.
+    /// Indexes (into `published`) of the language's pages (in the site's
+    /// main sections, when it names them).
     pub articles: Vec<usize>,
 }
 
 /// The feed of every language but the default, with the indexes of its
-/// pages that are in `main_sections` (the site-wide feed's sections).
-pub fn feeds(config: &Config, published: &[Article], main_sections: &[&Term]) -> Vec<LanguageFeed> {
+/// pages that are in `main_sections` (the site-wide feed's sections; every
+/// page when `None`).
+pub fn feeds(
+    config: &Config,
+    published: &[Article],
+    main_sections: Option<&[&Term]>,
+) -> Vec<LanguageFeed> {
     let Some(site) = &config.hugo else {
         return Vec::new();
     };
@@ -110,6 +115,9 @@ pub fn feeds(config: &Config, published: &[Article], main_sections: &[&Term]) ->
         .iter()
         .position(|t| t.kind == TaxonomyKind::Section);
     let in_main_section = |article: &Article| {
+        let Some(main_sections) = main_sections else {
+            return true;
+        };
         section.is_some_and(|s| {
             article
                 .terms_of(s)

@@ -158,7 +158,8 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
     for (_, indexes) in custom_feeds(config, published) {
         feed(crate::archive::CUSTOM_KIND, indexes);
     }
-    for language_feed in language::feeds(config, published, &main_sections(config, terms)) {
+    for language_feed in language::feeds(config, published, main_sections(config, terms).as_deref())
+    {
         feed(crate::archive::LANGUAGES_KIND, language_feed.articles);
     }
     for i in archived {
@@ -172,43 +173,38 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
 }
 
 /// Indexes (into `published`) of the articles of the site-wide feed: all
-/// of them, except on a Hugo site, where only the pages of its main sections
-/// (`params.mainSections`, else the section with the most pages) are.
+/// of them, except on a Hugo site, where the translations are left out
+/// (each language has its own feed) and, when the site sets
+/// `params.mainSections`, so are the pages outside those sections.
 pub fn site_feed(config: &Config, published: &[Article], terms: &[Term]) -> Vec<usize> {
     if config.hugo.is_none() {
         return (0..published.len()).collect();
     }
-    let mut indexes: Vec<usize> = main_sections(config, terms)
-        .iter()
-        .flat_map(|t| t.articles.clone())
-        .collect();
+    let Some(sections) = main_sections(config, terms) else {
+        return (0..published.len())
+            .filter(|&i| language::of(config, &published[i]).is_none())
+            .collect();
+    };
+    let mut indexes: Vec<usize> = sections.iter().flat_map(|t| t.articles.clone()).collect();
     indexes.sort_unstable();
     indexes.dedup();
     indexes
 }
 
-/// The section terms of a Hugo site's main sections
-/// (`params.mainSections`, else the section with the most pages); none
-/// when the site is not a Hugo site.
-fn main_sections<'t>(config: &Config, terms: &'t [Term]) -> Vec<&'t Term> {
-    let Some(site) = &config.hugo else {
-        return Vec::new();
-    };
-    let sections = terms
-        .iter()
-        .filter(|t| t.taxonomy.kind == TaxonomyKind::Section && t.language.is_none());
-    match &site.main_sections {
-        Some(names) => sections
+/// The section terms of a Hugo site's `params.mainSections`, which the
+/// site-wide feeds are restricted to; `None` when the site does not set
+/// them (or is not a Hugo site): then, as in Hugo's own home feed, every
+/// page is in. (Hugo's fallback for themes that ask, "the section with
+/// the most pages", would pin a site filed by year to one year.)
+fn main_sections<'t>(config: &Config, terms: &'t [Term]) -> Option<Vec<&'t Term>> {
+    let names = config.hugo.as_ref()?.main_sections.as_ref()?;
+    Some(
+        terms
+            .iter()
+            .filter(|t| t.taxonomy.kind == TaxonomyKind::Section && t.language.is_none())
             .filter(|t| names.iter().any(|n| n.eq_ignore_ascii_case(&t.name)))
             .collect(),
-        // Hugo's default: the section with the most pages (the first by
-        // name on a tie).
-        None => sections
-            .rev()
-            .max_by_key(|t| t.articles.len())
-            .into_iter()
-            .collect(),
-    }
+    )
 }
 
 /// Plan every feed of the site: the site-wide feed, then one per term.
@@ -345,7 +341,7 @@ pub fn plan_with_all_items<'a>(
             indexes.into_iter().map(|i| &published[i]).collect(),
         ));
     }
-    for feed in language::feeds(config, published, &main_sections(config, terms)) {
+    for feed in language::feeds(config, published, main_sections(config, terms).as_deref()) {
         let alternate = config
             .base_url
             .join(&format!("{}/", feed.code))
