@@ -32,7 +32,6 @@
 pub mod archive;
 pub mod build;
 pub mod cache;
-pub mod cli;
 pub mod config;
 pub mod content;
 pub mod country;
