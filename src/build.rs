@@ -18,13 +18,14 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
 use crate::format::Format;
 use crate::ledger::Ledger;
+use crate::lock::{LockError, RunLock};
 use crate::model::Article;
 use crate::progress::{Progress, Silent, Stage};
 use crate::state::{self, Probe};
 use crate::taxonomy::{self, Term};
 use crate::validate;
 use crate::websub;
-use crate::write::{self, LockError, RunLock};
+use crate::write;
 
 /// How to run a build.
 #[derive(Debug, Clone)]

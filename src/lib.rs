@@ -44,6 +44,7 @@ pub mod format;
 pub mod hugo;
 pub mod init;
 pub mod ledger;
+pub mod lock;
 pub mod model;
 pub mod output;
 pub mod preview;

@@ -5,7 +5,7 @@
 //! public` after Hugo ran, `--out .` with an `index.html`) it would mix its
 //! files with them or overwrite one. feedpub recognizes its own directory
 //! without any state: either a build has run there (the lock file every
-//! build leaves, [`crate::write::LOCK_FILE_NAME`], is present), or every file
+//! build leaves, [`crate::lock::LOCK_FILE_NAME`], is present), or every file
 //! in it is one a build writes (`rss.xml`, `atom.xml`, `feed.json`, a
 //! `.feedpub…` file, and at the top a `feeds.opml` and an `index.html`
 //! with feedpub's mark), as in a freshly cloned repository with committed
@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::discovery::{INDEX_FILE, INDEX_FOOTER, OPML_FILE, OPML_MARKER};
 use crate::error::{Diagnostic, Error, Result};
 use crate::format::Format;
-use crate::write::LOCK_FILE_NAME;
+use crate::lock::LOCK_FILE_NAME;
 
 /// The most of an `index.html` or `feeds.opml` read to find feedpub's mark.
 const MAX_DISCOVERY_BYTES: u64 = 4 << 20;

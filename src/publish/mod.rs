@@ -33,7 +33,7 @@ use crate::config::Config;
 use crate::discovery::{INDEX_FILE, OPML_FILE};
 use crate::error::{Error, Result};
 use crate::format::Format;
-use crate::write::{LockError, RunLock};
+use crate::lock::{LockError, RunLock};
 
 use self::state::{LocalFile, Recorded, RemoteState, Uploaded};
 use self::store::Store;
