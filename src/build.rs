@@ -25,7 +25,7 @@ use crate::state::{self, Probe};
 use crate::taxonomy::{self, Term};
 use crate::validate;
 use crate::websub;
-use crate::write;
+use crate::write::{self, RenderedFeed};
 
 /// How to run a build.
 #[derive(Debug, Clone)]
@@ -191,15 +191,6 @@ impl Selection {
     pub fn count(&self, counted: impl Fn(&Exclusion) -> bool) -> usize {
         self.excluded.iter().filter(|(_, r)| counted(r)).count()
     }
-}
-
-/// One serialized feed file, ready to validate and write.
-#[derive(Debug, Clone)]
-pub struct RenderedFeed {
-    /// Path relative to the output directory.
-    pub path: PathBuf,
-    /// The file's bytes.
-    pub bytes: Vec<u8>,
 }
 
 /// What a build did.
@@ -388,7 +379,7 @@ fn render_changed(
         &specs,
         &config.archive,
     ));
-    problems.extend(crate::format::stale_files(
+    problems.extend(crate::feed::stale_files(
         &config.output_dir,
         &feeds,
         &config.formats,

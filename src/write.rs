@@ -24,6 +24,15 @@ const TEMP_PREFIX: &str = ".feedpub-";
 /// a killed run is not mistaken for a feed.
 const TEMP_SUFFIX: &str = ".tmp";
 
+/// One serialized feed file, ready to validate and write.
+#[derive(Debug, Clone)]
+pub struct RenderedFeed {
+    /// Path relative to the output directory.
+    pub path: PathBuf,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
 /// Whether a file was rewritten.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOutcome {

@@ -4,10 +4,11 @@ use std::io;
 use std::time::Duration;
 
 use clap::Args;
-use feedpub::build::{BuildOptions, BuildReport, RenderedFeed};
+use feedpub::build::{BuildOptions, BuildReport};
 use feedpub::config::Config;
 use feedpub::dates::to_rfc3339;
 use feedpub::error::Error;
+use feedpub::write::RenderedFeed;
 
 use super::{Cli, Outcome, OutputFormat, Streams, emit, exit, load_config, now_from};
 
