@@ -18,13 +18,14 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
 use crate::format::Format;
 use crate::ledger::Ledger;
+use crate::lock::{LockError, RunLock};
 use crate::model::Article;
 use crate::progress::{Progress, Silent, Stage};
 use crate::state::{self, Probe};
 use crate::taxonomy::{self, Term};
 use crate::validate;
 use crate::websub;
-use crate::write::{self, LockError, RunLock};
+use crate::write::{self, RenderedFeed};
 
 /// How to run a build.
 #[derive(Debug, Clone)]
@@ -48,19 +49,78 @@ pub struct BuildOptions {
     pub ping: bool,
 }
 
-/// Why an article is not in any feed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Exclusion {
+/// Why an article is not in a feed: the one vocabulary of the build's
+/// summary and of `feedpub preview --all`.
+///
+/// A build's [`Selection`] leaves articles out as drafts, scheduled, expired
+/// or undated; a preview adds the two reasons only a single feed has
+/// ([`BeyondLimit`](Exclusion::BeyondLimit)) or only a file with errors has
+/// ([`Invalid`](Exclusion::Invalid)). Dates are UTC in a selection; a preview
+/// shows them in the site's time zone ([`Exclusion::map_dates`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+pub enum Exclusion<Date = DateTime<Utc>> {
     /// `draft: true`.
     Draft,
     /// It goes live (`publishDate`, else `date`) after the build's now.
-    Scheduled,
+    Scheduled {
+        /// When it goes live.
+        until: Date,
+    },
     /// Its `expires` date has passed.
-    Expired,
+    Expired {
+        /// When it expired.
+        since: Option<Date>,
+    },
     /// It has no date, and the site does not stamp undated pages (a Hugo
     /// site, where such pages are not articles).
     Undated,
+    /// Published, but older than the feed's newest `limit` items.
+    BeyondLimit {
+        /// The configured item limit.
+        limit: usize,
+    },
+    /// The file has errors; it yields no article until they are fixed.
+    Invalid {
+        /// The first error.
+        error: String,
+        /// Its line in the file, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line: Option<usize>,
+        /// How to fix it, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        help: Option<String>,
+        /// How many errors the file has in all.
+        errors: usize,
+    },
+}
+
+impl<Date> Exclusion<Date> {
+    /// The same reason with its dates converted by `convert`.
+    pub fn map_dates<Other>(self, convert: impl Fn(Date) -> Other) -> Exclusion<Other> {
+        match self {
+            Exclusion::Draft => Exclusion::Draft,
+            Exclusion::Scheduled { until } => Exclusion::Scheduled {
+                until: convert(until),
+            },
+            Exclusion::Expired { since } => Exclusion::Expired {
+                since: since.map(convert),
+            },
+            Exclusion::Undated => Exclusion::Undated,
+            Exclusion::BeyondLimit { limit } => Exclusion::BeyondLimit { limit },
+            Exclusion::Invalid {
+                error,
+                line,
+                help,
+                errors,
+            } => Exclusion::Invalid {
+                error,
+                line,
+                help,
+                errors,
+            },
+        }
+    }
 }
 
 /// Which articles are published at a given instant, and why the others are not.
@@ -85,7 +145,9 @@ impl Selection {
             let reason = if article.draft {
                 Some(Exclusion::Draft)
             } else if article.expires.is_some_and(|e| e <= now) {
-                Some(Exclusion::Expired)
+                Some(Exclusion::Expired {
+                    since: article.expires,
+                })
             } else if article.date.is_none() {
                 // Only when stamping is off: the ledger stamps the others.
                 Some(Exclusion::Undated)
@@ -94,7 +156,7 @@ impl Selection {
                 // before that changes its reason (scheduled → expired) too.
                 upcoming.push(date);
                 upcoming.extend(article.expires);
-                Some(Exclusion::Scheduled)
+                Some(Exclusion::Scheduled { until: date })
             } else {
                 upcoming.extend(article.expires.into_iter().chain(article.updated));
                 None
@@ -118,26 +180,17 @@ impl Selection {
     pub fn publish_scheduled(&mut self) {
         let (scheduled, excluded) = std::mem::take(&mut self.excluded)
             .into_iter()
-            .partition(|(_, reason)| *reason == Exclusion::Scheduled);
+            .partition(|(_, reason)| matches!(reason, Exclusion::Scheduled { .. }));
         self.excluded = excluded;
         self.published
             .extend(scheduled.into_iter().map(|(article, _)| article));
         self.published.sort_by(|a, b| a.source.cmp(&b.source));
     }
 
-    /// How many articles were left out for `reason`.
-    pub fn count(&self, reason: Exclusion) -> usize {
-        self.excluded.iter().filter(|(_, r)| *r == reason).count()
+    /// How many articles were left out for a reason `counted` accepts.
+    pub fn count(&self, counted: impl Fn(&Exclusion) -> bool) -> usize {
+        self.excluded.iter().filter(|(_, r)| counted(r)).count()
     }
-}
-
-/// One serialized feed file, ready to validate and write.
-#[derive(Debug, Clone)]
-pub struct RenderedFeed {
-    /// Path relative to the output directory.
-    pub path: PathBuf,
-    /// The file's bytes.
-    pub bytes: Vec<u8>,
 }
 
 /// What a build did.
@@ -326,7 +379,7 @@ fn render_changed(
         &specs,
         &config.archive,
     ));
-    problems.extend(crate::format::stale_files(
+    problems.extend(crate::feed::stale_files(
         &config.output_dir,
         &feeds,
         &config.formats,
@@ -636,10 +689,10 @@ pub fn build_with(
     let mut report = BuildReport {
         articles: rendered.articles,
         published: selection.published.len(),
-        drafts: selection.count(Exclusion::Draft),
-        scheduled: selection.count(Exclusion::Scheduled),
-        expired: selection.count(Exclusion::Expired),
-        undated: selection.count(Exclusion::Undated),
+        drafts: selection.count(|r| matches!(r, Exclusion::Draft)),
+        scheduled: selection.count(|r| matches!(r, Exclusion::Scheduled { .. })),
+        expired: selection.count(|r| matches!(r, Exclusion::Expired { .. })),
+        undated: selection.count(|r| matches!(r, Exclusion::Undated)),
         files: rendered.files.len() + rendered.kept.len(),
         next_change: selection.next_change,
         warnings: rendered.warnings,
@@ -984,7 +1037,10 @@ mod tests {
             ..Article::sample("a")
         };
         let selection = Selection::at(vec![article], now);
-        assert_eq!(selection.count(Exclusion::Scheduled), 1);
+        assert_eq!(
+            selection.count(|r| matches!(r, Exclusion::Scheduled { .. })),
+            1
+        );
         assert_eq!(
             selection.next_change,
             Some("2024-05-02T00:00:00Z".parse().unwrap())

@@ -19,6 +19,9 @@ use crate::text::{closest, line_col};
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE_NAME: &str = "feedpub.toml";
 
+/// The ledger's file name beside the configuration, unless `ledger` names another.
+pub const LEDGER_FILE_NAME: &str = "feedpub-ledger.toml";
+
 /// The largest `feedpub.toml` read (1 MiB); anything larger is a mistake.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
@@ -199,7 +202,7 @@ pub struct Config {
     pub cache_control: String,
     /// Where site-absolute image paths (`/images/x.png`) are found on disk.
     pub static_dir: PathBuf,
-    /// The ledger of published ids and dates (see [`crate::ledger`]).
+    /// The ledger of published ids and dates (the `ledger` module reads and writes it).
     pub ledger: PathBuf,
     /// How many words a summary derived from the body keeps (Hugo's
     /// `summaryLength`; default 70). Chinese, Japanese and Korean
@@ -888,7 +891,7 @@ impl Config {
             static_dir,
             ledger: root.join(
                 raw.ledger
-                    .unwrap_or_else(|| PathBuf::from(crate::ledger::LEDGER_FILE_NAME)),
+                    .unwrap_or_else(|| PathBuf::from(LEDGER_FILE_NAME)),
             ),
             strict: raw.strict.unwrap_or(false),
             summary_length: crate::content::SUMMARY_WORDS,

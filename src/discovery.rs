@@ -11,26 +11,12 @@ use std::path::PathBuf;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
-use crate::build::RenderedFeed;
 use crate::config::Config;
 use crate::dates::{to_rfc822, to_rfc3339};
 use crate::feed::{FeedSpec, Scope};
 use crate::format::Format;
-
-/// File name of the OPML subscription list in the output directory.
-pub const OPML_FILE: &str = "feeds.opml";
-/// File name of the HTML feed index in the output directory.
-pub const INDEX_FILE: &str = "index.html";
-
-/// The comment that marks a `feeds.opml` as feedpub's own, so an output
-/// directory holding someone else's subscription list is not taken over
-/// (see [`crate::output::check_owned`]).
-pub const OPML_MARKER: &str = "Written by feedpub: every feed of this site, one outline each";
-
-/// The footer of [`INDEX_FILE`], which also tells feedpub's page from a
-/// site's own `index.html`.
-pub const INDEX_FOOTER: &str = "Every feed is published in RSS 2.0, Atom 1.0 and JSON Feed 1.1 and \
-     validated before publishing, by feedpub.";
+use crate::output::{INDEX_FILE, INDEX_FOOTER, OPML_FILE, OPML_MARKER};
+use crate::write::RenderedFeed;
 
 /// The feeds in display groups: the site feed, then one group per taxonomy
 /// in the configuration's order ("Categories", "Countries", …).

@@ -4,12 +4,11 @@
 //!
 //! Turning a format off never deletes what readers already have: the old
 //! files stay on disk, untouched, and every build names them in a warning
-//! with how to remove them.
-
-use std::path::{Path, PathBuf};
-
-use crate::error::Diagnostic;
-use crate::feed::FeedSpec;
+//! with how to remove them (`feed::stale_files`).
+//!
+//! A setting of the configuration, so it depends on no stage: where a
+//! feed's file in a format lies, and its URL, are defined beside the feed
+//! plan (`feed::FeedSpec`).
 
 /// One feed format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -59,27 +58,13 @@ impl Format {
         match self {
             Format::Rss => "application/rss+xml",
             Format::Atom => "application/atom+xml",
-            Format::Json => crate::feed::json::MEDIA_TYPE,
+            Format::Json => "application/feed+json",
         }
     }
 
     /// The format whose feed file is called `name`, if any.
     pub fn of_file_name(name: &str) -> Option<Format> {
         Format::ALL.into_iter().find(|f| f.file_name() == name)
-    }
-
-    /// Path of `spec`'s file in this format, relative to the output directory.
-    pub fn path(self, spec: &FeedSpec<'_>) -> PathBuf {
-        spec.dir.join(self.file_name())
-    }
-
-    /// Public URL of `spec`'s file in this format.
-    pub fn url<'s>(self, spec: &'s FeedSpec<'_>) -> &'s str {
-        match self {
-            Format::Rss => &spec.rss_url,
-            Format::Atom => &spec.atom_url,
-            Format::Json => &spec.json_url,
-        }
     }
 
     /// Parse the `formats` list of `feedpub.toml`: known names, each once,
@@ -103,55 +88,6 @@ impl Format {
         formats.sort();
         Ok(formats)
     }
-}
-
-/// Feed files (archive pages included) of the formats `enabled` leaves out
-/// that are still on disk under `output_dir` from earlier builds: one
-/// warning naming them all, or
-/// none. They are left alone (readers may still poll them), but they no
-/// longer change, so the warning says how to remove them.
-pub fn stale_files(
-    output_dir: &Path,
-    specs: &[&FeedSpec<'_>],
-    enabled: &[Format],
-) -> Option<Diagnostic> {
-    let stale: Vec<PathBuf> = Format::ALL
-        .into_iter()
-        .filter(|f| !enabled.contains(f))
-        .flat_map(|f| specs.iter().map(move |spec| output_dir.join(f.path(spec))))
-        .filter(|path| path.is_file())
-        .collect();
-    let first = stale.first()?;
-    const SHOWN: usize = 5;
-    let mut names: Vec<String> = stale
-        .iter()
-        .take(SHOWN)
-        .map(|p| p.display().to_string())
-        .collect();
-    if stale.len() > SHOWN {
-        names.push(format!("and {} more", stale.len() - SHOWN));
-    }
-    let off: Vec<&str> = Format::ALL
-        .into_iter()
-        .filter(|f| !enabled.contains(f))
-        .map(Format::file_name)
-        .collect();
-    Some(
-        Diagnostic::warning(
-            first,
-            format!(
-                "{} feed file(s) of a format turned off in `formats` are still published and no longer updated: {}",
-                stale.len(),
-                names.join(", ")
-            ),
-        )
-        .with_help(format!(
-            "readers subscribed to them see no new items: redirect them to a format you publish, \
-             or delete the files ({}) under {} once readers have moved; or add the format back to `formats`",
-            off.join(", "),
-            output_dir.display()
-        )),
-    )
 }
 
 #[cfg(test)]

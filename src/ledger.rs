@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::config::LEDGER_FILE_NAME;
 use crate::dates::{parse_date, to_rfc3339};
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::FeedSpec;
@@ -29,9 +30,6 @@ use crate::write::{Staged, WriteOutcome, stage_file, write_if_changed};
 
 /// The largest ledger read (256 MiB, about a million articles).
 const MAX_LEDGER_BYTES: u64 = 256 << 20;
-
-/// The ledger's default file name, beside `feedpub.toml`.
-pub const LEDGER_FILE_NAME: &str = "feedpub-ledger.toml";
 
 const HEADER: &str = "\
 # feedpub ledger: the ids and dates readers have seen. Keep it under version

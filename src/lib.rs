@@ -3,13 +3,19 @@
 //! The pipeline, one module per stage: [`content`] loads articles from
 //! `content/` into the [`model`], [`build`] selects what is published,
 //! [`taxonomy`] groups it into categories and countries, [`feed`] renders
-//! RSS 2.0 and Atom 1.0, [`validate`] checks every feed, and [`write`]
-//! publishes the files that changed, with the [`discovery`] files beside
-//! them. The [`ledger`] keeps the ids and dates readers have seen stable
+//! RSS 2.0, Atom 1.0 and JSON Feed, [`validate`] checks every feed, and
+//! [`write`] publishes the files that changed under the run [`lock`], with
+//! the [`discovery`] files beside them. The [`ledger`] keeps the ids and dates readers have seen stable
 //! from one build to the next; the machine [`state`] lets a run in which
 //! nothing changed stop after one stat pass; [`websub`] tells hubs which
-//! feeds changed. [`preview`] shows what the next build will
+//! feeds changed. [`preview`] computes what the next build will
 //! publish, and `serve` (cargo feature `serve`) serves the output over HTTP.
+//!
+//! The library draws nothing, and a build's "now" is an input
+//! ([`build::BuildOptions::now`]): the `feedpub` binary (cargo feature
+//! `cli`) parses arguments, resolves "now" from `--now` or
+//! `SOURCE_DATE_EPOCH`, passes it in, and renders the results for a
+//! terminal or as JSON.
 //!
 //! ```no_run
 //! use feedpub::build::{BuildOptions, build};
@@ -32,7 +38,6 @@
 pub mod archive;
 pub mod build;
 pub mod cache;
-pub mod cli;
 pub mod config;
 pub mod content;
 pub mod country;
@@ -45,6 +50,7 @@ pub mod format;
 pub mod hugo;
 pub mod init;
 pub mod ledger;
+pub mod lock;
 pub mod model;
 pub mod output;
 pub mod preview;

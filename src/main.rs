@@ -1,10 +1,16 @@
 //! The `feedpub` binary: parse arguments, set up logging, run, exit.
+//!
+//! Everything the command line adds to the library (argument parsing, one
+//! file per command, terminal and JSON output, exit codes) is in [`cli`],
+//! declared here only: the library never depends on a terminal.
+
+mod cli;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use feedpub::cli::{Cli, Streams, run};
+use cli::{Cli, Streams, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

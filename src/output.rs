@@ -5,7 +5,7 @@
 //! public` after Hugo ran, `--out .` with an `index.html`) it would mix its
 //! files with them or overwrite one. feedpub recognizes its own directory
 //! without any state: either a build has run there (the lock file every
-//! build leaves, [`crate::write::LOCK_FILE_NAME`], is present), or every file
+//! build leaves, [`crate::lock::LOCK_FILE_NAME`], is present), or every file
 //! in it is one a build writes (`rss.xml`, `atom.xml`, `feed.json`, a
 //! `.feedpub…` file, and at the top a `feeds.opml` and an `index.html`
 //! with feedpub's mark), as in a freshly cloned repository with committed
@@ -13,10 +13,24 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::discovery::{INDEX_FILE, INDEX_FOOTER, OPML_FILE, OPML_MARKER};
 use crate::error::{Diagnostic, Error, Result};
 use crate::format::Format;
-use crate::write::LOCK_FILE_NAME;
+use crate::lock::LOCK_FILE_NAME;
+
+/// File name of the OPML subscription list in the output directory.
+pub const OPML_FILE: &str = "feeds.opml";
+/// File name of the HTML feed index in the output directory.
+pub const INDEX_FILE: &str = "index.html";
+
+/// The comment that marks a `feeds.opml` as feedpub's own, so an output
+/// directory holding someone else's subscription list is not taken over
+/// (see [`check_owned`]).
+pub const OPML_MARKER: &str = "Written by feedpub: every feed of this site, one outline each";
+
+/// The footer of [`INDEX_FILE`], which also tells feedpub's page from a
+/// site's own `index.html`.
+pub const INDEX_FOOTER: &str = "Every feed is published in RSS 2.0, Atom 1.0 and JSON Feed 1.1 and \
+     validated before publishing, by feedpub.";
 
 /// The most of an `index.html` or `feeds.opml` read to find feedpub's mark.
 const MAX_DISCOVERY_BYTES: u64 = 4 << 20;

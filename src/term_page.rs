@@ -7,7 +7,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::config::Config;
 use crate::content::unicode_sanitize;
-use crate::discovery::{INDEX_FILE, feed_anchor};
+use crate::discovery::feed_anchor;
+use crate::output::INDEX_FILE;
 use crate::taxonomy::{TaxonomyKind, Term};
 
 /// The tokens a term page pattern may use.

@@ -841,7 +841,7 @@ fn a_ledger_that_is_a_symlink_is_written_through_to_its_target() {
 fn two_builds_with_different_outputs_cannot_both_update_one_ledger() {
     let site = copy_fixture("basic");
     // Another build of this site, publishing elsewhere, holds the site lock.
-    let held = feedpub::write::RunLock::acquire_file(
+    let held = feedpub::lock::RunLock::acquire_file(
         &site.path().join(".feedpub-ledger.toml.lock"),
         Duration::ZERO,
     )

@@ -15,9 +15,6 @@ use crate::model::Article;
 /// The `version` every JSON Feed 1.1 document starts with.
 pub const VERSION: &str = "https://jsonfeed.org/version/1.1";
 
-/// The media type of a JSON Feed document.
-pub const MEDIA_TYPE: &str = "application/feed+json";
-
 /// A JSON Feed document, in the specification's member order.
 #[derive(Debug, Serialize)]
 struct Document<'a> {

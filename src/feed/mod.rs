@@ -9,11 +9,13 @@ pub mod language;
 pub mod rss;
 
 use std::cmp::Ordering;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::format::Format;
 use crate::model::Article;
 use crate::taxonomy::{TaxonomyKind, Term};
 
@@ -378,4 +380,71 @@ fn custom_feeds<'c>(
         indexes.retain(|&i| language::of(config, &published[i]).is_none());
     }
     feeds
+}
+
+// Beside `FeedSpec`, so that `format` (a configuration setting) depends on
+// no stage.
+impl Format {
+    /// Path of `spec`'s file in this format, relative to the output directory.
+    pub fn path(self, spec: &FeedSpec<'_>) -> PathBuf {
+        spec.dir.join(self.file_name())
+    }
+
+    /// Public URL of `spec`'s file in this format.
+    pub fn url<'s>(self, spec: &'s FeedSpec<'_>) -> &'s str {
+        match self {
+            Format::Rss => &spec.rss_url,
+            Format::Atom => &spec.atom_url,
+            Format::Json => &spec.json_url,
+        }
+    }
+}
+
+/// Feed files (archive pages included) of the formats `enabled` leaves out
+/// that are still on disk under `output_dir` from earlier builds: one
+/// warning naming them all, or
+/// none. They are left alone (readers may still poll them), but they no
+/// longer change, so the warning says how to remove them.
+pub fn stale_files(
+    output_dir: &Path,
+    specs: &[&FeedSpec<'_>],
+    enabled: &[Format],
+) -> Option<Diagnostic> {
+    let stale: Vec<PathBuf> = Format::ALL
+        .into_iter()
+        .filter(|f| !enabled.contains(f))
+        .flat_map(|f| specs.iter().map(move |spec| output_dir.join(f.path(spec))))
+        .filter(|path| path.is_file())
+        .collect();
+    let first = stale.first()?;
+    const SHOWN: usize = 5;
+    let mut names: Vec<String> = stale
+        .iter()
+        .take(SHOWN)
+        .map(|p| p.display().to_string())
+        .collect();
+    if stale.len() > SHOWN {
+        names.push(format!("and {} more", stale.len() - SHOWN));
+    }
+    let off: Vec<&str> = Format::ALL
+        .into_iter()
+        .filter(|f| !enabled.contains(f))
+        .map(Format::file_name)
+        .collect();
+    Some(
+        Diagnostic::warning(
+            first,
+            format!(
+                "{} feed file(s) of a format turned off in `formats` are still published and no longer updated: {}",
+                stale.len(),
+                names.join(", ")
+            ),
+        )
+        .with_help(format!(
+            "readers subscribed to them see no new items: redirect them to a format you publish, \
+             or delete the files ({}) under {} once readers have moved; or add the format back to `formats`",
+            off.join(", "),
+            output_dir.display()
+        )),
+    )
 }

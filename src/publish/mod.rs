@@ -28,12 +28,13 @@ use std::time::{Duration, Instant, SystemTime};
 use md5::{Digest, Md5};
 use url::Url;
 
-use crate::build::{BuildOptions, RenderedFeed};
+use crate::build::BuildOptions;
 use crate::config::Config;
-use crate::discovery::{INDEX_FILE, OPML_FILE};
 use crate::error::{Error, Result};
 use crate::format::Format;
-use crate::write::{LockError, RunLock};
+use crate::lock::{LockError, RunLock};
+use crate::output::{INDEX_FILE, OPML_FILE};
+use crate::write::RenderedFeed;
 
 use self::state::{LocalFile, Recorded, RemoteState, Uploaded};
 use self::store::Store;
