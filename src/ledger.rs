@@ -539,11 +539,7 @@ mod tests {
     fn article(path: &str, fingerprint: u64) -> Article {
         Article {
             terms: vec![vec!["Economy".into()]],
-            body: Some(Body {
-                html: String::new(),
-                summary: String::new(),
-                fingerprint,
-            }),
+            body: Some(Body::new(String::new(), String::new(), fingerprint, true)),
             ..Article::sample(path)
         }
     }
