@@ -544,6 +544,21 @@ fn prepare_with(
         problems.extend(unreadable);
     };
     let mut terms = terms;
+    // A body known from an earlier run stands for a body read only where a
+    // build from scratch reads one (the feeds' members): elsewhere the
+    // ledger would see a fingerprint that such a build does not.
+    let mut is_member = vec![false; selection.published.len()];
+    for &i in &members {
+        is_member[i] = true;
+    }
+    for (article, member) in selection.published.iter_mut().zip(is_member) {
+        if !member {
+            article.known_body = None;
+        }
+    }
+    for (article, _) in &mut selection.excluded {
+        article.known_body = None;
+    }
     cache.remember_bodies(
         selection
             .published
