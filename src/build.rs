@@ -300,15 +300,16 @@ fn render_changed(
     progress: &dyn Progress,
     probe: Option<&Probe>,
 ) -> Result<Rendered> {
+    let loader = Loader::new(config);
     let Prepared {
-        selection,
+        mut selection,
         terms,
         mut problems,
         mut ledger,
         files: articles_read,
         skipped,
         cache,
-    } = prepare(config, options.now, progress)?;
+    } = prepare_with(config, &loader, options.now, progress, Bodies::Unknown)?;
     if options.strict {
         fail_on_errors(&mut problems, true)?;
     }
@@ -322,31 +323,84 @@ fn render_changed(
         .len();
 
     let stage = Instant::now();
-    let (mut specs, all_items) = feed::plan_with_all_items(config, &selection.published, &terms);
-    ledger.date_feeds(&mut specs, options.now);
-    let pages = crate::archive::plan(config, &mut specs, all_items);
-    // Subscription feeds and archive pages alike are rendered only when
-    // their inputs (for a page: its items and its neighbours' links)
-    // changed since the last build.
+    let (changed, kept, fingerprints, unread) = {
+        let (specs, pages) = plan_feeds(
+            config,
+            &selection.published,
+            &terms,
+            &mut ledger,
+            options.now,
+        );
+        // Subscription feeds and archive pages alike are rendered only when
+        // their inputs (for a page: its items and its neighbours' links)
+        // changed since the last build.
+        let feeds: Vec<&FeedSpec<'_>> = specs.iter().chain(&pages).collect();
+        let fingerprints: Vec<(PathBuf, u64)> = feeds
+            .par_iter()
+            .map(|spec| (spec.dir.clone(), fingerprint::of(spec)))
+            .collect();
+        let kept_feeds: Vec<Option<Vec<(PathBuf, u64)>>> = feeds
+            .par_iter()
+            .zip(&fingerprints)
+            .map(|(spec, (dir, fingerprint))| {
+                let files: Vec<PathBuf> = formats_of(config, spec).map(|f| f.path(spec)).collect();
+                probe?.unchanged_feed(&config.output_dir, dir, *fingerprint, &files)
+            })
+            .collect();
+        let changed: Vec<bool> = kept_feeds.iter().map(Option::is_none).collect();
+        // The items of the feeds to render whose bodies are only known.
+        let unread: std::collections::HashSet<PathBuf> = feeds
+            .iter()
+            .zip(&changed)
+            .filter(|(_, changed)| **changed)
+            .flat_map(|(spec, _)| &spec.items)
+            .filter(|a| a.body.is_none() && a.known_body.is_some())
+            .map(|a| a.source.clone())
+            .collect();
+        let kept: Vec<(PathBuf, u64)> = kept_feeds.into_iter().flatten().flatten().collect();
+        (changed, kept, fingerprints, unread)
+    };
+    tracing::debug!(
+        ms = stage.elapsed().as_millis(),
+        unread = unread.len(),
+        "planned the feeds and compared their fingerprints"
+    );
+    if !unread.is_empty() {
+        // Feeds to render hold articles known from an earlier run: read
+        // their bodies now. Their files were readable with the same stamp
+        // a moment ago; one that is not any more fails the run.
+        let which: Vec<usize> = selection
+            .published
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| unread.contains(&a.source).then_some(i))
+            .collect();
+        let unreadable = loader.read_bodies(&mut selection.published, &which);
+        if !unreadable.is_empty() {
+            return Err(Error::Invalid(unreadable));
+        }
+        cache.remember_bodies(which.iter().map(|&i| &selection.published[i]));
+        tracing::debug!(
+            ms = stage.elapsed().as_millis(),
+            bodies = which.len(),
+            "read the known bodies of the feeds to render"
+        );
+    }
+    // The same plan again (planning is deterministic), now with every body
+    // of the feeds to render read.
+    let (specs, pages) = plan_feeds(
+        config,
+        &selection.published,
+        &terms,
+        &mut ledger,
+        options.now,
+    );
     let feeds: Vec<&FeedSpec<'_>> = specs.iter().chain(&pages).collect();
-    let fingerprints: Vec<(PathBuf, u64)> = feeds
-        .par_iter()
-        .map(|spec| (spec.dir.clone(), fingerprint::of(spec)))
-        .collect();
-    let kept_feeds: Vec<Option<Vec<(PathBuf, u64)>>> = feeds
-        .par_iter()
-        .zip(&fingerprints)
-        .map(|(spec, (dir, fingerprint))| {
-            let files: Vec<PathBuf> = formats_of(config, spec).map(|f| f.path(spec)).collect();
-            probe?.unchanged_feed(&config.output_dir, dir, *fingerprint, &files)
-        })
-        .collect();
     let changed: Vec<&FeedSpec<'_>> = feeds
         .iter()
-        .zip(&kept_feeds)
-        .filter_map(|(spec, kept)| kept.is_none().then_some(*spec))
+        .zip(&changed)
+        .filter_map(|(spec, changed)| changed.then_some(*spec))
         .collect();
-    let kept: Vec<(PathBuf, u64)> = kept_feeds.into_iter().flatten().flatten().collect();
     progress.stage(Stage::Render, u64::try_from(changed.len()).ok());
     let mut files = render_all(config, &changed, progress);
     tracing::debug!(
@@ -420,15 +474,49 @@ pub struct Prepared {
     pub cache: HeadCache,
 }
 
+/// Every feed and archive page of the selection, dated by the ledger.
+fn plan_feeds<'a>(
+    config: &Config,
+    published: &'a [Article],
+    terms: &[Term],
+    ledger: &mut Ledger,
+    now: DateTime<Utc>,
+) -> (Vec<FeedSpec<'a>>, Vec<FeedSpec<'a>>) {
+    let (mut specs, all_items) = feed::plan_with_all_items(config, published, terms);
+    ledger.date_feeds(&mut specs, now);
+    let pages = crate::archive::plan(config, &mut specs, all_items);
+    (specs, pages)
+}
+
+/// Which bodies [`prepare_with`] reads of the articles in feeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bodies {
+    /// Every one.
+    All,
+    /// Those not known from an earlier run ([`Article::known_body`]): the
+    /// caller reads the others it renders.
+    Unknown,
+}
+
 /// Load and prepare the site at `now`. Problems in articles are collected,
 /// not returned as errors; only an unreadable ledger fails. Only front
 /// matter is read for every article; bodies only where a feed needs them.
 pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> Result<Prepared> {
+    prepare_with(config, &Loader::new(config), now, progress, Bodies::All)
+}
+
+/// [`prepare`] with `loader`, reading the feeds' `bodies`.
+fn prepare_with(
+    config: &Config,
+    loader: &Loader<'_>,
+    now: DateTime<Utc>,
+    progress: &dyn Progress,
+    bodies: Bodies,
+) -> Result<Prepared> {
     let stage = Instant::now();
     progress.stage(Stage::Load, None);
     let mut ledger = Ledger::load(&config.ledger)?;
     tracing::debug!(ms = stage.elapsed().as_millis(), "read the ledger");
-    let loader = Loader::new(config);
     let cache = HeadCache::load(config);
     tracing::debug!(
         ms = stage.elapsed().as_millis(),
@@ -458,6 +546,7 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
             .into_iter()
             .partition(|a| a.date.is_some() || config.stamps_undated());
     ledger.pin(&mut articles, &config.content_dir, now);
+    tracing::debug!(ms = stage.elapsed().as_millis(), "pinned ids and dates");
     articles.extend(undated);
     articles.sort_by(|a, b| a.source.cmp(&b.source));
     loaded.articles = articles;
@@ -468,18 +557,35 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
         index += 1;
         !repeated.contains(&(index - 1))
     });
+    tracing::debug!(ms = stage.elapsed().as_millis(), "looked for duplicates");
 
     let mut selection = Selection::at(loaded.articles, now);
     if config.hugo.as_ref().is_some_and(|h| h.build_future) {
         selection.publish_scheduled();
     }
+    tracing::debug!(ms = stage.elapsed().as_millis(), "selected");
     // An article whose body cannot be read is left out, and the feeds it
     // was in are planned again without it.
     let (terms, members) = loop {
         let terms = taxonomy::group(&mut selection.published, &config.taxonomies);
         let terms = feed::language::terms_by_language(config, &selection.published, terms);
+        tracing::debug!(ms = stage.elapsed().as_millis(), "grouped");
         let members = feed::members(config, &selection.published, &terms);
-        let unreadable = loader.read_bodies(&mut selection.published, &members);
+        tracing::debug!(ms = stage.elapsed().as_millis(), "chose the feeds' members");
+        let unreadable = match bodies {
+            Bodies::All => loader.read_bodies(&mut selection.published, &members),
+            Bodies::Unknown => loader.read_unknown_bodies(&mut selection.published, &members),
+        };
+        tracing::debug!(
+            members = members.len(),
+            read = selection
+                .published
+                .iter()
+                .filter(|a| a.body.is_some())
+                .count(),
+            ms = stage.elapsed().as_millis(),
+            "read the members' bodies"
+        );
         if unreadable.is_empty() {
             break (terms, members);
         }
@@ -491,6 +597,27 @@ pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> 
         problems.extend(unreadable);
     };
     let mut terms = terms;
+    // A body known from an earlier run stands for a body read only where a
+    // build from scratch reads one (the feeds' members): elsewhere the
+    // ledger would see a fingerprint that such a build does not.
+    let mut is_member = vec![false; selection.published.len()];
+    for &i in &members {
+        is_member[i] = true;
+    }
+    for (article, member) in selection.published.iter_mut().zip(is_member) {
+        if !member {
+            article.known_body = None;
+        }
+    }
+    for (article, _) in &mut selection.excluded {
+        article.known_body = None;
+    }
+    cache.remember_bodies(
+        selection
+            .published
+            .iter()
+            .chain(selection.excluded.iter().map(|(a, _)| a)),
+    );
     problems.extend(loader.shortcode_warnings());
     for problem in problems.iter_mut().filter(|d| d.is_error()) {
         if ledger.was_published(&problem.path, &config.content_dir) {

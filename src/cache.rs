@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::files::read_regular;
-use crate::model::{Article, Image, image_mime_type};
+use crate::model::{Article, Image, KnownBody, image_mime_type};
 use crate::text::stable_hash;
 use crate::write::write_if_changed;
 
@@ -33,7 +33,7 @@ pub const LEGACY_CACHE_FILE_NAME: &str = ".feedpub-cache.json";
 const MAGIC: &[u8; 8] = b"fpcache\x1a";
 
 /// The layout version; any other is ignored and replaced.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The largest cache read (512 MiB); a larger one is ignored and replaced.
 const MAX_CACHE_BYTES: u64 = 512 << 20;
@@ -105,6 +105,9 @@ struct Head {
     written_summary: Option<String>,
     image: Option<CachedImage>,
     body_offset: usize,
+    /// The digests of the body, once a run has read it (only a body
+    /// rendered from this file alone: see [`crate::model::Body::standalone`]).
+    body: Option<KnownBody>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +138,8 @@ pub struct HeadCache {
 struct Use {
     hits: HashSet<PathBuf>,
     fresh: HashMap<PathBuf, Head>,
+    /// Bodies read this run, of files that were hits or fresh.
+    bodies: HashMap<PathBuf, KnownBody>,
 }
 
 impl HeadCache {
@@ -191,6 +196,7 @@ impl HeadCache {
             }),
             body_offset: head.body_offset,
             body: None,
+            known_body: head.body,
         })
     }
 
@@ -219,22 +225,54 @@ impl HeadCache {
                 local_file: i.local_file.clone(),
             }),
             body_offset: article.body_offset,
+            body: None,
         };
         if let Ok(mut now) = self.now.lock() {
             now.fresh.insert(article.source.clone(), head);
         }
     }
 
+    /// Remember the digests of the standalone bodies read this run, for
+    /// the files this run took from the cache or parsed into it (the body
+    /// was read after the stamp they are keyed by was taken, so a later
+    /// edit changes the stamp and drops the digests with the entry).
+    pub fn remember_bodies<'a>(&self, articles: impl IntoIterator<Item = &'a Article>) {
+        let Ok(mut now) = self.now.lock() else {
+            return;
+        };
+        for article in articles {
+            if let Some(body) = article.body.as_ref().filter(|b| b.standalone) {
+                now.bodies
+                    .insert(article.source.clone(), KnownBody::of(body));
+            }
+        }
+    }
+
     /// Write what this run used and parsed, when it differs from what was
     /// read. A cache is an optimization: failing to write it is not an error.
     pub fn save(self) {
-        let Use { hits, fresh } = self.now.into_inner().unwrap_or_default();
-        if fresh.is_empty() && hits.len() == self.earlier.len() {
+        let Use {
+            hits,
+            fresh,
+            bodies,
+        } = self.now.into_inner().unwrap_or_default();
+        let new_bodies = bodies.iter().any(|(path, body)| {
+            self.earlier
+                .get(path)
+                .is_some_and(|h| hits.contains(path) && h.body != Some(*body))
+                || fresh.contains_key(path)
+        });
+        if fresh.is_empty() && hits.len() == self.earlier.len() && !new_bodies {
             return;
         }
         let mut heads = self.earlier;
         heads.retain(|path, _| hits.contains(path));
         heads.extend(fresh);
+        for (path, body) in bodies {
+            if let Some(head) = heads.get_mut(&path) {
+                head.body = Some(body);
+            }
+        }
         let file = CacheFile {
             salt: self.salt,
             heads,
@@ -308,6 +346,46 @@ mod tests {
         assert_eq!(cache.get(&article.source, stamp), Some(article.clone()));
         let other = Stamp { size: 11, ..stamp };
         assert_eq!(cache.get(&article.source, other), None, "another stamp");
+
+        // The digests of a standalone body read are kept with the entry; a
+        // body with shortcodes (which may name other pages) is not.
+        let standalone = Article {
+            body: Some(crate::model::Body::new(
+                "<p>b</p>".into(),
+                "b".into(),
+                9,
+                true,
+            )),
+            ..article.clone()
+        };
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.get(&article.source, stamp).unwrap().known_body, None);
+        cache.remember_bodies([&standalone]);
+        cache.save();
+        let cache = HeadCache::load(&config);
+        assert_eq!(
+            cache.get(&article.source, stamp).unwrap().known_body,
+            standalone.body_digests()
+        );
+        let with_shortcodes = Article {
+            body: Some(crate::model::Body::new(
+                "<p>c</p>".into(),
+                "c".into(),
+                8,
+                false,
+            )),
+            ..article.clone()
+        };
+        cache.remember_bodies([&with_shortcodes]);
+        cache.save();
+        assert_eq!(
+            HeadCache::load(&config)
+                .get(&article.source, stamp)
+                .unwrap()
+                .known_body,
+            standalone.body_digests(),
+            "unchanged"
+        );
 
         let path = dir.path().join(CACHE_FILE_NAME);
         let mut bytes = std::fs::read(&path).unwrap();

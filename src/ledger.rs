@@ -194,14 +194,17 @@ impl Ledger {
             .iter()
             .zip(&keys)
             .map(|(article, key)| {
-                let fingerprint = article.fingerprint().map(hex);
+                // Formatted only for the few articles that need it.
+                let fingerprint = || article.fingerprint().map(hex);
                 self.file
                     .articles
                     .get(key)
                     // A deleted article's path is not an identity: only the
                     // same content brings it back.
-                    .filter(|e| !e.gone || e.fingerprint.is_some() && e.fingerprint == fingerprint)
-                    .or_else(|| orphans.remove(fingerprint?.as_str()))
+                    .filter(|e| {
+                        !e.gone || e.fingerprint.is_some() && e.fingerprint == fingerprint()
+                    })
+                    .or_else(|| orphans.remove(fingerprint()?.as_str()))
             })
             .collect()
     }
@@ -497,6 +500,13 @@ fn resolve_link(path: &Path) -> Result<PathBuf> {
 /// directory (`../fr/a.md` for a language folder beside it), with `/`
 /// separators on every platform.
 fn key(source: &Path, content_dir: &Path) -> String {
+    // The common case, a file below the content directory, without the
+    // path building below.
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Ok(below) = source.strip_prefix(content_dir)
+    {
+        return below.to_string_lossy().into_owned();
+    }
     let rel = content_dir
         .ancestors()
         .enumerate()
@@ -552,11 +562,7 @@ mod tests {
     fn article(path: &str, fingerprint: u64) -> Article {
         Article {
             terms: vec![vec!["Economy".into()]],
-            body: Some(Body {
-                html: String::new(),
-                summary: String::new(),
-                fingerprint,
-            }),
+            body: Some(Body::new(String::new(), String::new(), fingerprint, true)),
             ..Article::sample(path)
         }
     }

@@ -47,6 +47,10 @@ pub struct Article {
     /// The body, once read: only articles that appear in a feed (or that the
     /// ledger needs to recognise) are read past their front matter.
     pub body: Option<Body>,
+    /// What an earlier run read of this body, when the file has not changed
+    /// since: enough to tell whether a feed holding the article changed,
+    /// without reading the body again (#12).
+    pub known_body: Option<KnownBody>,
 }
 
 /// An article's body, read and rendered.
@@ -59,6 +63,51 @@ pub struct Body {
     /// Stable hash of what readers see (title, summary, body, image), to
     /// notice edits between builds.
     pub fingerprint: u64,
+    /// Whether the body was rendered from its own file alone (it has no
+    /// shortcode, so no other page's URL and no warning went into it): only
+    /// such a body may be known by its digest in a later run.
+    pub standalone: bool,
+    /// Digest of `html` and `summary`.
+    digest: u64,
+}
+
+impl Body {
+    /// A rendered body; `standalone` as for [`Body::standalone`].
+    pub fn new(html: String, summary: String, fingerprint: u64, standalone: bool) -> Body {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for part in [&html, &summary] {
+            // Length-prefixed, so that the two cannot run into each other.
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        Body {
+            digest: hasher.digest(),
+            html,
+            summary,
+            fingerprint,
+            standalone,
+        }
+    }
+}
+
+/// A body known by digests only: what a feed's input fingerprint and the
+/// ledger need of it, kept in the front-matter cache for unchanged files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KnownBody {
+    /// Digest of the rendered HTML and the summary.
+    pub digest: u64,
+    /// The body's [`Body::fingerprint`].
+    pub fingerprint: u64,
+}
+
+impl KnownBody {
+    /// The digests of `body`.
+    pub fn of(body: &Body) -> KnownBody {
+        KnownBody {
+            digest: body.digest,
+            fingerprint: body.fingerprint,
+        }
+    }
 }
 
 impl Article {
@@ -76,9 +125,15 @@ impl Article {
         self.body.as_ref().map_or("", |b| b.html.as_str())
     }
 
-    /// The content fingerprint, once the body is read.
+    /// The content fingerprint, once the body is read or known.
     pub fn fingerprint(&self) -> Option<u64> {
-        self.body.as_ref().map(|b| b.fingerprint)
+        self.body_digests().map(|b| b.fingerprint)
+    }
+
+    /// The body's digests: of the body read, else of the body an earlier
+    /// run read of the unchanged file.
+    pub fn body_digests(&self) -> Option<KnownBody> {
+        self.body.as_ref().map(KnownBody::of).or(self.known_body)
     }
 
     /// The names of the article's terms in the taxonomy at `index` of
@@ -132,6 +187,7 @@ impl Article {
             image: None,
             body_offset: 0,
             body: None,
+            known_body: None,
         }
     }
 }

@@ -365,3 +365,92 @@ fn an_edit_renders_only_the_feeds_whose_inputs_changed() {
         "edit",
     );
 }
+
+/// Set the modification time of every file below `dir` an hour back, as
+/// under cron, where no article is younger than the few seconds in which
+/// a stat proves nothing.
+fn settle(dir: &Path) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for file in files_below(dir) {
+        File::options()
+            .write(true)
+            .open(dir.join(file))
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
+}
+
+/// A numeric field of the first debug line holding `message`.
+fn logged(stderr: &str, message: &str, name: &str) -> usize {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(message))
+        .unwrap_or_else(|| panic!("no `{message}` line in {stderr}"));
+    let start = line.find(&format!(" {name}=")).unwrap() + name.len() + 2;
+    line[start..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn an_edit_reads_only_the_bodies_of_the_feeds_it_changes() {
+    // #12: the front-matter cache keeps a digest of every standalone body
+    // read, so the feeds of unchanged articles are proven unchanged without
+    // reading them; the bodies of a feed to render are read before it is.
+    let site = copy_fixture("basic");
+    settle(&site.path().join("content"));
+    build_at(site.path(), NOW);
+    let path = site.path().join("content/2024/04/energiya.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("растёт"), "the fixture changed");
+    std::fs::write(&path, text.replace("растёт", "падает")).unwrap();
+    let out = feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .env("RUST_LOG", "feedpub::build=debug")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (members, read) = (
+        logged(&stderr, "read the members' bodies", "members"),
+        logged(&stderr, "read the members' bodies", "read"),
+    );
+    assert_eq!(read, 1, "only the edited body, of {members} members");
+    let (changed, feeds) = rendered_feeds(&stderr);
+    assert!(changed < feeds, "{changed} of {feeds}");
+    assert!(
+        logged(
+            &stderr,
+            "read the known bodies of the feeds to render",
+            "bodies"
+        ) >= 1,
+        "the changed feeds' other items are read before rendering"
+    );
+    let feeds_text = all_feeds(site.path());
+    assert!(feeds_text.contains("падает"));
+
+    // Byte for byte what a build from scratch makes of the same content and
+    // ledger, including the kept feeds and the items read late.
+    let scratch = copy_fixture("basic");
+    std::fs::write(
+        scratch.path().join("content/2024/04/energiya.md"),
+        std::fs::read(&path).unwrap(),
+    )
+    .unwrap();
+    std::fs::copy(
+        site.path().join("feedpub-ledger.toml"),
+        scratch.path().join("feedpub-ledger.toml"),
+    )
+    .unwrap();
+    build_at(scratch.path(), NOW);
+    assert_same_feeds(
+        &site.path().join("feeds"),
+        &scratch.path().join("feeds"),
+        "edit with known bodies",
+    );
+}

@@ -248,6 +248,28 @@ impl<'a> Loader<'a> {
     /// `which` that has none yet, in parallel. Articles whose body cannot be
     /// read keep none, and the problem is returned.
     pub fn read_bodies(&self, articles: &mut [Article], which: &[usize]) -> Vec<Diagnostic> {
+        self.read_bodies_but(articles, which, false)
+    }
+
+    /// [`Loader::read_bodies`], except the bodies known from an earlier run
+    /// ([`Article::known_body`]): of those only the lead image is measured,
+    /// as reading the body would. Whoever renders such an article must read
+    /// its body first.
+    pub fn read_unknown_bodies(
+        &self,
+        articles: &mut [Article],
+        which: &[usize],
+    ) -> Vec<Diagnostic> {
+        self.read_bodies_but(articles, which, true)
+    }
+
+    /// Read the bodies of `which`, but not the known ones if `skip_known`.
+    fn read_bodies_but(
+        &self,
+        articles: &mut [Article],
+        which: &[usize],
+        skip_known: bool,
+    ) -> Vec<Diagnostic> {
         self.pages.get_or_init(|| {
             shortcode::PageIndex::new(
                 articles
@@ -265,25 +287,33 @@ impl<'a> Loader<'a> {
             .par_iter_mut()
             .zip(wanted)
             .filter(|(article, wanted)| *wanted && article.body.is_none())
-            .filter_map(|(article, _)| match self.read_body(article) {
-                Ok(body) => {
-                    article.body = Some(body);
-                    let folder = article.source.parent().map(Path::to_path_buf);
-                    if let Some(image) = &mut article.image
-                        && let Some(file) = &image.local_file
-                    {
-                        let base = if file.starts_with(&self.config.static_dir) {
-                            Some(self.config.static_dir.clone())
-                        } else {
-                            folder
-                        };
-                        image.length = base.map_or(0, |b| contained_length(file, &b));
+            .filter_map(|(article, _)| {
+                if !(skip_known && article.known_body.is_some()) {
+                    match self.read_body(article) {
+                        Ok(body) => article.body = Some(body),
+                        Err(problem) => return Some(*problem),
                     }
-                    None
                 }
-                Err(problem) => Some(*problem),
+                self.measure_image(article);
+                None
             })
             .collect()
+    }
+
+    /// Measure the size of the article's lead image, when it is a file of
+    /// the site (inside the static folder or the article's own folder).
+    fn measure_image(&self, article: &mut Article) {
+        let folder = article.source.parent().map(Path::to_path_buf);
+        if let Some(image) = &mut article.image
+            && let Some(file) = &image.local_file
+        {
+            let base = if file.starts_with(&self.config.static_dir) {
+                Some(self.config.static_dir.clone())
+            } else {
+                folder
+            };
+            image.length = base.map_or(0, |b| contained_length(file, &b));
+        }
     }
 
     /// Remember the `cascade` of the section page at `path` (a table, or a
@@ -379,7 +409,8 @@ impl<'a> Loader<'a> {
                 format!("bad URL {}: {e}", article.url),
             ))
         })?;
-        let expanded = if shortcode::has_shortcodes(&body) {
+        let standalone = !shortcode::has_shortcodes(&body);
+        let expanded = if !standalone {
             let head = bytes.get(..article.body_offset).unwrap_or_default();
             let params = page_params(&String::from_utf8_lossy(head));
             let folder = self
@@ -452,15 +483,12 @@ impl<'a> Loader<'a> {
                 .and_then(|i| i.alt.as_deref())
                 .unwrap_or(""),
         ]);
-        Ok(Body {
-            html: if html_page {
-                sanitize_html(&expanded, &base)
-            } else {
-                render_html(&expanded, &base)
-            },
-            summary,
-            fingerprint,
-        })
+        let html = if html_page {
+            sanitize_html(&expanded, &base)
+        } else {
+            render_html(&expanded, &base)
+        };
+        Ok(Body::new(html, summary, fingerprint, standalone))
     }
 }
 
@@ -880,6 +908,7 @@ impl ArticleParse<'_, '_> {
             image,
             body_offset,
             body: None,
+            known_body: None,
         })
     }
 
