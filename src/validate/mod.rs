@@ -1,14 +1,18 @@
 //! Validation of RSS and Atom feeds, for the build gate and `feedpub check`.
 //!
-//! [`validate_feed`] reads one serialized feed with a streaming `quick-xml`
-//! reader (no tree of the whole document is built) and reports every problem
+//! [`validate_feed`] parses one serialized feed into a tree with `roxmltree`
+//! (a feed is at most a few MB) and reports every problem
 //! as a [`Diagnostic`] with a stable rule code ([`Rule`]), named after the W3C
 //! Feed Validation Service message where one exists, and a 1-based line and
 //! column (columns count characters, not bytes).
 //!
 //! The checks run in three layers:
 //! - bytes: the encoding declaration, UTF-8 and characters legal in XML 1.0;
-//! - XML: well-formedness and namespace prefixes, while streaming events;
+//! - XML: well-formedness, entities and namespace prefixes (`roxmltree`,
+//!   which stops at the first error: undefined entities, undeclared
+//!   prefixes, references to illegal characters and content after the root
+//!   are repaired in a copy so the parse goes on; after any other error the
+//!   feed rules do not run, and the finding says so);
 //! - feed: RSS 2.0 and 0.91–0.94 (rssboard spec and RSS Best Practices
 //!   Profile), RSS 1.0 (RDF) or Atom 1.0 (RFC 4287, feeds and Entry
 //!   Documents) rules, picked from the root element here (the XML layer

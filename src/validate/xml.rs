@@ -1,15 +1,16 @@
 //! The byte and XML layers: encoding, legal characters, well-formedness and
 //! namespaces, and the element stream handed to the feed rules.
 //!
-//! Only the chain of currently open elements is kept (names, attributes,
-//! direct text), never the whole document. This layer knows no feed format:
+//! The document is parsed with `roxmltree`; its tree is walked in document
+//! order and handed to the rules as the chain of open elements (names,
+//! attributes, direct text). This layer knows no feed format:
 //! the caller (`validate/mod.rs`) picks the [`Rules`] from the root element.
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{NamespaceResolver, ResolveResult};
-use quick_xml::{NsReader, XmlVersion};
+use quick_xml::NsReader;
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
 use url::Url;
 
 use super::{Findings, Rule};
@@ -43,6 +44,22 @@ pub(super) enum Ns {
 }
 
 impl Ns {
+    /// The namespace a `roxmltree` node or attribute is in.
+    fn of_uri(uri: Option<&str>) -> Ns {
+        match uri {
+            None | Some("") => Ns::None,
+            Some("http://www.w3.org/2005/Atom") => Ns::Atom,
+            Some("http://purl.org/rss/1.0/modules/content/") => Ns::Content,
+            Some("http://search.yahoo.com/mrss/") => Ns::Media,
+            Some("http://www.w3.org/1999/xhtml") => Ns::Xhtml,
+            Some("http://purl.org/dc/elements/1.1/") => Ns::Dc,
+            Some("http://www.w3.org/1999/02/22-rdf-syntax-ns#") => Ns::Rdf,
+            Some("http://purl.org/rss/1.0/") => Ns::Rss1,
+            Some("http://www.w3.org/XML/1998/namespace") => Ns::Xml,
+            Some(_) => Ns::Other,
+        }
+    }
+
     fn of(resolved: &ResolveResult<'_>) -> Ns {
         match resolved {
             ResolveResult::Unbound => Ns::None,
@@ -140,44 +157,40 @@ pub(super) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-/// What the XML declaration says about the encoding.
-#[derive(Debug, PartialEq, Eq)]
-enum Declared {
-    Nothing,
-    Encoding { label: String, offset: usize },
-}
-
-fn declared_encoding(body: &[u8]) -> Declared {
+/// The value of a pseudo-attribute (`version`, `encoding`) of the XML
+/// declaration, with the byte offset of the value; `None` without a
+/// declaration or without that pseudo-attribute.
+fn declaration_value(body: &[u8], name: &str) -> Option<(String, usize)> {
     let is_decl =
         body.starts_with(b"<?xml") && body.get(5).is_some_and(|b| b.is_ascii_whitespace());
-    let Some(end) = body.windows(2).position(|w| w == b"?>").filter(|_| is_decl) else {
-        return Declared::Nothing;
-    };
+    let end = body
+        .windows(2)
+        .position(|w| w == b"?>")
+        .filter(|_| is_decl)?;
     let decl = &body[..end];
-    let Some(at) = decl.windows(8).position(|w| w == b"encoding") else {
-        return Declared::Nothing;
-    };
-    let mut i = at + 8;
+    let at = decl
+        .windows(name.len())
+        .position(|w| w == name.as_bytes())?;
     let skip_space = |mut i: usize| {
         while decl.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
             i += 1;
         }
         i
     };
-    i = skip_space(i);
+    let i = skip_space(at + name.len());
     if decl.get(i) != Some(&b'=') {
-        return Declared::Nothing;
+        return None;
     }
-    i = skip_space(i + 1);
-    let Some(&quote @ (b'"' | b'\'')) = decl.get(i) else {
-        return Declared::Nothing;
+    let i = skip_space(i + 1);
+    let &quote @ (b'"' | b'\'') = decl.get(i)? else {
+        return None;
     };
     let start = i + 1;
     let len = decl[start..].iter().take_while(|&&b| b != quote).count();
-    Declared::Encoding {
-        label: String::from_utf8_lossy(&decl[start..start + len]).into_owned(),
-        offset: start,
-    }
+    Some((
+        String::from_utf8_lossy(&decl[start..start + len]).into_owned(),
+        start,
+    ))
 }
 
 /// Decode the document to text, reporting encoding problems.
@@ -198,9 +211,9 @@ pub(super) fn decode<'b>(bytes: &'b [u8], out: &mut Findings) -> Cow<'b, str> {
         Some(rest) => (true, rest),
         None => (false, bytes),
     };
-    let (label, offset) = match declared_encoding(body) {
-        Declared::Encoding { label, offset } => (label.to_ascii_lowercase(), offset),
-        Declared::Nothing => {
+    let (label, offset) = match declaration_value(body, "encoding") {
+        Some((label, offset)) => (label.to_ascii_lowercase(), offset),
+        None => {
             if !bom {
                 out.add(Rule::MissingEncoding, 0, "no encoding is declared")
                     .help("start the file with <?xml version=\"1.0\" encoding=\"utf-8\"?>");
@@ -365,274 +378,489 @@ pub(super) fn root_element(text: &str) -> Option<(Ns, String)> {
     }
 }
 
-/// Byte offset of `slice` inside `text`, or `fallback` when it is not a subslice.
-fn offset_in(text: &str, slice: &[u8], fallback: usize) -> usize {
-    let start = text.as_ptr() as usize;
-    let at = slice.as_ptr() as usize;
-    if at >= start && at <= start + text.len() {
-        at - start
-    } else {
-        fallback
+/// At most this many repairs (an undefined entity, an undeclared prefix, a
+/// reference to an illegal character, a DTD, content after the root) before
+/// the document is given up as too broken to list every problem.
+const MAX_REPAIRS: usize = 32;
+
+/// The namespace feedpub declares for an undeclared prefix while it reads
+/// on, so the rest of the document can still be checked.
+const UNDECLARED_NS: &str = "urn:feedpub:undeclared-prefix";
+
+/// What a fatal XML error adds to its message: the feed rules need a tree.
+const NO_FEED_RULES: &str = "the feed rules run only on well-formed XML, so fix this first";
+
+/// The document as handed to `roxmltree`: the decoded text with each
+/// reported, recoverable error blanked out (same byte length, line breaks
+/// kept) or an undeclared prefix declared on the root element, so one
+/// document can yield several findings although the parser stops at the
+/// first error. Offsets are translated back to the decoded text.
+struct Repaired {
+    text: String,
+    /// Where namespace declarations for undeclared prefixes were inserted
+    /// (after the root element's name), and their total length.
+    declared: Option<(usize, usize)>,
+}
+
+impl Repaired {
+    /// The decoded text with raw illegal characters blanked (they are
+    /// reported by [`check_chars`], wherever they are).
+    fn new(text: &str) -> Self {
+        let text = if text.chars().all(is_xml_char) {
+            text.to_string()
+        } else {
+            text.chars()
+                .map(|c| {
+                    if is_xml_char(c) {
+                        c.to_string()
+                    } else {
+                        " ".repeat(c.len_utf8())
+                    }
+                })
+                .collect()
+        };
+        Repaired {
+            text,
+            declared: None,
+        }
+    }
+
+    /// The offset in the decoded text of an offset in the repaired one.
+    fn original(&self, at: usize) -> usize {
+        match self.declared {
+            Some((start, len)) if at >= start + len => at - len,
+            Some((start, _)) if at >= start => start,
+            _ => at,
+        }
+    }
+
+    /// The byte offset of a `roxmltree` line and column (in characters).
+    fn offset_of(&self, pos: roxmltree::TextPos) -> usize {
+        let row = usize::try_from(pos.row).unwrap_or(usize::MAX);
+        let col = usize::try_from(pos.col).unwrap_or(usize::MAX);
+        let line_start = match row {
+            0 | 1 => 0,
+            _ => self
+                .text
+                .match_indices('\n')
+                .nth(row - 2)
+                .map_or(self.text.len(), |(at, _)| at + 1),
+        };
+        self.text[line_start..]
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(self.text.len(), |(at, _)| line_start + at)
+    }
+
+    /// Overwrite `range` with spaces, keeping line breaks and byte offsets.
+    fn blank(&mut self, range: std::ops::Range<usize>) {
+        let end = range.end.min(self.text.len());
+        let Some(slice) = self.text.get(range.start..end) else {
+            return;
+        };
+        let spaces: String = slice
+            .chars()
+            .map(|c| {
+                if c == '\n' {
+                    "\n".to_string()
+                } else {
+                    " ".repeat(c.len_utf8())
+                }
+            })
+            .collect();
+        self.text.replace_range(range.start..end, &spaces);
+    }
+
+    /// Declare `prefix` on the root element so the parser reads on.
+    fn declare(&mut self, prefix: &str) -> bool {
+        let at = match self.declared {
+            Some((at, _)) => at,
+            None => {
+                let Some(root) = root_start(&self.text) else {
+                    return false;
+                };
+                let name_len = self.text[root + 1..]
+                    .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+                    .unwrap_or(0);
+                root + 1 + name_len
+            }
+        };
+        let declaration = format!(" xmlns:{prefix}=\"{UNDECLARED_NS}\"");
+        self.text.insert_str(at, &declaration);
+        let len = self.declared.map_or(0, |(_, len)| len) + declaration.len();
+        self.declared = Some((at, len));
+        true
     }
 }
 
-/// Stream the document, checking XML rules and feeding the rules
-/// `pick_rules` chooses for its root element (it reports a root that is no
-/// feed; `None` leaves the document to the XML checks alone).
+/// Byte offset of the root element's `<`, skipping the prolog's comments,
+/// processing instructions and DOCTYPE.
+fn root_start(text: &str) -> Option<usize> {
+    let mut at = 0;
+    while let Some(found) = text[at..].find('<') {
+        let start = at + found;
+        let rest = &text[start..];
+        let skip_to = if rest.starts_with("<!--") {
+            rest.find("-->").map(|end| end + 3)
+        } else if rest.starts_with("<?") {
+            rest.find("?>").map(|end| end + 2)
+        } else if rest.starts_with("<!") {
+            rest.find('>').map(|end| end + 1)
+        } else {
+            return Some(start);
+        };
+        at = start + skip_to?;
+    }
+    None
+}
+
+/// The end of the DOCTYPE declaration starting at `start` (after its `>`).
+fn doctype_end(text: &str, start: usize) -> usize {
+    let rest = &text[start..];
+    let close = match (rest.find('['), rest.find('>')) {
+        (Some(open), Some(gt)) if open < gt => rest[open..].find(']').and_then(|bracket| {
+            rest[open + bracket..]
+                .find('>')
+                .map(|gt| open + bracket + gt)
+        }),
+        (_, gt) => gt,
+    };
+    close.map_or(text.len(), |gt| start + gt + 1)
+}
+
+/// How reading on after an XML error goes.
+enum Recovery {
+    /// The error was reported (or needs no finding) and repaired: parse again.
+    Again,
+    /// The document cannot be read further; the feed rules do not run.
+    Stop,
+}
+
+/// Report one `roxmltree` error and repair the document where that is
+/// possible.
+fn recover(doc: &mut Repaired, error: &roxmltree::Error, out: &mut Findings) -> Recovery {
+    use roxmltree::Error as E;
+    let at = error.pos();
+    let at = doc.offset_of(at);
+    match error {
+        E::DtdDetected => {
+            // A DOCTYPE is allowed, but its entities are never expanded (no
+            // "billion laughs", no external entity read): references to
+            // them are reported as undefined.
+            let Some(start) = doc.text.find("<!DOCTYPE") else {
+                return fatal(doc, 0, "a DTD that cannot be read".into(), out);
+            };
+            if root_start(&doc.text).is_some_and(|root| root < start) {
+                return fatal(
+                    doc,
+                    start,
+                    "a DOCTYPE must come before the root element".into(),
+                    out,
+                );
+            }
+            let end = doctype_end(&doc.text, start);
+            doc.blank(start..end);
+            Recovery::Again
+        }
+        E::UnknownEntityReference(name, _) => {
+            out.add(
+                Rule::UndefinedNamedEntity,
+                doc.original(at),
+                format!("&{name}; is not defined in XML"),
+            )
+            .help("XML only predefines &amp; &lt; &gt; &quot; &apos;: write the character itself or a numeric reference such as &#160;");
+            doc.blank(at..at + name.len() + 2);
+            Recovery::Again
+        }
+        E::MalformedEntityReference(_) => {
+            let rest = &doc.text[at..];
+            let Some(reference) = rest
+                .strip_prefix("&#")
+                .and_then(|r| r.find(';').filter(|&end| end <= 10).map(|end| &r[..end]))
+            else {
+                return fatal(doc, at, "a bare '&'; write it as &amp;".into(), out);
+            };
+            let len = reference.len() + 3;
+            let number = match reference.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16),
+                None => reference.parse(),
+            };
+            match number.ok().and_then(char::from_u32) {
+                Some(c) if !is_xml_char(c) => {
+                    out.add(
+                        Rule::InvalidXmlCharacter,
+                        doc.original(at),
+                        format!(
+                            "&#{reference}; refers to U+{:04X}, which XML 1.0 does not allow",
+                            u32::from(c)
+                        ),
+                    )
+                    .help("remove it: control characters cannot appear in XML, not even escaped");
+                }
+                _ => {
+                    out.add(
+                        Rule::NotWellFormed,
+                        doc.original(at),
+                        format!("&#{reference}; is not a valid character reference"),
+                    )
+                    .help("write a character reference as &#233; or &#xE9;");
+                }
+            }
+            doc.blank(at..at + len);
+            Recovery::Again
+        }
+        E::UnknownNamespace(prefix, _) => {
+            let rest = &doc.text[at..];
+            let name_len = rest
+                .find(|c: char| c.is_ascii_whitespace() || matches!(c, '=' | '/' | '>'))
+                .unwrap_or(rest.len());
+            let name = rest[..name_len].to_string();
+            let is_element = doc.text[..at].ends_with('<');
+            // An attribute is located by its value, as the other attribute findings are.
+            let finding_at = if is_element {
+                at
+            } else {
+                rest.find(['"', '\'']).map_or(at, |quote| at + quote + 1)
+            };
+            out.add(
+                Rule::UndeclaredPrefix,
+                doc.original(finding_at),
+                format!("namespace prefix \"{prefix}\" of {name} is not declared"),
+            )
+            .help(format!(
+                "declare it, e.g. xmlns:{prefix}=\"...\" on the root element"
+            ));
+            if doc.declare(prefix) {
+                Recovery::Again
+            } else {
+                Recovery::Stop
+            }
+        }
+        E::NonXmlChar(c, _) => {
+            // Raw ones are blanked beforehand; this is a safety net.
+            doc.blank(at..at + c.len_utf8());
+            Recovery::Again
+        }
+        E::UnknownToken(_) => {
+            let after_root = parses(&doc.text[..at]);
+            let rest = &doc.text[at..];
+            if after_root {
+                let what = if rest.starts_with('<') && !rest.starts_with("<!") {
+                    let name_len = rest[1..]
+                        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+                        .unwrap_or(0);
+                    format!(
+                        "<{}> after the root element has closed; a document has exactly one root",
+                        &rest[1..1 + name_len]
+                    )
+                } else {
+                    "text outside the root element".to_string()
+                };
+                out.add(Rule::NotWellFormed, doc.original(at), what)
+                    .help("remove what follows the root element's end tag");
+                let end = doc.text.len();
+                doc.blank(at..end);
+                Recovery::Again
+            } else {
+                fatal(doc, at, "unexpected markup here".into(), out)
+            }
+        }
+        E::UnclosedRootNode => {
+            let (at, name) = innermost_unclosed(&doc.text).unwrap_or((0, String::new()));
+            fatal(
+                doc,
+                at,
+                format!("<{name}> is never closed (the file ends inside it)"),
+                out,
+            )
+        }
+        E::InvalidCharacterData(_) => {
+            let at = doc.text[..at].rfind("]]>").unwrap_or(at);
+            fatal(
+                doc,
+                at,
+                "\"]]>\" is not allowed in text; escape it as \"]]&gt;\"".into(),
+                out,
+            )
+        }
+        E::InvalidComment(_) => {
+            let at = doc.text[at..]
+                .get(4..)
+                .and_then(|body| body.find("--"))
+                .map_or(at, |dashes| at + 4 + dashes);
+            fatal(
+                doc,
+                at,
+                "\"--\" inside a comment; comments cannot contain two hyphens in a row".into(),
+                out,
+            )
+        }
+        E::DuplicatedAttribute(name, _) => fatal(
+            doc,
+            at,
+            format!("attribute {name} appears twice in one element"),
+            out,
+        ),
+        E::NoRootNode => fatal(doc, doc.text.len(), "no root element".into(), out),
+        E::UnexpectedDeclaration(_) => fatal(
+            doc,
+            at,
+            "the XML declaration must be at the very start of the file".into(),
+            out,
+        ),
+        other => {
+            let message = other.to_string();
+            let position = format!(" at {}:{}", other.pos().row, other.pos().col);
+            fatal(doc, at, message.replace(&position, ""), out)
+        }
+    }
+}
+
+/// Report an XML error after which the document cannot be read.
+fn fatal(doc: &Repaired, at: usize, what: String, out: &mut Findings) -> Recovery {
+    out.add(
+        Rule::NotWellFormed,
+        doc.original(at),
+        format!("not well-formed XML: {what}"),
+    )
+    .help(NO_FEED_RULES);
+    Recovery::Stop
+}
+
+/// Whether `text` alone is a well-formed document (up to the errors the
+/// repairs deal with).
+fn parses(text: &str) -> bool {
+    !matches!(
+        roxmltree::Document::parse(text),
+        Err(roxmltree::Error::UnclosedRootNode
+            | roxmltree::Error::UnexpectedCloseTag(..)
+            | roxmltree::Error::NoRootNode
+            | roxmltree::Error::UnknownToken(..))
+    )
+}
+
+/// The offset and name of the innermost element a truncated document leaves
+/// open: found by closing the open elements one by one (the parser names the
+/// one it expects) and locating the first one closed in the completed tree.
+fn innermost_unclosed(text: &str) -> Option<(usize, String)> {
+    const PROBE: &str = "</feedpub-probe>";
+    let mut closers = String::new();
+    let mut innermost = None;
+    for _ in 0..256 {
+        let attempt = format!("{text}{closers}{PROBE}");
+        match roxmltree::Document::parse(&attempt) {
+            Err(roxmltree::Error::UnexpectedCloseTag(expected, _, _)) => {
+                innermost.get_or_insert_with(|| expected.clone());
+                closers.push_str(&format!("</{expected}>"));
+            }
+            _ => break,
+        }
+    }
+    let name = innermost?;
+    let completed = format!("{text}{closers}");
+    let doc = roxmltree::Document::parse(&completed).ok()?;
+    let first_close_end = text.len() + name.len() + 3;
+    let node = doc
+        .descendants()
+        .find(|n| n.is_element() && n.range().end == first_close_end)?;
+    Some((node.range().start, name))
+}
+
+/// Parse the document with `roxmltree`, checking XML rules, and walk the
+/// tree feeding the rules `pick_rules` chooses for its root element (it
+/// reports a root that is no feed; `None` leaves the document to the XML
+/// checks alone). After an error that cannot be repaired the feed rules do
+/// not run.
 pub(super) fn scan<P>(text: &str, pick_rules: P, out: &mut Findings)
 where
     P: FnOnce(&Frame, &mut Findings) -> Option<Box<dyn Rules>>,
 {
-    let mut reader = NsReader::from_str(text);
-    reader.config_mut().check_comments = true;
-    reader.config_mut().check_end_names = true;
-    let mut scanner = Scanner {
-        text,
-        pick_rules: Some(pick_rules),
-        stack: Vec::new(),
-        rules: None,
-        saw_root: false,
-        root_closed: false,
-        reported_stray_text: false,
-    };
+    if let Some((version, at)) = declaration_value(text.as_bytes(), "version")
+        && version != "1.0"
+    {
+        out.add(
+            Rule::BadXmlVersion,
+            at,
+            format!("XML version \"{version}\"; feeds must be XML 1.0"),
+        );
+    }
+    let mut doc = Repaired::new(text);
+    let mut repairs = 0;
     loop {
-        let at = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let event = match reader.read_event() {
-            Ok(event) => event,
-            Err(e) => {
-                let at = usize::try_from(reader.error_position()).unwrap_or(at);
-                out.add(Rule::NotWellFormed, at, format!("not well-formed XML: {e}"));
+        let error = match roxmltree::Document::parse(&doc.text) {
+            Ok(tree) => {
+                walk(&tree, &doc, pick_rules, out);
                 return;
             }
+            Err(error) => error,
         };
-        let keep_going = match event {
-            Event::Start(e) => scanner.open(reader.resolver(), &e, at, out),
-            Event::Empty(e) => {
-                let opened = scanner.open(reader.resolver(), &e, at, out);
-                scanner.close(out);
-                opened
-            }
-            Event::End(_) => {
-                scanner.close(out);
-                true
-            }
-            Event::Text(t) => {
-                let raw = t.decode().unwrap_or_default();
-                if raw.contains("]]>") {
-                    out.add(
-                        Rule::NotWellFormed,
-                        at,
-                        "\"]]>\" is not allowed in text; escape it as \"]]&gt;\"",
-                    );
-                }
-                scanner.text(&raw, at, out);
-                true
-            }
-            Event::CData(t) => {
-                let raw = t.decode().unwrap_or_default();
-                if raw.contains(['&', '<']) {
-                    scanner.named_markup(at);
-                }
-                scanner.text(&raw, at, out);
-                true
-            }
-            Event::GeneralRef(r) => {
-                let name = r.decode().unwrap_or_default();
-                let resolved = if r.is_char_ref() {
-                    match r.resolve_char_ref() {
-                        Ok(Some(c)) if is_xml_char(c) => Some(c),
-                        Ok(Some(c)) => {
-                            out.add(
-                                Rule::InvalidXmlCharacter,
-                                at,
-                                format!("&{name}; refers to U+{:04X}, which XML 1.0 does not allow", u32::from(c)),
-                            )
-                            .help("remove it: control characters cannot appear in XML, not even escaped");
-                            None
-                        }
-                        Ok(None) | Err(_) => {
-                            out.add(
-                                Rule::NotWellFormed,
-                                at,
-                                format!("&{name}; is not a valid character reference"),
-                            );
-                            None
-                        }
-                    }
-                } else {
-                    if matches!(name.as_ref(), "lt" | "amp") {
-                        scanner.named_markup(at);
-                    }
-                    match name.as_ref() {
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "amp" => Some('&'),
-                        "apos" => Some('\''),
-                        "quot" => Some('"'),
-                        _ => {
-                            out.add(Rule::UndefinedNamedEntity, at, format!("&{name}; is not defined in XML"))
-                                .help("XML only predefines &amp; &lt; &gt; &quot; &apos;: write the character itself or a numeric reference such as &#160;");
-                            None
-                        }
-                    }
-                };
-                if let Some(c) = resolved {
-                    scanner.text(c.encode_utf8(&mut [0; 4]), at, out);
-                }
-                true
-            }
-            Event::Decl(d) => {
-                if at != 0 {
-                    out.add(
-                        Rule::NotWellFormed,
-                        at,
-                        "the XML declaration must be at the very start of the file",
-                    );
-                }
-                match d.version() {
-                    Ok(v) if v.as_ref() == b"1.0" => {}
-                    Ok(v) => {
-                        out.add(
-                            Rule::BadXmlVersion,
-                            at,
-                            format!(
-                                "XML version \"{}\"; feeds must be XML 1.0",
-                                String::from_utf8_lossy(&v)
-                            ),
-                        );
-                    }
-                    Err(e) => {
-                        out.add(Rule::NotWellFormed, at, format!("bad XML declaration: {e}"));
-                    }
-                }
-                true
-            }
-            Event::DocType(_) => {
-                if scanner.saw_root {
-                    out.add(
-                        Rule::NotWellFormed,
-                        at,
-                        "a DOCTYPE must come before the root element",
-                    );
-                }
-                true
-            }
-            Event::PI(_) | Event::Comment(_) => true,
-            Event::Eof => {
-                scanner.eof(out);
-                return;
-            }
-        };
-        if !keep_going {
+        repairs += 1;
+        if repairs > MAX_REPAIRS {
+            let at = doc.offset_of(error.pos());
+            fatal(
+                &doc,
+                at,
+                format!("more than {MAX_REPAIRS} XML errors; the rest are not listed"),
+                out,
+            );
+            return;
+        }
+        if let Recovery::Stop = recover(&mut doc, &error, out) {
             return;
         }
     }
 }
 
-/// Streaming state: the open elements and the format's rules.
-struct Scanner<'t, P> {
-    text: &'t str,
+/// Walk a parsed document in order, feeding the rules.
+fn walk<P>(tree: &roxmltree::Document<'_>, doc: &Repaired, pick_rules: P, out: &mut Findings)
+where
+    P: FnOnce(&Frame, &mut Findings) -> Option<Box<dyn Rules>>,
+{
+    let mut walker = Walker {
+        doc,
+        pick_rules: Some(pick_rules),
+        stack: Vec::new(),
+        rules: None,
+    };
+    // Depth-first without recursion: a deeply nested document cannot
+    // overflow the stack. `true` marks an element whose children are done.
+    let mut pending = vec![(tree.root_element(), false)];
+    while let Some((node, done)) = pending.pop() {
+        if done {
+            walker.close(out);
+        } else if node.is_element() {
+            walker.open(node, out);
+            pending.push((node, true));
+            pending.extend(node.children().rev().map(|child| (child, false)));
+        } else if node.is_text() {
+            walker.text(node);
+        }
+    }
+}
+
+/// Walking state: the open elements and the format's rules.
+struct Walker<'d, P> {
+    doc: &'d Repaired,
     /// Taken when the root element opens.
     pick_rules: Option<P>,
     stack: Vec<Frame>,
     rules: Option<Box<dyn Rules>>,
-    saw_root: bool,
-    root_closed: bool,
-    reported_stray_text: bool,
 }
 
-impl<P> Scanner<'_, P>
+impl<P> Walker<'_, P>
 where
     P: FnOnce(&Frame, &mut Findings) -> Option<Box<dyn Rules>>,
 {
-    /// Open an element; false when the document cannot be read further.
-    fn open(
-        &mut self,
-        resolver: &NamespaceResolver,
-        e: &BytesStart<'_>,
-        at: usize,
-        out: &mut Findings,
-    ) -> bool {
-        let qname = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-        if self.root_closed {
-            out.add(
-                Rule::NotWellFormed,
-                at,
-                format!(
-                    "<{qname}> after the root element has closed; a document has exactly one root"
-                ),
-            );
-            return false;
-        }
-        let (resolved, local) = resolver.resolve_element(e.name());
-        if let ResolveResult::Unknown(prefix) = &resolved {
-            undeclared(out, at + 1, &String::from_utf8_lossy(prefix), &qname);
-        }
-        let ns = Ns::of(&resolved);
-        let local = String::from_utf8_lossy(local.as_ref()).into_owned();
-        let mut attrs = Vec::new();
-        for attr in e.attributes() {
-            let attr = match attr {
-                Ok(attr) => attr,
-                Err(err) => {
-                    out.add(
-                        Rule::NotWellFormed,
-                        at,
-                        format!("bad attribute in <{qname}>: {err}"),
-                    );
-                    return false;
-                }
-            };
-            if attr.key.as_namespace_binding().is_some() {
-                continue;
-            }
-            let name = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
-            let offset = offset_in(self.text, &attr.value, at);
-            if attr.value.contains(&b'<') {
-                out.add(
-                    Rule::NotWellFormed,
-                    offset,
-                    format!("'<' in the value of {name}; escape it as &lt;"),
-                );
-                return false;
-            }
-            let (resolved, attr_local) = resolver.resolve_attribute(attr.key);
-            if let ResolveResult::Unknown(prefix) = &resolved {
-                undeclared(out, offset, &String::from_utf8_lossy(prefix), &name);
-            }
-            let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
-                Ok(value) => value.into_owned(),
-                Err(err) => {
-                    let rule = match &err {
-                        quick_xml::Error::Escape(
-                            quick_xml::escape::EscapeError::UnrecognizedEntity(..),
-                        ) => Rule::UndefinedNamedEntity,
-                        _ => Rule::NotWellFormed,
-                    };
-                    out.add(rule, offset, format!("in the value of {name}: {err}"));
-                    String::from_utf8_lossy(&attr.value).into_owned()
-                }
-            };
-            if let Some(c) = value.chars().find(|&c| !is_xml_char(c)) {
-                // Raw ones were reported already; this catches &#1; and friends.
-                if attr.value.windows(2).any(|w| w == b"&#") {
-                    out.add(
-                        Rule::InvalidXmlCharacter,
-                        offset,
-                        format!(
-                            "the value of {name} refers to U+{:04X}, which XML 1.0 does not allow",
-                            u32::from(c)
-                        ),
-                    );
-                }
-            }
-            attrs.push(Attr {
-                ns: Ns::of(&resolved),
-                local: String::from_utf8_lossy(attr_local.as_ref()).into_owned(),
-                value,
-                offset,
-            });
-        }
+    fn open(&mut self, node: roxmltree::Node<'_, '_>, out: &mut Findings) {
+        let attrs: Vec<Attr> = node
+            .attributes()
+            .map(|a| Attr {
+                ns: Ns::of_uri(a.namespace()),
+                local: a.name().to_string(),
+                value: a.value().to_string(),
+                offset: self.doc.original(a.range_value().start),
+            })
+            .collect();
         let parent_base = self.stack.last().and_then(|p| p.base.as_ref());
         let base = match attrs.iter().find(|a| a.ns == Ns::Xml && a.local == "base") {
             Some(b) => match parent_base {
@@ -641,11 +869,16 @@ where
             },
             None => parent_base.cloned(),
         };
-        let frame = Frame {
-            ns,
+        let local = node.tag_name().name().to_string();
+        let mut frame = Frame {
+            ns: Ns::of_uri(node.tag_name().namespace()),
+            collect: matches!(
+                local.as_str(),
+                "image" | "textInput" | "textinput" | "skipHours" | "skipDays"
+            ),
             local,
             attrs,
-            offset: at,
+            offset: self.doc.original(node.range().start),
             base,
             text: String::new(),
             text_offset: None,
@@ -653,16 +886,9 @@ where
             nth: 1,
             child_names: Vec::new(),
             child_values: Vec::new(),
-            collect: false,
-            named_markup: None,
+            named_markup: named_markup(&self.doc.text, node).map(|at| self.doc.original(at)),
         };
-        let mut frame = frame;
-        frame.collect = matches!(
-            frame.local.as_str(),
-            "image" | "textInput" | "textinput" | "skipHours" | "skipDays"
-        );
         if self.stack.is_empty() {
-            self.saw_root = true;
             self.rules = self.pick_rules.take().and_then(|pick| pick(&frame, out));
         }
         if let Some(parent) = self.stack.last_mut() {
@@ -686,7 +912,6 @@ where
             rules.start(&frame, &self.stack, out);
         }
         self.stack.push(frame);
-        true
     }
 
     fn close(&mut self, out: &mut Findings) {
@@ -705,57 +930,54 @@ where
                 frame.text_at(),
             ));
         }
-        if self.stack.is_empty() {
-            self.root_closed = true;
-        }
     }
 
-    /// Note a `&` or `<` written by name (or in CDATA) in the open element.
-    fn named_markup(&mut self, at: usize) {
+    fn text(&mut self, node: roxmltree::Node<'_, '_>) {
+        let text = node.text().unwrap_or_default();
         if let Some(frame) = self.stack.last_mut() {
-            frame.named_markup.get_or_insert(at);
-        }
-    }
-
-    fn text(&mut self, text: &str, at: usize, out: &mut Findings) {
-        match self.stack.last_mut() {
-            Some(frame) => {
-                if frame.text_offset.is_none() && !text.trim().is_empty() {
-                    frame.text_offset = Some(at);
-                }
-                frame.text.push_str(text);
+            if frame.text_offset.is_none() && !text.trim().is_empty() {
+                frame.text_offset = Some(self.doc.original(node.range().start));
             }
-            None if !text.trim().is_empty() && !self.reported_stray_text => {
-                self.reported_stray_text = true;
-                let at = at + (text.len() - text.trim_start().len());
-                out.add(Rule::NotWellFormed, at, "text outside the root element");
-            }
-            None => {}
-        }
-    }
-
-    fn eof(&mut self, out: &mut Findings) {
-        if let Some(open) = self.stack.last() {
-            out.add(
-                Rule::NotWellFormed,
-                open.offset,
-                format!("<{}> is never closed (the file ends inside it)", open.local),
-            );
-        } else if !self.saw_root {
-            out.add(Rule::NotWellFormed, self.text.len(), "no root element");
+            frame.text.push_str(text);
         }
     }
 }
 
-fn undeclared(out: &mut Findings, at: usize, prefix: &str, name: &str) {
-    out.add(
-        Rule::UndeclaredPrefix,
-        at,
-        format!("namespace prefix \"{prefix}\" of {name} is not declared"),
-    )
-    .help(format!(
-        "declare it, e.g. xmlns:{prefix}=\"...\" on the root element"
-    ));
+/// Byte offset of the first `&` or `<` in an element's direct text that is
+/// written as `&amp;`, `&lt;` or inside CDATA rather than as a hexadecimal
+/// reference (the parser merges adjacent text and CDATA into one node, so
+/// the source between the element's other children is read).
+fn named_markup(text: &str, element: roxmltree::Node<'_, '_>) -> Option<usize> {
+    let content_end = text[..element.range().end].rfind("</")?;
+    let mut children = element.children().peekable();
+    while let Some(child) = children.next() {
+        if !child.is_text() {
+            continue;
+        }
+        let start = child.range().start;
+        let end = children
+            .peek()
+            .map_or(content_end, |next| next.range().start);
+        let raw = text.get(start..end)?;
+        let mut from = 0;
+        while let Some(found) = raw[from..].find(['&', '<']) {
+            let at = from + found;
+            let rest = &raw[at..];
+            if rest.starts_with("&amp;") || rest.starts_with("&lt;") {
+                return Some(start + at);
+            }
+            if let Some(cdata) = rest.strip_prefix("<![CDATA[") {
+                let body = &cdata[..cdata.find("]]>").unwrap_or(cdata.len())];
+                if body.contains(['&', '<']) {
+                    return Some(start + at);
+                }
+                from = at + 9 + body.len();
+            } else {
+                from = at + 1;
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -889,7 +1111,8 @@ mod tests {
             ("<rss>\n  <channel>", (2, 3)),
             ("<rss/>\n<rss/>", (2, 1)),
             ("<rss/>\n  trailing", (2, 3)),
-            ("<rss a=\"1\" a=\"2\"/>", (1, 1)),
+            // #13: roxmltree points at the second attribute, not the element.
+            ("<rss a=\"1\" a=\"2\"/>", (1, 12)),
             ("<rss a=\"<\"/>", (1, 9)),
             ("<rss><!-- a -- b --></rss>", (1, 13)),
             ("<rss>a & b</rss>", (1, 8)),
@@ -962,6 +1185,62 @@ mod tests {
         );
         assert!(
             found.iter().all(|d| !d.message.contains("root:")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn repairable_errors_are_all_listed_and_the_feed_rules_still_run() {
+        // #13: roxmltree stops at the first error; an undefined entity and an
+        // undeclared prefix are repaired and parsing goes on, so the RSS
+        // rules still see the bad date.
+        let doc = format!(
+            "{HEAD}<rss version=\"2.0\"><channel><title>A&eacute;</title><link>https://e.com/</link><description>D</description>\n<item><x:y/><title>T</title><pubDate>yesterday</pubDate></item></channel></rss>"
+        );
+        let found = codes(doc.as_bytes());
+        let summary: Vec<_> = found.iter().map(|(c, ..)| c.as_str()).collect();
+        assert!(summary.contains(&"UndefinedNamedEntity"), "{found:?}");
+        assert!(
+            found.contains(&("UndeclaredPrefix".to_string(), 3, 8)),
+            "{found:?}"
+        );
+        assert!(summary.contains(&"InvalidRFC2822Date"), "{found:?}");
+    }
+
+    #[test]
+    fn fatal_errors_say_the_feed_rules_did_not_run() {
+        let doc = format!(
+            "{HEAD}<rss version=\"2.0\"><channel><item><pubDate>yesterday</pubDate></item>\n  <item><title>T</channel></rss>"
+        );
+        let found = validate_feed(Path::new("t.xml"), doc.as_bytes(), &Options::default());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code.as_deref(), Some("NotWellFormed"));
+        assert!(
+            found[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("feed rules run only on well-formed XML")),
+            "{found:?}"
+        );
+        // The innermost element a truncated file leaves open is named and located.
+        let cut = format!("{HEAD}<rss>\n<channel>\n  <item><title>T</title>");
+        let found = validate_feed(Path::new("t.xml"), cut.as_bytes(), &Options::default());
+        let unclosed = found
+            .iter()
+            .find(|d| d.code.as_deref() == Some("NotWellFormed"))
+            .unwrap_or_else(|| panic!("{found:?}"));
+        assert!(
+            unclosed.message.contains("<item> is never closed"),
+            "{unclosed:?}"
+        );
+        assert_eq!((unclosed.line, unclosed.column), (Some(4), Some(3)));
+    }
+
+    #[test]
+    fn a_doctype_after_the_root_is_not_well_formed() {
+        let found = codes(format!("{HEAD}<x/>\n<!DOCTYPE x>").as_bytes());
+        assert!(
+            found.contains(&("NotWellFormed".to_string(), 3, 1)),
             "{found:?}"
         );
     }
