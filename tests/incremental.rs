@@ -347,23 +347,7 @@ fn an_edit_renders_only_the_feeds_whose_inputs_changed() {
     assert_eq!(std::fs::read(&site_rss).unwrap(), right);
 
     // And the result is what a build from scratch makes.
-    let scratch = copy_fixture("basic");
-    std::fs::write(
-        scratch.path().join("content/2024/03/water-power.md"),
-        std::fs::read(&path).unwrap(),
-    )
-    .unwrap();
-    std::fs::copy(
-        site.path().join("feedpub-ledger.toml"),
-        scratch.path().join("feedpub-ledger.toml"),
-    )
-    .unwrap();
-    build_at(scratch.path(), NOW);
-    assert_same_feeds(
-        &site.path().join("feeds"),
-        &scratch.path().join("feeds"),
-        "edit",
-    );
+    assert_same_as_from_scratch(site.path(), "content/2024/03/water-power.md", "edit");
 }
 
 /// Set the modification time of every file below `dir` an hour back, as
@@ -436,21 +420,28 @@ fn an_edit_reads_only_the_bodies_of_the_feeds_it_changes() {
 
     // Byte for byte what a build from scratch makes of the same content and
     // ledger, including the kept feeds and the items read late.
+    assert_same_as_from_scratch(
+        site.path(),
+        "content/2024/04/energiya.md",
+        "edit with known bodies",
+    );
+}
+
+/// The feeds below `site` are byte for byte what a build from scratch
+/// makes of the `basic` fixture with `site`'s version of `edited` and its
+/// ledger.
+fn assert_same_as_from_scratch(site: &Path, edited: &str, label: &str) {
     let scratch = copy_fixture("basic");
     std::fs::write(
-        scratch.path().join("content/2024/04/energiya.md"),
-        std::fs::read(&path).unwrap(),
+        scratch.path().join(edited),
+        std::fs::read(site.join(edited)).unwrap(),
     )
     .unwrap();
     std::fs::copy(
-        site.path().join("feedpub-ledger.toml"),
+        site.join("feedpub-ledger.toml"),
         scratch.path().join("feedpub-ledger.toml"),
     )
     .unwrap();
     build_at(scratch.path(), NOW);
-    assert_same_feeds(
-        &site.path().join("feeds"),
-        &scratch.path().join("feeds"),
-        "edit with known bodies",
-    );
+    assert_same_feeds(&site.join("feeds"), &scratch.path().join("feeds"), label);
 }
