@@ -439,7 +439,7 @@ impl Config {
     /// The configuration of the Hugo site in `root`: its Hugo settings, with
     /// the keys of a `feedpub.toml` in `root` (if any) winning.
     pub fn from_hugo(hugo: &crate::hugo::HugoConfig, root: &Path, paths: &Paths) -> Result<Config> {
-        let site = hugo.site()?.in_root(root);
+        let mut site = hugo.site()?.in_root(root);
         let feedpub_path = root.join(CONFIG_FILE_NAME);
         let own = match std::fs::read_to_string(&feedpub_path) {
             Ok(text) => Some(text),
@@ -490,7 +490,11 @@ impl Config {
         if let Some(words) = hugo.summary_length() {
             config.summary_length = words;
         }
-        if !written.contains_key("term_page") && !written.contains_key("term_pages") {
+        if written.contains_key("term_page") || written.contains_key("term_pages") {
+            // feedpub.toml's term pages win over every Hugo pattern,
+            // the taxonomies' own `[permalinks]` included.
+            site.term_permalinks.clear();
+        } else {
             config.term_pages = hugo.term_pages();
         }
         config.hugo = Some(site);

@@ -1036,3 +1036,33 @@ fn without_main_sections_the_site_feed_holds_every_page_as_hugos_home_feed() {
     assert_eq!(hugo.len(), 5, "{hugo:?}");
     assert_eq!(feedpub_links(dir, "rss.xml"), hugo);
 }
+
+/// A `term_page` in `feedpub.toml` overrides the Hugo site's taxonomy
+/// permalinks, as every `feedpub.toml` setting overrides Hugo's: the
+/// taxonomy's own Hugo pattern won over it (#15).
+#[test]
+fn feedpub_toml_term_page_overrides_the_taxonomy_permalinks() {
+    let site = copy_fixture(FIXTURE);
+    let permalinks = site.path().join("config/_default/permalinks.toml");
+    let text = std::fs::read_to_string(&permalinks).unwrap();
+    std::fs::write(&permalinks, format!("{text}tags = \"/topics/:slug/\"\n")).unwrap();
+    std::fs::write(
+        site.path().join("feedpub.toml"),
+        "term_page = \"/subjects/:taxonomy/:slug/\"\n",
+    )
+    .unwrap();
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success();
+    let links = channel_links(site.path());
+    let tags: Vec<&String> = links
+        .iter()
+        .filter(|(rss, _)| rss.starts_with("tags"))
+        .map(|(_, link)| link)
+        .collect();
+    assert!(!tags.is_empty(), "{links:?}");
+    for link in tags {
+        assert!(link.starts_with(&format!("{SITE}subjects/tags/")), "{link}");
+    }
+}
