@@ -925,6 +925,13 @@ fn the_default_language_in_a_subdir_is_linked_there() {
         section_link.as_deref(),
         Some("https://subdir.example.org/en/posts/")
     );
+    // The site-wide feed links to the home page Hugo makes there too, as
+    // Hugo's own `en/index.xml` does (it linked to the bare base URL).
+    let rss = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
+    assert!(
+        rss.contains("<link>https://subdir.example.org/en/</link>"),
+        "{rss}"
+    );
 }
 
 /// A taxonomy named like another kind of feed's folder (`custom`,

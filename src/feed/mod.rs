@@ -209,6 +209,19 @@ fn main_sections<'t>(config: &Config, terms: &'t [Term]) -> Option<Vec<&'t Term>
     )
 }
 
+/// The site's home page, which the site-wide and custom feeds link to: the
+/// base URL, or on a Hugo site with `defaultContentLanguageInSubdir` the
+/// default language's folder below it (`/en/`), where Hugo makes it.
+fn home_page(config: &Config) -> String {
+    match &config.hugo {
+        Some(site) if site.default_language_in_subdir => config
+            .base_url
+            .join(&format!("{}/", site.default_language))
+            .map_or_else(|_| config.base_url.to_string(), String::from),
+        _ => config.base_url.to_string(),
+    }
+}
+
 /// Plan every feed of the site: the site-wide feed, then one per term.
 /// `published` holds the articles that may appear in feeds; `terms` index
 /// into it.
@@ -277,7 +290,7 @@ pub fn plan_with_all_items<'a>(
         config.title.clone(),
         config.description.clone(),
         String::new(),
-        config.base_url.to_string(),
+        home_page(config),
         site_feed(config, published, terms)
             .into_iter()
             .map(|i| &published[i])
@@ -339,7 +352,7 @@ pub fn plan_with_all_items<'a>(
                 .clone()
                 .unwrap_or_else(|| format!("{} on {}", feed.name, config.title)),
             format!("{}/{slug}", custom::CUSTOM_DIR),
-            config.base_url.to_string(),
+            home_page(config),
             indexes.into_iter().map(|i| &published[i]).collect(),
         ));
     }
