@@ -19,37 +19,55 @@ use crate::output::{INDEX_FILE, INDEX_FOOTER, OPML_FILE, OPML_MARKER};
 use crate::write::RenderedFeed;
 
 /// The feeds in display groups: the site feed, then one group per taxonomy
-/// in the configuration's order ("Categories", "Countries", …).
+/// in the configuration's order ("Categories", "Countries", …), custom
+/// feeds, the other languages' site feeds, and then each other language's
+/// term feeds under their own headings ("Tags (fr)").
 fn groups<'s, 'a>(
     config: &Config,
     specs: &'s [FeedSpec<'a>],
 ) -> Vec<(String, Vec<&'s FeedSpec<'a>>)> {
-    let of = |wanted: Option<&str>| -> Vec<&'s FeedSpec<'a>> {
+    let of = |group: Option<&str>, in_language: Option<&str>| -> Vec<&'s FeedSpec<'a>> {
         specs
             .iter()
             .filter(|spec| match &spec.scope {
-                Scope::Site => wanted.is_none(),
-                Scope::Term { taxonomy, .. } => wanted == Some(taxonomy.as_str()),
-                Scope::Custom { .. } => wanted == Some(crate::feed::custom::CUSTOM_DIR),
-                Scope::Language { .. } => wanted == Some(crate::feed::language::GROUP),
+                Scope::Site => group.is_none(),
+                Scope::Term {
+                    taxonomy, language, ..
+                } => group == Some(taxonomy.as_str()) && language.as_deref() == in_language,
+                Scope::Custom { .. } => group == Some(crate::feed::custom::CUSTOM_DIR),
+                Scope::Language { .. } => group == Some(crate::feed::language::GROUP),
             })
             .collect()
     };
-    std::iter::once(("Site".to_string(), of(None)))
+    let other_languages = config
+        .hugo
+        .as_ref()
+        .map(|site| site.other_languages.as_slice())
+        .unwrap_or_default();
+    let translated_terms = other_languages.iter().flat_map(|code| {
+        config.taxonomies.iter().map(move |t| {
+            (
+                format!("{} ({code})", t.heading()),
+                of(Some(t.name.as_str()), Some(code.as_str())),
+            )
+        })
+    });
+    std::iter::once(("Site".to_string(), of(None, None)))
         .chain(
             config
                 .taxonomies
                 .iter()
-                .map(|t| (t.heading(), of(Some(t.name.as_str())))),
+                .map(|t| (t.heading(), of(Some(t.name.as_str()), None))),
         )
         .chain(std::iter::once((
             "Custom feeds".to_string(),
-            of(Some(crate::feed::custom::CUSTOM_DIR)),
+            of(Some(crate::feed::custom::CUSTOM_DIR), None),
         )))
         .chain(std::iter::once((
             "Languages".to_string(),
-            of(Some(crate::feed::language::GROUP)),
+            of(Some(crate::feed::language::GROUP), None),
         )))
+        .chain(translated_terms)
         .filter(|(_, feeds)| !feeds.is_empty())
         .collect()
 }

@@ -1073,3 +1073,34 @@ fn feedpub_toml_term_page_overrides_the_taxonomy_permalinks() {
         assert!(link.starts_with(&format!("{SITE}subjects/tags/")), "{link}");
     }
 }
+
+/// Each other language's term feeds are listed under their own heading on
+/// the feeds page and in the OPML ("Tags (fr)"), not mixed in with the
+/// default language's under "Tags", where only their titles told them apart
+/// (#10, #15).
+#[test]
+fn other_languages_term_feeds_are_listed_under_their_own_heading() {
+    let site = copy_and_build("hugo-language-dirs");
+    let opml = std::fs::read_to_string(site.path().join("feeds/feeds.opml")).unwrap();
+    let doc = roxmltree::Document::parse(&opml).unwrap();
+    let group = |text: &str| -> Vec<String> {
+        doc.descendants()
+            .find(|n| n.has_tag_name("outline") && n.attribute("text") == Some(text))
+            .map(|g| {
+                g.children()
+                    .filter_map(|c| c.attribute("xmlUrl").map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let tags = group("Tags");
+    let french = group("Tags (fr)");
+    assert!(!tags.is_empty() && !french.is_empty(), "{opml}");
+    assert!(tags.iter().all(|u| !u.contains("/feeds/fr/")), "{tags:?}");
+    assert!(
+        french.iter().all(|u| u.contains("/feeds/fr/tags/")),
+        "{french:?}"
+    );
+    let page = std::fs::read_to_string(site.path().join("feeds/index.html")).unwrap();
+    assert!(page.contains(">Tags (fr)<"), "no heading on the feeds page");
+}
