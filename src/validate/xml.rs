@@ -14,6 +14,7 @@ use quick_xml::name::ResolveResult;
 use url::Url;
 
 use super::{Findings, Rule};
+use crate::text::is_xml_char;
 
 /// At most this many `InvalidXmlCharacter` findings per file, then a count.
 const MAX_CHARACTER_FINDINGS: usize = 10;
@@ -150,11 +151,6 @@ pub(super) trait Rules {
     fn start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings);
     /// An element ends, with its direct text complete.
     fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings);
-}
-
-/// Whether XML 1.0 allows the character anywhere in a document.
-pub(super) fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// The value of a pseudo-attribute (`version`, `encoding`) of the XML
