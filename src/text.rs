@@ -21,6 +21,12 @@ pub fn squash_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The 1-based line of a byte offset in `bytes`, which need not be UTF-8.
+pub fn line_at(bytes: &[u8], offset: usize) -> usize {
+    let before = bytes.get(..offset).unwrap_or(bytes);
+    before.iter().filter(|&&b| b == b'\n').count() + 1
+}
+
 /// The 1-based line and column (in characters) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
@@ -134,6 +140,19 @@ fn path_bytes(path: &std::path::Path) -> Cow<'_, [u8]> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn line_at_counts_newlines_before_the_offset_in_any_bytes() {
+        let bytes = b"a\nb\xff\nc";
+        assert_eq!(line_at(bytes, 0), 1);
+        assert_eq!(line_at(bytes, 2), 2);
+        assert_eq!(line_at(bytes, 5), 3);
+        assert_eq!(
+            line_at(bytes, 99),
+            3,
+            "an offset past the end is the last line"
+        );
+    }
 
     #[test]
     fn invisible_and_control_characters_are_escaped() {

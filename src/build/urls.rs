@@ -31,9 +31,7 @@ pub(super) fn unsafe_urls(path: &Path, bytes: &[u8]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut report = |position: u64, what: String, url: &str| {
         let offset = usize::try_from(position).unwrap_or(usize::MAX);
-        let line = bytes.get(..offset.min(bytes.len())).map_or(1, |before| {
-            before.iter().filter(|b| **b == b'\n').count() + 1
-        });
+        let line = crate::text::line_at(bytes, offset);
         let shown: String = url.chars().take(60).collect();
         found.push(
             Diagnostic::error(

@@ -27,7 +27,7 @@ use crate::error::Diagnostic;
 use crate::hugo::dates::{DateRules, PageDates};
 use crate::model::{Article, Body, Image, image_mime_type};
 use crate::taxonomy::{Taxonomy, TaxonomyKind};
-use crate::text::{line_col, squash_whitespace, stable_hash, xml_safe};
+use crate::text::{line_at, line_col, squash_whitespace, stable_hash, xml_safe};
 
 pub use front_matter::{Format, FrontMatter, TermsField, split};
 pub use html_depth::MAX_HTML_NESTING;
@@ -446,8 +446,7 @@ impl<'a> Loader<'a> {
             html_depth::too_deep_in_markdown(&expanded)
         };
         if let Some(offset) = too_deep {
-            let head = bytes.get(..article.body_offset).unwrap_or_default();
-            let lines_before = head.iter().filter(|&&b| b == b'\n').count();
+            let lines_before = line_at(&bytes, article.body_offset) - 1;
             let max = html_depth::MAX_HTML_NESTING;
             return Err(Box::new(
                 Diagnostic::error(
@@ -578,7 +577,7 @@ struct FileOutcome {
 const HEAD_BYTES: u64 = 2048;
 
 fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize) -> Box<Diagnostic> {
-    let line = bytes[..valid_up_to].iter().filter(|&&b| b == b'\n').count() + 1;
+    let line = line_at(bytes, valid_up_to);
     Box::new(
         Diagnostic::error(path, "the file is not valid UTF-8")
             .at_line(line)
