@@ -100,6 +100,22 @@ impl Moto {
     fn get(&self, key: &str) -> (Vec<u8>, String, String) {
         fetch(&format!("{}/{BUCKET}/{key}", self.endpoint))
     }
+
+    /// The store holds every one of `keys` under `site/`, byte for byte the
+    /// file below `root/feeds`, with its media type and the default
+    /// `Cache-Control`.
+    fn assert_holds(&self, root: &Path, keys: &[String]) {
+        for key in keys {
+            let (bytes, content_type, cache_control) = self.get(&format!("site/{key}"));
+            assert_eq!(
+                bytes,
+                std::fs::read(root.join("feeds").join(key)).unwrap(),
+                "{key}"
+            );
+            assert_eq!(content_type, expected_content_type(key), "{key}");
+            assert_eq!(cache_control, "public, max-age=300", "{key}");
+        }
+    }
 }
 
 /// The request lines (`PUT /bucket/key HTTP/1.1" 200`) of an access log in
@@ -267,23 +283,7 @@ fn the_store_gets_every_feed_then_only_changes_and_no_request_when_nothing_chang
     assert_eq!(sent, local);
     let requests = moto.since(mark);
     assert_eq!(puts(&requests), local.len(), "{requests:#?}");
-    for key in &local {
-        let (bytes, content_type, cache_control) = moto.get(&format!("site/{key}"));
-        assert_eq!(
-            bytes,
-            std::fs::read(root.join("feeds").join(key)).unwrap(),
-            "{key}"
-        );
-        let media = match key.rsplit('/').next().unwrap() {
-            "rss.xml" => "application/rss+xml",
-            "atom.xml" => "application/atom+xml",
-            "feed.json" => "application/feed+json",
-            "feeds.opml" => "text/x-opml",
-            _ => "text/html",
-        };
-        assert_eq!(content_type, format!("{media}; charset=utf-8"), "{key}");
-        assert_eq!(cache_control, "public, max-age=300", "{key}");
-    }
+    moto.assert_holds(root, &local);
 
     // A fetched feed passes `feedpub check URL`.
     let url = format!("{}/{BUCKET}/site/rss.xml", moto.endpoint);
@@ -933,16 +933,7 @@ fn a_gs_url_publishes_every_feed_with_its_headers_then_nothing_when_nothing_chan
     assert_eq!(sent, local);
     let requests = moto.since(mark);
     assert_eq!(puts(&requests), local.len(), "{requests:#?}");
-    for key in &local {
-        let (bytes, content_type, cache_control) = moto.get(&format!("site/{key}"));
-        assert_eq!(
-            bytes,
-            std::fs::read(root.join("feeds").join(key)).unwrap(),
-            "{key}"
-        );
-        assert_eq!(content_type, expected_content_type(key), "{key}");
-        assert_eq!(cache_control, "public, max-age=300", "{key}");
-    }
+    moto.assert_holds(root, &local);
 
     let mark = moto.mark();
     let noop = build_gs(root, &moto.endpoint);
