@@ -298,20 +298,10 @@ fn a_run_with_nothing_changed_still_removes_temporary_files_of_killed_runs() {
 
 /// How many feeds a build rendered, of how many, from its debug log.
 fn rendered_feeds(stderr: &str) -> (usize, usize) {
-    let line = stderr
-        .lines()
-        .find(|l| l.contains("rendered feeds"))
-        .unwrap_or_else(|| panic!("no `rendered feeds` line in {stderr}"));
-    let field = |name: &str| -> usize {
-        let start = line.find(&format!(" {name}=")).unwrap() + name.len() + 2;
-        line[start..]
-            .split(|c: char| !c.is_ascii_digit())
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
-    (field("changed"), field("feeds"))
+    (
+        logged(stderr, "rendered feeds", "changed"),
+        logged(stderr, "rendered feeds", "feeds"),
+    )
 }
 
 #[test]
