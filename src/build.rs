@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use crate::cache::HeadCache;
 use crate::config::Config;
-use crate::content::Loader;
+use crate::content::{Loader, Problem};
 use crate::discovery;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
@@ -745,20 +745,29 @@ fn duplicates(articles: &[Article]) -> (Vec<Diagnostic>, std::collections::HashS
         let same_id = by_id.get(article.id.as_str()).copied();
         // An id that is the URL clashes exactly when the URL does: say it once.
         let clash = match (same_url, same_id) {
-            (Some(earlier), _) => Some(("URL", earlier, &article.url, "`slug` or `url`")),
-            (None, Some(earlier)) => Some(("id", earlier, &article.id, "`id`")),
+            (Some(earlier), _) => Some((
+                Problem::DuplicateUrl,
+                "URL",
+                earlier,
+                &article.url,
+                "`slug` or `url`",
+            )),
+            (None, Some(earlier)) => {
+                Some((Problem::DuplicateId, "id", earlier, &article.id, "`id`"))
+            }
             (None, None) => None,
         };
-        if let Some((what, earlier, value, fields)) = clash {
+        if let Some((problem, what, earlier, value, fields)) = clash {
             problems.push(
-                Diagnostic::error(
-                    &article.source,
-                    format!(
-                        "the article has the same {what} as {}: {value}",
-                        earlier.source.display()
-                    ),
-                )
-                .with_help(format!("give one of them another {fields}")),
+                problem
+                    .at(
+                        &article.source,
+                        format!(
+                            "the article has the same {what} as {}: {value}",
+                            earlier.source.display()
+                        ),
+                    )
+                    .with_help(format!("give one of them another {fields}")),
             );
             repeated.insert(index);
             continue;

@@ -33,7 +33,7 @@ impl fmt::Display for Severity {
 /// Displayed compiler-style, so editors and terminals can jump to it:
 ///
 /// ```text
-/// content/2024/03/broken.md:3:7: error: invalid date "2024-13-45"
+/// content/2024/03/broken.md:3:7: error[InvalidDate]: invalid date "2024-13-45"
 ///   help: write an RFC 3339 date (2024-03-25T10:00:00+05:00) or YYYY-MM-DD
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

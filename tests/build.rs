@@ -315,12 +315,12 @@ fn an_article_with_errors_is_left_out_and_every_other_is_published() {
         .clone();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("content/2024/bad-date.md:3: error: `date`"),
+        stderr.contains("content/2024/bad-date.md:3: error[InvalidDate]: `date`"),
         "{stderr}"
     );
     assert!(
         stderr.contains(
-            "content/2024/second.md: error: the article has the same URL as content/2024/first.md"
+            "content/2024/second.md: error[DuplicateUrl]: the article has the same URL as content/2024/first.md"
         ),
         "{stderr}"
     );
@@ -812,7 +812,7 @@ fn raw_html_nested_too_deep_leaves_the_article_out_quickly() {
         .timeout(std::time::Duration::from_secs(60))
         .assert()
         .stderr(predicate::str::contains(
-            "deep.md:7: error: the HTML in the body nests more than 256 elements deep\n  \
+            "deep.md:7: error[HtmlTooDeep]: the HTML in the body nests more than 256 elements deep\n  \
              help: close the elements you open",
         ));
     assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());

@@ -118,7 +118,7 @@ fn an_untitled_page_on_a_hugo_site_is_published_under_its_file_name() {
         .clone();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("archives.md:2: warning: the page has no title"),
+        stderr.contains("archives.md:2: warning[UntitledPage]: the page has no title"),
         "{stderr}"
     );
     let rss = std::fs::read_to_string(root.join("feeds/rss.xml")).unwrap();

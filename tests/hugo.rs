@@ -997,7 +997,7 @@ fn any_front_matter_key_may_give_a_date() {
         .failure();
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("content/posts/bad.md:3: error: `myDate`"),
+        stderr.contains("content/posts/bad.md:3: error[InvalidDate]: `myDate`"),
         "{stderr}"
     );
 }

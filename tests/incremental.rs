@@ -275,7 +275,7 @@ fn articles_left_out_for_errors_are_reported_on_every_run() {
             .clone();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
-            stderr.contains("content/2024/bad-date.md:3: error: `date`"),
+            stderr.contains("content/2024/bad-date.md:3: error[InvalidDate]: `date`"),
             "run {run}: {stderr}"
         );
     }

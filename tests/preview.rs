@@ -317,7 +317,7 @@ fn preview_and_list_report_what_build_would_leave_out_with_its_exit_code() {
             .assert()
             .code(5)
             .stderr(predicates::str::contains(
-                "content/2024/bad-date.md:3: error: `date`",
+                "content/2024/bad-date.md:3: error[InvalidDate]: `date`",
             ))
             .stderr(predicates::str::contains(
                 "7 article(s) with errors would be left out",

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::problem::Problem;
+
 /// Which front-matter syntax an article uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -47,6 +49,8 @@ pub struct Split<'a> {
 /// Why a file could not be split; the line is a 1-based file line.
 #[derive(Debug, PartialEq, Eq)]
 pub struct SplitError {
+    /// What kind of problem it is.
+    pub problem: Problem,
     /// Where the problem is.
     pub line: usize,
     /// What is wrong.
@@ -101,6 +105,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         rest = after;
     }
     Err(SplitError {
+        problem: Problem::UnclosedFrontMatter,
         line: opening,
         message: format!("front matter opened with `{fence}` is never closed"),
         help: format!("add a `{fence}` line after the last front-matter field"),
@@ -123,6 +128,7 @@ fn split_json<'a>(text: &'a str, rest: &'a str, line: usize) -> Result<Split<'a>
             })
         }
         Some(Err(e)) => Err(SplitError {
+            problem: Problem::InvalidFrontMatter,
             line: line + e.line().saturating_sub(1),
             message: format!("invalid JSON front matter: {}", json_message(&e)),
             help: "front matter that starts with `{` is JSON: close the object with `}`, and quote every key and text".into(),

@@ -8,6 +8,7 @@ mod front_matter;
 mod html_depth;
 mod markdown;
 mod permalink;
+mod problem;
 pub mod shortcode;
 
 use std::collections::{BTreeMap, HashMap};
@@ -34,6 +35,7 @@ pub use html_depth::MAX_HTML_NESTING;
 pub use markdown::{MAX_NESTING, SUMMARY_WORDS, render_html, sanitize_html, summarize};
 pub(crate) use permalink::unicode_sanitize;
 pub use permalink::unknown_permalink_token;
+pub use problem::Problem;
 
 /// The outcome of loading a collection: the good articles, and every
 /// problem found (errors and warnings) in file order.
@@ -104,7 +106,8 @@ impl<'a> Loader<'a> {
             }
             if !root.is_dir() {
                 problems.push(
-                    Diagnostic::error(root, "the content directory does not exist")
+                    Problem::MissingContentDirectory
+                        .at(root, "the content directory does not exist")
                         .with_help("create it, or pass --content PATH"),
                 );
                 continue;
@@ -151,7 +154,7 @@ impl<'a> Loader<'a> {
                 }
                 Err(e) => {
                     let path = e.path().unwrap_or(root).to_path_buf();
-                    problems.push(Diagnostic::error(path, format!("cannot read: {e}")));
+                    problems.push(Problem::UnreadableFile.at(path, format!("cannot read: {e}")));
                 }
             }
         }
@@ -383,7 +386,7 @@ impl<'a> Loader<'a> {
         std::mem::take(&mut *unknown)
             .into_iter()
             .map(|(name, (count, first))| {
-                Diagnostic::warning(
+                Problem::UnknownShortcode.at(
                     first,
                     format!(
                         "unknown shortcode `{name}` ({count} use(s) in the articles read): its tags are left out of the feeds, the text between them kept"
@@ -404,10 +407,7 @@ impl<'a> Loader<'a> {
             .map_err(|e| not_utf8(path, &bytes, article.body_offset + e.valid_up_to()))?;
         let body = xml_safe(body);
         let base = Url::parse(&article.url).map_err(|e| {
-            Box::new(Diagnostic::error(
-                path,
-                format!("bad URL {}: {e}", article.url),
-            ))
+            Box::new(Problem::InvalidUrl.at(path, format!("bad URL {}: {e}", article.url)))
         })?;
         let standalone = !shortcode::has_shortcodes(&body);
         let expanded = if !standalone {
@@ -449,7 +449,7 @@ impl<'a> Loader<'a> {
             let lines_before = line_at(&bytes, article.body_offset) - 1;
             let max = html_depth::MAX_HTML_NESTING;
             return Err(Box::new(
-                Diagnostic::error(
+                Problem::HtmlTooDeep.at(
                     path,
                     format!("the HTML in the body nests more than {max} elements deep"),
                 )
@@ -579,14 +579,15 @@ const HEAD_BYTES: u64 = 2048;
 fn not_utf8(path: &Path, bytes: &[u8], valid_up_to: usize) -> Box<Diagnostic> {
     let line = line_at(bytes, valid_up_to);
     Box::new(
-        Diagnostic::error(path, "the file is not valid UTF-8")
+        Problem::NotUtf8
+            .at(path, "the file is not valid UTF-8")
             .at_line(line)
             .with_help("save it as UTF-8 (most editors have an \"encoding\" option)"),
     )
 }
 
 fn cannot_read(path: &Path, e: std::io::Error) -> Box<Diagnostic> {
-    Box::new(Diagnostic::error(path, format!("cannot read: {e}")))
+    Box::new(Problem::UnreadableFile.at(path, format!("cannot read: {e}")))
 }
 
 /// The start of an article file, as text, holding at least its whole front
@@ -646,12 +647,15 @@ struct ArticleParse<'l, 'a> {
 }
 
 impl ArticleParse<'_, '_> {
-    fn error(&mut self, line: usize, message: impl Into<String>, help: impl Into<String>) {
-        self.problems.push(
-            Diagnostic::error(self.path, message)
-                .at_line(line)
-                .with_help(help),
-        );
+    fn error(
+        &mut self,
+        problem: Problem,
+        line: usize,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.problems
+            .push(problem.at(self.path, message).at_line(line).with_help(help));
     }
 
     fn article(&mut self, text: &str) -> Option<Article> {
@@ -659,7 +663,7 @@ impl ArticleParse<'_, '_> {
         let split = match split(text) {
             Ok(s) => s,
             Err(e) => {
-                self.error(e.line, e.message, e.help);
+                self.error(e.problem, e.line, e.message, e.help);
                 return None;
             }
         };
@@ -695,6 +699,7 @@ impl ArticleParse<'_, '_> {
         let title_chars = title.chars().count();
         if title_chars > MAX_TITLE_CHARS {
             self.error(
+                Problem::TitleTooLong,
                 fields.line_of("title"),
                 format!("the title is {title_chars} characters long; at most {MAX_TITLE_CHARS} are allowed"),
                 "shorten the title; put the rest in `summary` or the body",
@@ -704,7 +709,8 @@ impl ArticleParse<'_, '_> {
             // Hugo publishes an untitled page; its file name is the best
             // title a reader can get.
             self.problems.push(
-                Diagnostic::warning(self.path, "the page has no title; its file name is used")
+                Problem::UntitledPage
+                    .at(self.path, "the page has no title; its file name is used")
                     .at_line(fields.line_of("title"))
                     .with_help("add a `title` field to the front matter"),
             );
@@ -715,6 +721,7 @@ impl ArticleParse<'_, '_> {
         if title.is_empty() {
             let line = fields.line_of("title");
             self.error(
+                Problem::MissingTitle,
                 line,
                 "the article has no title",
                 "add a `title` field to the front matter",
@@ -787,6 +794,7 @@ impl ArticleParse<'_, '_> {
                 Some(TermsField::Names(names)) => names.clone(),
                 Some(TermsField::NotNames) => {
                     self.error(
+                        Problem::InvalidTermList,
                         fields.line_of(&taxonomy.name),
                         format!("`{}` is not a list of names", taxonomy.name),
                         format!(
@@ -846,7 +854,7 @@ impl ArticleParse<'_, '_> {
         let url = match url {
             Ok(u) => u,
             Err((line, (message, help))) => {
-                self.error(line, message, help);
+                self.error(Problem::InvalidUrl, line, message, help);
                 return None;
             }
         };
@@ -869,6 +877,7 @@ impl ArticleParse<'_, '_> {
                 Ok(_) if !id.contains(char::is_whitespace) => id.to_string(),
                 _ => {
                     self.error(
+                        Problem::InvalidId,
                         fields.line_of("id"),
                         format!("id {id:?} is not an absolute URI"),
                         "feed ids must be URIs: use e.g. \"urn:uuid:…\" or \"tag:example.org,2024:story-1\", or remove `id` to use the article URL",
@@ -916,6 +925,7 @@ impl ArticleParse<'_, '_> {
     fn limited(&mut self, field: &str, names: Vec<String>, fields: &FieldLines<'_>) -> Vec<String> {
         if names.len() > MAX_NAMES {
             self.error(
+                Problem::TooManyTerms,
                 fields.line_of(field),
                 format!(
                     "`{field}` has {} names; at most {MAX_NAMES} are allowed",
@@ -928,6 +938,7 @@ impl ArticleParse<'_, '_> {
         if let Some(long) = names.iter().find(|n| n.chars().count() > MAX_NAME_CHARS) {
             let chars = long.chars().count();
             self.error(
+                Problem::TermTooLong,
                 fields.line_of(field),
                 format!("a name in `{field}` is {chars} characters long; at most {MAX_NAME_CHARS} are allowed"),
                 "use a shorter name",
@@ -962,7 +973,12 @@ impl ArticleParse<'_, '_> {
                         }
                         Err(unknown) => {
                             let line = fields.line_of_value(&taxonomy.name, &name);
-                            self.error(line, unknown.to_string(), unknown.help());
+                            self.error(
+                                Problem::UnknownCountry,
+                                line,
+                                unknown.to_string(),
+                                unknown.help(),
+                            );
                         }
                     }
                 }
@@ -1006,7 +1022,7 @@ impl ArticleParse<'_, '_> {
                     _ => message,
                 };
                 self.problems.push(
-                    Diagnostic::error(
+                    Problem::InvalidFrontMatter.at(
                         self.path,
                         format!("invalid {syntax} front matter: {}", first_line_of(&message)),
                     )
@@ -1032,7 +1048,12 @@ impl ArticleParse<'_, '_> {
             Ok(d) => Some(d),
             Err(e) => {
                 let (key, line) = fields.find_any(names);
-                self.error(line, format!("`{key}`: {}", e.message), e.help);
+                self.error(
+                    Problem::InvalidDate,
+                    line,
+                    format!("`{key}`: {}", e.message),
+                    e.help,
+                );
                 None
             }
         }
@@ -1079,7 +1100,12 @@ impl ArticleParse<'_, '_> {
                 }
                 Err(e) => {
                     let line = fields.line_of(written_key);
-                    self.error(line, format!("`{written_key}`: {}", e.message), e.help);
+                    self.error(
+                        Problem::InvalidDate,
+                        line,
+                        format!("`{written_key}`: {}", e.message),
+                        e.help,
+                    );
                 }
             }
         }
@@ -1097,24 +1123,26 @@ impl ArticleParse<'_, '_> {
             && updated < date
         {
             self.problems.push(
-                Diagnostic::warning(
-                    self.path,
-                    format!("`{}` is earlier than `date`", fields.find_any(LASTMOD).0),
-                )
-                .at_line(fields.find_any(LASTMOD).1)
-                .with_help("readers use the later of the two; fix whichever is wrong"),
+                Problem::UpdatedBeforeDate
+                    .at(
+                        self.path,
+                        format!("`{}` is earlier than `date`", fields.find_any(LASTMOD).0),
+                    )
+                    .at_line(fields.find_any(LASTMOD).1)
+                    .with_help("readers use the later of the two; fix whichever is wrong"),
             );
         }
         if let Some(date) = date
             && !is_plausible(&date)
         {
             self.problems.push(
-                Diagnostic::warning(
-                    self.path,
-                    format!("`date` is in {}, before any web feed existed", date.year()),
-                )
-                .at_line(fields.line_of("date"))
-                .with_help("check the year"),
+                Problem::ImplausibleDate
+                    .at(
+                        self.path,
+                        format!("`date` is in {}, before any web feed existed", date.year()),
+                    )
+                    .at_line(fields.line_of("date"))
+                    .with_help("check the year"),
             );
         }
     }

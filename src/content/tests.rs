@@ -162,19 +162,19 @@ fn errors_name_the_file_line_and_fix() {
     let cases: &[(&str, &str)] = &[
         (
             "---\ntitle: T\n",
-            "2024/03/story.md:1: error: front matter opened with `---` is never closed\n  help: add a `---` line after the last front-matter field",
+            "2024/03/story.md:1: error[UnclosedFrontMatter]: front matter opened with `---` is never closed\n  help: add a `---` line after the last front-matter field",
         ),
         (
             "---\ndate: 2024-01-01\n---\n",
-            "2024/03/story.md:2: error: the article has no title\n  help: add a `title` field to the front matter",
+            "2024/03/story.md:2: error[MissingTitle]: the article has no title\n  help: add a `title` field to the front matter",
         ),
         (
             "---\ntitle: T\ncountries:\n  - Tajikistan\n  - Tajikstan\n---\n",
-            "2024/03/story.md:5: error: unknown country \"Tajikstan\"\n  help: did you mean \"Tajikistan\"?",
+            "2024/03/story.md:5: error[UnknownCountry]: unknown country \"Tajikstan\"\n  help: did you mean \"Tajikistan\"?",
         ),
         (
             "+++\ntitle = \"T\"\nid = \"not a uri\"\n+++\n",
-            "2024/03/story.md:3: error: id \"not a uri\" is not an absolute URI\n  help: feed ids must be URIs: use e.g. \"urn:uuid:…\" or \"tag:example.org,2024:story-1\", or remove `id` to use the article URL",
+            "2024/03/story.md:3: error[InvalidId]: id \"not a uri\" is not an absolute URI\n  help: feed ids must be URIs: use e.g. \"urn:uuid:…\" or \"tag:example.org,2024:story-1\", or remove `id` to use the article URL",
         ),
     ];
     for (text, expected) in cases {
@@ -214,7 +214,7 @@ fn a_bad_date_is_reported_on_its_line_with_the_accepted_forms() {
     let problems = site.problems("---\ntitle: T\n\ndate: 2024-13-45\n---\n");
     assert_eq!(problems.len(), 1);
     assert!(
-        problems[0].starts_with("2024/03/story.md:4: error: `date`: "),
+        problems[0].starts_with("2024/03/story.md:4: error[InvalidDate]: `date`: "),
         "{problems:?}"
     );
     assert!(problems[0].contains("help: "), "{problems:?}");
@@ -248,9 +248,9 @@ fn suspicious_dates_are_warnings_not_errors() {
     assert!(article.is_some(), "warnings do not block");
     let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
     assert_eq!(shown.len(), 2, "{shown:?}");
-    assert!(shown[0].ends_with("story.md:4: warning: `updated` is earlier than `date`\n  help: readers use the later of the two; fix whichever is wrong"), "{shown:?}");
+    assert!(shown[0].ends_with("story.md:4: warning[UpdatedBeforeDate]: `updated` is earlier than `date`\n  help: readers use the later of the two; fix whichever is wrong"), "{shown:?}");
     assert!(
-        shown[1].contains("story.md:3: warning: `date` is in 1970"),
+        shown[1].contains("story.md:3: warning[ImplausibleDate]: `date` is in 1970"),
         "{shown:?}"
     );
 }
@@ -450,6 +450,10 @@ fn shortcodes_never_reach_readers_and_unknown_ones_warn_once_per_name() {
     assert!(!articles[0].summary().contains("{{"));
     let warnings = loader.shortcode_warnings();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(
+        warnings[0].code.as_deref(),
+        Some(Problem::UnknownShortcode.code())
+    );
     assert!(
         warnings[0]
             .message
@@ -594,5 +598,138 @@ fn an_image_of_the_wrong_shape_says_which_shapes_it_takes() {
             "{image}: {problems:?}"
         );
         assert!(!problems[0].contains("untagged"), "{image}: {problems:?}");
+    }
+}
+
+/// The code of each problem one article file can have, from a file that has
+/// only that problem (issue #14: every content problem is pinned by code).
+#[test]
+fn each_problem_of_an_article_file_has_its_own_code() {
+    let site = Site::new();
+    let many_names = (0..=MAX_NAMES)
+        .map(|i| format!("Topic {i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let cases: Vec<(Problem, Vec<u8>)> = vec![
+        (Problem::NotUtf8, b"---\ntitle: Caf\xe9\n---\n".to_vec()),
+        (Problem::UnclosedFrontMatter, b"---\ntitle: T\n".to_vec()),
+        (
+            Problem::InvalidFrontMatter,
+            b"+++\ntitle = \"T\"\ndraft = \"maybe\"\n+++\n".to_vec(),
+        ),
+        (Problem::InvalidFrontMatter, b"{\"title\": \"T\"\n".to_vec()),
+        (
+            Problem::MissingTitle,
+            b"---\ndate: 2024-01-01\n---\n".to_vec(),
+        ),
+        (
+            Problem::TitleTooLong,
+            format!("---\ntitle: {}\n---\n", "T".repeat(MAX_TITLE_CHARS + 1)).into_bytes(),
+        ),
+        (
+            Problem::InvalidDate,
+            b"---\ntitle: T\ndate: 2024-13-45\n---\n".to_vec(),
+        ),
+        (
+            Problem::UpdatedBeforeDate,
+            b"---\ntitle: T\ndate: 2024-03-02\nlastmod: 2024-03-01\n---\n".to_vec(),
+        ),
+        (
+            Problem::ImplausibleDate,
+            b"---\ntitle: T\ndate: 1970-01-01\n---\n".to_vec(),
+        ),
+        (
+            Problem::InvalidTermList,
+            b"---\ntitle: T\ncategories:\n  a: b\n---\n".to_vec(),
+        ),
+        (
+            Problem::TooManyTerms,
+            format!("---\ntitle: T\ncategories: [{many_names}]\n---\n").into_bytes(),
+        ),
+        (
+            Problem::TermTooLong,
+            format!(
+                "---\ntitle: T\ncategories: [{}]\n---\n",
+                "x".repeat(MAX_NAME_CHARS + 1)
+            )
+            .into_bytes(),
+        ),
+        (
+            Problem::UnknownCountry,
+            b"---\ntitle: T\ncountries: [Tajikstan]\n---\n".to_vec(),
+        ),
+        (
+            Problem::InvalidId,
+            b"+++\ntitle = \"T\"\nid = \"not a uri\"\n+++\n".to_vec(),
+        ),
+        (
+            Problem::InvalidUrl,
+            b"---\ntitle: T\nurl: ftp://example.org/x\n---\n".to_vec(),
+        ),
+    ];
+    for (problem, bytes) in &cases {
+        let path = site.write("2024/03/story.md", bytes);
+        let (_, problems) = Loader::new(&site.config).load_file(&path);
+        let codes: Vec<_> = problems.iter().map(|d| d.code.as_deref()).collect();
+        assert_eq!(
+            codes,
+            [Some(problem.code())],
+            "for input {:?}: {problems:?}",
+            String::from_utf8_lossy(bytes)
+        );
+        assert_eq!(problems[0].severity, problem.severity());
+    }
+    // The others need more than one article file: each is pinned by code
+    // where it is found.
+    let elsewhere = [
+        // tests/build.rs, the `invalid-content` golden (duplicates, an
+        // HTML body nested too deep).
+        Problem::DuplicateUrl,
+        Problem::DuplicateId,
+        Problem::HtmlTooDeep,
+        // tests/content.rs (a Hugo site's untitled page).
+        Problem::UntitledPage,
+        // Below (the walk), and
+        // `shortcodes_never_reach_readers_and_unknown_ones_warn_once_per_name`.
+        Problem::MissingContentDirectory,
+        Problem::UnreadableFile,
+        Problem::UnknownShortcode,
+    ];
+    std::fs::remove_dir_all(&site.config.content_dir).unwrap();
+    let (_, problems) = Loader::new(&site.config).article_paths();
+    assert_eq!(
+        problems[0].code.as_deref(),
+        Some(Problem::MissingContentDirectory.code())
+    );
+    #[cfg(unix)]
+    {
+        // A link to nothing: the walk cannot follow it.
+        std::fs::create_dir_all(&site.config.content_dir).unwrap();
+        std::os::unix::fs::symlink("missing.md", site.config.content_dir.join("story.md")).unwrap();
+        let (_, problems) = Loader::new(&site.config).article_paths();
+        assert_eq!(
+            problems[0].code.as_deref(),
+            Some(Problem::UnreadableFile.code()),
+            "{problems:?}"
+        );
+    }
+    for problem in Problem::ALL {
+        assert!(
+            cases.iter().any(|(p, _)| p == problem) || elsewhere.contains(problem),
+            "{problem:?} is pinned by no test"
+        );
+    }
+}
+
+/// The README lists every article problem's code, so editors can look one up.
+#[test]
+fn the_readme_lists_every_problem_code() {
+    let readme = include_str!("../../README.md");
+    for problem in Problem::ALL {
+        assert!(
+            readme.contains(&format!("`{}`", problem.code())),
+            "README.md does not list {}",
+            problem.code()
+        );
     }
 }
