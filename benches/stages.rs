@@ -145,7 +145,7 @@ fn markdown(c: &mut Criterion, corpus: &Corpus) {
     group.bench_function("summarize", |b| {
         b.iter(|| {
             for (body, _) in &bodies {
-                black_box(summarize(black_box(body), feedpub::content::SUMMARY_WORDS));
+                black_box(summarize(black_box(body), feedpub::config::SUMMARY_WORDS));
             }
         })
     });

@@ -27,107 +27,12 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 
 use crate::config::Config;
+use crate::config::archived::Archived;
 use crate::error::Diagnostic;
+use crate::feed::history::{History, HistoryLink, kind_of};
 use crate::feed::{self, FeedSpec, Scope};
 use crate::model::Article;
-use crate::taxonomy::Taxonomy;
-
-/// The folder of the archive pages under the output directory.
-pub const ARCHIVE_DIR: &str = "archive";
-
-/// Namespace of `fh:archive` (RFC 5005).
-pub const FH_NS: &str = "http://purl.org/syndication/history/1.0";
-
-/// A feed's place in an archived feed's history: whether it is an archive
-/// page, and its links to the other documents.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct History {
-    /// The document is an archive page (`<fh:archive/>`).
-    pub archive: bool,
-    /// `current`, `prev-archive` and `next-archive` links.
-    pub links: Vec<HistoryLink>,
-}
-
-/// One RFC 5005 link, with the target in each format.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryLink {
-    /// `current`, `prev-archive` or `next-archive`.
-    pub rel: &'static str,
-    /// The target's RSS 2.0 URL.
-    pub rss_url: String,
-    /// The target's Atom 1.0 URL.
-    pub atom_url: String,
-}
-
-/// The kind name of the site-wide feed in `archive = [...]`.
-pub const SITE_KIND: &str = "site";
-
-/// The kind name of the `[[feeds]]` feeds in `archive = [...]`.
-pub const CUSTOM_KIND: &str = "custom";
-
-/// The kind name of the other languages' feeds in `archive = [...]`.
-pub const LANGUAGES_KIND: &str = "languages";
-
-/// Which feeds have archive pages (`archive` in `feedpub.toml`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Archived {
-    /// None (`archive` unset or `false`).
-    #[default]
-    Off,
-    /// Every feed (`archive = true`).
-    All,
-    /// The feeds of the kinds listed (`archive = ["site", "categories"]`):
-    /// [`SITE_KIND`], a taxonomy's plural name, [`CUSTOM_KIND`] or
-    /// [`LANGUAGES_KIND`].
-    Kinds(Vec<String>),
-}
-
-impl Archived {
-    /// Whether any feed has archive pages.
-    pub fn is_on(&self) -> bool {
-        match self {
-            Archived::Off => false,
-            Archived::All => true,
-            Archived::Kinds(kinds) => !kinds.is_empty(),
-        }
-    }
-
-    /// Whether the feeds of kind `kind` (see [`kind_of`]) have archive pages.
-    pub fn covers(&self, kind: &str) -> bool {
-        match self {
-            Archived::Off => false,
-            Archived::All => true,
-            Archived::Kinds(kinds) => kinds.iter().any(|k| k == kind),
-        }
-    }
-
-    /// The first listed kind that the site has not, with the kinds it has.
-    pub fn unknown_kind(&self, taxonomies: &[Taxonomy]) -> Option<(String, Vec<String>)> {
-        let Archived::Kinds(kinds) = self else {
-            return None;
-        };
-        let known: Vec<String> = [SITE_KIND]
-            .into_iter()
-            .map(String::from)
-            .chain(taxonomies.iter().map(|t| t.name.clone()))
-            .chain([CUSTOM_KIND.to_string(), LANGUAGES_KIND.to_string()])
-            .collect();
-        kinds
-            .iter()
-            .find(|k| !known.contains(k))
-            .map(|k| (k.clone(), known))
-    }
-}
-
-/// The kind of feed `scope` is, as `archive = [...]` names it.
-pub fn kind_of(scope: &Scope) -> &str {
-    match scope {
-        Scope::Site => SITE_KIND,
-        Scope::Term { taxonomy, .. } => taxonomy,
-        Scope::Custom { .. } => CUSTOM_KIND,
-        Scope::Language { .. } => LANGUAGES_KIND,
-    }
-}
+use crate::output::ARCHIVE_DIR;
 
 /// The archive pages of every archived feed, oldest first within each
 /// feed, with the `prev-archive` link added to each archived subscription
@@ -323,25 +228,5 @@ mod tests {
         ] {
             assert!(!is_archive_page(Path::new(feed)), "{feed}");
         }
-    }
-
-    #[test]
-    fn kinds_are_covered_as_listed() {
-        let kinds = Archived::Kinds(vec!["site".into(), "countries".into()]);
-        assert!(kinds.covers("site") && kinds.covers("countries"));
-        assert!(!kinds.covers("categories"));
-        assert!(Archived::All.covers("categories"));
-        assert!(!Archived::Off.covers("site") && !Archived::Off.is_on());
-        assert!(!Archived::Kinds(vec![]).is_on());
-        let taxonomies = Taxonomy::defaults();
-        assert_eq!(kinds.unknown_kind(&taxonomies), None);
-        let (unknown, known) = Archived::Kinds(vec!["tags".into()])
-            .unknown_kind(&taxonomies)
-            .unwrap();
-        assert_eq!(unknown, "tags");
-        assert_eq!(
-            known,
-            ["site", "categories", "countries", "custom", "languages"]
-        );
     }
 }

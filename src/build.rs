@@ -644,7 +644,11 @@ fn prepare_with(
         .map(|site| site.other_languages.clone())
         .unwrap_or_default();
     terms.extend(ledger.retired_terms(&config.taxonomies, &languages, &terms));
-    problems.extend(config.term_overrides.unknown(config, &terms));
+    problems.extend(
+        config
+            .term_overrides
+            .unknown(&config.taxonomies, &config.regions, &terms),
+    );
     problems.extend(config.missing_feed_images());
     tracing::debug!(
         files = loaded.files,
@@ -992,7 +996,7 @@ fn feed_dirs(config: &Config) -> Vec<PathBuf> {
         .taxonomies
         .iter()
         .map(|taxonomy| taxonomy.dir_name().to_string())
-        .chain([crate::feed::custom::CUSTOM_DIR.to_string()])
+        .chain([crate::output::CUSTOM_DIR.to_string()])
         .chain(in_languages);
     let mut feeds = vec![PathBuf::new()];
     for group in groups {
@@ -1007,7 +1011,7 @@ fn feed_dirs(config: &Config) -> Vec<PathBuf> {
     }
     let mut dirs = Vec::new();
     for feed in feeds {
-        let archive = feed.join(crate::archive::ARCHIVE_DIR);
+        let archive = feed.join(crate::output::ARCHIVE_DIR);
         if let Some(months) = subfolders(&archive) {
             dirs.extend(months);
             dirs.push(archive);

@@ -17,17 +17,11 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
+use crate::config::{CACHE_FILE_NAME, Config, LEGACY_CACHE_FILE_NAME};
 use crate::files::read_regular;
 use crate::model::{Article, Image, KnownBody, image_mime_type};
 use crate::text::stable_hash;
 use crate::write::write_if_changed;
-
-/// The cache's file name, beside `feedpub.toml`.
-pub const CACHE_FILE_NAME: &str = ".feedpub-cache";
-
-/// The JSON cache of earlier versions, removed when the binary one is saved.
-pub const LEGACY_CACHE_FILE_NAME: &str = ".feedpub-cache.json";
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"fpcache\x1a";
@@ -153,7 +147,7 @@ impl HeadCache {
         let path = config.ledger.with_file_name(CACHE_FILE_NAME);
         let earlier = read_regular(&path, MAX_CACHE_BYTES)
             .ok()
-            .and_then(|bytes| crate::state::decode_framed::<CacheFile>(&bytes, MAGIC, FORMAT))
+            .and_then(|bytes| crate::framed::decode_framed::<CacheFile>(&bytes, MAGIC, FORMAT))
             .filter(|file| file.salt == salt)
             .map(|file| file.heads)
             .unwrap_or_default();
@@ -277,7 +271,7 @@ impl HeadCache {
             salt: self.salt,
             heads,
         };
-        if let Some(bytes) = crate::state::encode_framed(&file, MAGIC, FORMAT)
+        if let Some(bytes) = crate::framed::encode_framed(&file, MAGIC, FORMAT)
             && let Err(e) = write_if_changed(&self.path, &bytes)
         {
             tracing::debug!(error = %e, "could not write the front-matter cache");

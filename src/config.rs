@@ -3,6 +3,9 @@
 //! Raw TOML is read into [`ConfigFile`] (unknown keys are errors with a
 //! suggestion), then resolved once into a validated [`Config`] that the rest
 //! of the pipeline uses: absolute URLs, a parsed time zone, resolved paths.
+//! Settings with logic of their own have a module here ([`archived`],
+//! [`custom_feed`]) or below (`term_page`, `term_text`, `hugo`): the
+//! stages read `config`, and `config` names no stage.
 
 use std::path::{Path, PathBuf};
 
@@ -14,7 +17,10 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::taxonomy::Taxonomy;
 use crate::term_page::TermPages;
 use crate::term_text::{TermOverride, TermOverrides, TermText};
-use crate::text::{closest, line_col};
+use crate::text::{closest, is_unprintable, line_col};
+
+pub mod archived;
+pub mod custom_feed;
 
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE_NAME: &str = "feedpub.toml";
@@ -22,15 +28,43 @@ pub const CONFIG_FILE_NAME: &str = "feedpub.toml";
 /// The ledger's file name beside the configuration, unless `ledger` names another.
 pub const LEDGER_FILE_NAME: &str = "feedpub-ledger.toml";
 
+/// The cache's file name, beside `feedpub.toml`.
+pub const CACHE_FILE_NAME: &str = ".feedpub-cache";
+
+/// The JSON cache of earlier versions, removed when the binary one is saved.
+pub const LEGACY_CACHE_FILE_NAME: &str = ".feedpub-cache.json";
+
 /// The largest `feedpub.toml` read (1 MiB); anything larger is a mistake.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// Default number of items per feed.
 pub const DEFAULT_LIMIT: usize = 50;
 
+/// How many words a derived summary keeps by default, as in Hugo
+/// (`summaryLength`; see `Config::summary_length`).
+pub const SUMMARY_WORDS: usize = 70;
+
 /// Default pattern for article URLs: the file's folders under `content/`,
 /// then its slug (front-matter `slug`, else the file name).
 pub const DEFAULT_PERMALINK: &str = "/:sections/:slug/";
+
+/// The tokens a permalink pattern may use.
+pub const PERMALINK_TOKENS: &[&str] =
+    &[":sections", ":slug", ":filename", ":year", ":month", ":day"];
+
+/// The first token in the permalink `pattern` that feedpub does not know, if any.
+pub fn unknown_permalink_token(pattern: &str) -> Option<String> {
+    pattern.match_indices(':').find_map(|(i, _)| {
+        let token: String = std::iter::once(':')
+            .chain(
+                pattern[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_'),
+            )
+            .collect();
+        (!PERMALINK_TOKENS.contains(&token.as_str())).then_some(token)
+    })
+}
 
 /// `feedpub.toml` exactly as written.
 #[derive(Debug, Deserialize)]
@@ -57,7 +91,7 @@ struct ConfigFile {
     icon: Option<String>,
     copyright: Option<String>,
     #[serde(default)]
-    feeds: Vec<crate::feed::custom::CustomFeed>,
+    feeds: Vec<custom_feed::CustomFeed>,
     formats: Option<Vec<String>>,
     #[serde(default)]
     websub_hubs: Vec<String>,
@@ -232,16 +266,16 @@ pub struct Config {
     /// Titles and descriptions set for single terms.
     pub term_overrides: TermOverrides,
     /// Feeds defined by a filter (`[[feeds]]`), under `feeds/custom/`.
-    pub custom_feeds: Vec<crate::feed::custom::CustomFeed>,
+    pub custom_feeds: Vec<custom_feed::CustomFeed>,
     /// The feed formats published, in output order (`formats`; default all).
     pub formats: Vec<crate::format::Format>,
     /// WebSub hubs told when a feed changes (`websub_hubs`; absolute
     /// http(s) URLs), announced in every feed.
     pub websub_hubs: Vec<Url>,
     /// Which feeds have RFC 5005 monthly archive pages (`archive = true`
-    /// for all, or a list of feed kinds; default none), see
-    /// [`crate::archive`].
-    pub archive: crate::archive::Archived,
+    /// for all, or a list of feed kinds; default none), which the
+    /// `archive` module writes.
+    pub archive: archived::Archived,
 }
 
 impl Config {
@@ -412,12 +446,9 @@ impl Config {
             Some(format!(
                 "is inside the output directory {output}, which is published"
             ))
-        } else if [
-            crate::cache::CACHE_FILE_NAME,
-            crate::cache::LEGACY_CACHE_FILE_NAME,
-        ]
-        .iter()
-        .any(|name| ledger == resolved(&self.ledger.with_file_name(name)))
+        } else if [CACHE_FILE_NAME, LEGACY_CACHE_FILE_NAME]
+            .iter()
+            .any(|name| ledger == resolved(&self.ledger.with_file_name(name)))
         {
             Some("is the front-matter cache's file".to_string())
         } else if ledger == resolved(config_path) {
@@ -504,10 +535,10 @@ impl Config {
     /// Every `[[feeds]]` filter names taxonomies, countries and slugs the
     /// site has; an error points at its feed's `[[feeds]]` line in `text`.
     pub fn check_custom_feeds(&self, text: &str, config_path: &Path) -> Result<()> {
-        crate::feed::custom::check(&self.custom_feeds, &self.taxonomies, &self.regions).map_err(
+        custom_feed::check(&self.custom_feeds, &self.taxonomies, &self.regions).map_err(
             |(index, e)| {
                 let mut d = Diagnostic::error(config_path, e.message).with_help(e.help);
-                if let Some(line) = crate::feed::custom::header_line(text, index) {
+                if let Some(line) = custom_feed::header_line(text, index) {
                     d = d.at(line, 1);
                 }
                 Error::Config(Box::new(d))
@@ -548,7 +579,7 @@ impl Config {
             .filter(|f| {
                 !f.file
                     .as_deref()
-                    .is_some_and(|file| crate::content::contained_file(file, &self.static_dir))
+                    .is_some_and(|file| crate::files::contained_file(file, &self.static_dir))
             })
             .map(|f| {
                 let (config, line) = &f.config;
@@ -717,7 +748,7 @@ impl Config {
         let permalink = raw
             .permalink
             .unwrap_or_else(|| DEFAULT_PERMALINK.to_string());
-        if let Some(token) = crate::content::unknown_permalink_token(&permalink) {
+        if let Some(token) = unknown_permalink_token(&permalink) {
             return Err(error(
                 format!("unknown token `{token}` in permalink {permalink:?}"),
                 key_position("permalink"),
@@ -794,7 +825,7 @@ impl Config {
                 (Url::parse(written).is_err() && !written.is_empty()).then(|| FeedImageFile {
                     key,
                     written: written.to_string(),
-                    file: crate::content::inside(&static_dir, written.trim_start_matches('/')),
+                    file: crate::files::inside(&static_dir, written.trim_start_matches('/')),
                     config: (
                         config_path.to_path_buf(),
                         key_position(key).map(|(line, _)| line),
@@ -898,7 +929,7 @@ impl Config {
                     .unwrap_or_else(|| PathBuf::from(LEDGER_FILE_NAME)),
             ),
             strict: raw.strict.unwrap_or(false),
-            summary_length: crate::content::SUMMARY_WORDS,
+            summary_length: SUMMARY_WORDS,
             stamp_undated: raw.stamp_undated,
             hugo: None,
             term_pages,
@@ -917,9 +948,9 @@ impl Config {
             formats,
             websub_hubs,
             archive: match raw.archive {
-                None | Some(ArchiveSetting::Every(false)) => crate::archive::Archived::Off,
-                Some(ArchiveSetting::Every(true)) => crate::archive::Archived::All,
-                Some(ArchiveSetting::Kinds(kinds)) => crate::archive::Archived::Kinds(
+                None | Some(ArchiveSetting::Every(false)) => archived::Archived::Off,
+                Some(ArchiveSetting::Every(true)) => archived::Archived::All,
+                Some(ArchiveSetting::Kinds(kinds)) => archived::Archived::Kinds(
                     kinds
                         .iter()
                         .map(|k| k.trim().to_ascii_lowercase())
@@ -1008,12 +1039,6 @@ fn store_url(text: &str) -> std::result::Result<Url, (String, String)> {
     Ok(url)
 }
 
-/// Whether `c` cannot appear in a feed's text: control characters XML 1.0
-/// forbids or discourages (tab and line breaks are fine) and non-characters.
-pub(crate) fn is_unprintable(c: char) -> bool {
-    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
-}
-
 /// The override tables of `feedpub.toml`, per taxonomy and term, each
 /// with the span of its table.
 type WrittenOverrides =
@@ -1092,6 +1117,12 @@ fn unknown_field(message: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_permalink_tokens_are_found() {
+        assert_eq!(unknown_permalink_token("/:sections/:slug/"), None);
+        assert_eq!(unknown_permalink_token("/:title/"), Some(":title".into()));
+    }
 
     fn parse(text: &str) -> Result<Config> {
         Config::from_toml(

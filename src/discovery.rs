@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::dates::{to_rfc822, to_rfc3339};
 use crate::feed::{FeedSpec, Scope};
 use crate::format::Format;
-use crate::output::{INDEX_FILE, INDEX_FOOTER, OPML_FILE, OPML_MARKER};
+use crate::output::{INDEX_FILE, INDEX_FOOTER, OPML_FILE, OPML_MARKER, feed_anchor};
 use crate::write::RenderedFeed;
 
 /// The feeds in display groups: the site feed, then one group per taxonomy
@@ -34,7 +34,7 @@ fn groups<'s, 'a>(
                 Scope::Term {
                     taxonomy, language, ..
                 } => group == Some(taxonomy.as_str()) && language.as_deref() == in_language,
-                Scope::Custom { .. } => group == Some(crate::feed::custom::CUSTOM_DIR),
+                Scope::Custom { .. } => group == Some(crate::output::CUSTOM_DIR),
                 Scope::Language { .. } => group == Some(crate::feed::language::GROUP),
             })
             .collect()
@@ -61,7 +61,7 @@ fn groups<'s, 'a>(
         )
         .chain(std::iter::once((
             "Custom feeds".to_string(),
-            of(Some(crate::feed::custom::CUSTOM_DIR), None),
+            of(Some(crate::output::CUSTOM_DIR), None),
         )))
         .chain(std::iter::once((
             "Languages".to_string(),
@@ -356,17 +356,6 @@ fn write_index(
 
 /// One feed's card: title, description, count and newest date, the latest
 /// headlines, and its addresses ready to copy.
-/// The id of a feed's entry on the feeds page, from the folder of its files
-/// (`categories/economy`; `site` for the site feed): stable across builds,
-/// and linked by term feeds on sites without term pages.
-pub fn feed_anchor(dir: &str) -> String {
-    if dir.is_empty() {
-        "site".to_string()
-    } else {
-        dir.replace('\\', "/")
-    }
-}
-
 fn write_feed_card(
     w: &mut Writer<Vec<u8>>,
     config: &Config,

@@ -8,7 +8,7 @@
 
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Read the regular file at `path`, refusing anything else and anything
 /// longer than `limit` bytes. The error says what the path is instead
@@ -69,6 +69,30 @@ fn kind(metadata: &Metadata) -> &'static str {
         }
     }
     "not a file"
+}
+
+/// `relative` below `base`, when it stays there: only plain names, no
+/// `..`, no root, no drive.
+pub(crate) fn inside(base: &Path, relative: &str) -> Option<PathBuf> {
+    let relative = relative.split(['?', '#']).next().unwrap_or(relative);
+    let path = Path::new(relative);
+    path.components()
+        .all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        })
+        .then(|| base.join(path))
+}
+
+/// Whether `file` is a regular file really inside `base` (no symbolic
+/// link out of it).
+pub(crate) fn contained_file(file: &Path, base: &Path) -> bool {
+    let (Ok(file), Ok(base)) = (file.canonicalize(), base.canonicalize()) else {
+        return false;
+    };
+    file.starts_with(&base) && file.is_file()
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ pub mod error;
 pub mod feed;
 pub mod files;
 pub mod format;
+pub mod framed;
 pub mod hugo;
 pub mod init;
 pub mod ledger;

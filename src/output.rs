@@ -1,4 +1,5 @@
-//! Whether an output directory is feedpub's to write into.
+//! The output directory: the names of what a build writes there, and
+//! whether a directory is feedpub's to write into.
 //!
 //! A build renames feeds into place and removes its stale temporary files
 //! there, so pointed at a directory that holds a site's own files (`--out
@@ -17,10 +18,27 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::format::Format;
 use crate::lock::LOCK_FILE_NAME;
 
+/// The folder of the archive pages under the output directory.
+pub const ARCHIVE_DIR: &str = "archive";
+
+/// The folder of custom feeds under the output directory.
+pub const CUSTOM_DIR: &str = "custom";
+
 /// File name of the OPML subscription list in the output directory.
 pub const OPML_FILE: &str = "feeds.opml";
 /// File name of the HTML feed index in the output directory.
 pub const INDEX_FILE: &str = "index.html";
+
+/// The id of a feed's entry on the feeds page, from the folder of its files
+/// (`categories/economy`; `site` for the site feed): stable across builds,
+/// and linked by term feeds on sites without term pages.
+pub fn feed_anchor(dir: &str) -> String {
+    if dir.is_empty() {
+        "site".to_string()
+    } else {
+        dir.replace('\\', "/")
+    }
+}
 
 /// The comment that marks a `feeds.opml` as feedpub's own, so an output
 /// directory holding someone else's subscription list is not taken over

@@ -16,14 +16,13 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::config::Config;
 use crate::country::Countries;
 use crate::error::Diagnostic;
 use crate::taxonomy::{Taxonomy, TaxonomyKind, Term, slugify};
 use crate::text::closest;
 
 /// The longest override title, in characters (as for article titles).
-pub const MAX_TITLE_CHARS: usize = crate::content::MAX_TITLE_CHARS;
+pub const MAX_TITLE_CHARS: usize = crate::text::MAX_TITLE_CHARS;
 
 /// The longest override description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 4000;
@@ -72,7 +71,7 @@ pub fn check(text: &TermText) -> Result<(), String> {
                 "`{key}` is empty; remove it to keep the default {key}"
             ));
         }
-        if let Some(c) = value.chars().find(|c| crate::config::is_unprintable(*c)) {
+        if let Some(c) = value.chars().find(|c| crate::text::is_unprintable(*c)) {
             return Err(format!(
                 "`{key}` contains the control character U+{:04X}, which feeds cannot carry; remove it",
                 u32::from(c)
@@ -100,16 +99,21 @@ fn slug_of(countries: &Countries, taxonomy: &Taxonomy, name: &str) -> Option<Str
 impl TermOverrides {
     /// The texts set per term, by taxonomy name and term slug (a later
     /// table for the same term wins); overrides that name no term are left
-    /// out (see [`TermOverrides::unknown`]).
-    pub fn by_term(&self, config: &Config) -> HashMap<(String, String), &TermText> {
+    /// out (see [`TermOverrides::unknown`]). `taxonomies` and `regions`
+    /// are the site's.
+    pub fn by_term(
+        &self,
+        taxonomies: &[Taxonomy],
+        regions: &[String],
+    ) -> HashMap<(String, String), &TermText> {
         if self.overrides.is_empty() {
             return HashMap::new();
         }
-        let countries = Countries::new(&config.regions);
+        let countries = Countries::new(regions);
         self.overrides
             .iter()
             .filter_map(|o| {
-                let taxonomy = config.taxonomies.iter().find(|t| t.name == o.taxonomy)?;
+                let taxonomy = taxonomies.iter().find(|t| t.name == o.taxonomy)?;
                 let slug = slug_of(&countries, taxonomy, &o.name)?;
                 Some(((o.taxonomy.clone(), slug), &o.text))
             })
@@ -117,9 +121,15 @@ impl TermOverrides {
     }
 
     /// A warning for each override that names no taxonomy or no term of
-    /// `terms`, with the nearest name when one is close.
-    pub fn unknown(&self, config: &Config, terms: &[Term]) -> Vec<Diagnostic> {
-        let countries = Countries::new(&config.regions);
+    /// `terms`, with the nearest name when one is close. `taxonomies` and
+    /// `regions` are the site's.
+    pub fn unknown(
+        &self,
+        taxonomies: &[Taxonomy],
+        regions: &[String],
+        terms: &[Term],
+    ) -> Vec<Diagnostic> {
+        let countries = Countries::new(regions);
         let mut warnings = Vec::new();
         for o in &self.overrides {
             let warning = |message: String, help: String| {
@@ -127,8 +137,8 @@ impl TermOverrides {
                     .at_line(o.line)
                     .with_help(help)
             };
-            let Some(taxonomy) = config.taxonomies.iter().find(|t| t.name == o.taxonomy) else {
-                let names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+            let Some(taxonomy) = taxonomies.iter().find(|t| t.name == o.taxonomy) else {
+                let names: Vec<&str> = taxonomies.iter().map(|t| t.name.as_str()).collect();
                 let help = match closest(&o.taxonomy, &names) {
                     Some(near) => format!("did you mean [{near}.{:?}]?", o.name),
                     None => format!("the site's taxonomies are {}", names.join(", ")),

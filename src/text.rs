@@ -136,6 +136,45 @@ fn path_bytes(path: &std::path::Path) -> Cow<'_, [u8]> {
     }
 }
 
+/// Hugo's `UnicodeSanitize`: keep letters, digits, marks and `./\_#+~-@`
+/// (and `%` before two hex digits), turn runs of white space into one
+/// hyphen, drop everything else.
+pub(crate) fn unicode_sanitize(s: &str) -> String {
+    let source: Vec<char> = s.chars().collect();
+    let mut target = String::with_capacity(s.len());
+    let mut prepend_hyphen = false;
+    let mut was_hyphen = false;
+    for (i, &r) in source.iter().enumerate() {
+        let allowed = matches!(r, '.' | '/' | '\\' | '_' | '#' | '+' | '~' | '-' | '@')
+            || r.is_alphanumeric()
+            || (r == '%'
+                && source.get(i + 1).is_some_and(char::is_ascii_hexdigit)
+                && source.get(i + 2).is_some_and(char::is_ascii_hexdigit));
+        if allowed {
+            was_hyphen = r == '-';
+            if prepend_hyphen {
+                if !was_hyphen {
+                    target.push('-');
+                }
+                prepend_hyphen = false;
+            }
+            target.push(r);
+        } else if !target.is_empty() && !was_hyphen && r.is_whitespace() {
+            prepend_hyphen = true;
+        }
+    }
+    target
+}
+
+/// Whether `c` cannot appear in a feed's text: control characters XML 1.0
+/// forbids or discourages (tab and line breaks are fine) and non-characters.
+pub(crate) fn is_unprintable(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// The longest title, in characters, of an article or a term override.
+pub const MAX_TITLE_CHARS: usize = 1000;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,7 +133,7 @@ mod tests {
             json_url: "https://example.org/feed.json".into(),
             items,
             updated: None,
-            history: crate::archive::History::default(),
+            history: crate::feed::history::History::default(),
         }
     }
 

@@ -6,10 +6,6 @@ use ammonia::UrlRelative;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use url::Url;
 
-/// How many words a derived summary keeps by default, as in Hugo
-/// (`summaryLength`; see `Config::summary_length`).
-pub const SUMMARY_WORDS: usize = 70;
-
 /// Hugo's manual summary divider: the summary is the text before it.
 pub(super) const MORE_DIVIDER: &str = "<!--more-->";
 
@@ -270,6 +266,7 @@ fn cut_words(text: &str, words: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::SUMMARY_WORDS;
 
     fn base() -> Url {
         Url::parse("https://news.example.org/2024/03/story/").unwrap()

@@ -25,16 +25,15 @@ use crate::config::Config;
 use crate::country::Countries;
 use crate::dates::{is_plausible, parse_date};
 use crate::error::Diagnostic;
+use crate::files::inside;
 use crate::hugo::dates::{DateRules, PageDates};
 use crate::model::{Article, Body, Image, image_mime_type};
 use crate::taxonomy::{Taxonomy, TaxonomyKind};
-use crate::text::{line_at, line_col, squash_whitespace, stable_hash, xml_safe};
+use crate::text::{MAX_TITLE_CHARS, line_at, line_col, squash_whitespace, stable_hash, xml_safe};
 
 pub use front_matter::{Format, FrontMatter, TermsField, split};
 pub use html_depth::MAX_HTML_NESTING;
-pub use markdown::{MAX_NESTING, SUMMARY_WORDS, render_html, sanitize_html, summarize};
-pub(crate) use permalink::unicode_sanitize;
-pub use permalink::unknown_permalink_token;
+pub use markdown::{MAX_NESTING, render_html, sanitize_html, summarize};
 pub use problem::Problem;
 
 /// The outcome of loading a collection: the good articles, and every
@@ -866,7 +865,7 @@ impl ArticleParse<'_, '_> {
             .as_ref()
             .and_then(|site| site.link_language(self.path))
         {
-            Some(language) => crate::feed::language::localized(&config.base_url, url, language),
+            Some(language) => permalink::localized(&config.base_url, url, language),
             None => url,
         };
 
@@ -1187,30 +1186,6 @@ impl ArticleParse<'_, '_> {
     }
 }
 
-/// `relative` below `base`, when it stays there: only plain names, no
-/// `..`, no root, no drive.
-pub(crate) fn inside(base: &Path, relative: &str) -> Option<PathBuf> {
-    let relative = relative.split(['?', '#']).next().unwrap_or(relative);
-    let path = Path::new(relative);
-    path.components()
-        .all(|c| {
-            matches!(
-                c,
-                std::path::Component::Normal(_) | std::path::Component::CurDir
-            )
-        })
-        .then(|| base.join(path))
-}
-
-/// Whether `file` is a regular file really inside `base` (no symbolic
-/// link out of it).
-pub(crate) fn contained_file(file: &Path, base: &Path) -> bool {
-    let (Ok(file), Ok(base)) = (file.canonicalize(), base.canonicalize()) else {
-        return false;
-    };
-    file.starts_with(&base) && file.is_file()
-}
-
 /// The size of an image file that is really inside `base` (no symbolic
 /// link out of it), else 0.
 fn contained_length(file: &Path, base: &Path) -> u64 {
@@ -1309,8 +1284,6 @@ fn clean_name(s: &str) -> String {
 pub const MAX_NAMES: usize = 100;
 /// Longest term name or byline, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
-/// Longest title, in characters.
-pub const MAX_TITLE_CHARS: usize = 1000;
 
 /// Keep the first of each value, comparing case- and space-insensitively.
 fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {

@@ -7,11 +7,9 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use url::Url;
 
-use crate::config::Config;
+use crate::config::{Config, PERMALINK_TOKENS};
 use crate::hugo::HugoSite;
-
-/// The tokens a permalink pattern may use.
-const TOKENS: &[&str] = &[":sections", ":slug", ":filename", ":year", ":month", ":day"];
+use crate::text::unicode_sanitize;
 
 /// Characters escaped inside one path segment.
 const SEGMENT: &AsciiSet = &CONTROLS
@@ -31,18 +29,15 @@ const SEGMENT: &AsciiSet = &CONTROLS
 /// A message and a hint at the fix.
 pub(crate) type UrlError = (String, String);
 
-/// The first token in `pattern` that feedpub does not know, if any.
-pub fn unknown_permalink_token(pattern: &str) -> Option<String> {
-    pattern.match_indices(':').find_map(|(i, _)| {
-        let token: String = std::iter::once(':')
-            .chain(
-                pattern[i + 1..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_'),
-            )
-            .collect();
-        (!TOKENS.contains(&token.as_str())).then_some(token)
-    })
+/// `url` of a translation into `language`: under `/<language>/` below the
+/// site's base URL, as Hugo links it (a URL off the site is kept).
+pub(crate) fn localized(base: &Url, url: Url, language: &str) -> Url {
+    match url.as_str().strip_prefix(base.as_str()) {
+        Some(rest) => base
+            .join(&format!("{language}/{rest}"))
+            .unwrap_or_else(|_| url.clone()),
+        None => url,
+    }
 }
 
 /// The URL of the article at `rel_path` (relative to the content directory).
@@ -84,7 +79,7 @@ pub(crate) fn derive(
     let encode = |s: &str| utf8_percent_encode(s, SEGMENT).to_string();
     let local_date = date.map(|d| d.with_timezone(&config.timezone));
     let mut path = config.permalink.clone();
-    for token in TOKENS {
+    for token in PERMALINK_TOKENS {
         if !path.contains(token) {
             continue;
         }
@@ -373,36 +368,6 @@ fn make_path_sanitized(site: &HugoSite, s: &str) -> String {
     }
 }
 
-/// Hugo's `UnicodeSanitize`: keep letters, digits, marks and `./\_#+~-@`
-/// (and `%` before two hex digits), turn runs of white space into one
-/// hyphen, drop everything else.
-pub(crate) fn unicode_sanitize(s: &str) -> String {
-    let source: Vec<char> = s.chars().collect();
-    let mut target = String::with_capacity(s.len());
-    let mut prepend_hyphen = false;
-    let mut was_hyphen = false;
-    for (i, &r) in source.iter().enumerate() {
-        let allowed = matches!(r, '.' | '/' | '\\' | '_' | '#' | '+' | '~' | '-' | '@')
-            || r.is_alphanumeric()
-            || (r == '%'
-                && source.get(i + 1).is_some_and(char::is_ascii_hexdigit)
-                && source.get(i + 2).is_some_and(char::is_ascii_hexdigit));
-        if allowed {
-            was_hyphen = r == '-';
-            if prepend_hyphen {
-                if !was_hyphen {
-                    target.push('-');
-                }
-                prepend_hyphen = false;
-            }
-            target.push(r);
-        } else if !target.is_empty() && !was_hyphen && r.is_whitespace() {
-            prepend_hyphen = true;
-        }
-    }
-    target
-}
-
 /// The date as a Hugo permalink sees it: in the offset written in front
 /// matter, else in the site's time zone.
 pub(crate) fn written_date(
@@ -514,12 +479,6 @@ mod tests {
         );
         assert!(explicit(&base, "relative/path").is_err());
         assert!(explicit(&base, "javascript:alert(1)").is_err());
-    }
-
-    #[test]
-    fn unknown_tokens_are_found() {
-        assert_eq!(unknown_permalink_token("/:sections/:slug/"), None);
-        assert_eq!(unknown_permalink_token("/:title/"), Some(":title".into()));
     }
 
     fn hugo_config(site: HugoSite) -> Config {
@@ -682,5 +641,21 @@ mod tests {
         assert_eq!(kept.to_rfc3339(), "2024-04-30T23:30:00+09:00");
         let naive = written_date(&c, Some("2024-04-30 19:30"), utc).unwrap();
         assert_eq!(naive.to_rfc3339(), "2024-04-30T19:30:00+05:00");
+    }
+
+    #[test]
+    fn translations_are_linked_under_their_language() {
+        let base = Url::parse("https://example.org/blog/").unwrap();
+        let url = Url::parse("https://example.org/blog/posts/a/").unwrap();
+        assert_eq!(
+            localized(&base, url, "fr").as_str(),
+            "https://example.org/blog/fr/posts/a/"
+        );
+        let off_site = Url::parse("https://other.example/a/").unwrap();
+        assert_eq!(
+            localized(&base, off_site.clone(), "fr"),
+            off_site,
+            "a URL off the site is kept"
+        );
     }
 }

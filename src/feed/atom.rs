@@ -66,7 +66,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         .chain(
             spec.history
                 .archive
-                .then(|| ("fh".to_string(), crate::archive::FH_NS.to_string())),
+                .then(|| ("fh".to_string(), super::history::FH_NS.to_string())),
         )
         .collect(),
         lang: spec.language(config).map(str::to_string),

@@ -7,25 +7,12 @@
 //! Hugo's `/<code>/<taxonomy>/<term>/index.xml`. The default language's
 //! feeds (site, terms, sections, custom) hold no translation.
 
-use url::Url;
-
 use crate::config::Config;
 use crate::model::Article;
 use crate::taxonomy::{TaxonomyKind, Term};
 
 /// The key of language feeds in the feed index's groups.
 pub const GROUP: &str = "languages";
-
-/// `url` of a translation into `language`: under `/<language>/` below the
-/// site's base URL, as Hugo links it (a URL off the site is kept).
-pub fn localized(base: &Url, url: Url, language: &str) -> Url {
-    match url.as_str().strip_prefix(base.as_str()) {
-        Some(rest) => base
-            .join(&format!("{language}/{rest}"))
-            .unwrap_or_else(|_| url.clone()),
-        None => url,
-    }
-}
 
 /// The language other than the default that `article` is written in.
 pub fn of<'c>(config: &'c Config, article: &Article) -> Option<&'c str> {
@@ -139,25 +126,4 @@ pub fn feeds(
                 .collect(),
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn translations_are_linked_under_their_language() {
-        let base = Url::parse("https://example.org/blog/").unwrap();
-        let url = Url::parse("https://example.org/blog/posts/a/").unwrap();
-        assert_eq!(
-            localized(&base, url, "fr").as_str(),
-            "https://example.org/blog/fr/posts/a/"
-        );
-        let off_site = Url::parse("https://other.example/a/").unwrap();
-        assert_eq!(
-            localized(&base, off_site.clone(), "fr"),
-            off_site,
-            "a URL off the site is kept"
-        );
-    }
 }

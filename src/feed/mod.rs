@@ -4,9 +4,11 @@
 
 pub mod atom;
 pub mod custom;
+pub mod history;
 pub mod json;
 pub mod language;
 pub mod rss;
+pub mod term_page;
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
+use crate::config::archived::{CUSTOM_KIND, LANGUAGES_KIND, SITE_KIND};
 use crate::error::Diagnostic;
 use crate::format::Format;
 use crate::model::Article;
@@ -82,9 +85,9 @@ pub struct FeedSpec<'a> {
     /// The newest change among the items, or the site's newest change for an
     /// empty feed; `None` only when nothing at all is published.
     pub updated: Option<DateTime<Utc>>,
-    /// RFC 5005 archive links and mark (see [`crate::archive`]); empty
+    /// RFC 5005 archive links and mark (see the `archive` module); empty
     /// unless `archive` covers the feed's kind.
-    pub history: crate::archive::History,
+    pub history: history::History,
 }
 
 impl FeedSpec<'_> {
@@ -150,19 +153,16 @@ pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<us
         }
         take(indexes);
     };
-    feed(
-        crate::archive::SITE_KIND,
-        site_feed(config, published, terms),
-    );
+    feed(SITE_KIND, site_feed(config, published, terms));
     for term in terms {
         feed(&term.taxonomy.name, term.articles.clone());
     }
     for (_, indexes) in custom_feeds(config, published) {
-        feed(crate::archive::CUSTOM_KIND, indexes);
+        feed(CUSTOM_KIND, indexes);
     }
     for language_feed in language::feeds(config, published, main_sections(config, terms).as_deref())
     {
-        feed(crate::archive::LANGUAGES_KIND, language_feed.articles);
+        feed(LANGUAGES_KIND, language_feed.articles);
     }
     for i in archived {
         member[i] = true;
@@ -231,7 +231,7 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
 
 /// [`plan`], with every item of each feed whose kind `archive` covers
 /// (newest first, not cut at `limit`; empty for the other feeds), for its
-/// archive pages (see [`crate::archive::plan`]).
+/// archive pages (see `archive::plan`).
 #[allow(clippy::type_complexity)]
 pub fn plan_with_all_items<'a>(
     config: &Config,
@@ -253,7 +253,7 @@ pub fn plan_with_all_items<'a>(
                 members: Vec<&'a Article>| {
         let mut items = members;
         sort_newest_first(&mut items);
-        let all_items = if config.archive.covers(crate::archive::kind_of(&scope)) {
+        let all_items = if config.archive.covers(history::kind_of(&scope)) {
             items.clone()
         } else {
             Vec::new()
@@ -280,7 +280,7 @@ pub fn plan_with_all_items<'a>(
             alternate_url: alternate,
             items,
             updated,
-            history: crate::archive::History::default(),
+            history: history::History::default(),
         };
         (spec, all_items)
     };
@@ -296,7 +296,9 @@ pub fn plan_with_all_items<'a>(
             .map(|i| &published[i])
             .collect(),
     )];
-    let overrides = config.term_overrides.by_term(config);
+    let overrides = config
+        .term_overrides
+        .by_term(&config.taxonomies, &config.regions);
     for term in terms {
         let dir = term.dir();
         let site_title = match &term.language {
@@ -312,7 +314,7 @@ pub fn plan_with_all_items<'a>(
                 format!("Articles in the {} section of {site_title}", term.name)
             }
         };
-        let alternate = crate::term_page::url(config, term, &dir);
+        let alternate = term_page::url(config, term, &dir);
         // `feedpub.toml`'s overrides are written for the default language.
         let set = term
             .language
@@ -351,7 +353,7 @@ pub fn plan_with_all_items<'a>(
             feed.description
                 .clone()
                 .unwrap_or_else(|| format!("{} on {}", feed.name, config.title)),
-            format!("{}/{slug}", custom::CUSTOM_DIR),
+            format!("{}/{slug}", crate::output::CUSTOM_DIR),
             home_page(config),
             indexes.into_iter().map(|i| &published[i]).collect(),
         ));
@@ -381,7 +383,7 @@ pub fn plan_with_all_items<'a>(
 fn custom_feeds<'c>(
     config: &'c Config,
     published: &[Article],
-) -> Vec<(&'c custom::CustomFeed, Vec<usize>)> {
+) -> Vec<(&'c crate::config::custom_feed::CustomFeed, Vec<usize>)> {
     let mut feeds = custom::select(
         &config.custom_feeds,
         &config.taxonomies,

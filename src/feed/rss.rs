@@ -56,7 +56,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         BTreeMap::from([("atom:link".to_string(), links)]),
     )]);
     if spec.history.archive {
-        namespaces.insert("fh".into(), crate::archive::FH_NS.into());
+        namespaces.insert("fh".into(), super::history::FH_NS.into());
         extensions.extend(extension_map(
             "fh",
             "archive",

@@ -429,9 +429,9 @@ impl HugoConfig {
                 .iter()
                 .find(|code| code.to_lowercase() == folder && **code != self.default_language());
             let shared = match folder.as_str() {
-                crate::feed::custom::CUSTOM_DIR => "the custom feeds".to_string(),
+                crate::output::CUSTOM_DIR => "the custom feeds".to_string(),
                 "sections" => "the section feeds".to_string(),
-                crate::archive::ARCHIVE_DIR => "the archive pages".to_string(),
+                crate::output::ARCHIVE_DIR => "the archive pages".to_string(),
                 _ => match language {
                     Some(code) => format!("the feeds of language {code}"),
                     None => continue,
