@@ -1,6 +1,7 @@
 //! The build: load → select → group → render → validate → write.
 
 mod fingerprint;
+mod stream;
 mod urls;
 
 use std::collections::HashMap;
@@ -16,7 +17,6 @@ use crate::content::{Loader, Problem};
 use crate::discovery;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec};
-use crate::format::Format;
 use crate::ledger::Ledger;
 use crate::lock::{LockError, RunLock};
 use crate::model::Article;
@@ -25,7 +25,9 @@ use crate::state::{self, Probe};
 use crate::taxonomy::{self, Term};
 use crate::validate;
 use crate::websub;
-use crate::write::{self, RenderedFeed};
+use crate::write::RenderedFeed;
+
+use stream::{Outlet, Staging, formats_of};
 
 /// How to run a build.
 #[derive(Debug, Clone)]
@@ -245,13 +247,15 @@ pub struct BuildReport {
     pub dry_run_files: Vec<RenderedFeed>,
 }
 
-/// Everything up to rendering: the chosen articles and their feeds' bytes.
+/// Everything up to rendering: the chosen articles and their feeds' files
+/// (by default their bytes; a publishing build keeps them staged instead).
 #[derive(Debug)]
-pub struct Rendered {
+pub struct Rendered<Files = Vec<RenderedFeed>> {
     /// The selection the feeds were made from.
     pub selection: Selection,
-    /// Every feed file.
-    pub files: Vec<RenderedFeed>,
+    /// Every file that passed the gate (feeds that changed, and the
+    /// discovery files).
+    pub files: Files,
     /// Warnings found so far.
     pub warnings: Vec<Diagnostic>,
     /// Errors in articles that were left out (only without `strict`).
@@ -288,18 +292,20 @@ pub fn render_with(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<Rendered> {
-    render_changed(config, options, progress, None)
+    render_changed(config, options, progress, None, Vec::new())
 }
 
 /// [`render_with`], leaving out the feeds that `probe` proves unchanged:
 /// same input fingerprint as when the last build published them, and their
-/// files as it wrote them.
-fn render_changed(
+/// files as it wrote them; the files that pass the gate go to `outlet`, a
+/// bounded batch at a time.
+fn render_changed<Files: Outlet>(
     config: &Config,
     options: &BuildOptions,
     progress: &dyn Progress,
     probe: Option<&Probe>,
-) -> Result<Rendered> {
+    mut outlet: Files,
+) -> Result<Rendered<Files>> {
     let loader = Loader::new(config);
     let Prepared {
         mut selection,
@@ -402,22 +408,24 @@ fn render_changed(
         .filter_map(|(spec, changed)| changed.then_some(*spec))
         .collect();
     progress.stage(Stage::Render, u64::try_from(changed.len()).ok());
-    let mut files = render_all(config, &changed, progress);
+    let mut found = stream::render_in_batches(
+        config,
+        &changed,
+        options.now,
+        options.strict,
+        &mut outlet,
+        progress,
+    )?;
     tracing::debug!(
         feeds = specs.len(),
         archive_pages = pages.len(),
         changed = changed.len(),
-        files = files.len(),
         ms = stage.elapsed().as_millis(),
         "rendered feeds"
     );
-    let stage = Instant::now();
-    progress.stage(Stage::Validate, u64::try_from(files.len()).ok());
-    let mut found = gate(&config.output_dir, &files, options.now, progress);
     tracing::debug!(
-        files = files.len(),
-        ms = stage.elapsed().as_millis(),
-        "validated feeds"
+        problems = found.len(),
+        "validated feeds and staged the changed files"
     );
     if let Err(Error::Invalid(found)) = fail_on_errors(&mut found, options.strict) {
         // A broken feed blocks everything; report the articles' errors too.
@@ -427,7 +435,7 @@ fn render_changed(
     }
     problems.extend(found);
     // Published with the feeds, but not feeds: the feed validator skips them.
-    files.extend(discovery::render(config, &specs));
+    outlet.take(discovery::render(config, &specs))?;
     problems.extend(crate::archive::stale_pages(
         &config.output_dir,
         &specs,
@@ -440,7 +448,7 @@ fn render_changed(
     ));
     Ok(Rendered {
         selection,
-        files,
+        files: outlet,
         warnings: problems,
         errors,
         left_out,
@@ -671,12 +679,7 @@ fn prepare_with(
 
 /// Validate every rendered feed in memory, before anything is written; the
 /// paths in the findings are where the files would be published.
-pub fn gate(
-    output_dir: &Path,
-    files: &[RenderedFeed],
-    now: DateTime<Utc>,
-    progress: &dyn Progress,
-) -> Vec<Diagnostic> {
+pub fn gate(output_dir: &Path, files: &[RenderedFeed], now: DateTime<Utc>) -> Vec<Diagnostic> {
     let options = validate::Options {
         now: Some(now),
         profile: validate::Profile::Gate,
@@ -687,41 +690,7 @@ pub fn gate(
             let path = output_dir.join(&file.path);
             let mut found = validate::validate_feed(&path, &file.bytes, &options);
             found.extend(urls::unsafe_urls(&path, &file.bytes));
-            progress.step();
             found
-        })
-        .collect()
-}
-
-/// The enabled formats `spec` is published in: all of them, but no JSON
-/// Feed for an archive page (RFC 5005 defines no JSON Feed archives).
-fn formats_of<'c>(config: &'c Config, spec: &FeedSpec<'_>) -> impl Iterator<Item = Format> + 'c {
-    let archive = spec.history.archive;
-    config
-        .formats
-        .iter()
-        .copied()
-        .filter(move |f| !(archive && *f == Format::Json))
-}
-
-/// Render every planned feed in each of its formats.
-fn render_all(
-    config: &Config,
-    specs: &[&FeedSpec<'_>],
-    progress: &dyn Progress,
-) -> Vec<RenderedFeed> {
-    specs
-        .par_iter()
-        .flat_map_iter(|spec| {
-            progress.step();
-            formats_of(config, spec).map(move |format| RenderedFeed {
-                path: format.path(spec),
-                bytes: match format {
-                    Format::Rss => feed::rss::render(config, spec),
-                    Format::Atom => feed::atom::render(config, spec),
-                    Format::Json => feed::json::render(config, spec),
-                },
-            })
         })
         .collect()
 }
@@ -823,84 +792,93 @@ pub fn build_with(
         notify_hubs(config, options, &mut report);
         return Ok(report);
     }
-    let rendered = render_changed(config, options, progress, probe.as_ref())?;
+    if options.dry_run {
+        let mut rendered = render_changed(config, options, progress, None, Vec::new())?;
+        if !options.allow_shrink {
+            shrink_guard(&config.output_dir, rendered.files.site_feed_items())?;
+        }
+        let mut report = summary(&mut rendered, options);
+        report.websub = websub::pending(config);
+        report.dry_run_files = rendered.files;
+        report.elapsed_ms = started.elapsed().as_millis();
+        return Ok(report);
+    }
+    let staging = Staging::new(&config.output_dir);
+    let mut rendered = render_changed(config, options, progress, probe.as_ref(), staging)?;
     let images = published_images(config, &rendered.selection);
+    let mut report = summary(&mut rendered, options);
+    if !options.allow_shrink {
+        shrink_guard(&config.output_dir, rendered.files.site_feed_items())?;
+    }
+    // The ledger last, so nothing enters it before it is published: its new
+    // version is staged after the feeds (a ledger that cannot be written
+    // stops the run before any feed changes), renamed only once every feed
+    // is in place. A failed publish drops the staged ledger unchanged.
+    let stage = Instant::now();
+    let ledger = rendered.ledger.stage()?;
+    tracing::debug!(ms = stage.elapsed().as_millis(), "staged the ledger");
+    let Staging {
+        stager,
+        digests: mut files_digests,
+        ..
+    } = rendered.files;
+    report.rendered = files_digests.iter().map(|(path, _)| path.clone()).collect();
+    files_digests.extend(rendered.kept);
+    let stage = Instant::now();
+    let published = stager.publish(progress)?;
+    tracing::debug!(ms = stage.elapsed().as_millis(), "published the feeds");
+    report.unchanged = published.unchanged + (files_digests.len() - report.rendered.len());
+    report.written = published
+        .written
+        .into_iter()
+        .map(|p| {
+            p.strip_prefix(&config.output_dir)
+                .map(PathBuf::from)
+                .unwrap_or(p)
+        })
+        .collect();
+    if let Some(ledger) = ledger {
+        ledger.commit_synced()?;
+    }
+    let stage = Instant::now();
+    rendered.cache.save();
+    tracing::debug!(
+        ms = stage.elapsed().as_millis(),
+        "saved the front-matter cache"
+    );
+    // A run with problems saves no state: they are reported every run.
+    let clean = report.warnings.is_empty() && report.errors.is_empty();
+    if let Some(probe) = probe.filter(|_| clean) {
+        let record = state_record(&report, files_digests, images, rendered.fingerprints);
+        let stage = Instant::now();
+        probe.save(config, record);
+        tracing::debug!(ms = stage.elapsed().as_millis(), "saved the machine state");
+    }
+    notify_hubs(config, options, &mut report);
+    report.elapsed_ms = started.elapsed().as_millis();
+    Ok(report)
+}
+
+/// The report of a build that rendered `rendered`: its counts, warnings
+/// and errors (taken out of `rendered`).
+fn summary<Files: Outlet>(rendered: &mut Rendered<Files>, options: &BuildOptions) -> BuildReport {
     let selection = &rendered.selection;
-    let mut report = BuildReport {
+    BuildReport {
         articles: rendered.articles,
         published: selection.published.len(),
         drafts: selection.count(|r| matches!(r, Exclusion::Draft)),
         scheduled: selection.count(|r| matches!(r, Exclusion::Scheduled { .. })),
         expired: selection.count(|r| matches!(r, Exclusion::Expired { .. })),
         undated: selection.count(|r| matches!(r, Exclusion::Undated)),
-        files: rendered.files.len() + rendered.kept.len(),
+        files: rendered.files.taken() + rendered.kept.len(),
         next_change: selection.next_change,
-        warnings: rendered.warnings,
-        errors: rendered.errors,
+        warnings: std::mem::take(&mut rendered.warnings),
+        errors: std::mem::take(&mut rendered.errors),
         left_out: rendered.left_out,
         skipped: rendered.skipped,
         dry_run: options.dry_run,
         ..BuildReport::default()
-    };
-    if !options.allow_shrink {
-        shrink_guard(&config.output_dir, &rendered.files)?;
     }
-    if !options.dry_run {
-        // The ledger last, so nothing enters it before it is published: its
-        // new version is staged first (a ledger that cannot be written stops
-        // the run before any feed changes), renamed only once every feed is
-        // in place. A failed publish drops the staged ledger unchanged.
-        let stage = Instant::now();
-        let ledger = rendered.ledger.stage()?;
-        tracing::debug!(ms = stage.elapsed().as_millis(), "staged the ledger");
-        report.rendered = rendered.files.iter().map(|f| f.path.clone()).collect();
-        let files: Vec<(PathBuf, Vec<u8>)> = rendered
-            .files
-            .into_iter()
-            .map(|f| (f.path, f.bytes))
-            .collect();
-        let mut files_digests: Vec<(PathBuf, u64)> = files
-            .par_iter()
-            .map(|(path, bytes)| (path.clone(), state::digest(bytes)))
-            .collect();
-        files_digests.extend(rendered.kept);
-        let stage = Instant::now();
-        let published = write::publish_with(&config.output_dir, &files, progress)?;
-        tracing::debug!(ms = stage.elapsed().as_millis(), "published the feeds");
-        report.unchanged = published.unchanged + (files_digests.len() - files.len());
-        report.written = published
-            .written
-            .into_iter()
-            .map(|p| {
-                p.strip_prefix(&config.output_dir)
-                    .map(PathBuf::from)
-                    .unwrap_or(p)
-            })
-            .collect();
-        if let Some(ledger) = ledger {
-            ledger.commit_synced()?;
-        }
-        let stage = Instant::now();
-        rendered.cache.save();
-        tracing::debug!(
-            ms = stage.elapsed().as_millis(),
-            "saved the front-matter cache"
-        );
-        // A run with problems saves no state: they are reported every run.
-        let clean = report.warnings.is_empty() && report.errors.is_empty();
-        if let Some(probe) = probe.filter(|_| clean) {
-            let record = state_record(&report, files_digests, images, rendered.fingerprints);
-            let stage = Instant::now();
-            probe.save(config, record);
-            tracing::debug!(ms = stage.elapsed().as_millis(), "saved the machine state");
-        }
-        notify_hubs(config, options, &mut report);
-    } else {
-        report.websub = websub::pending(config);
-        report.dry_run_files = rendered.files;
-    }
-    report.elapsed_ms = started.elapsed().as_millis();
-    Ok(report)
 }
 
 /// After publishing: tell the WebSub hubs about the feeds this run wrote
@@ -913,19 +891,19 @@ fn notify_hubs(config: &Config, options: &BuildOptions, report: &mut BuildReport
 }
 
 /// Stop a build whose site-wide RSS feed would hold fewer than half of the
-/// items of the one published now: a missing or half checked-out `content/`
-/// must not wipe what subscribers see.
-fn shrink_guard(output_dir: &Path, files: &[RenderedFeed]) -> Result<()> {
-    let site_feed = Path::new("rss.xml");
-    let published = output_dir.join(site_feed);
+/// items of the one published now (`new_items`, when this build rendered
+/// it): a missing or half checked-out `content/` must not wipe what
+/// subscribers see.
+fn shrink_guard(output_dir: &Path, new_items: Option<usize>) -> Result<()> {
+    let published = output_dir.join(stream::SITE_FEED);
     // Feeds feedpub wrote are far below this; anything else is not ours to judge.
     let Ok(old) = crate::files::read_regular(&published, 64 << 20) else {
         return Ok(());
     };
-    let Some(new) = files.iter().find(|f| f.path == site_feed) else {
+    let Some(after) = new_items else {
         return Ok(());
     };
-    let (before, after) = (count_items(&old), count_items(&new.bytes));
+    let before = stream::count_items(&old);
     if after * 2 >= before {
         return Ok(());
     }
@@ -942,23 +920,6 @@ fn shrink_guard(output_dir: &Path, files: &[RenderedFeed]) -> Result<()> {
              if the articles were removed on purpose, run again with --allow-shrink",
         ),
     ]))
-}
-
-/// How many `<item>` elements an RSS document has.
-fn count_items(bytes: &[u8]) -> usize {
-    let mut reader = quick_xml::Reader::from_reader(bytes);
-    let mut items = 0;
-    loop {
-        match reader.read_event() {
-            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
-                if e.local_name().as_ref() == b"item" =>
-            {
-                items += 1;
-            }
-            Ok(quick_xml::events::Event::Eof) | Err(_) => return items,
-            Ok(_) => {}
-        }
-    }
 }
 
 /// The directories below the output directory that builds write into, by
@@ -1137,7 +1098,7 @@ mod tests {
             path: PathBuf::from("categories/x/rss.xml"),
             bytes: b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>t</title></channel></rss>\n".to_vec(),
         };
-        let mut problems = gate(Path::new("feeds"), &[broken], now, &Silent);
+        let mut problems = gate(Path::new("feeds"), &[broken], now);
         assert!(
             problems.iter().any(|d| d.is_error()
                 && d.code.as_deref() == Some("MissingElement")

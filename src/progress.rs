@@ -9,11 +9,10 @@
 pub enum Stage {
     /// Reading and parsing every article.
     Load,
-    /// Rendering every feed in both formats.
+    /// Rendering each changed feed in its formats, validating it and
+    /// staging the files whose bytes changed beside the published ones.
     Render,
-    /// Validating every rendered feed file.
-    Validate,
-    /// Writing the feed files whose bytes changed.
+    /// Renaming the staged files into place.
     Write,
 }
 
@@ -23,7 +22,6 @@ impl Stage {
         match self {
             Stage::Load => "loading articles",
             Stage::Render => "rendering feeds",
-            Stage::Validate => "validating feeds",
             Stage::Write => "writing feeds",
         }
     }

@@ -192,69 +192,108 @@ pub struct PublishReport {
 
 /// Write every (relative path, bytes) pair under `root` whose bytes changed, all or nothing as far as the disk allows.
 ///
-/// Every path is checked before anything is written: it must be relative and
-/// made only of normal components (no `..`, `.`, root or prefix), so nothing
-/// is ever written outside `root`. Then every changed file's new version is
-/// written and synced to a temporary file beside it; only when all of them
-/// are on disk are they renamed into place, in order, and their directories
-/// synced. So an error while writing (a full disk, a read-only directory)
-/// leaves every published file as it was, and a crash at any instant leaves
-/// each file either its old or its new version.
+/// One [`Stager`] batch, then its [`Stager::publish`]: see there.
 pub fn publish(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<PublishReport> {
-    publish_with(root, files, &Silent)
+    let mut stager = Stager::new(root);
+    let files: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(path, bytes)| (path.as_path(), bytes.as_slice()))
+        .collect();
+    stager.stage(&files)?;
+    stager.publish(&Silent)
 }
 
-/// [`publish`], telling `progress` about each file checked and written.
-pub fn publish_with(
-    root: &Path,
-    files: &[(PathBuf, Vec<u8>)],
-    progress: &dyn Progress,
-) -> Result<PublishReport> {
-    let mut checked = BTreeSet::new();
-    for (relative, _) in files {
-        check_relative(root, relative)?;
-        check_no_links(root, relative, &mut checked)?;
-    }
-    let started = Instant::now();
-    progress.stage(Stage::Write, u64::try_from(files.len()).ok());
-    let mut report = PublishReport::default();
-    // On an error, dropping `staged` deletes every temporary file.
-    let mut staged = Vec::new();
-    let outcomes = in_parallel(files, |(relative, bytes)| {
-        let outcome = stage(&root.join(relative), bytes);
-        progress.step();
-        outcome
-    });
-    for outcome in outcomes {
-        match outcome? {
-            Some(file) => staged.push(file),
-            None => report.unchanged += 1,
+/// Files staged batch by batch beside their targets, then renamed into place
+/// together, so a build need not hold every file's bytes at once.
+///
+/// Every path is checked before its batch is written: it must be relative
+/// and made only of normal components (no `..`, `.`, root or prefix), so
+/// nothing is ever written outside `root`, and no directory on the way may
+/// be a symbolic link. Each changed file's new version is written and synced
+/// to a temporary file beside it; only [`Stager::publish`] renames them into
+/// place, in order, and syncs their directories. So an error while staging
+/// (a full disk, a read-only directory), or dropping the stager, leaves
+/// every published file as it was and deletes the temporary files, and a
+/// crash at any instant leaves each file either its old or its new version.
+#[derive(Debug)]
+pub struct Stager {
+    root: PathBuf,
+    /// Directories already checked for symbolic links.
+    checked: BTreeSet<PathBuf>,
+    /// The changed files, in the order they were staged.
+    staged: Vec<Staged>,
+    /// How many files already held their bytes.
+    unchanged: usize,
+}
+
+impl Stager {
+    /// A stager for files below `root`, with nothing staged yet.
+    pub fn new(root: &Path) -> Stager {
+        Stager {
+            root: root.to_owned(),
+            checked: BTreeSet::new(),
+            staged: Vec::new(),
+            unchanged: 0,
         }
     }
-    tracing::debug!(
-        changed = staged.len(),
-        unchanged = report.unchanged,
-        ms = started.elapsed().as_millis(),
-        "staged changed files"
-    );
-    let mut dirs = BTreeSet::new();
-    for file in staged {
-        let path = file.path.clone();
-        file.commit()?;
-        tracing::info!(path = %path.display(), "wrote");
-        dirs.insert(parent_dir(&path).to_owned());
-        report.written.push(path);
+
+    /// Stage each (relative path, bytes) pair whose bytes differ from the
+    /// file published at that path; the others are only counted.
+    pub fn stage(&mut self, files: &[(&Path, &[u8])]) -> Result<()> {
+        for (relative, _) in files {
+            check_relative(&self.root, relative)?;
+            check_no_links(&self.root, relative, &mut self.checked)?;
+        }
+        let started = Instant::now();
+        let outcomes = in_parallel(files, |(relative, bytes)| {
+            stage(&self.root.join(relative), bytes)
+        });
+        // On an error, dropping `self` deletes every temporary file.
+        for outcome in outcomes {
+            match outcome? {
+                Some(file) => self.staged.push(file),
+                None => self.unchanged += 1,
+            }
+        }
+        tracing::debug!(
+            files = files.len(),
+            staged = self.staged.len(),
+            unchanged = self.unchanged,
+            ms = started.elapsed().as_millis(),
+            "staged a batch of files"
+        );
+        Ok(())
     }
-    let dirs: Vec<PathBuf> = dirs.into_iter().collect();
-    for (dir, synced) in dirs.iter().zip(in_parallel(&dirs, |dir| sync_dir(dir))) {
-        synced.map_err(|e| Error::io(dir, e))?;
+
+    /// Rename every staged file into place, in the order staged, and sync
+    /// their directories; `progress` sees one step per file.
+    pub fn publish(self, progress: &dyn Progress) -> Result<PublishReport> {
+        let started = Instant::now();
+        progress.stage(Stage::Write, u64::try_from(self.staged.len()).ok());
+        let mut report = PublishReport {
+            unchanged: self.unchanged,
+            ..PublishReport::default()
+        };
+        let mut dirs = BTreeSet::new();
+        for file in self.staged {
+            let path = file.path.clone();
+            file.commit()?;
+            tracing::info!(path = %path.display(), "wrote");
+            dirs.insert(parent_dir(&path).to_owned());
+            report.written.push(path);
+            progress.step();
+        }
+        let dirs: Vec<PathBuf> = dirs.into_iter().collect();
+        for (dir, synced) in dirs.iter().zip(in_parallel(&dirs, |dir| sync_dir(dir))) {
+            synced.map_err(|e| Error::io(dir, e))?;
+        }
+        tracing::debug!(
+            written = report.written.len(),
+            ms = started.elapsed().as_millis(),
+            "published"
+        );
+        Ok(report)
     }
-    tracing::debug!(
-        written = report.written.len(),
-        ms = started.elapsed().as_millis(),
-        "published"
-    );
-    Ok(report)
 }
 
 /// How many files are staged (or directories synced) at once. It is

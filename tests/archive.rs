@@ -174,6 +174,21 @@ fn a_new_article_changes_only_the_subscription_feed_and_the_newest_page() {
         assert!(allowed.contains(path), "{path} changed: {written:?}");
     }
     assert!(written.contains(&"archive/2024-05/atom.xml"), "{written:?}");
+    // Nor is any other feed or page rendered: the run's work is that of the
+    // feeds the article is in and their newest pages.
+    let rendered: Vec<&str> = report["rendered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    for path in &rendered {
+        assert!(allowed.contains(path), "{path} rendered: {rendered:?}");
+    }
+    assert!(
+        rendered.contains(&"archive/2024-05/atom.xml"),
+        "{rendered:?}"
+    );
     for page in pages {
         if !page.starts_with("archive/2024-05") {
             assert_eq!(

@@ -694,9 +694,9 @@ fn a_build_reports_each_stage_and_every_step() {
         recorder.0.into_inner().unwrap(),
         [
             (Stage::Load, None, 0),
+            // Render, validate and stage, a batch of feeds at a time.
             (Stage::Render, Some(11), 11),
-            (Stage::Validate, Some(33), 33),
-            // Feeds plus feeds.opml and index.html.
+            // Every file is new: 33 feed files plus feeds.opml and index.html.
             (Stage::Write, Some(35), 35),
         ]
     );

@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(bar.message(), "writing feeds");
         assert_eq!((bar.position(), bar.length()), (2, Some(4)));
         // A new stage starts from zero.
-        progress.stage(Stage::Validate, Some(3));
+        progress.stage(Stage::Render, Some(3));
         assert_eq!((bar.position(), bar.length()), (0, Some(3)));
     }
 }

@@ -1,0 +1,183 @@
+//! Render → validate → hand over, a bounded batch of feeds at a time, so a
+//! build holds the bytes of a few feeds at once, not of all of them (#12).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Result};
+use crate::feed::{self, FeedSpec};
+use crate::format::Format;
+use crate::progress::Progress;
+use crate::state;
+use crate::write::{RenderedFeed, Stager};
+
+/// Feeds rendered and validated together per rayon thread: enough to keep
+/// every thread busy when feeds differ in size, few enough that a batch of
+/// the largest feeds (about 1.5 MB for the three formats of a 50,000-article
+/// site's feed) stays small.
+const FEEDS_PER_THREAD: usize = 4;
+
+/// The path of the site-wide RSS feed, which the shrink guard compares.
+pub(super) const SITE_FEED: &str = "rss.xml";
+
+/// Where the files of a build go once they passed the gate.
+pub(super) trait Outlet {
+    /// Take a batch of files that passed the gate (or that it does not judge).
+    fn take(&mut self, files: Vec<RenderedFeed>) -> Result<()>;
+
+    /// How many files it took.
+    fn taken(&self) -> usize;
+
+    /// How many items the new site-wide RSS feed holds, if it was taken.
+    fn site_feed_items(&self) -> Option<usize>;
+}
+
+/// Keep every file's bytes: for [`super::render`] and dry runs.
+impl Outlet for Vec<RenderedFeed> {
+    fn take(&mut self, files: Vec<RenderedFeed>) -> Result<()> {
+        self.extend(files);
+        Ok(())
+    }
+
+    fn taken(&self) -> usize {
+        self.len()
+    }
+
+    fn site_feed_items(&self) -> Option<usize> {
+        let site = self.iter().find(|f| f.path == Path::new(SITE_FEED))?;
+        Some(count_items(&site.bytes))
+    }
+}
+
+/// Stage each file whose bytes changed beside the published one and keep
+/// only its path and digest: for a build that publishes.
+#[derive(Debug)]
+pub(super) struct Staging {
+    /// The changed files' new versions, waiting to be renamed into place.
+    pub(super) stager: Stager,
+    /// Every file taken, in order, with the digest of its bytes.
+    pub(super) digests: Vec<(PathBuf, u64)>,
+    /// Items in the new site-wide RSS feed, if it was taken.
+    site_feed_items: Option<usize>,
+}
+
+impl Staging {
+    /// Nothing staged yet below `output_dir`.
+    pub(super) fn new(output_dir: &Path) -> Staging {
+        Staging {
+            stager: Stager::new(output_dir),
+            digests: Vec::new(),
+            site_feed_items: None,
+        }
+    }
+}
+
+impl Outlet for Staging {
+    fn take(&mut self, files: Vec<RenderedFeed>) -> Result<()> {
+        if let Some(site) = files.iter().find(|f| f.path == Path::new(SITE_FEED)) {
+            self.site_feed_items = Some(count_items(&site.bytes));
+        }
+        let pairs: Vec<(&Path, &[u8])> = files
+            .iter()
+            .map(|f| (f.path.as_path(), f.bytes.as_slice()))
+            .collect();
+        self.stager.stage(&pairs)?;
+        self.digests.extend(
+            files
+                .par_iter()
+                .map(|f| (f.path.clone(), state::digest(&f.bytes)))
+                .collect::<Vec<_>>(),
+        );
+        Ok(())
+    }
+
+    fn taken(&self) -> usize {
+        self.digests.len()
+    }
+
+    fn site_feed_items(&self) -> Option<usize> {
+        self.site_feed_items
+    }
+}
+
+/// Render `specs` a batch at a time, validate each batch in the gate and
+/// hand it to `outlet`, then drop its bytes; return every problem the gate
+/// found. Once a problem blocks the build (any error; with `strict`, any
+/// problem) nothing more is handed over, but the remaining feeds are still
+/// rendered and validated, so the report lists every problem.
+pub(super) fn render_in_batches(
+    config: &Config,
+    specs: &[&FeedSpec<'_>],
+    now: DateTime<Utc>,
+    strict: bool,
+    outlet: &mut dyn Outlet,
+    progress: &dyn Progress,
+) -> Result<Vec<Diagnostic>> {
+    let batch_len = rayon::current_num_threads() * FEEDS_PER_THREAD;
+    let mut found = Vec::new();
+    let mut blocked = false;
+    for batch in specs.chunks(batch_len) {
+        let files = render_all(config, batch);
+        let problems = super::gate(&config.output_dir, &files, now);
+        blocked |= problems.iter().any(|d| d.is_error() || strict);
+        found.extend(problems);
+        if !blocked {
+            outlet.take(files)?;
+        }
+        for _ in batch {
+            progress.step();
+        }
+    }
+    Ok(found)
+}
+
+/// The enabled formats `spec` is published in: all of them, but no JSON
+/// Feed for an archive page (RFC 5005 defines no JSON Feed archives).
+pub(super) fn formats_of<'c>(
+    config: &'c Config,
+    spec: &FeedSpec<'_>,
+) -> impl Iterator<Item = Format> + 'c {
+    let archive = spec.history.archive;
+    config
+        .formats
+        .iter()
+        .copied()
+        .filter(move |f| !(archive && *f == Format::Json))
+}
+
+/// Render every feed of `specs` in each of its formats.
+fn render_all(config: &Config, specs: &[&FeedSpec<'_>]) -> Vec<RenderedFeed> {
+    specs
+        .par_iter()
+        .flat_map_iter(|spec| {
+            formats_of(config, spec).map(move |format| RenderedFeed {
+                path: format.path(spec),
+                bytes: match format {
+                    Format::Rss => feed::rss::render(config, spec),
+                    Format::Atom => feed::atom::render(config, spec),
+                    Format::Json => feed::json::render(config, spec),
+                },
+            })
+        })
+        .collect()
+}
+
+/// How many `<item>` elements an RSS document has.
+pub(super) fn count_items(bytes: &[u8]) -> usize {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut items = 0;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e))
+                if e.local_name().as_ref() == b"item" =>
+            {
+                items += 1;
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return items,
+            Ok(_) => {}
+        }
+    }
+}
