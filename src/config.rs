@@ -13,7 +13,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use url::Url;
 
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{ConfigProblem as Problem, Diagnostic, Error, Result};
 use crate::taxonomy::Taxonomy;
 use crate::term_page::TermPages;
 use crate::term_text::{TermOverride, TermOverrides, TermText};
@@ -335,7 +335,8 @@ impl Config {
             .clone()
             .unwrap_or_else(|| PathBuf::from(CONFIG_FILE_NAME));
         let bytes = crate::files::read_regular(&config_path, MAX_CONFIG_BYTES).map_err(|e| {
-            let mut diagnostic = Diagnostic::error(&config_path, format!("cannot read: {e}"));
+            let mut diagnostic =
+                Problem::UnreadableConfig.at(&config_path, format!("cannot read: {e}"));
             if e.kind() == std::io::ErrorKind::NotFound {
                 diagnostic = diagnostic.with_help(
                     "run feedpub in the directory that holds feedpub.toml, or pass --config PATH",
@@ -348,7 +349,8 @@ impl Config {
             let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]);
             let (line, column) = line_col(&valid, offset);
             Error::Config(Box::new(
-                Diagnostic::error(&config_path, "the file is not valid UTF-8")
+                Problem::UnreadableConfig
+                    .at(&config_path, "the file is not valid UTF-8")
                     .at(line, column)
                     .with_help("save it as UTF-8"),
             ))
@@ -372,8 +374,12 @@ impl Config {
     /// or lies inside `content/`, or is not a directory; a content
     /// directory that is missing.
     fn check_paths(&self, text: &str, config_path: &Path, root: &Path) -> Result<()> {
-        let error = |path: &Path, message: String, at: Option<(usize, usize)>, help: &str| {
-            let mut d = Diagnostic::error(path, message).with_help(help);
+        let error = |problem: Problem,
+                     path: &Path,
+                     message: String,
+                     at: Option<(usize, usize)>,
+                     help: &str| {
+            let mut d = problem.at(path, message).with_help(help);
             if let Some((line, column)) = at {
                 d = d.at(line, column);
             }
@@ -389,6 +395,7 @@ impl Config {
         match std::fs::metadata(&self.content_dir) {
             Err(_) => {
                 return error(
+                    Problem::MissingContentDirectory,
                     &self.content_dir,
                     format!("the content directory {content_dir} does not exist"),
                     None,
@@ -397,6 +404,7 @@ impl Config {
             }
             Ok(m) if !m.is_dir() => {
                 return error(
+                    Problem::MissingContentDirectory,
                     &self.content_dir,
                     format!("the content directory {content_dir} is not a directory"),
                     None,
@@ -407,6 +415,7 @@ impl Config {
         }
         if std::fs::metadata(&self.output_dir).is_ok_and(|m| !m.is_dir()) {
             return error(
+                Problem::ConflictingPaths,
                 &self.output_dir,
                 format!("the output directory {output} is not a directory"),
                 None,
@@ -415,6 +424,7 @@ impl Config {
         }
         if site.starts_with(&out) || content.starts_with(&out) {
             return error(
+                Problem::ConflictingPaths,
                 &self.output_dir,
                 format!(
                     "the output directory {output} holds the site itself (feedpub.toml or content/)"
@@ -425,6 +435,7 @@ impl Config {
         }
         if out.starts_with(&content) {
             return error(
+                Problem::ConflictingPaths,
                 &self.output_dir,
                 format!(
                     "the output directory {output} is inside the content directory {content_dir}"
@@ -458,6 +469,7 @@ impl Config {
         };
         if let Some(clash) = clash {
             return error(
+                Problem::ConflictingPaths,
                 config_path,
                 format!("`ledger` ({shown}) {clash}"),
                 ledger_at,
@@ -497,13 +509,14 @@ impl Config {
         };
         if !written.contains_key("title") && !implied.contains_key("title") {
             return Err(Error::Config(Box::new(
-                Diagnostic::error(hugo.main_file(), "the site has no title")
+                Problem::MissingSetting
+                    .at(hugo.main_file(), "the site has no title")
                     .with_help("set title = \"Your Site\" in the Hugo configuration"),
             )));
         }
         if !written.contains_key("base_url") && !implied.contains_key("base_url") {
             return Err(Error::Config(Box::new(
-                Diagnostic::error(hugo.main_file(), "the site has no baseURL")
+                Problem::MissingSetting.at(hugo.main_file(), "the site has no baseURL")
                     .with_help("set baseURL = \"https://example.org/\" in the Hugo configuration: feeds need absolute links"),
             )));
         }
@@ -537,7 +550,9 @@ impl Config {
     pub fn check_custom_feeds(&self, text: &str, config_path: &Path) -> Result<()> {
         custom_feed::check(&self.custom_feeds, &self.taxonomies, &self.regions).map_err(
             |(index, e)| {
-                let mut d = Diagnostic::error(config_path, e.message).with_help(e.help);
+                let mut d = Problem::InvalidCustomFeed
+                    .at(config_path, e.message)
+                    .with_help(e.help);
                 if let Some(line) = custom_feed::header_line(text, index) {
                     d = d.at(line, 1);
                 }
@@ -552,18 +567,19 @@ impl Config {
         let Some((kind, known)) = self.archive.unknown_kind(&self.taxonomies) else {
             return Ok(());
         };
-        let mut d = Diagnostic::error(
-            config_path,
-            format!("`archive` names {kind:?}, which is not a kind of feed this site has"),
-        )
-        .with_help(format!(
-            "list some of {} (or write archive = true for all of them)",
-            known
-                .iter()
-                .map(|k| format!("{k:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        let mut d = Problem::UnknownArchiveKind
+            .at(
+                config_path,
+                format!("`archive` names {kind:?}, which is not a kind of feed this site has"),
+            )
+            .with_help(format!(
+                "list some of {} (or write archive = true for all of them)",
+                known
+                    .iter()
+                    .map(|k| format!("{k:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         if let Some((line, column)) = key_position(text, "archive") {
             d = d.at(line, column);
         }
@@ -597,7 +613,7 @@ impl Config {
                         self.static_dir.display()
                     ),
                 };
-                let mut d = Diagnostic::warning(config, message).with_help(format!(
+                let mut d = Problem::MissingImage.at(config, message).with_help(format!(
                     "put the file in {} (the folder published at the site's root), \
                      or set {} to a path or full URL of an image that exists",
                     self.static_dir.display(),
@@ -618,8 +634,11 @@ impl Config {
 
     /// Validate configuration text; `config_path` is only used in messages.
     pub fn from_toml(text: &str, config_path: &Path, root: &Path, paths: &Paths) -> Result<Config> {
-        let error = |message: String, at: Option<(usize, usize)>, help: Option<String>| {
-            let mut d = Diagnostic::error(config_path, message);
+        let coded = |problem: Problem,
+                     message: String,
+                     at: Option<(usize, usize)>,
+                     help: Option<String>| {
+            let mut d = problem.at(config_path, message);
             if let Some((line, column)) = at {
                 d = d.at(line, column);
             }
@@ -627,6 +646,9 @@ impl Config {
                 d = d.with_help(help);
             }
             Error::Config(Box::new(d))
+        };
+        let error = |message: String, at: Option<(usize, usize)>, help: Option<String>| {
+            coded(Problem::InvalidSetting, message, at, help)
         };
         let key_position = |key: &str| key_position(text, key);
 
@@ -637,7 +659,7 @@ impl Config {
                 Some(known) => format!("did you mean `{known}`?"),
                 None => format!("known keys: {}", KNOWN_KEYS.join(", ")),
             });
-            error(message, at, help)
+            coded(Problem::InvalidToml, message, at, help)
         };
         let (raw, written_overrides) = parse_file(text).map_err(toml_error)?;
         let mut overrides = Vec::new();
@@ -1142,6 +1164,61 @@ mod tests {
 
     const SITE: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
 
+    /// The code of each problem `Config::load` reports, from a site that
+    /// has only that problem (issue #14: every problem has a stable code).
+    #[test]
+    fn each_configuration_problem_has_its_own_code() {
+        let cases: &[(Problem, &str)] = &[
+            (Problem::InvalidToml, "timzone = \"UTC\"\n"),
+            (Problem::InvalidSetting, "limit = 0\n"),
+            (
+                Problem::ConflictingPaths,
+                "ledger = \"feeds/ledger.toml\"\n",
+            ),
+            (Problem::UnknownArchiveKind, "archive = [\"tags\"]\n"),
+            (
+                Problem::InvalidCustomFeed,
+                "[[feeds]]\nname = \"Desk\"\nslug = \"desk\"\nany = { colours = [\"red\"] }\n",
+            ),
+        ];
+        let code_of = |result: Result<Config>| match result {
+            Err(Error::Config(d)) => (d.code.clone(), d.severity),
+            other => panic!("expected a configuration error, got {other:?}"),
+        };
+        for (problem, setting) in cases {
+            let site = tempfile::tempdir().unwrap();
+            std::fs::create_dir(site.path().join("content")).unwrap();
+            let config = site.path().join(CONFIG_FILE_NAME);
+            std::fs::write(&config, format!("{SITE}{setting}")).unwrap();
+            let paths = Paths {
+                config: Some(config),
+                ..Paths::default()
+            };
+            assert_eq!(
+                code_of(Config::load(&paths)),
+                (Some(problem.code().to_string()), problem.severity()),
+                "for {setting:?}"
+            );
+        }
+        let site = tempfile::tempdir().unwrap();
+        let config = site.path().join(CONFIG_FILE_NAME);
+        let paths = Paths {
+            config: Some(config.clone()),
+            ..Paths::default()
+        };
+        let unreadable = code_of(Config::load(&paths)).0;
+        assert_eq!(
+            unreadable.as_deref(),
+            Some(Problem::UnreadableConfig.code())
+        );
+        std::fs::write(&config, SITE).unwrap();
+        let no_content = code_of(Config::load(&paths)).0;
+        assert_eq!(
+            no_content.as_deref(),
+            Some(Problem::MissingContentDirectory.code())
+        );
+    }
+
     /// A wrongly typed `archive` or `output` said "data did not match any
     /// variant of untagged enum ArchiveSetting": the words of the library.
     #[test]
@@ -1239,7 +1316,7 @@ mod tests {
     fn unknown_key_suggests_the_right_one() {
         let e = config_error("title = \"N\"\nbase_url = \"https://x.org\"\ntimzone = \"UTC\"\n");
         assert!(
-            e.starts_with("feedpub.toml:3:1: error: unknown field `timzone`"),
+            e.starts_with("feedpub.toml:3:1: error[InvalidToml]: unknown field `timzone`"),
             "{e}"
         );
         assert!(e.contains("help: did you mean `timezone`?"), "{e}");
@@ -1251,7 +1328,7 @@ mod tests {
             "title = \"N\"\nbase_url = \"https://x.org\"\ntimezone = \"Asia/Dushanbee\"\n",
         );
         assert!(
-            e.contains("feedpub.toml:3:1: error: unknown time zone"),
+            e.contains("feedpub.toml:3:1: error[InvalidSetting]: unknown time zone"),
             "{e}"
         );
         assert!(e.contains("did you mean \"Asia/Dushanbe\"?"), "{e}");
@@ -1260,7 +1337,10 @@ mod tests {
     #[test]
     fn relative_base_url_is_an_error() {
         let e = config_error("title = \"N\"\nbase_url = \"/news\"\n");
-        assert!(e.contains("feedpub.toml:2:1: error: base_url"), "{e}");
+        assert!(
+            e.contains("feedpub.toml:2:1: error[InvalidSetting]: base_url"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1280,7 +1360,9 @@ mod tests {
         );
         let e = config_error(&format!("{base}formats = [\"rss\", \"rdf\"]\n"));
         assert!(
-            e.contains("feedpub.toml:3:1: error: `formats` names an unknown format \"rdf\""),
+            e.contains(
+                "feedpub.toml:3:1: error[InvalidSetting]: `formats` names an unknown format \"rdf\""
+            ),
             "{e}"
         );
         assert!(
@@ -1299,7 +1381,7 @@ mod tests {
         for bad in ["/hub", "ftp://hub.example/", "hub.example"] {
             let e = config_error(&format!("{base}websub_hubs = [\"{bad}\"]\n"));
             assert!(
-                e.contains("feedpub.toml:3:1: error: websub_hubs:")
+                e.contains("feedpub.toml:3:1: error[InvalidSetting]: websub_hubs:")
                     && e.contains("absolute http(s) URL"),
                 "{e}"
             );
@@ -1329,11 +1411,14 @@ mod tests {
         let e =
             config_error("title = \"N\"\nbase_url = \"https://x.org\"\ncopyright = \"a\\u0007\"\n");
         assert!(
-            e.contains("feedpub.toml:3:1: error: `copyright` contains"),
+            e.contains("feedpub.toml:3:1: error[InvalidSetting]: `copyright` contains"),
             "{e}"
         );
         let e = config_error("title = \"N\"\nbase_url = \"https://x.org\"\nimage = \"\"\n");
-        assert!(e.contains("feedpub.toml:3:1: error: `image`"), "{e}");
+        assert!(
+            e.contains("feedpub.toml:3:1: error[InvalidSetting]: `image`"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1341,7 +1426,7 @@ mod tests {
         let base = "title = \"N\"\nbase_url = \"https://x.org\"\n";
         let e = config_error(&format!("{base}term_page = \"/t/:name/\"\n"));
         assert!(
-            e.contains("feedpub.toml:3:1: error: unknown token `:name`"),
+            e.contains("feedpub.toml:3:1: error[InvalidSetting]: unknown token `:name`"),
             "{e}"
         );
         let c = parse(&format!("{base}term_page = \"/t/:slug/\"\n")).unwrap();
@@ -1369,12 +1454,12 @@ mod tests {
         assert_eq!(o[1].text.title.as_deref(), Some("Tajikistan desk"));
         let e = config_error(&format!("{base}[categories.Economy]\ntitel = \"E\"\n"));
         assert!(
-            e.contains("feedpub.toml:4:1: error: unknown field `titel`"),
+            e.contains("feedpub.toml:4:1: error[InvalidToml]: unknown field `titel`"),
             "{e}"
         );
         let e = config_error(&format!("{base}[categories.Economy]\ntitle = \"\"\n"));
         assert!(
-            e.contains("feedpub.toml:3:1: error: [categories.\"Economy\"]: `title` is empty"),
+            e.contains("feedpub.toml:3:1: error[InvalidSetting]: [categories.\"Economy\"]: `title` is empty"),
             "{e}"
         );
         // A misspelled key is still an error, not an override.

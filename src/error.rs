@@ -9,6 +9,94 @@ use std::path::{Path, PathBuf};
 
 use crate::text::{escaped, escaped_path};
 
+/// Declares an enum of problem kinds, each with a stable code (its name), a
+/// severity and one line of documentation, and a constructor of its
+/// [`Diagnostic`]s: the vocabulary of [`crate::content::Problem`] and
+/// [`ConfigProblem`], like the validator's rules.
+macro_rules! problem_codes {
+    ($(#[doc = $enum_doc:literal])* $enum:ident; $($(#[doc = $doc:literal])* $name:ident => $severity:ident,)*) => {
+        $(#[doc = $enum_doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $enum {
+            $($(#[doc = $doc])* $name,)*
+        }
+
+        impl $enum {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [$enum] = &[$($enum::$name,)*];
+
+            /// The stable code printed in diagnostics, e.g. `InvalidDate`.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($enum::$name => stringify!($name),)*
+                }
+            }
+
+            /// Whether it blocks (an error) or is only reported.
+            pub fn severity(self) -> $crate::error::Severity {
+                match self {
+                    $($enum::$name => $crate::error::Severity::$severity,)*
+                }
+            }
+
+            /// A diagnostic of this kind in `path`, with its severity and code.
+            pub fn at(
+                self,
+                path: impl Into<std::path::PathBuf>,
+                message: impl Into<String>,
+            ) -> $crate::error::Diagnostic {
+                let diagnostic = match self.severity() {
+                    $crate::error::Severity::Error => $crate::error::Diagnostic::error(path, message),
+                    $crate::error::Severity::Warning => $crate::error::Diagnostic::warning(path, message),
+                };
+                diagnostic.with_code(self.code())
+            }
+        }
+    };
+}
+pub(crate) use problem_codes;
+
+problem_codes! {
+    /// A kind of problem in a site's configuration (`feedpub.toml`, the Hugo
+    /// configuration, the ledger, the output directory): a stable code and a
+    /// severity, as article problems ([`crate::content::Problem`]) have.
+    ConfigProblem;
+    /// The configuration file cannot be read, or is not UTF-8.
+    UnreadableConfig => Error,
+    /// `feedpub.toml` is not valid TOML, names an unknown setting, or gives
+    /// a setting a value of the wrong type.
+    InvalidToml => Error,
+    /// A setting's value is not allowed (a relative URL, an empty list, an
+    /// unknown token, a control character, …).
+    InvalidSetting => Error,
+    /// The site has no title or no base URL.
+    MissingSetting => Error,
+    /// The content directory does not exist or is not a directory.
+    MissingContentDirectory => Error,
+    /// The output directory, the content directory, the ledger and the
+    /// cache would overlap.
+    ConflictingPaths => Error,
+    /// A custom feed is defined wrongly.
+    InvalidCustomFeed => Error,
+    /// `archive` names a kind of feed the site does not have.
+    UnknownArchiveKind => Error,
+    /// The site's `image` or `icon` names a file that does not exist.
+    MissingImage => Warning,
+    /// A title or description override names a term or taxonomy no article uses.
+    UnusedOverride => Warning,
+    /// The Hugo configuration cannot be read or has a setting feedpub
+    /// cannot follow.
+    InvalidHugoConfig => Error,
+    /// The ledger cannot be parsed.
+    CorruptLedger => Error,
+    /// The ledger's path is not a regular file (a directory, a broken link).
+    LedgerNotAFile => Error,
+    /// The output directory holds files feedpub did not write.
+    ForeignOutputDirectory => Error,
+    /// `feedpub init` was asked to write into a folder that has files.
+    DirectoryNotEmpty => Error,
+}
+
 /// How bad a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

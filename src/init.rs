@@ -9,7 +9,7 @@ use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{ConfigProblem, Error, Result};
 
 /// The commented configuration of a new site.
 const CONFIG: &str = r#"# feedpub configuration: every key is documented in the README.
@@ -92,7 +92,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
             if existing.len() == 1 { "s" } else { "" }
         );
         return Err(Error::Config(Box::new(
-            Diagnostic::error(first, message)
+            ConfigProblem::DirectoryNotEmpty
+                .at(first, message)
                 .with_help("run it in a new directory: `feedpub init DIR`"),
         )));
     }

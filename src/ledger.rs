@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::LEDGER_FILE_NAME;
 use crate::dates::{parse_date, to_rfc3339};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{ConfigProblem, Error, Result};
 use crate::feed::FeedSpec;
 use crate::files::read_regular;
 use crate::model::Article;
@@ -103,7 +103,8 @@ impl Ledger {
     /// Read the ledger at `path`; a missing file is an empty ledger.
     pub fn load(path: &Path) -> Result<Ledger> {
         let corrupt = |message: String, at: Option<(usize, usize)>| {
-            let mut d = Diagnostic::error(path, format!("the ledger is corrupt: {message}"))
+            let mut d = ConfigProblem::CorruptLedger
+                .at(path, format!("the ledger is corrupt: {message}"))
                 .with_help("restore it from version control; deleting it would change ids and dates readers have seen");
             if let Some((line, column)) = at {
                 d = d.at(line, column);
@@ -122,7 +123,9 @@ impl Ledger {
             }
             Err(e) if matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::FileTooLarge) => {
                 return Err(Error::Config(Box::new(
-                    Diagnostic::error(path, format!("the ledger {e}")).with_help(
+                    ConfigProblem::LedgerNotAFile
+                        .at(path, format!("the ledger {e}"))
+                        .with_help(
                         "set `ledger` in feedpub.toml to the path of a file, or move what is there",
                     ),
                 )));
@@ -487,7 +490,7 @@ fn resolve_link(path: &Path) -> Result<PathBuf> {
     }
     std::fs::canonicalize(path).map_err(|e| {
         Error::Config(Box::new(
-            Diagnostic::error(
+            ConfigProblem::LedgerNotAFile.at(
                 path,
                 format!("the ledger is a symbolic link that cannot be followed: {e}"),
             )

@@ -14,7 +14,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{ConfigProblem, Error, Result};
 use crate::format::Format;
 use crate::lock::LOCK_FILE_NAME;
 
@@ -65,18 +65,19 @@ pub fn check_owned(dir: &Path) -> Result<()> {
     };
     let shown = foreign.strip_prefix(dir).unwrap_or(&foreign);
     Err(Error::Config(Box::new(
-        Diagnostic::error(
-            dir,
-            format!(
-                "the output directory {} holds {}, which feedpub did not write",
-                crate::text::escaped_path(dir),
-                crate::text::escaped_path(shown),
-            ),
-        )
-        .with_help(
-            "pass another --out (a directory of its own, such as feeds/), \
+        ConfigProblem::ForeignOutputDirectory
+            .at(
+                dir,
+                format!(
+                    "the output directory {} holds {}, which feedpub did not write",
+                    crate::text::escaped_path(dir),
+                    crate::text::escaped_path(shown),
+                ),
+            )
+            .with_help(
+                "pass another --out (a directory of its own, such as feeds/), \
              or --force-out to publish beside the files already there",
-        ),
+            ),
     )))
 }
 

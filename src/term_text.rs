@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::country::Countries;
-use crate::error::Diagnostic;
+use crate::error::{ConfigProblem, Diagnostic};
 use crate::taxonomy::{Taxonomy, TaxonomyKind, Term, slugify};
 use crate::text::closest;
 
@@ -133,7 +133,8 @@ impl TermOverrides {
         let mut warnings = Vec::new();
         for o in &self.overrides {
             let warning = |message: String, help: String| {
-                Diagnostic::warning(&self.file, message)
+                ConfigProblem::UnusedOverride
+                    .at(&self.file, message)
                     .at_line(o.line)
                     .with_help(help)
             };

@@ -391,7 +391,7 @@ fn config_errors_exit_2_with_a_suggestion() {
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(
-            "feedpub.toml:3:1: error: unknown field `limt`",
+            "feedpub.toml:3:1: error[InvalidToml]: unknown field `limt`",
         ))
         .stderr(predicate::str::contains("help: did you mean `limit`?"));
     feedpub(site.path())
@@ -555,7 +555,7 @@ fn state_and_output_paths_that_collide_are_refused_at_load() {
     refused(
         "ledger = \"feeds/rss.xml\"\n",
         &[],
-        "feedpub.toml:14:1: error: `ledger` (feeds/rss.xml) is inside the output directory",
+        "feedpub.toml:14:1: error[ConflictingPaths]: `ledger` (feeds/rss.xml) is inside the output directory",
     );
     refused(
         "ledger = \"feeds/state/ledger.toml\"\n",
@@ -626,7 +626,7 @@ fn config_values_that_would_publish_broken_links_or_text_are_refused() {
             .assert()
             .code(2)
             .stderr(predicate::str::starts_with(format!(
-                "feedpub.toml:2:1: error: base_url {url:?} has {what}"
+                "feedpub.toml:2:1: error[InvalidSetting]: base_url {url:?} has {what}"
             )));
     }
     let site = copy_fixture("basic");
@@ -640,7 +640,7 @@ fn config_values_that_would_publish_broken_links_or_text_are_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(
-            "feedpub.toml:2:1: error: `title` contains the control character U+0007",
+            "feedpub.toml:2:1: error[InvalidSetting]: `title` contains the control character U+0007",
         ));
 }
 
@@ -722,7 +722,7 @@ fn an_output_directory_with_files_feedpub_did_not_write_is_refused_unless_forced
         .code(2)
         .stdout("")
         .stderr(predicate::str::starts_with(
-            "public: error: the output directory public holds index.html, which feedpub did not write\n  \
+            "public: error[ForeignOutputDirectory]: the output directory public holds index.html, which feedpub did not write\n  \
              help: pass another --out (a directory of its own, such as feeds/), or --force-out",
         ));
     assert_eq!(files_below(site.path()), before, "nothing written");
@@ -891,7 +891,7 @@ fn custom_filter_feeds_are_published_listed_and_valid() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!(
-            "feedpub.toml:{line}:1: error: custom feed \"Tagged\": `any` filters on `tags`, which the site does not have",
+            "feedpub.toml:{line}:1: error[InvalidCustomFeed]: custom feed \"Tagged\": `any` filters on `tags`, which the site does not have",
         )))
         .stderr(predicate::str::contains("categories, countries, authors"));
 }

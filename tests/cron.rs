@@ -792,7 +792,7 @@ fn an_unreadable_ledger_is_a_configuration_error_naming_the_ledger() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "feedpub-ledger.toml:2:10: error: the ledger is corrupt: it is not valid UTF-8",
+            "feedpub-ledger.toml:2:10: error[CorruptLedger]: the ledger is corrupt: it is not valid UTF-8",
         ));
 
     std::fs::remove_file(&ledger).unwrap();
@@ -805,7 +805,7 @@ fn an_unreadable_ledger_is_a_configuration_error_naming_the_ledger() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "content: error: the ledger is a directory, not a regular file",
+            "content: error[LedgerNotAFile]: the ledger is a directory, not a regular file",
         ));
 }
 

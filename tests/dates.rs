@@ -239,7 +239,7 @@ fn a_corrupt_ledger_is_an_error_and_publishes_nothing() {
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(
-            "feedpub-ledger.toml:2:6: error: the ledger is corrupt: ",
+            "feedpub-ledger.toml:2:6: error[CorruptLedger]: the ledger is corrupt: ",
         ))
         .stderr(predicate::str::contains(
             "help: restore it from version control",

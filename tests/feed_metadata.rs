@@ -72,13 +72,13 @@ fn overrides_set_title_and_description_and_typos_are_warned_about() {
         .assert()
         .success()
         .stderr(predicates::str::contains(
-            "feedpub.toml:19: warning: [categories.\"Nationel Security\"]: no article is filed under this category, so the override is unused",
+            "feedpub.toml:19: warning[UnusedOverride]: [categories.\"Nationel Security\"]: no article is filed under this category, so the override is unused",
         ))
         .stderr(predicates::str::contains(
             "help: did you mean [categories.\"National Security\"]?",
         ))
         .stderr(predicates::str::contains(
-            "feedpub.toml:22: warning: [categorys.\"Economy\"] names no taxonomy of the site",
+            "feedpub.toml:22: warning[UnusedOverride]: [categorys.\"Economy\"] names no taxonomy of the site",
         ))
         .stderr(predicates::str::contains("help: did you mean [categories.\"Economy\"]?"));
     let rss = read(&site, "countries/tajikistan/rss.xml");

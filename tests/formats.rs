@@ -160,7 +160,7 @@ fn an_unknown_format_is_a_configuration_error() {
     let line = line_of(&site.path().join("feedpub.toml"), "formats =");
     assert!(
         stderr.contains(&format!(
-            "feedpub.toml:{line}:1: error: `formats` names an unknown format \"rdf\""
+            "feedpub.toml:{line}:1: error[InvalidSetting]: `formats` names an unknown format \"rdf\""
         )),
         "{stderr}"
     );

@@ -325,7 +325,7 @@ fn missing_base_url_names_the_hugo_file() {
     let out = feedpub(dir).args(["build", "--now", NOW]).assert().code(2);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
-        stderr.contains("hugo.toml: error: the site has no baseURL"),
+        stderr.contains("hugo.toml: error[MissingSetting]: the site has no baseURL"),
         "{stderr}"
     );
     assert!(stderr.contains("set baseURL"), "{stderr}");
@@ -666,7 +666,7 @@ fn a_language_that_is_not_a_code_is_a_configuration_error() {
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
         stderr.contains(
-            "hugo.toml: error: [languages] names \"../evil\", which is not a language code"
+            "hugo.toml: error[InvalidHugoConfig]: [languages] names \"../evil\", which is not a language code"
         ),
         "{stderr}"
     );
@@ -958,7 +958,7 @@ fn a_taxonomy_named_like_another_feed_folder_is_a_configuration_error() {
         let folder = name.to_lowercase();
         assert!(
             stderr.contains(&format!(
-                "hugo.toml: error: the taxonomy \"{name}\" would publish its feeds in feeds/{folder}/, the folder of {shared}"
+                "hugo.toml: error[InvalidHugoConfig]: the taxonomy \"{name}\" would publish its feeds in feeds/{folder}/, the folder of {shared}"
             )),
             "{name}: {stderr}"
         );

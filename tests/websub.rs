@@ -259,7 +259,7 @@ fn a_hub_that_is_not_an_http_url_is_a_configuration_error() {
     let line = text.lines().count() + 1;
     assert!(
         stderr.contains(&format!(
-            "feedpub.toml:{line}:1: error: websub_hubs: \"hub.example\" is not an absolute http(s) URL"
+            "feedpub.toml:{line}:1: error[InvalidSetting]: websub_hubs: \"hub.example\" is not an absolute http(s) URL"
         )),
         "{stderr}"
     );

@@ -2,41 +2,9 @@
 //! the validator's rule codes), so that scripts, tests and `--format json`
 //! can tell them apart without matching messages.
 
-use std::path::PathBuf;
-
-use crate::error::{Diagnostic, Severity};
-
-/// Declares [`Problem`] with its severity and one line of documentation each.
-macro_rules! problems {
-    ($($(#[doc = $doc:literal])* $name:ident => $severity:ident,)*) => {
-        /// A kind of problem in an article file: a stable code and a severity.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Problem {
-            $($(#[doc = $doc])* $name,)*
-        }
-
-        impl Problem {
-            /// Every problem, in declaration order.
-            pub const ALL: &'static [Problem] = &[$(Problem::$name,)*];
-
-            /// The stable code printed in diagnostics, e.g. `InvalidDate`.
-            pub fn code(self) -> &'static str {
-                match self {
-                    $(Problem::$name => stringify!($name),)*
-                }
-            }
-
-            /// Whether it blocks the article (an error) or is only reported.
-            pub fn severity(self) -> Severity {
-                match self {
-                    $(Problem::$name => Severity::$severity,)*
-                }
-            }
-        }
-    };
-}
-
-problems! {
+crate::error::problem_codes! {
+    /// A kind of problem in an article file: a stable code and a severity.
+    Problem;
     /// The content directory (or a language's) does not exist.
     MissingContentDirectory => Error,
     /// A file or folder could not be read.
@@ -80,16 +48,4 @@ problems! {
     HtmlTooDeep => Error,
     /// A shortcode feedpub does not know: its tags are left out.
     UnknownShortcode => Warning,
-}
-
-impl Problem {
-    /// A diagnostic of this problem in `path`, with this problem's severity
-    /// and code.
-    pub fn at(self, path: impl Into<PathBuf>, message: impl Into<String>) -> Diagnostic {
-        let diagnostic = match self.severity() {
-            Severity::Error => Diagnostic::error(path, message),
-            Severity::Warning => Diagnostic::warning(path, message),
-        };
-        diagnostic.with_code(self.code())
-    }
 }

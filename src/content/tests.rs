@@ -721,15 +721,19 @@ fn each_problem_of_an_article_file_has_its_own_code() {
     }
 }
 
-/// The README lists every article problem's code, so editors can look one up.
+/// The README lists every article and configuration problem's code, so
+/// editors can look one up.
 #[test]
 fn the_readme_lists_every_problem_code() {
     let readme = include_str!("../../README.md");
-    for problem in Problem::ALL {
+    let codes = Problem::ALL
+        .iter()
+        .map(|p| p.code())
+        .chain(crate::error::ConfigProblem::ALL.iter().map(|p| p.code()));
+    for code in codes {
         assert!(
-            readme.contains(&format!("`{}`", problem.code())),
-            "README.md does not list {}",
-            problem.code()
+            readme.contains(&format!("`{code}`")),
+            "README.md does not list {code}"
         );
     }
 }

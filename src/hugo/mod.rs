@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{ConfigProblem, Error, Result};
 use crate::taxonomy::Taxonomy;
 use crate::term_page::TermPages;
 
@@ -395,7 +395,9 @@ impl HugoConfig {
     pub fn site(&self) -> Result<HugoSite> {
         let error = |message: String, help: &str| {
             Error::Config(Box::new(
-                Diagnostic::error(self.main_file(), message).with_help(help),
+                ConfigProblem::InvalidHugoConfig
+                    .at(self.main_file(), message)
+                    .with_help(help),
             ))
         };
         let mut ignore_files = Vec::new();
@@ -695,11 +697,12 @@ fn read_file(path: &Path) -> Result<Option<Value>> {
     };
     let value = parsed.map_err(|message| {
         Error::Config(Box::new(
-            Diagnostic::error(
-                path,
-                format!("cannot read the Hugo configuration: {message}"),
-            )
-            .with_help("fix the file (`hugo config` shows what Hugo makes of it)"),
+            ConfigProblem::InvalidHugoConfig
+                .at(
+                    path,
+                    format!("cannot read the Hugo configuration: {message}"),
+                )
+                .with_help("fix the file (`hugo config` shows what Hugo makes of it)"),
         ))
     })?;
     Ok(Some(lower_keys(value)))
