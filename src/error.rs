@@ -11,7 +11,7 @@ use crate::text::{escaped, escaped_path};
 
 /// Declares an enum of problem kinds, each with a stable code (its name), a
 /// severity and one line of documentation, and a constructor of its
-/// [`Diagnostic`]s: the vocabulary of [`crate::content::Problem`] and
+/// [`Diagnostic`]s: the vocabulary of `content::Problem` and
 /// [`ConfigProblem`], like the validator's rules.
 macro_rules! problem_codes {
     ($(#[doc = $enum_doc:literal])* $enum:ident; $($(#[doc = $doc:literal])* $name:ident => $severity:ident,)*) => {
@@ -59,7 +59,7 @@ pub(crate) use problem_codes;
 problem_codes! {
     /// A kind of problem in a site's configuration (`feedpub.toml`, the Hugo
     /// configuration, the ledger, the output directory): a stable code and a
-    /// severity, as article problems ([`crate::content::Problem`]) have.
+    /// severity, as article problems (`content::Problem`) have.
     ConfigProblem;
     /// The configuration file cannot be read, or is not UTF-8.
     UnreadableConfig => Error,
