@@ -1,8 +1,6 @@
 //! `feedpub check` on feeds feedpub did not write, and the build's strict mode.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 
 #[test]
@@ -294,9 +292,7 @@ mod over_http {
     }
 
     fn serve(dir: &std::path::Path) -> Served {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("feedpub"))
-            .current_dir(dir)
-            .env("NO_COLOR", "1")
+        let mut child = feedpub_process(dir)
             .env("SOURCE_DATE_EPOCH", "1714521600")
             .args(["serve", "--addr", "127.0.0.1:0"])
             .stdout(std::process::Stdio::piped())

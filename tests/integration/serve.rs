@@ -3,14 +3,12 @@
 //! `--watch` rebuilding (and keeping the last good feeds on errors).
 #![cfg(feature = "serve")]
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::support::*;
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 
@@ -48,9 +46,7 @@ fn collect(stderr: Option<std::process::ChildStderr>) -> std::sync::Arc<std::syn
 /// Start `feedpub serve` on a free loopback port in `dir`, and wait until it
 /// says where it listens.
 fn serve(dir: &Path, extra: &[&str]) -> Served {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("feedpub"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
+    let mut child = feedpub_process(dir)
         .env("SOURCE_DATE_EPOCH", "1714521600") // NOW
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
@@ -361,7 +357,7 @@ fn watch_rebuilds_and_keeps_the_last_good_feeds() {
 
 /// Start `feedpub serve` through `sh` with the descriptor limit `nofile`.
 fn serve_with_nofile(dir: &Path, nofile: u32, extra: &[&str]) -> Served {
-    let binary = assert_cmd::cargo::cargo_bin("feedpub");
+    let binary = env!("CARGO_BIN_EXE_feedpub");
     let mut child = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
@@ -696,17 +692,11 @@ fn watch_ignores_feedpubs_own_files() {
     // The ledger (and the cache beside it) written inside content/ must not
     // trigger another rebuild.
     let site = copy_fixture("basic");
-    let config = site.path().join("feedpub.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        format!("ledger = \"content/state/feedpub-ledger.toml\"\n{text}"),
-    )
-    .unwrap();
+    edit_config(site.path(), |text| {
+        format!("ledger = \"content/state/feedpub-ledger.toml\"\n{text}")
+    });
     std::fs::create_dir_all(site.path().join("content/state")).unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("feedpub"))
-        .current_dir(site.path())
-        .env("NO_COLOR", "1")
+    let child = feedpub_process(site.path())
         .args(["serve", "--watch", "--addr", "127.0.0.1:0"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

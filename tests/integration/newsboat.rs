@@ -4,13 +4,11 @@
 //! the titles `feedpub preview` promised, read back from newsboat's cache.
 #![cfg(feature = "serve")]
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::support::*;
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 
@@ -67,8 +65,7 @@ fn newsboat_reads_every_served_feed_and_the_opml_import() {
     }
     let site = copy_fixture("basic");
     std::fs::create_dir(site.path().join("feeds")).unwrap();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("feedpub"))
-        .current_dir(site.path())
+    let mut child = feedpub_process(site.path())
         .args(["serve", "--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -93,10 +90,7 @@ fn newsboat_reads_every_served_feed_and_the_opml_import() {
     std::thread::spawn(move || lines.for_each(drop));
 
     // Publish the feeds under the served address, so the OPML points there.
-    let config = site.path().join("feedpub.toml");
-    let mut toml = std::fs::read_to_string(&config).unwrap();
-    toml.push_str(&format!("feeds_url = \"http://{addr}/\"\n"));
-    std::fs::write(&config, toml).unwrap();
+    append_config(site.path(), &format!("feeds_url = \"http://{addr}/\"\n"));
     feedpub(site.path())
         .args(["build", "--now", NOW, "-q"])
         .assert()

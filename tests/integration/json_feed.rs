@@ -2,11 +2,9 @@
 //! items in the same order, with the same ids and dates, read back by an
 //! independent parser (feed-rs), and the gate rejects a broken one.
 
-mod common;
-
 use std::path::Path;
 
-use common::{copy_fixture, feedpub, files_below};
+use crate::support::{copy_fixture, feedpub, files_below};
 
 fn parse(path: &Path) -> feed_rs::model::Feed {
     let bytes = std::fs::read(path).unwrap();

@@ -2,11 +2,9 @@
 //! Nu HTML checker, and in headless Chromium at phone and desktop widths no
 //! horizontal overflow, no link to a missing file, autodiscovery found.
 
-mod common;
-
 use std::path::Path;
 
-use common::{copy_fixture, feedpub, have_tool, run_ok};
+use crate::support::{copy_fixture, feedpub, have_tool, run_ok};
 
 /// Build the basic fixture and return its temp dir.
 fn built_site() -> tempfile::TempDir {

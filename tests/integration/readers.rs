@@ -4,12 +4,10 @@
 //! lead image with alt text. Checked with feed-rs always, and with Python
 //! feedparser and newsboat when installed (required in CI).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::support::*;
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 

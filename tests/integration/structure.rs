@@ -6,7 +6,7 @@
 //! module that joins it, or a second cycle, fails here, and so does a
 //! module that has left it but is still listed. Shrink [`KNOWN_CYCLE`] as
 //! modules leave it; when it is empty, no import cycle remains.
-//! Run it alone with `cargo test --test structure`.
+//! Run it alone with `cargo test --test integration structure::`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -3,35 +3,19 @@
 //! write failures (read-only directory, immutable directory, full disk) that
 //! leave every published feed as it was.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::support::*;
 use feedpub::build::{BuildOptions, build_with};
-use feedpub::config::{Config, Paths};
 use feedpub::progress::{Progress, Stage};
 use predicates::prelude::*;
 
 const NOW: &str = "2026-01-01T00:00:00Z";
 const BASIC_NOW: &str = "2024-05-01T00:00:00Z";
-
-/// Every file below `dir` but the lock file, by relative path.
-type Tree = BTreeMap<PathBuf, Vec<u8>>;
-
-fn read_tree(dir: &Path) -> Tree {
-    files_below(dir)
-        .into_iter()
-        .map(|rel| {
-            let bytes = std::fs::read(dir.join(&rel)).unwrap();
-            (rel, bytes)
-        })
-        .collect()
-}
 
 /// Whether `name` is one of write.rs's temporary files (`.feedpub-*.tmp`).
 fn is_temp(name: &str) -> bool {
@@ -78,10 +62,8 @@ fn corpus(articles: u32) -> Option<tempfile::TempDir> {
 
 /// `feedpub build` in `site` from `content` into `out`, as a plain process.
 fn build_command(site: &Path, content: &str, out: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_feedpub"));
-    cmd.current_dir(site)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env_remove("RUST_LOG")
+    let mut cmd = feedpub_process(site);
+    cmd.env_remove("RUST_LOG")
         .args(["build", "--now", NOW, "--content", content, "--out"])
         .arg(out);
     cmd
@@ -672,11 +654,7 @@ impl Progress for Recorder {
 #[test]
 fn a_build_reports_each_stage_and_every_step() {
     let site = copy_fixture("basic");
-    let config = Config::load(&Paths {
-        config: Some(site.path().join("feedpub.toml")),
-        ..Paths::default()
-    })
-    .unwrap();
+    let config = load_config(site.path());
     let options = BuildOptions {
         now: BASIC_NOW.parse().unwrap(),
         dry_run: false,
@@ -796,10 +774,7 @@ fn an_unreadable_ledger_is_a_configuration_error_naming_the_ledger() {
         ));
 
     std::fs::remove_file(&ledger).unwrap();
-    let config = site.path().join("feedpub.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("ledger = \"content\"\n");
-    std::fs::write(&config, text).unwrap();
+    append_config(site.path(), "ledger = \"content\"\n");
     feedpub(site.path())
         .args(["build", "--now", BASIC_NOW])
         .assert()
@@ -929,11 +904,9 @@ fn moving_the_site_to_a_new_base_url_stamps_no_update() {
         .assert()
         .success();
     let before = ledger_of(site.path());
-    let config = site.path().join("feedpub.toml");
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace("https://news.example.org", "https://moved.example.net");
-    std::fs::write(&config, text).unwrap();
+    edit_config(site.path(), |text| {
+        text.replace("https://news.example.org", "https://moved.example.net")
+    });
     feedpub(site.path())
         .args(["build", "--now", "2024-05-02T00:00:00Z"])
         .assert()
