@@ -9,6 +9,7 @@ use predicates::prelude::*;
 
 #[test]
 fn generated_2000_article_corpus_gives_valid_feeds_everywhere() {
+    let _heavy = heavy_test();
     let site = tempfile::tempdir().unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_gen_corpus"))
         .args(["--articles", "2000", "--out"])

@@ -208,6 +208,7 @@ fn builds_killed_at_any_moment_leave_each_feed_old_or_new() {
     const KILLS_OVER_RUN: u32 = 20;
     const KILLS_IN_WRITE: u32 = 30;
     const KILLS: u32 = KILLS_OVER_RUN + KILLS_IN_WRITE;
+    let _heavy = heavy_test();
     let Some(site) = corpus(100) else { return };
     let site = site.path();
     copy_tree(&site.join("content"), &site.join("content-b"), &[]);
@@ -718,13 +719,6 @@ fn a_rename_failing_mid_commit_leaves_the_ledger_as_it_was() {
     );
 }
 
-/// Make a FIFO at `path`; `false` (a skip, a failure in CI) without mkfifo.
-fn mkfifo(path: &Path) -> bool {
-    let _ = std::fs::remove_file(path);
-    have_tool("mkfifo", &["--version"])
-        && Command::new("mkfifo").arg(path).status().unwrap().success()
-}
-
 #[test]
 fn a_fifo_at_the_ledger_cache_or_config_path_does_not_hang_the_build() {
     // (file, exit code, what stderr must say)
@@ -743,11 +737,7 @@ fn a_fifo_at_the_ledger_cache_or_config_path_does_not_hang_the_build() {
         (".feedpub-cache", 0, ""),
     ];
     for (file, code, message) in cases {
-        let site = copy_fixture("basic");
-        feedpub(site.path())
-            .args(["build", "--now", BASIC_NOW])
-            .assert()
-            .success();
+        let site = built_fixture("basic", BASIC_NOW);
         if !mkfifo(&site.path().join(file)) {
             return;
         }
@@ -866,11 +856,7 @@ fn temporary_files_beside_the_ledger_are_removed() {
 fn a_build_that_would_empty_the_site_feed_stops_unless_allowed() {
     // Issue 11: an empty content/ (a failed checkout, a wrong mount)
     // silently emptied every feed.
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", BASIC_NOW])
-        .assert()
-        .success();
+    let site = built_fixture("basic", BASIC_NOW);
     let published = read_tree(&site.path().join("feeds"));
     let ledger = ledger_of(site.path());
     std::fs::remove_dir_all(site.path().join("content/2024")).unwrap();
@@ -898,11 +884,7 @@ fn a_build_that_would_empty_the_site_feed_stops_unless_allowed() {
 fn moving_the_site_to_a_new_base_url_stamps_no_update() {
     // Issue 11: the fingerprint was taken over the absolute image URL, so
     // every article with a site-relative image looked edited.
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", BASIC_NOW])
-        .assert()
-        .success();
+    let site = built_fixture("basic", BASIC_NOW);
     let before = ledger_of(site.path());
     edit_config(site.path(), |text| {
         text.replace("https://news.example.org", "https://moved.example.net")
@@ -918,11 +900,7 @@ fn moving_the_site_to_a_new_base_url_stamps_no_update() {
 #[test]
 fn an_emptied_feed_keeps_the_date_of_its_last_items() {
     // Issue 11: empty Atom feeds said 1970-01-01, which --strict rejects.
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", BASIC_NOW])
-        .assert()
-        .success();
+    let site = built_fixture("basic", BASIC_NOW);
     let updated = |file: &str| {
         let text = std::fs::read_to_string(site.path().join("feeds").join(file)).unwrap();
         let start = text.find("<updated>").unwrap() + "<updated>".len();

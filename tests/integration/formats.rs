@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{copy_fixture, feedpub, files_below, replace_config};
+use crate::support::{built_fixture, copy_fixture, feedpub, files_below, replace_config};
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 
@@ -93,11 +93,7 @@ fn only_enabled_formats_are_written_and_discovered() {
 
 #[test]
 fn turning_a_format_off_keeps_its_files_and_warns() {
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", NOW])
-        .assert()
-        .success();
+    let site = built_fixture("basic", NOW);
     let feeds = site.path().join("feeds");
     let rss = feeds.join("rss.xml");
     let before = std::fs::read(&rss).unwrap();

@@ -14,7 +14,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use feedpub::build::{BuildOptions, BuildReport, build};
 use proptest::prelude::*;
 
-use crate::support::{load_config, read_tree};
+use crate::support::{heavy_test, load_config, read_tree};
 
 const CATEGORIES: &[&str] = &["Economy", "Politics", "Water & Climate"];
 const COUNTRIES: &[&str] = &["Tajikistan", "KG", "Russia"];
@@ -392,6 +392,7 @@ proptest! {
 
     #[test]
     fn incremental_builds_equal_builds_from_scratch(steps in proptest::collection::vec(step(), 1..10)) {
+        let _heavy = heavy_test();
         check(&steps)?;
     }
 }

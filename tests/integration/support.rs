@@ -72,6 +72,18 @@ pub(crate) fn validator_options() -> feedpub::validate::Options {
     }
 }
 
+/// Held for their whole run by the tests that keep the machine busy for
+/// long (the 2000-article corpus, the model-based proptest) and by the one
+/// whose verdict depends on timing (cron's kill test), so that in this one
+/// test process no two of them overlap; every other test runs in parallel
+/// as usual. A failed holder's panic does not poison it for the others.
+pub(crate) fn heavy_test() -> std::sync::MutexGuard<'static, ()> {
+    static HEAVY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    HEAVY
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A copy of fixture `name` (without its `expected/` goldens) in a temp dir.
 pub(crate) fn copy_fixture(name: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
@@ -94,6 +106,86 @@ pub(crate) fn copy_tree(from: &Path, to: &Path, skip: &[&str]) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// A copy of fixture `name` (as [`copy_fixture`]) built by the binary with
+/// `--now now`, which must succeed.
+pub(crate) fn built_fixture(name: &str, now: &str) -> tempfile::TempDir {
+    let site = copy_fixture(name);
+    feedpub(site.path())
+        .args(["build", "--now", now])
+        .assert()
+        .success();
+    site
+}
+
+/// A running `feedpub serve`, stopped when dropped.
+#[cfg(feature = "serve")]
+pub(crate) struct Served {
+    pub(crate) child: std::process::Child,
+    /// Where it listens, `http://127.0.0.1:PORT`.
+    pub(crate) base: String,
+    /// What it wrote to stderr so far.
+    pub(crate) stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+#[cfg(feature = "serve")]
+impl Served {
+    /// Wait until the server `child` (stdout and stderr piped) says where it
+    /// listens; its output is then read in the background, so it never
+    /// blocks on a full pipe.
+    pub(crate) fn listening(mut child: std::process::Child) -> Served {
+        use std::io::{BufRead, BufReader};
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = stderr.clone();
+        let pipe = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let mut sink = sink.lock().unwrap();
+                sink.push_str(&line);
+                sink.push('\n');
+            }
+        });
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let base = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                let rest = line.split_once(" at http://")?.1;
+                Some(format!("http://{}", rest.split_once('/')?.0))
+            })
+            .expect("serve prints its address");
+        std::thread::spawn(move || lines.for_each(drop));
+        Served {
+            child,
+            base,
+            stderr,
+        }
+    }
+}
+
+#[cfg(feature = "serve")]
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `feedpub serve` on a free loopback port in `dir` (with "now" at
+/// 2024-05-01, the fixtures' usual), and wait until it says where it
+/// listens.
+#[cfg(feature = "serve")]
+pub(crate) fn serve(dir: &Path, extra: &[&str]) -> Served {
+    let child = feedpub_process(dir)
+        .env("SOURCE_DATE_EPOCH", "1714521600")
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    Served::listening(child)
 }
 
 /// Every regular file below `dir` (relative paths, sorted), without the
@@ -285,6 +377,18 @@ pub(crate) fn have_tool(program: &str, probe: &[&str]) -> bool {
         eprintln!("skipped: {program} is not installed");
     }
     ok
+}
+
+/// Make a FIFO at `path`, replacing any file there; `false` (a skip, a
+/// failure in CI) without mkfifo.
+pub(crate) fn mkfifo(path: &Path) -> bool {
+    let _ = std::fs::remove_file(path);
+    have_tool("mkfifo", &["--version"])
+        && std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap()
+            .success()
 }
 
 /// Run `program` with `args`, asserting it succeeds; its output is shown
