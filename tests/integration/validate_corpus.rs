@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 
 use feedpub::error::Severity;
 use feedpub::validate::{
-    DEFAULT_MAX_BYTES, FeedFormat, Options, Rule, check_paths, detect_format, validate_feed,
+    DEFAULT_MAX_BYTES, FeedFormat, Rule, check_paths, detect_format, validate_feed,
 };
+
+use crate::support::validator_options;
 
 /// Rules that only warn, listed here independently of the library so a
 /// severity change shows up as a test failure.
@@ -43,14 +45,6 @@ fn fixtures(kind: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// Build time for the corpus: after every date in the valid feeds.
-fn options() -> Options {
-    Options {
-        now: Some("2025-01-01T00:00:00Z".parse().expect("fixed build time")),
-        ..Options::default()
-    }
 }
 
 /// Format and rule code from `rss-InvalidRFC2822Date-german-names.xml`.
@@ -99,7 +93,7 @@ fn every_broken_feed_yields_its_rule_and_only_its_rule() {
             Severity::Error
         };
         let bytes = std::fs::read(&path).expect("read fixture");
-        let found = validate_feed(&path, &bytes, &options());
+        let found = validate_feed(&path, &bytes, &validator_options());
         let hit = found
             .iter()
             .any(|d| d.code.as_deref() == Some(code.as_str()) && d.severity == severity);
@@ -129,7 +123,7 @@ fn every_broken_feed_yields_its_rule_and_only_its_rule() {
 fn every_valid_feed_is_clean() {
     for path in fixtures("valid-feeds") {
         let bytes = std::fs::read(&path).expect("read fixture");
-        let found = validate_feed(&path, &bytes, &options());
+        let found = validate_feed(&path, &bytes, &validator_options());
         assert!(
             found.is_empty(),
             "{}:\n{}",
@@ -153,16 +147,24 @@ fn every_valid_feed_is_clean() {
 #[test]
 fn check_paths_walks_directories_and_agrees_with_validate_feed() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let valid = check_paths(&[root.join("valid-feeds")], &options(), DEFAULT_MAX_BYTES);
+    let valid = check_paths(
+        &[root.join("valid-feeds")],
+        &validator_options(),
+        DEFAULT_MAX_BYTES,
+    );
     assert_eq!(valid.diagnostics, vec![]);
     assert_eq!(valid.checked, fixtures("valid-feeds").len());
 
-    let found =
-        check_paths(&[root.join("invalid-feeds")], &options(), DEFAULT_MAX_BYTES).diagnostics;
+    let found = check_paths(
+        &[root.join("invalid-feeds")],
+        &validator_options(),
+        DEFAULT_MAX_BYTES,
+    )
+    .diagnostics;
     let mut expected = Vec::new();
     for path in fixtures("invalid-feeds") {
         let bytes = std::fs::read(&path).expect("read fixture");
-        expected.extend(validate_feed(&path, &bytes, &options()));
+        expected.extend(validate_feed(&path, &bytes, &validator_options()));
     }
     assert_eq!(found, expected, "same findings, files in sorted order");
 }
@@ -339,7 +341,7 @@ mod written_by_the_feed_crates {
             ("rss.xml", rss_feed(title, body)),
             ("atom.xml", atom_feed(title, body)),
         ] {
-            let found = validate_feed(Path::new(name), &bytes, &options());
+            let found = validate_feed(Path::new(name), &bytes, &validator_options());
             assert!(
                 found.is_empty(),
                 "{name}:\n{}\n{}",
@@ -360,7 +362,7 @@ mod written_by_the_feed_crates {
         let feed = atom::Feed::default();
         let bytes = feed.write_to(Vec::new()).expect("atom writes");
         assert!(bytes.starts_with(b"<?xml version=\"1.0\"?>"));
-        let found = validate_feed(Path::new("atom.xml"), &bytes, &options());
+        let found = validate_feed(Path::new("atom.xml"), &bytes, &validator_options());
         assert!(
             found
                 .iter()
@@ -403,7 +405,7 @@ mod written_by_the_feed_crates {
                 !matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
             });
             for (name, bytes) in [("rss.xml", rss_feed(&title, &body)), ("atom.xml", atom_feed(&title, &body))] {
-                let found = validate_feed(Path::new(name), &bytes, &options());
+                let found = validate_feed(Path::new(name), &bytes, &validator_options());
                 let broken: Vec<String> = found
                     .iter()
                     .filter(|d| XML_LEVEL.contains(&d.code.as_deref().unwrap_or_default()))

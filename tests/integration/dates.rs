@@ -1,12 +1,10 @@
 //! Publication dates over time: builds at several `--now` values over one
 //! collection — scheduling, expiry, stamps, pinned ids, `updated` stamps.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 
 /// One entry of a feed as an independent parser reads it.

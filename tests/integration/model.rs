@@ -7,13 +7,14 @@
 //! `PROPTEST_CASES` sets the number of sequences (default 24).
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use feedpub::build::{BuildOptions, BuildReport, build};
-use feedpub::config::{Config, Paths};
 use proptest::prelude::*;
+
+use crate::support::{heavy_test, load_config, read_tree};
 
 const CATEGORIES: &[&str] = &["Economy", "Politics", "Water & Climate"];
 const COUNTRIES: &[&str] = &["Tajikistan", "KG", "Russia"];
@@ -264,7 +265,7 @@ impl Site {
             }
             Step::TamperFeed(n) => {
                 let feeds = self.root().join("feeds");
-                let files = tree(&feeds);
+                let files: Vec<_> = read_tree(&feeds).into_iter().collect();
                 if !files.is_empty() {
                     let (rel, mut bytes) = files[n % files.len()].clone();
                     bytes.extend_from_slice(b"\n");
@@ -275,7 +276,7 @@ impl Site {
             Step::Settle => {
                 let content = self.root().join("content");
                 let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
-                for (rel, _) in tree(&content) {
+                for rel in read_tree(&content).into_keys() {
                     let file = File::options().write(true).open(content.join(rel)).unwrap();
                     file.set_modified(hour_ago).unwrap();
                 }
@@ -300,14 +301,6 @@ impl Site {
     }
 }
 
-fn config_of(dir: &Path) -> Config {
-    Config::load(&Paths {
-        config: Some(dir.join("feedpub.toml")),
-        ..Paths::default()
-    })
-    .unwrap()
-}
-
 fn build_at(dir: &Path, now: DateTime<Utc>) -> Result<BuildReport, String> {
     let options = BuildOptions {
         now,
@@ -318,26 +311,7 @@ fn build_at(dir: &Path, now: DateTime<Utc>) -> Result<BuildReport, String> {
         allow_shrink: true,
         ping: false,
     };
-    build(&config_of(dir), &options).map_err(|e| format!("{e:?}"))
-}
-
-/// Every file below `dir` but the lock file, with its bytes.
-fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    if !dir.exists() {
-        return Vec::new();
-    }
-    let mut files: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file() && e.file_name() != ".feedpub.lock")
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_path_buf();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
+    build(&load_config(dir), &options).map_err(|e| format!("{e:?}"))
 }
 
 /// What the report says about the site (not how long it took or what it
@@ -372,7 +346,7 @@ fn check(steps: &[Step]) -> Result<(), TestCaseError> {
             fresh.path().join("feedpub.toml"),
         )
         .unwrap();
-        for (rel, bytes) in tree(&site.root().join("content")) {
+        for (rel, bytes) in read_tree(&site.root().join("content")) {
             let path = fresh.path().join("content").join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, bytes).unwrap();
@@ -392,7 +366,7 @@ fn check(steps: &[Step]) -> Result<(), TestCaseError> {
             ),
         }
         prop_assert!(
-            tree(&site.root().join("feeds")) == tree(&fresh.path().join("feeds")),
+            read_tree(&site.root().join("feeds")) == read_tree(&fresh.path().join("feeds")),
             "feeds differ {}",
             context
         );
@@ -418,6 +392,7 @@ proptest! {
 
     #[test]
     fn incremental_builds_equal_builds_from_scratch(steps in proptest::collection::vec(step(), 1..10)) {
+        let _heavy = heavy_test();
         check(&steps)?;
     }
 }

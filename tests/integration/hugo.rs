@@ -4,12 +4,10 @@
 //! kept in `expected/hugo-links.txt`; where `hugo` is installed (always in
 //! CI) the test runs it and checks that file is still what Hugo says.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 
 const NOW: &str = "2025-01-01T00:00:00Z";
@@ -102,18 +100,7 @@ fn check_golden(fixture: &str) {
         return;
     }
     let actual = write_golden(&hugo_links(fixture));
-    let path = golden_path(fixture);
-    if std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite") {
-        std::fs::write(&path, &actual).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(
-        actual,
-        want,
-        "Hugo's links differ from {} (SNAPSHOTS=overwrite regenerates)",
-        path.display()
-    );
+    expect_file(&golden_path(fixture), actual);
 }
 
 #[test]

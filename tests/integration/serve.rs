@@ -3,79 +3,14 @@
 //! `--watch` rebuilding (and keeping the last good feeds on errors).
 #![cfg(feature = "serve")]
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::support::*;
 
 const NOW: &str = "2024-05-01T00:00:00Z";
-
-/// A running `feedpub serve`, stopped when dropped.
-struct Served {
-    child: std::process::Child,
-    base: String,
-    /// What it wrote to stderr so far.
-    stderr: std::sync::Arc<std::sync::Mutex<String>>,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Collect a child's stderr in the background.
-fn collect(stderr: Option<std::process::ChildStderr>) -> std::sync::Arc<std::sync::Mutex<String>> {
-    let text = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    if let Some(stderr) = stderr {
-        let sink = text.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let mut sink = sink.lock().unwrap();
-                sink.push_str(&line);
-                sink.push('\n');
-            }
-        });
-    }
-    text
-}
-
-/// Start `feedpub serve` on a free loopback port in `dir`, and wait until it
-/// says where it listens.
-fn serve(dir: &Path, extra: &[&str]) -> Served {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("feedpub"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", "1714521600") // NOW
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .args(extra)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = collect(child.stderr.take());
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            let rest = line.split_once(" at http://")?.1;
-            Some(format!("http://{}", rest.split_once('/')?.0))
-        })
-        .expect("serve prints its address");
-    // Keep reading so the server never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Served {
-        child,
-        base,
-        stderr,
-    }
-}
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -90,15 +25,6 @@ fn header<'a>(response: &'a ureq::http::Response<ureq::Body>, name: &str) -> &'a
         .get(name)
         .map(|v| v.to_str().unwrap())
         .unwrap_or_else(|| panic!("no {name} header"))
-}
-
-fn built_site() -> tempfile::TempDir {
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", NOW, "-q"])
-        .assert()
-        .success();
-    site
 }
 
 /// Send raw bytes (paths no client would send as they are) and return the status code.
@@ -121,7 +47,7 @@ fn raw_status(base: &str, path: &str) -> u16 {
 
 #[test]
 fn files_are_served_with_their_media_types_and_validators() {
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     let server = serve(site.path(), &[]);
     let agent = agent();
     for (path, media, file) in [
@@ -180,7 +106,7 @@ fn files_are_served_with_their_media_types_and_validators() {
 
 #[test]
 fn gzip_only_when_the_client_accepts_it() {
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     let server = serve(site.path(), &[]);
     let agent = agent();
     let url = format!("{}/rss.xml", server.base);
@@ -211,7 +137,7 @@ fn gzip_only_when_the_client_accepts_it() {
 
 #[test]
 fn nothing_outside_the_output_directory_is_served() {
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     std::fs::write(site.path().join("secret.txt"), "secret").unwrap();
     std::os::unix::fs::symlink(
         site.path().join("secret.txt"),
@@ -247,7 +173,7 @@ fn nothing_outside_the_output_directory_is_served() {
 
 #[test]
 fn other_methods_are_not_allowed() {
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     let server = serve(site.path(), &[]);
     let agent = agent();
     let url = format!("{}/rss.xml", server.base);
@@ -361,8 +287,8 @@ fn watch_rebuilds_and_keeps_the_last_good_feeds() {
 
 /// Start `feedpub serve` through `sh` with the descriptor limit `nofile`.
 fn serve_with_nofile(dir: &Path, nofile: u32, extra: &[&str]) -> Served {
-    let binary = assert_cmd::cargo::cargo_bin("feedpub");
-    let mut child = std::process::Command::new("sh")
+    let binary = env!("CARGO_BIN_EXE_feedpub");
+    let child = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -n {nofile} && exec \"$0\" \"$@\""))
         .arg(binary)
@@ -374,22 +300,7 @@ fn serve_with_nofile(dir: &Path, nofile: u32, extra: &[&str]) -> Served {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            let rest = line.split_once(" at http://")?.1;
-            Some(format!("http://{}", rest.split_once('/')?.0))
-        })
-        .expect("serve prints its address");
-    std::thread::spawn(move || lines.for_each(drop));
-    let stderr = collect(child.stderr.take());
-    Served {
-        child,
-        base,
-        stderr,
-    }
+    Served::listening(child)
 }
 
 /// Open `count` connections that send half a request and then nothing.
@@ -418,7 +329,7 @@ fn status_within(url: &str, timeout: Duration) -> Result<u16, ureq::Error> {
 #[test]
 fn half_open_connections_are_closed_and_do_not_lock_readers_out() {
     // #11: 3,000 half-open connections stayed open for 35 s and counting.
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     let server = serve(
         site.path(),
         &[
@@ -453,7 +364,7 @@ fn half_open_connections_are_closed_and_do_not_lock_readers_out() {
 #[test]
 fn running_out_of_file_descriptors_degrades_without_a_panic() {
     // #11: out of descriptors, serve panicked ("timers are disabled") and exited 101.
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     let mut server = serve_with_nofile(
         site.path(),
         48,
@@ -483,13 +394,9 @@ fn running_out_of_file_descriptors_degrades_without_a_panic() {
 #[test]
 fn a_fifo_under_the_output_directory_is_not_found_at_once() {
     // #11: a FIFO under feeds/ hung the request.
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     let fifo = site.path().join("feeds/pipe.xml");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    assert!(mkfifo(&fifo), "mkfifo failed");
     let server = serve(site.path(), &[]);
     for path in [
         "/pipe.xml",
@@ -508,7 +415,7 @@ fn a_fifo_under_the_output_directory_is_not_found_at_once() {
 #[test]
 fn dot_files_are_never_served() {
     // #11: `GET /.feedpub.lock` served the last run's pid and host name.
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     std::fs::write(site.path().join("feeds/.feedpub.lock"), "pid 1").unwrap();
     std::fs::create_dir_all(site.path().join("feeds/.git")).unwrap();
     std::fs::write(site.path().join("feeds/.git/config"), "secret").unwrap();
@@ -527,7 +434,7 @@ fn dot_files_are_never_served() {
 fn a_file_swapped_for_a_symlink_never_serves_the_target() {
     // #11: swapping a file for a symlink between check and open served an
     // outside file in 635 of 4,000 requests.
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     std::fs::write(site.path().join("secret.txt"), "SECRET").unwrap();
     let feeds = site.path().join("feeds");
     std::fs::write(feeds.join("swap.txt"), "public").unwrap();
@@ -564,7 +471,7 @@ fn a_file_swapped_for_a_symlink_never_serves_the_target() {
 #[test]
 fn a_double_slash_never_redirects_off_the_site() {
     // #11: `//categories` was redirected to the protocol-relative `//categories/`.
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     let server = serve(site.path(), &[]);
     let addr = server.base.strip_prefix("http://").unwrap();
     for (path, want) in [
@@ -596,7 +503,7 @@ fn a_double_slash_never_redirects_off_the_site() {
 #[test]
 fn a_range_with_a_stale_if_range_gets_the_whole_file() {
     // #11: a Range request whose If-Range did not match got 206.
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     let server = serve(site.path(), &[]);
     let agent = agent();
     let url = format!("{}/rss.xml", server.base);
@@ -626,7 +533,7 @@ fn a_range_with_a_stale_if_range_gets_the_whole_file() {
 
 #[test]
 fn sigterm_stops_the_server_cleanly() {
-    let site = built_site();
+    let site = built_fixture("basic", NOW);
     let mut server = serve(site.path(), &[]);
     let url = format!("{}/rss.xml", server.base);
     assert_eq!(status_within(&url, Duration::from_secs(5)).unwrap(), 200);
@@ -696,17 +603,11 @@ fn watch_ignores_feedpubs_own_files() {
     // The ledger (and the cache beside it) written inside content/ must not
     // trigger another rebuild.
     let site = copy_fixture("basic");
-    let config = site.path().join("feedpub.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        format!("ledger = \"content/state/feedpub-ledger.toml\"\n{text}"),
-    )
-    .unwrap();
+    edit_config(site.path(), |text| {
+        format!("ledger = \"content/state/feedpub-ledger.toml\"\n{text}")
+    });
     std::fs::create_dir_all(site.path().join("content/state")).unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("feedpub"))
-        .current_dir(site.path())
-        .env("NO_COLOR", "1")
+    let child = feedpub_process(site.path())
         .args(["serve", "--watch", "--addr", "127.0.0.1:0"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -716,7 +617,7 @@ fn watch_ignores_feedpubs_own_files() {
     let mut server = Served {
         child,
         base: String::new(),
-        stderr: collect(None),
+        stderr: Default::default(),
     };
     let (tx, rx) = std::sync::mpsc::channel();
     let stdout = server.child.stdout.take().unwrap();

@@ -4,15 +4,13 @@
 //! killed after it. Requests are counted from the server's request log.
 #![cfg(feature = "object-store")]
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{copy_fixture, feedpub, files_below, have_tool};
+use crate::support::{append_config, copy_fixture, feedpub, files_below, have_tool};
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 const BUCKET: &str = "feeds-test";
@@ -446,13 +444,10 @@ fn the_config_can_name_the_store_and_feeds_are_then_staged_beside_it() {
     let root = site.path();
     let store = tempfile::tempdir().unwrap();
     let url = url::Url::from_directory_path(store.path()).unwrap();
-    let config = root.join("feedpub.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        format!("{text}output = \"{url}\"\ncache_control = \"public, max-age=60\"\n"),
-    )
-    .unwrap();
+    append_config(
+        root,
+        &format!("output = \"{url}\"\ncache_control = \"public, max-age=60\"\n"),
+    );
     feedpub(root)
         .args(["build", "--quiet", "--now", NOW])
         .assert()
@@ -811,7 +806,7 @@ impl Azurite {
     }
 
     fn public_container(&self, name: &str) {
-        common::run_ok(
+        crate::support::run_ok(
             "python3",
             &[
                 "-c",

@@ -4,25 +4,12 @@
 //! the titles `feedpub preview` promised, read back from newsboat's cache.
 #![cfg(feature = "serve")]
 
-mod common;
-
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::*;
+use crate::support::*;
 
 const NOW: &str = "2024-05-01T00:00:00Z";
-
-/// A running `feedpub serve`, stopped when dropped.
-struct Served(std::process::Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// newsboat with its own urls file, cache, config and home in `dir`: it
 /// identifies items by guid across feeds, so each feed gets its own cache.
@@ -67,36 +54,11 @@ fn newsboat_reads_every_served_feed_and_the_opml_import() {
     }
     let site = copy_fixture("basic");
     std::fs::create_dir(site.path().join("feeds")).unwrap();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("feedpub"))
-        .current_dir(site.path())
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let _server = Served(child);
-    let mut lines = BufReader::new(stdout).lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            Some(
-                l.split_once(" at http://")?
-                    .1
-                    .split_once('/')?
-                    .0
-                    .to_string(),
-            )
-        })
-        .expect("serve prints its address");
-    std::thread::spawn(move || lines.for_each(drop));
+    let server = serve(site.path(), &[]);
+    let addr = server.base.strip_prefix("http://").unwrap();
 
     // Publish the feeds under the served address, so the OPML points there.
-    let config = site.path().join("feedpub.toml");
-    let mut toml = std::fs::read_to_string(&config).unwrap();
-    toml.push_str(&format!("feeds_url = \"http://{addr}/\"\n"));
-    std::fs::write(&config, toml).unwrap();
+    append_config(site.path(), &format!("feeds_url = \"http://{addr}/\"\n"));
     feedpub(site.path())
         .args(["build", "--now", NOW, "-q"])
         .assert()

@@ -2,11 +2,9 @@
 //! items in the same order, with the same ids and dates, read back by an
 //! independent parser (feed-rs), and the gate rejects a broken one.
 
-mod common;
-
 use std::path::Path;
 
-use common::{copy_fixture, feedpub, files_below};
+use crate::support::{built_fixture, feedpub, files_below};
 
 fn parse(path: &Path) -> feed_rs::model::Feed {
     let bytes = std::fs::read(path).unwrap();
@@ -15,11 +13,7 @@ fn parse(path: &Path) -> feed_rs::model::Feed {
 
 #[test]
 fn every_feed_has_a_json_twin_with_the_same_items() {
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", "2024-05-01T00:00:00Z"])
-        .assert()
-        .success();
+    let site = built_fixture("basic", "2024-05-01T00:00:00Z");
     let feeds = site.path().join("feeds");
     let rss_files: Vec<_> = files_below(&feeds)
         .into_iter()

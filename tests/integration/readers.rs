@@ -4,12 +4,10 @@
 //! lead image with alt text. Checked with feed-rs always, and with Python
 //! feedparser and newsboat when installed (required in CI).
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::support::*;
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 
@@ -20,15 +18,6 @@ const FEED: &str = "feeds/categories/national-security";
 const BOTH: &str = "Aigerim T., John O'Neill";
 const SITE_AUTHOR: &str = "Fixture Desk";
 const ISKP_SUMMARY: &str = "The group’s hostility is not new, as earlier reporting showed.";
-
-fn built() -> tempfile::TempDir {
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", NOW])
-        .assert()
-        .success();
-    site
-}
 
 fn feed_rs_entry<'a>(feed: &'a feed_rs::model::Feed, title: &str) -> &'a feed_rs::model::Entry {
     feed.entries
@@ -47,7 +36,7 @@ fn names(people: &[feed_rs::model::Person]) -> Vec<&str> {
 
 #[test]
 fn feed_rs_shows_every_author_and_the_inherited_one() {
-    let site = built();
+    let site = built_fixture("basic", NOW);
     let read = |file: &str| {
         let bytes = std::fs::read(site.path().join(FEED).join(file)).unwrap();
         feed_rs::parser::parse(&bytes[..]).unwrap()
@@ -107,7 +96,7 @@ fn feedparser_shows_every_author_and_keeps_the_summary_beside_an_image() {
     if !have_tool("python3", &["-c", "import feedparser"]) {
         return;
     }
-    let site = built();
+    let site = built_fixture("basic", NOW);
     let dir = site.path().join(FEED);
 
     let rss = feedparser(&dir.join("rss.xml"));
@@ -181,7 +170,7 @@ fn newsboat_shows_every_author() {
     if !have_tool("newsboat", &["-v"]) || !have_tool("python3", &["-c", "import sqlite3"]) {
         return;
     }
-    let site = built();
+    let site = built_fixture("basic", NOW);
     let dir = site.path().join(FEED);
     let author = |rows: &[(String, String)], title: &str| {
         rows.iter()

@@ -1,23 +1,14 @@
 //! `formats = [...]` (#16): only the enabled formats are written and
 //! listed; turning one off leaves its files untouched with a warning.
 
-mod common;
-
 use std::path::Path;
 
-use common::{copy_fixture, feedpub, files_below};
+use crate::support::{built_fixture, copy_fixture, feedpub, files_below, replace_config};
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 
 fn set_formats(site: &Path, formats: &str) {
-    let config = site.join("feedpub.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    let text: String = text
-        .lines()
-        .filter(|l| !l.starts_with("formats"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(&config, format!("{text}formats = {formats}\n")).unwrap();
+    replace_config(site, "formats", &format!("formats = {formats}"));
 }
 
 /// The 1-based number of the first line of `file` that starts with `start`.
@@ -102,11 +93,7 @@ fn only_enabled_formats_are_written_and_discovered() {
 
 #[test]
 fn turning_a_format_off_keeps_its_files_and_warns() {
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", NOW])
-        .assert()
-        .success();
+    let site = built_fixture("basic", NOW);
     let feeds = site.path().join("feeds");
     let rss = feeds.join("rss.xml");
     let before = std::fs::read(&rss).unwrap();

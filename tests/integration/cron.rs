@@ -3,35 +3,19 @@
 //! write failures (read-only directory, immutable directory, full disk) that
 //! leave every published feed as it was.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::support::*;
 use feedpub::build::{BuildOptions, build_with};
-use feedpub::config::{Config, Paths};
 use feedpub::progress::{Progress, Stage};
 use predicates::prelude::*;
 
 const NOW: &str = "2026-01-01T00:00:00Z";
 const BASIC_NOW: &str = "2024-05-01T00:00:00Z";
-
-/// Every file below `dir` but the lock file, by relative path.
-type Tree = BTreeMap<PathBuf, Vec<u8>>;
-
-fn read_tree(dir: &Path) -> Tree {
-    files_below(dir)
-        .into_iter()
-        .map(|rel| {
-            let bytes = std::fs::read(dir.join(&rel)).unwrap();
-            (rel, bytes)
-        })
-        .collect()
-}
 
 /// Whether `name` is one of write.rs's temporary files (`.feedpub-*.tmp`).
 fn is_temp(name: &str) -> bool {
@@ -78,10 +62,8 @@ fn corpus(articles: u32) -> Option<tempfile::TempDir> {
 
 /// `feedpub build` in `site` from `content` into `out`, as a plain process.
 fn build_command(site: &Path, content: &str, out: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_feedpub"));
-    cmd.current_dir(site)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env_remove("RUST_LOG")
+    let mut cmd = feedpub_process(site);
+    cmd.env_remove("RUST_LOG")
         .args(["build", "--now", NOW, "--content", content, "--out"])
         .arg(out);
     cmd
@@ -226,6 +208,7 @@ fn builds_killed_at_any_moment_leave_each_feed_old_or_new() {
     const KILLS_OVER_RUN: u32 = 20;
     const KILLS_IN_WRITE: u32 = 30;
     const KILLS: u32 = KILLS_OVER_RUN + KILLS_IN_WRITE;
+    let _heavy = heavy_test();
     let Some(site) = corpus(100) else { return };
     let site = site.path();
     copy_tree(&site.join("content"), &site.join("content-b"), &[]);
@@ -672,11 +655,7 @@ impl Progress for Recorder {
 #[test]
 fn a_build_reports_each_stage_and_every_step() {
     let site = copy_fixture("basic");
-    let config = Config::load(&Paths {
-        config: Some(site.path().join("feedpub.toml")),
-        ..Paths::default()
-    })
-    .unwrap();
+    let config = load_config(site.path());
     let options = BuildOptions {
         now: BASIC_NOW.parse().unwrap(),
         dry_run: false,
@@ -740,13 +719,6 @@ fn a_rename_failing_mid_commit_leaves_the_ledger_as_it_was() {
     );
 }
 
-/// Make a FIFO at `path`; `false` (a skip, a failure in CI) without mkfifo.
-fn mkfifo(path: &Path) -> bool {
-    let _ = std::fs::remove_file(path);
-    have_tool("mkfifo", &["--version"])
-        && Command::new("mkfifo").arg(path).status().unwrap().success()
-}
-
 #[test]
 fn a_fifo_at_the_ledger_cache_or_config_path_does_not_hang_the_build() {
     // (file, exit code, what stderr must say)
@@ -765,11 +737,7 @@ fn a_fifo_at_the_ledger_cache_or_config_path_does_not_hang_the_build() {
         (".feedpub-cache", 0, ""),
     ];
     for (file, code, message) in cases {
-        let site = copy_fixture("basic");
-        feedpub(site.path())
-            .args(["build", "--now", BASIC_NOW])
-            .assert()
-            .success();
+        let site = built_fixture("basic", BASIC_NOW);
         if !mkfifo(&site.path().join(file)) {
             return;
         }
@@ -796,10 +764,7 @@ fn an_unreadable_ledger_is_a_configuration_error_naming_the_ledger() {
         ));
 
     std::fs::remove_file(&ledger).unwrap();
-    let config = site.path().join("feedpub.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str("ledger = \"content\"\n");
-    std::fs::write(&config, text).unwrap();
+    append_config(site.path(), "ledger = \"content\"\n");
     feedpub(site.path())
         .args(["build", "--now", BASIC_NOW])
         .assert()
@@ -891,11 +856,7 @@ fn temporary_files_beside_the_ledger_are_removed() {
 fn a_build_that_would_empty_the_site_feed_stops_unless_allowed() {
     // Issue 11: an empty content/ (a failed checkout, a wrong mount)
     // silently emptied every feed.
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", BASIC_NOW])
-        .assert()
-        .success();
+    let site = built_fixture("basic", BASIC_NOW);
     let published = read_tree(&site.path().join("feeds"));
     let ledger = ledger_of(site.path());
     std::fs::remove_dir_all(site.path().join("content/2024")).unwrap();
@@ -923,17 +884,11 @@ fn a_build_that_would_empty_the_site_feed_stops_unless_allowed() {
 fn moving_the_site_to_a_new_base_url_stamps_no_update() {
     // Issue 11: the fingerprint was taken over the absolute image URL, so
     // every article with a site-relative image looked edited.
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", BASIC_NOW])
-        .assert()
-        .success();
+    let site = built_fixture("basic", BASIC_NOW);
     let before = ledger_of(site.path());
-    let config = site.path().join("feedpub.toml");
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace("https://news.example.org", "https://moved.example.net");
-    std::fs::write(&config, text).unwrap();
+    edit_config(site.path(), |text| {
+        text.replace("https://news.example.org", "https://moved.example.net")
+    });
     feedpub(site.path())
         .args(["build", "--now", "2024-05-02T00:00:00Z"])
         .assert()
@@ -945,11 +900,7 @@ fn moving_the_site_to_a_new_base_url_stamps_no_update() {
 #[test]
 fn an_emptied_feed_keeps_the_date_of_its_last_items() {
     // Issue 11: empty Atom feeds said 1970-01-01, which --strict rejects.
-    let site = copy_fixture("basic");
-    feedpub(site.path())
-        .args(["build", "--now", BASIC_NOW])
-        .assert()
-        .success();
+    let site = built_fixture("basic", BASIC_NOW);
     let updated = |file: &str| {
         let text = std::fs::read_to_string(site.path().join("feeds").join(file)).unwrap();
         let start = text.find("<updated>").unwrap() + "<updated>".len();

@@ -1,9 +1,7 @@
 //! The commands around a build: `init`, `completions`, `man`, and how logs
 //! look outside a terminal.
 
-mod common;
-
-use common::{assert_outside_validators_accept, feedpub, files_below};
+use crate::support::{assert_outside_validators_accept, feedpub, files_below};
 
 #[test]
 fn init_then_build_gives_a_valid_site_and_init_never_overwrites() {

@@ -2,19 +2,14 @@
 //! (a term page pattern, or the feeds page on a site without term pages),
 //! and per-term overrides, whose typos are warned about.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 
 /// The basic fixture with `extra` appended to its `feedpub.toml`.
 fn site_with(extra: &str) -> tempfile::TempDir {
     let site = copy_fixture("basic");
-    let config = site.path().join("feedpub.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str(extra);
-    std::fs::write(&config, text).unwrap();
+    append_config(site.path(), extra);
     site
 }
 
@@ -128,9 +123,9 @@ fn feed_images_missing_from_the_static_folder_are_warned_about() {
     assert!(!stderr.contains("`image`"), "{stderr}");
 
     let site = site_with("image = \"https://cdn.example.net/logo.png\"\n");
-    let config = site.path().join("feedpub.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, text.replacen("image = \"/img/logo.png\"\n", "", 1)).unwrap();
+    edit_config(site.path(), |text| {
+        text.replacen("image = \"/img/logo.png\"\n", "", 1)
+    });
     std::fs::remove_file(site.path().join("static/img/logo.png")).unwrap();
     let run = feedpub(site.path())
         .args(["build", "--now", NOW])

@@ -1,9 +1,7 @@
 //! Hugo-shaped content read as Hugo reads it (#10): front-matter
 //! semantics, page kinds, shortcodes; on `tests/fixtures/hugo-content`.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 

@@ -2,14 +2,12 @@
 //! notifies each hub for exactly the feeds whose bytes changed, against a
 //! hub stub on loopback that records every request.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use common::{copy_fixture, feedpub};
+use crate::support::{append_config, copy_fixture, feedpub};
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 
@@ -74,9 +72,7 @@ fn notified(requests: &Requests) -> Vec<String> {
 
 fn set_hub(site: &Path, addr: SocketAddr) -> String {
     let hub = format!("http://{addr}/hub");
-    let config = site.join("feedpub.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, format!("{text}websub_hubs = [\"{hub}\"]\n")).unwrap();
+    append_config(site, &format!("websub_hubs = [\"{hub}\"]\n"));
     hub
 }
 
@@ -247,16 +243,17 @@ fn no_ping_sends_nothing_and_keeps_the_notifications() {
 #[test]
 fn a_hub_that_is_not_an_http_url_is_a_configuration_error() {
     let site = copy_fixture("basic");
-    let config = site.path().join("feedpub.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, format!("{text}websub_hubs = [\"hub.example\"]\n")).unwrap();
+    append_config(site.path(), "websub_hubs = [\"hub.example\"]\n");
     let run = feedpub(site.path())
         .args(["build", "--now", NOW])
         .assert()
         .code(2);
     let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     // The line written last.
-    let line = text.lines().count() + 1;
+    let line = std::fs::read_to_string(site.path().join("feedpub.toml"))
+        .unwrap()
+        .lines()
+        .count();
     assert!(
         stderr.contains(&format!(
             "feedpub.toml:{line}:1: error[InvalidSetting]: websub_hubs: \"hub.example\" is not an absolute http(s) URL"

@@ -7,7 +7,7 @@
 //! `config`; the stages (`content`, `feed`, `archive`, `discovery`, …)
 //! read `config`, never the reverse. A `crate::` path that closes a loop
 //! fails here with the modules in it: move the shared item down to the
-//! lower module instead. Run it alone with `cargo test --test structure`.
+//! lower module instead. Run it alone with `cargo test --test integration structure::`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -1,16 +1,15 @@
 //! A generated 2000-article Hugo-style collection (`src/bin/gen_corpus.rs`)
 //! builds into feeds that every independent checker accepts.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 
 #[test]
 fn generated_2000_article_corpus_gives_valid_feeds_everywhere() {
+    let _heavy = heavy_test();
     let site = tempfile::tempdir().unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_gen_corpus"))
         .args(["--articles", "2000", "--out"])
@@ -64,17 +63,6 @@ fn generated_2000_article_corpus_gives_valid_feeds_everywhere() {
     assert_outside_validators_accept(&all);
 }
 
-/// Every file below `dir` with its bytes, sorted by path.
-fn tree(dir: &std::path::Path) -> Vec<(PathBuf, Vec<u8>)> {
-    files_below(dir)
-        .into_iter()
-        .map(|rel| {
-            let bytes = std::fs::read(dir.join(&rel)).unwrap();
-            (rel, bytes)
-        })
-        .collect()
-}
-
 fn generate(articles: &str, seed: &str) -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_gen_corpus"))
@@ -88,17 +76,18 @@ fn generate(articles: &str, seed: &str) -> tempfile::TempDir {
 
 #[test]
 fn the_corpus_generator_is_deterministic_and_has_the_promised_shape() {
-    let a = tree(generate("300", "7").path());
+    let a = read_tree(generate("300", "7").path());
     assert_eq!(
         a,
-        tree(generate("300", "7").path()),
+        read_tree(generate("300", "7").path()),
         "same seed, same bytes"
     );
-    assert_ne!(a, tree(generate("300", "8").path()), "another seed differs");
-    let names: Vec<String> = a
-        .iter()
-        .map(|(p, _)| p.to_string_lossy().into_owned())
-        .collect();
+    assert_ne!(
+        a,
+        read_tree(generate("300", "8").path()),
+        "another seed differs"
+    );
+    let names: Vec<String> = a.keys().map(|p| p.to_string_lossy().into_owned()).collect();
     for config in ["feedpub.toml", "hugo.toml", "layouts/_default/rss.xml"] {
         assert!(names.iter().any(|n| n == config), "{config} missing");
     }

@@ -3,25 +3,17 @@
 //! in order, once; a new article changes the subscription feed and the
 //! newest archive page only.
 
-mod common;
-
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use common::{copy_fixture, feedpub, files_below};
+use crate::support::{copy_fixture, feedpub, files_below, replace_config};
 
 const NOW: &str = "2024-05-01T00:00:00Z";
 const FEEDS_URL: &str = "https://news.example.org/feeds/";
 
+/// Drop the basic fixture's `limit` and append `line` to its configuration.
 fn append_config(site: &Path, line: &str) {
-    let config = site.join("feedpub.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    let text: String = text
-        .lines()
-        .filter(|l| !l.starts_with("limit"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    std::fs::write(&config, format!("{text}{line}\n")).unwrap();
+    replace_config(site, "limit", line);
 }
 
 fn build(site: &Path) -> serde_json::Value {
@@ -130,7 +122,7 @@ fn following_prev_archive_gives_every_published_item_once_in_order() {
             .iter()
             .any(|f| f.ends_with("archive/2024-04/atom.xml"))
     );
-    common::assert_outside_validators_accept(&written);
+    crate::support::assert_outside_validators_accept(&written);
 }
 
 #[test]
@@ -316,7 +308,7 @@ fn a_listed_kind_has_archive_pages_under_each_feeds_folder() {
         .filter(|f| f.extension().is_some_and(|e| e == "xml"))
         .map(|f| feeds.join(f))
         .collect();
-    common::assert_outside_validators_accept(&written);
+    crate::support::assert_outside_validators_accept(&written);
 }
 
 /// `archive = true` archives every kind of feed: the site's, each

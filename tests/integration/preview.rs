@@ -2,12 +2,10 @@
 //! articles are left out, alias selection, terminal behaviour, and agreement
 //! with what `feedpub build` then publishes.
 
-mod common;
-
 use std::io::Read;
 use std::process::Stdio;
 
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 use unicode_width::UnicodeWidthStr;
 
@@ -53,7 +51,7 @@ fn stdout(site: &tempfile::TempDir, args: &[&str]) -> String {
 fn site_preview_with_every_reason_matches_golden_text_and_json() {
     let site = site();
     let text = stdout(&site, &["preview", "--all"]);
-    assert_golden_text(&text, &golden("site-all.txt"));
+    expect_file(&golden("site-all.txt"), &text);
     for reason in [
         "beyond the item limit (3)",
         "draft",
@@ -65,7 +63,7 @@ fn site_preview_with_every_reason_matches_golden_text_and_json() {
         assert!(text.contains(reason), "{reason} in\n{text}");
     }
     let json = stdout(&site, &["preview", "--all", "--format", "json"]);
-    assert_golden_text(&json, &golden("site-all.json"));
+    expect_file(&golden("site-all.json"), &json);
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     let reasons: Vec<&str> = value["excluded"]
         .as_array()
@@ -109,7 +107,7 @@ fn without_all_only_the_entries_are_shown() {
 fn a_country_is_selected_by_any_alias_code_path_or_url() {
     let site = site();
     let want = stdout(&site, &["preview", "--all", "--country", "Kyrgyzstan"]);
-    assert_golden_text(&want, &golden("country-kyrgyzstan.txt"));
+    expect_file(&golden("country-kyrgyzstan.txt"), &want);
     for selector in [
         &["--country", "Kyrgyz Republic"][..],
         &["--country", "KG"],
@@ -184,9 +182,9 @@ fn unknown_selections_are_usage_errors_with_a_hint() {
 #[test]
 fn list_matches_golden_text_and_json() {
     let site = site();
-    assert_golden_text(&stdout(&site, &["list"]), &golden("list.txt"));
+    expect_file(&golden("list.txt"), stdout(&site, &["list"]));
     let json = stdout(&site, &["list", "--format", "json"]);
-    assert_golden_text(&json, &golden("list.json"));
+    expect_file(&golden("list.json"), &json);
     let feeds: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(feeds.as_array().unwrap().len(), 11);
 }
@@ -286,8 +284,7 @@ fn colour_only_when_forced_and_never_with_no_color() {
 #[test]
 fn a_closed_pipe_exits_zero() {
     let site = site();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("feedpub"))
-        .current_dir(site.path())
+    let mut child = feedpub_process(site.path())
         .args(["preview", "--all", "--now", NOW])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -355,12 +352,10 @@ fn list_and_preview_escape_invisible_characters_in_names() {
 #[test]
 fn a_custom_feed_is_selected_by_name_slug_or_path() {
     let site = site();
-    let config = site.path().join("feedpub.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str(
+    append_config(
+        site.path(),
         "\n[[feeds]]\nname = \"National Security in Central Asia\"\nslug = \"central-asia-security\"\nall = { categories = [\"National Security\"] }\n",
     );
-    std::fs::write(&config, text).unwrap();
     let want = stdout(
         &site,
         &["preview", "feeds/custom/central-asia-security/rss.xml"],

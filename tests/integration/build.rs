@@ -1,11 +1,9 @@
 //! `feedpub build` end to end: golden feeds, byte stability, round trips
 //! through independent parsers, and pinned error reports.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 
 const NOW: &str = "2024-05-01T00:00:00Z";
@@ -73,15 +71,15 @@ fn discovery_files_list_every_feed() {
         );
     }
     // The page is HTML5, which xmllint's HTML 4 parser does not know:
-    // tests/page.rs validates it with the Nu HTML checker instead.
+    // page.rs validates it with the Nu HTML checker instead.
 }
 
 #[test]
 fn basic_fixture_matches_golden_feeds() {
     let site = build_basic();
-    assert_same_tree(
-        &site.path().join("feeds"),
+    expect_dir(
         &fixtures().join("basic/expected/feeds"),
+        &site.path().join("feeds"),
     );
 }
 
@@ -292,9 +290,9 @@ fn strict_invalid_content_reports_every_problem_and_publishes_nothing() {
         .get_output()
         .clone();
     assert_eq!(String::from_utf8_lossy(&output.stdout), "");
-    assert_golden_text(
-        &String::from_utf8_lossy(&output.stderr),
+    expect_file(
         &fixtures().join("invalid-content/expected/stderr.txt"),
+        &output.stderr,
     );
     assert_eq!(
         std::fs::read_to_string(feeds.join("rss.xml")).unwrap(),
@@ -340,9 +338,7 @@ fn an_article_with_errors_is_left_out_and_every_other_is_published() {
     );
 
     // `strict = true` in the configuration is all or nothing.
-    let config = site.path().join("feedpub.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, format!("{text}strict = true\n")).unwrap();
+    append_config(site.path(), "strict = true\n");
     feedpub(site.path())
         .args(["build", "--now", NOW])
         .assert()
@@ -461,12 +457,12 @@ fn committed_sample_feeds_are_up_to_date() {
         .assert()
         .success()
         .stdout("");
-    // Regenerate with `cargo run -- build` at the repository root.
-    assert_same_tree(&site.path().join("feeds"), &root.join("feeds"));
-    let ledger = std::fs::read_to_string(site.path().join("feedpub-ledger.toml")).unwrap();
-    assert_eq!(
-        ledger,
-        std::fs::read_to_string(root.join("feedpub-ledger.toml")).unwrap()
+    // Regenerate with `cargo run -- build` at the repository root (or
+    // UPDATE_EXPECT=1).
+    expect_dir(&root.join("feeds"), &site.path().join("feeds"));
+    expect_file(
+        &root.join("feedpub-ledger.toml"),
+        std::fs::read(site.path().join("feedpub-ledger.toml")).unwrap(),
     );
 }
 
@@ -533,10 +529,7 @@ fn cached_front_matter_gives_the_same_feeds_and_follows_edits() {
 /// nothing written anywhere.
 fn refused(extra: &str, args: &[&str], message: &str) {
     let site = copy_fixture("basic");
-    let config = site.path().join("feedpub.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str(extra);
-    std::fs::write(&config, text).unwrap();
+    append_config(site.path(), extra);
     let before = files_below(site.path());
     feedpub(site.path())
         .arg("build")
@@ -824,12 +817,10 @@ fn raw_html_nested_too_deep_leaves_the_article_out_quickly() {
 #[test]
 fn custom_filter_feeds_are_published_listed_and_valid() {
     let site = copy_fixture("basic");
-    let config = site.path().join("feedpub.toml");
-    let mut text = std::fs::read_to_string(&config).unwrap();
-    text.push_str(
+    append_config(
+        site.path(),
         "\n[[feeds]]\nname = \"National Security in Central Asia\"\nslug = \"central-asia-security\"\nall = { categories = [\"National Security\"] }\nany = { countries = [\"TJ\", \"KG\", \"KZ\", \"UZ\", \"TM\"] }\n\n[[feeds]]\nname = \"Not by the desk\"\nany = { countries = [\"Central Asia\", \"Kazakhstan\"] }\nnone = { authors = [\"farida nazarova\"] }\n",
     );
-    std::fs::write(&config, text).unwrap();
     feedpub(site.path())
         .args(["build", "--now", NOW])
         .assert()
@@ -881,6 +872,7 @@ fn custom_filter_feeds_are_published_listed_and_valid() {
 
     // A filter on something the site does not have is a config error that
     // says what it has.
+    let config = site.path().join("feedpub.toml");
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("\n[[feeds]]\nname = \"Tagged\"\nany = { tags = [\"x\"] }\n");
     // The error points at the table's `[[feeds]]` line.

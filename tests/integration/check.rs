@@ -1,8 +1,6 @@
 //! `feedpub check` on feeds feedpub did not write, and the build's strict mode.
 
-mod common;
-
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 
 #[test]
@@ -232,10 +230,7 @@ fn check_refuses_fifos_and_large_files_with_exit_4_and_skips_sitemaps() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("[NoFeedFound]"));
-    let made = std::process::Command::new("mkfifo")
-        .arg(dir.path().join("pipe.xml"))
-        .status();
-    if made.is_ok_and(|s| s.success()) {
+    if mkfifo(&dir.path().join("pipe.xml")) {
         feedpub(dir.path())
             .args(["check", "pipe.xml"])
             .timeout(std::time::Duration::from_secs(20))
@@ -278,43 +273,6 @@ fn check_json_stays_complete_for_file_names_that_are_not_utf8() {
 #[cfg(all(feature = "serve", feature = "fetch"))]
 mod over_http {
     use super::*;
-    use std::io::{BufRead, BufReader};
-
-    /// A running `feedpub serve`, stopped when dropped.
-    struct Served {
-        child: std::process::Child,
-        base: String,
-    }
-
-    impl Drop for Served {
-        fn drop(&mut self) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-
-    fn serve(dir: &std::path::Path) -> Served {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("feedpub"))
-            .current_dir(dir)
-            .env("NO_COLOR", "1")
-            .env("SOURCE_DATE_EPOCH", "1714521600")
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .find_map(|line| {
-                let rest = line.split_once(" at http://")?.1;
-                Some(format!("http://{}", rest.split_once('/')?.0))
-            })
-            .expect("serve prints its address");
-        std::thread::spawn(move || lines.for_each(drop));
-        Served { child, base }
-    }
 
     #[test]
     fn check_url_fetches_validates_and_checks_http_facts() {
@@ -323,7 +281,7 @@ mod over_http {
             .args(["build", "--quiet", "--now", "2024-05-01T00:00:00Z"])
             .assert()
             .success();
-        let server = serve(site.path());
+        let server = serve(site.path(), &[]);
         let url = format!("{}/rss.xml", server.base);
         let output = feedpub(site.path())
             .args(["check", "--now", "2024-05-01T00:00:00Z", &url])
