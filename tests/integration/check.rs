@@ -104,7 +104,7 @@ fn strict_build_blocks_on_warnings() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "warning: `updated` is earlier than `date`",
+            "warning[UpdatedBeforeDate]: `updated` is earlier than `date`",
         ));
     let strict = tempfile::tempdir().unwrap();
     feedpub(site.path())
@@ -119,7 +119,7 @@ fn strict_build_blocks_on_warnings() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "warning: `updated` is earlier than `date`",
+            "warning[UpdatedBeforeDate]: `updated` is earlier than `date`",
         ));
     assert!(files_below(strict.path()).is_empty(), "nothing published");
 }
