@@ -1,4 +1,6 @@
-//! Reading feedpub's own state and configuration files safely.
+//! File-system calls for the library: each error names its path (as
+//! mdBook's `utils/fs.rs` does), and feedpub's own state and configuration
+//! files are read safely.
 //!
 //! A FIFO, a device or a directory at the path of the configuration, the
 //! ledger or the cache must not hang a cron run while it holds the lock, nor
@@ -9,6 +11,8 @@
 use std::fs::{File, Metadata};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
 
 /// Read the regular file at `path`, refusing anything else and anything
 /// longer than `limit` bytes. The error says what the path is instead
@@ -95,10 +99,59 @@ pub(crate) fn contained_file(file: &Path, base: &Path) -> bool {
     file.starts_with(&base) && file.is_file()
 }
 
+/// Create the folder `dir` and any missing parents.
+pub fn create_dir_all(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// Every byte of the file at `path`.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::io(path, e))
+}
+
+/// The text of the file at `path`, which must be UTF-8.
+pub fn read_to_string(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
+/// The entries of the folder `dir`.
+pub fn read_dir(dir: &Path) -> Result<std::fs::ReadDir> {
+    std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// `path` made absolute, with every symbolic link resolved.
+pub fn canonicalize(path: &Path) -> Result<PathBuf> {
+    path.canonicalize().map_err(|e| Error::io(path, e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::time::{Duration, Instant};
+
+    #[test]
+    fn each_error_names_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let file = dir.path().join("file");
+        std::fs::write(&file, b"x").unwrap();
+        let errors = [
+            (read(&missing).unwrap_err(), &missing),
+            (read_to_string(&missing).unwrap_err(), &missing),
+            (read_dir(&missing).map(drop).unwrap_err(), &missing),
+            (canonicalize(&missing).unwrap_err(), &missing),
+            (
+                create_dir_all(&file.join("below")).unwrap_err(),
+                &file.join("below"),
+            ),
+        ];
+        for (error, expected) in errors {
+            let Error::Io { path, .. } = &error else {
+                panic!("{error:?}");
+            };
+            assert_eq!(path, expected);
+        }
+    }
 
     #[test]
     fn reads_a_regular_file_within_the_limit() {

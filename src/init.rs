@@ -5,7 +5,7 @@
 //! feedpub's machine state. It never overwrites anything: if any of those
 //! files exists, nothing is written and the error names it.
 
-use std::fs::{self, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -100,7 +100,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (path, text) in files {
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            crate::files::create_dir_all(parent)?;
         }
         // `create_new` also guards against a file appearing meanwhile.
         let mut file = OpenOptions::new()
@@ -118,6 +118,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn init_writes_a_site_and_never_overwrites() {

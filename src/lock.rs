@@ -40,7 +40,7 @@ impl RunLock {
     /// 2026-11-27T21:00:00Z"), which a blocked run reports in
     /// [`LockError::Busy`].
     pub fn acquire(dir: &Path, wait: Duration) -> Result<RunLock, LockError> {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        crate::files::create_dir_all(dir)?;
         RunLock::acquire_file(&dir.join(LOCK_FILE_NAME), wait)
     }
 

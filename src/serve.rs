@@ -412,7 +412,7 @@ async fn set_media_type(request: Request, next: Next) -> Response {
 ///
 /// [`Error::Io`] when `root` does not exist.
 pub fn router(root: &Path) -> Result<Router> {
-    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let root = crate::files::canonicalize(root)?;
     let files = ServeDir::with_backend(&root, Beneath::new(root.clone()))
         .append_index_html_on_directories(true);
     Ok(Router::new()

@@ -223,8 +223,7 @@ impl HugoConfig {
         let mut files = Vec::new();
         let dir = root.join(CONFIG_DIR);
         if dir.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .map_err(|e| Error::io(&dir, e))?
+            let mut entries: Vec<PathBuf> = crate::files::read_dir(&dir)?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_file())
                 .collect();
@@ -682,7 +681,7 @@ pub fn unknown_token(pattern: &str) -> Option<String> {
 
 /// Read one configuration file into a value with lower-cased keys.
 fn read_file(path: &Path) -> Result<Option<Value>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = crate::files::read_to_string(path)?;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())

@@ -261,7 +261,7 @@ fn local_objects(
             unread.push((key, record.clone()));
             continue;
         }
-        let bytes = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        let bytes = crate::files::read(entry.path())?;
         objects.push(Object {
             local,
             ..Object::new(&relative, bytes)

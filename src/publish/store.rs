@@ -95,7 +95,7 @@ impl Store {
                 let dir = url.to_file_path().map_err(|()| {
                     Error::io(url.as_str(), std::io::Error::other("not a local path"))
                 })?;
-                std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+                crate::files::create_dir_all(&dir)?;
                 (
                     Arc::new(LocalFileSystem::new_with_prefix(&dir).map_err(failed)?),
                     false,
