@@ -224,6 +224,9 @@ pub struct Stager {
     staged: Vec<Staged>,
     /// How many files already held their bytes.
     unchanged: usize,
+    /// Directories this stager made, parents first: removed again (when
+    /// empty) if it is dropped without publishing.
+    created: Vec<PathBuf>,
 }
 
 impl Stager {
@@ -234,7 +237,29 @@ impl Stager {
             checked: BTreeSet::new(),
             staged: Vec::new(),
             unchanged: 0,
+            created: Vec::new(),
         }
+    }
+
+    /// Make the missing directories of the files `relative` to the root,
+    /// remembering each one made.
+    fn make_dirs(&mut self, relative: &Path) -> Result<()> {
+        let mut missing = Vec::new();
+        let mut dir = parent_dir(&self.root.join(relative)).to_owned();
+        while dir.starts_with(&self.root) && dir != self.root && !dir.is_dir() {
+            missing.push(dir.clone());
+            if !dir.pop() {
+                break;
+            }
+        }
+        for dir in missing.into_iter().rev() {
+            match fs::create_dir(&dir) {
+                Ok(()) => self.created.push(dir),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(Error::io(&dir, e)),
+            }
+        }
+        Ok(())
     }
 
     /// Stage each (relative path, bytes) pair whose bytes differ from the
@@ -243,6 +268,9 @@ impl Stager {
         for (relative, _) in files {
             check_relative(&self.root, relative)?;
             check_no_links(&self.root, relative, &mut self.checked)?;
+        }
+        for (relative, _) in files {
+            self.make_dirs(relative)?;
         }
         let started = Instant::now();
         let outcomes = in_parallel(files, |(relative, bytes)| {
@@ -267,7 +295,7 @@ impl Stager {
 
     /// Rename every staged file into place, in the order staged, and sync
     /// their directories; `progress` sees one step per file.
-    pub fn publish(self, progress: &dyn Progress) -> Result<PublishReport> {
+    pub fn publish(mut self, progress: &dyn Progress) -> Result<PublishReport> {
         let started = Instant::now();
         progress.stage(Stage::Write, u64::try_from(self.staged.len()).ok());
         let mut report = PublishReport {
@@ -275,7 +303,10 @@ impl Stager {
             ..PublishReport::default()
         };
         let mut dirs = BTreeSet::new();
-        for file in self.staged {
+        // The folders now hold published files: keep them, even if a
+        // rename below fails.
+        self.created.clear();
+        for file in std::mem::take(&mut self.staged) {
             let path = file.path.clone();
             file.commit()?;
             tracing::info!(path = %path.display(), "wrote");
@@ -293,6 +324,17 @@ impl Stager {
             "published"
         );
         Ok(report)
+    }
+}
+
+impl Drop for Stager {
+    /// Unpublished: delete the temporary files, then the folders made for
+    /// them (only those left empty), deepest first.
+    fn drop(&mut self) {
+        self.staged.clear();
+        for dir in self.created.iter().rev() {
+            let _ = fs::remove_dir(dir);
+        }
     }
 }
 
@@ -421,6 +463,40 @@ impl RunLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A build whose gate fails after a first batch was staged publishes
+    /// nothing, and leaves no folder it made for a new feed behind.
+    #[test]
+    fn a_stager_dropped_unpublished_removes_the_folders_it_made() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("categories")).unwrap();
+        let mut stager = Stager::new(root.path());
+        stager
+            .stage(&[
+                (Path::new("categories/new/rss.xml"), b"<rss/>".as_slice()),
+                (
+                    Path::new("countries/new/deep/atom.xml"),
+                    b"<feed/>".as_slice(),
+                ),
+            ])
+            .unwrap();
+        assert!(root.path().join("countries/new/deep").is_dir());
+        drop(stager);
+        let mut left: Vec<_> = walkdir::WalkDir::new(root.path())
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .strip_prefix(root.path())
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        left.sort();
+        // The folder that was there before stays; the ones made go.
+        assert_eq!(left, [PathBuf::from("categories")]);
+    }
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     use std::time::{Duration, SystemTime};
 
