@@ -91,7 +91,7 @@ impl Rules for RdfRules {
             )
             .help("check the spelling, or put extensions in their own namespace");
         } else if parents.len() == 2 || el.local != "item" {
-            duplicate(el, &parent.local, out);
+            duplicate(el.nth, el.offset, &el.local, &parent.local, out);
         }
         if parents.len() == 1 {
             match el.local.as_str() {
@@ -105,7 +105,7 @@ impl Rules for RdfRules {
 
     fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
         if el.ns == Ns::Dc {
-            dublin_core(el, out);
+            dublin_core(&el.local, el.value(), el.text_at(), out);
         }
         match parents.len() {
             0 => {
