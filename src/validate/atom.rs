@@ -298,7 +298,14 @@ impl AtomRules {
             }
         }
         match el.attr("type").map_or("text", |t| t.value.trim()) {
-            "html" => check_html(el, &format!("type=\"html\" {what}"), out),
+            "html" => check_html(
+                el.children > 0,
+                &el.text,
+                el.offset,
+                el.text_at(),
+                &format!("type=\"html\" {what}"),
+                out,
+            ),
             "xhtml" => {
                 let xhtml = self.xhtml.take();
                 let single_div = xhtml.is_some_and(|x| x.divs == 1 && x.others == 0);
@@ -534,7 +541,7 @@ impl Rules for AtomRules {
             || (in_person && matches!(el.local.as_str(), "name" | "uri" | "email"))
         {
             let parent = parents.last().map_or("feed", |p| p.local.as_str());
-            duplicate(el, parent, out);
+            duplicate(el.nth, el.offset, &el.local, parent, out);
         }
         misplaced(el, scope, in_person, parents, out);
         match (scope, el.local.as_str()) {

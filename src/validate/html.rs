@@ -12,23 +12,32 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-use super::xml::Frame;
 use super::{Findings, Rule};
 
 /// Check an element whose text is escaped HTML: no child elements, no script.
-pub(super) fn check_html(el: &Frame, what: &str, out: &mut Findings) {
-    if el.children > 0 {
+///
+/// `text` is the element's direct text, found at `text_at`; `at` is the
+/// element's own offset.
+pub(super) fn check_html(
+    has_children: bool,
+    text: &str,
+    at: usize,
+    text_at: usize,
+    what: &str,
+    out: &mut Findings,
+) {
+    if has_children {
         out.add(
             Rule::NotHtml,
-            el.offset,
+            at,
             format!("{what} holds unescaped markup (child elements), not escaped HTML"),
         )
         .help("escape the HTML (&lt;p&gt;) or wrap it in <![CDATA[ ]]>");
     }
-    if let Some(risk) = script_risk(&el.text) {
+    if let Some(risk) = script_risk(text) {
         out.add(
             Rule::ContainsScript,
-            el.text_at(),
+            text_at,
             format!("{what} contains {risk}"),
         )
         .help("sanitize the HTML: feed readers and aggregators may run it");

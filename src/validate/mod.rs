@@ -354,7 +354,7 @@ pub fn validate_feed(path: &Path, bytes: &[u8], options: &Options) -> Vec<Diagno
     xml::check_chars(&text, &mut out);
     xml::scan(
         &text,
-        |root, out| rules_for_root(root, options, out),
+        |source, root, out| check_root(source, root, options, out),
         &mut out,
     );
     out.into_diagnostics(path, &text, options.profile)
@@ -372,37 +372,36 @@ impl FeedFormat {
     }
 }
 
-/// The rules of the format the root element names; a root that is no feed
-/// is reported, and the document then only gets the XML checks.
-fn rules_for_root(
-    root: &xml::Frame,
+/// Run the rules of the format the root element names; a root that is no
+/// feed is reported, and the document then only gets the XML checks.
+fn check_root(
+    source: &xml::Source<'_>,
+    root: roxmltree::Node<'_, '_>,
     options: &Options,
     out: &mut Findings,
-) -> Option<Box<dyn xml::Rules>> {
-    match FeedFormat::of_root(root.ns, &root.local) {
-        Some(FeedFormat::Rss) => Some(Box::new(rss::RssRules::new(options))),
-        Some(FeedFormat::Atom) => Some(Box::new(atom::AtomRules::new(options))),
-        Some(FeedFormat::Rdf) => Some(Box::new(rdf::RdfRules::default())),
-        None if root.local == "feed" => {
+) {
+    let local = root.tag_name().name();
+    match FeedFormat::of_root(xml::ns_of(root), local) {
+        Some(FeedFormat::Rss) => rss::check(source, root, options, out),
+        Some(FeedFormat::Atom) => source.walk(root, Box::new(atom::AtomRules::new(options)), out),
+        Some(FeedFormat::Rdf) => rdf::check(source, root, out),
+        None if local == "feed" => {
             out.add(
                 Rule::InvalidNamespace,
-                root.offset,
+                source.at(root),
                 "<feed> is not in the Atom namespace",
             )
             .help("write <feed xmlns=\"http://www.w3.org/2005/Atom\">");
-            None
         }
         None => {
-            let what = if root.local == "RDF" {
+            let what = if local == "RDF" {
                 "<RDF> is not in the RDF namespace; RSS 1.0 needs xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"".to_string()
             } else {
                 format!(
-                    "<{}> is not a feed root; expected <rss version=\"2.0\"> or an Atom <feed>",
-                    root.local
+                    "<{local}> is not a feed root; expected <rss version=\"2.0\"> or an Atom <feed>"
                 )
             };
-            out.add(Rule::UnknownFeedFormat, root.offset, what);
-            None
+            out.add(Rule::UnknownFeedFormat, source.at(root), what);
         }
     }
 }
@@ -613,14 +612,15 @@ fn is_language_tag(value: &str) -> bool {
 }
 
 /// Report a second occurrence of an element that may occur once.
-fn duplicate(el: &xml::Frame, parent: &str, out: &mut Findings) {
-    if el.nth == 2 {
+/// `nth` is the element's position among its namesakes, `at` its offset.
+fn duplicate(nth: usize, at: usize, local: &str, parent: &str, out: &mut Findings) {
+    if nth == 2 {
         out.add(
             Rule::DuplicateElement,
-            el.offset,
-            format!("<{parent}> has more than one <{}>", el.local),
+            at,
+            format!("<{parent}> has more than one <{local}>"),
         )
-        .help(format!("keep one <{}> and remove the others", el.local));
+        .help(format!("keep one <{local}> and remove the others"));
     }
 }
 

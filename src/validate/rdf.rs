@@ -2,7 +2,9 @@
 //! (<https://web.resource.org/rss/1.0/spec>).
 
 use super::rss::{dublin_core, full_link};
-use super::xml::{Frame, Ns, Rules};
+use roxmltree::Node;
+
+use super::xml::{Ns, Source, elements, has_child, ns_of, nth};
 use super::{Findings, Rule, duplicate};
 
 /// Elements RSS 1.0 defines, by parent.
@@ -18,117 +20,144 @@ const ITEM: &[&str] = &["title", "link", "description"];
 const IMAGE: &[&str] = &["title", "url", "link"];
 const TEXTINPUT: &[&str] = &["title", "description", "name", "link"];
 
-/// State of the RSS 1.0 rules: how many channels and items were seen.
-#[derive(Debug, Default)]
-pub(super) struct RdfRules {
-    channels: usize,
-    items: usize,
-}
-
-impl RdfRules {
-    /// Children an RSS 1.0 element must have, each exactly once.
-    fn required(el: &Frame, names: &[&str], out: &mut Findings) {
-        for name in names {
-            let present = el
-                .child_names
-                .iter()
-                .any(|(ns, local, _)| *ns == Ns::Rss1 && local == name);
-            if !present {
-                out.add(
-                    Rule::MissingElement,
-                    el.offset,
-                    format!("<{}> has no <{name}>", el.local),
-                )
-                .help(format!(
-                    "RSS 1.0 requires {} in <{}>",
-                    names.join(", "),
-                    el.local
-                ));
+/// Check an RSS 1.0 document whose root element is `<rdf:RDF>`: each
+/// top-level element, its children, then what it must contain.
+pub(super) fn check(source: &Source<'_>, root: Node<'_, '_>, out: &mut Findings) {
+    let mut channels = 0;
+    let mut items = 0;
+    for el in elements(root) {
+        let local = el.tag_name().name();
+        if ns_of(el) == Ns::Rss1 {
+            defined(
+                source,
+                el,
+                "RDF",
+                &["channel", "item", "image", "textinput"],
+                out,
+            );
+            match local {
+                "channel" => channels += 1,
+                "item" => items += 1,
+                _ => {}
+            }
+            about(source, el, out);
+        }
+        let children: &[&str] = match local {
+            "channel" => CHANNEL,
+            "item" => ITEM,
+            "image" => IMAGE,
+            "textinput" => TEXTINPUT,
+            _ => &[],
+        };
+        for child in elements(el).filter(|c| ns_of(*c) == Ns::Rss1) {
+            let name = child.tag_name().name();
+            if !children.is_empty() {
+                defined(source, child, local, children, out);
+            }
+            if matches!(name, "link" | "url") {
+                let text = source.text(child);
+                full_link(
+                    text.trim(),
+                    source.text_at(child),
+                    &format!("<{name}>"),
+                    out,
+                );
+            }
+        }
+        if ns_of(el) == Ns::Rss1 {
+            match local {
+                "channel" => required(source, el, &["title", "link", "description", "items"], out),
+                "item" => required(source, el, &["title", "link"], out),
+                "image" => required(source, el, IMAGE, out),
+                "textinput" => required(source, el, TEXTINPUT, out),
+                _ => {}
             }
         }
     }
-
-    fn about(el: &Frame, out: &mut Findings) {
-        let about = el
-            .attrs
-            .iter()
-            .find(|a| a.ns == Ns::Rdf && a.local == "about");
-        match about {
-            None => {
-                out.add(
-                    Rule::MissingAttribute,
-                    el.offset,
-                    format!("<{}> has no rdf:about", el.local),
-                )
-                .help("write rdf:about=\"the URL this element describes\"");
-            }
-            Some(a) => full_link(&a.value, a.offset, "rdf:about", out),
-        }
+    if channels == 0 {
+        out.add(
+            Rule::MissingElement,
+            source.at(root),
+            "<rdf:RDF> has no <channel>",
+        )
+        .help("RSS 1.0 needs <channel xmlns=\"http://purl.org/rss/1.0/\" rdf:about=\"…\">");
+    }
+    if items == 0 {
+        out.add(
+            Rule::MissingElement,
+            source.at(root),
+            "<rdf:RDF> has no <item>",
+        )
+        .help("RSS 1.0 needs at least one <item>");
+    }
+    for el in root
+        .descendants()
+        .filter(|n| ns_of(*n) == Ns::Dc && n.is_element())
+    {
+        let text = source.text(el);
+        dublin_core(el.tag_name().name(), text.trim(), source.text_at(el), out);
     }
 }
 
-impl Rules for RdfRules {
-    fn start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
-        let Some(parent) = parents.last() else {
-            return;
-        };
-        if el.ns != Ns::Rss1 {
-            return;
-        }
-        let allowed: &[&str] = match (parents.len(), parent.local.as_str()) {
-            (1, _) => &["channel", "item", "image", "textinput"],
-            (2, "channel") => CHANNEL,
-            (2, "item") => ITEM,
-            (2, "image") => IMAGE,
-            (2, "textinput") => TEXTINPUT,
-            _ => return,
-        };
-        if !allowed.contains(&el.local.as_str()) {
+/// Report an RSS 1.0 element its parent (named `parent`) does not define
+/// among `allowed`, or a second one of an element allowed once (only
+/// `<item>`s repeat, at the top level).
+fn defined(
+    source: &Source<'_>,
+    el: Node<'_, '_>,
+    parent: &str,
+    allowed: &[&str],
+    out: &mut Findings,
+) {
+    let local = el.tag_name().name();
+    let top_level = el
+        .parent_element()
+        .is_some_and(|p| p.parent_element().is_none());
+    if !allowed.contains(&local) {
+        out.add(
+            Rule::UnknownElement,
+            source.at(el),
+            format!("RSS 1.0 defines no <{local}> in <{parent}>"),
+        )
+        .help("check the spelling, or put extensions in their own namespace");
+    } else if !top_level || local != "item" {
+        duplicate(nth(el), source.at(el), local, parent, out);
+    }
+}
+
+/// Children an RSS 1.0 element must have.
+fn required(source: &Source<'_>, el: Node<'_, '_>, names: &[&str], out: &mut Findings) {
+    let local = el.tag_name().name();
+    for name in names {
+        if !has_child(el, Ns::Rss1, name) {
             out.add(
-                Rule::UnknownElement,
-                el.offset,
-                format!("RSS 1.0 defines no <{}> in <{}>", el.local, parent.local),
+                Rule::MissingElement,
+                source.at(el),
+                format!("<{local}> has no <{name}>"),
             )
-            .help("check the spelling, or put extensions in their own namespace");
-        } else if parents.len() == 2 || el.local != "item" {
-            duplicate(el, &parent.local, out);
-        }
-        if parents.len() == 1 {
-            match el.local.as_str() {
-                "channel" => self.channels += 1,
-                "item" => self.items += 1,
-                _ => {}
-            }
-            Self::about(el, out);
+            .help(format!(
+                "RSS 1.0 requires {} in <{local}>",
+                names.join(", ")
+            ));
         }
     }
+}
 
-    fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
-        if el.ns == Ns::Dc {
-            dublin_core(el, out);
+/// A top-level element's `rdf:about`: present, and a full URL.
+fn about(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) {
+    let about = source
+        .attrs(el)
+        .into_iter()
+        .find(|a| a.ns == Ns::Rdf && a.local == "about");
+    match about {
+        None => {
+            out.add(
+                Rule::MissingAttribute,
+                source.at(el),
+                format!("<{}> has no rdf:about", el.tag_name().name()),
+            )
+            .help("write rdf:about=\"the URL this element describes\"");
         }
-        match parents.len() {
-            0 => {
-                if self.channels == 0 {
-                    out.add(Rule::MissingElement, el.offset, "<rdf:RDF> has no <channel>")
-                        .help("RSS 1.0 needs <channel xmlns=\"http://purl.org/rss/1.0/\" rdf:about=\"…\">");
-                }
-                if self.items == 0 {
-                    out.add(Rule::MissingElement, el.offset, "<rdf:RDF> has no <item>")
-                        .help("RSS 1.0 needs at least one <item>");
-                }
-            }
-            1 if el.ns == Ns::Rss1 => match el.local.as_str() {
-                "channel" => Self::required(el, &["title", "link", "description", "items"], out),
-                "item" => Self::required(el, &["title", "link"], out),
-                "image" => Self::required(el, IMAGE, out),
-                "textinput" => Self::required(el, TEXTINPUT, out),
-                _ => {}
-            },
-            2 if el.ns == Ns::Rss1 && matches!(el.local.as_str(), "link" | "url") => {
-                full_link(el.value(), el.text_at(), &format!("<{}>", el.local), out);
-            }
-            _ => {}
-        }
+        Some(a) => full_link(&a.value, a.offset, "rdf:about", out),
     }
 }

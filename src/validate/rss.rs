@@ -1,44 +1,69 @@
 //! RSS 2.0 rules: the rssboard specification and the RSS Best Practices Profile.
+//!
+//! The rules read the parsed tree the way the specification is written:
+//! `<rss>`, its `<channel>`, the channel's children, then each `<item>`.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, FixedOffset, Utc};
+use roxmltree::Node;
 
 use super::html::check_html;
 use super::links::{UrlKind, classify, contains_email, is_http, is_mime};
 use super::timeline::{NewestFirst, check_timeline, date_rule};
-use super::xml::{Frame, Ns, Rules};
+use super::xml::{Attr, Ns, Source, elements, has_child, is, ns_of, nth};
 use super::{Findings, Options, Rule, duplicate, is_language_tag, quoted};
 use crate::dates::parse_rfc822;
 
-/// What has been seen of the channel so far.
-#[derive(Debug)]
-struct Channel {
-    offset: usize,
-    title: bool,
-    link: bool,
-    description: bool,
-    self_link: bool,
+/// Check an RSS 0.91–2.0 document whose root element is `<rss>`.
+pub(super) fn check(
+    source: &Source<'_>,
+    root: Node<'_, '_>,
+    options: &Options,
+    out: &mut Findings,
+) {
+    let mut rss = Rss {
+        source,
+        now: options.now,
+        guids: HashMap::new(),
+        order: NewestFirst::default(),
+        version: source
+            .attr(root, "version")
+            .map_or(String::new(), |v| v.value.trim().to_string()),
+        newer_reported: Vec::new(),
+    };
+    rss.version_attribute(root, out);
+    let mut channels = 0;
+    for child in elements(root) {
+        if is(child, Ns::None, "channel") {
+            channels += 1;
+            rss.channel(child, out);
+        } else {
+            // An item outside any channel still gets its children checked.
+            for item in elements(child).filter(|n| is(*n, Ns::None, "item")) {
+                rss.item(item, false, out);
+            }
+        }
+    }
+    if channels == 0 {
+        out.add(
+            Rule::MissingElement,
+            source.at(root),
+            "<rss> has no <channel>",
+        );
+    }
+    for node in root.descendants().filter(Node::is_element) {
+        anywhere(source, node, out);
+    }
 }
 
-/// What has been seen of the current item so far.
-#[derive(Debug)]
-struct Item {
-    offset: usize,
-    title: bool,
-    description: bool,
-    description_started: bool,
-    date: Option<DateTime<FixedOffset>>,
-}
-
-/// State of the RSS rules while the document streams past.
-#[derive(Debug)]
-pub(super) struct RssRules {
+/// The state that spans the document: guids seen, the item order, and the
+/// declared version.
+struct Rss<'s> {
+    source: &'s Source<'s>,
     now: Option<DateTime<Utc>>,
-    channels: usize,
-    channel: Option<Channel>,
-    item: Option<Item>,
+    /// Every guid so far, for `DuplicateGuid`.
     guids: HashMap<String, usize>,
     order: NewestFirst,
     /// The `version` attribute of `<rss>`, trimmed.
@@ -47,25 +72,11 @@ pub(super) struct RssRules {
     newer_reported: Vec<&'static str>,
 }
 
-impl RssRules {
-    /// Rules for one document.
-    pub(super) fn new(options: &Options) -> Self {
-        RssRules {
-            now: options.now,
-            channels: 0,
-            channel: None,
-            item: None,
-            guids: HashMap::new(),
-            order: NewestFirst::default(),
-            version: String::new(),
-            newer_reported: Vec::new(),
-        }
-    }
-
+impl Rss<'_> {
     /// Report `el` (a child of `parent`) once when the declared version
     /// predates it.
-    fn newer_than_version(&mut self, el: &Frame, parent: &str, out: &mut Findings) {
-        let Some((name, added)) = added_after_091(parent, &el.local) else {
+    fn newer_than_version(&mut self, el: Node<'_, '_>, parent: &str, out: &mut Findings) {
+        let Some((name, added)) = added_after_091(parent, el.tag_name().name()) else {
             return;
         };
         let older = matches!(self.version.as_str(), "0.91" | "0.92" | "0.93");
@@ -75,7 +86,7 @@ impl RssRules {
         self.newer_reported.push(name);
         out.add(
             Rule::ElementNotInVersion,
-            el.offset,
+            self.source.at(el),
             format!(
                 "RSS {} has no <{name}> in <{parent}>: it came with RSS {added}",
                 self.version
@@ -87,8 +98,12 @@ impl RssRules {
         ));
     }
 
-    fn date(&self, el: &Frame, out: &mut Findings) -> Option<DateTime<FixedOffset>> {
-        match parse_rfc822(el.value()) {
+    fn date(&self, el: Node<'_, '_>, out: &mut Findings) -> Option<DateTime<FixedOffset>> {
+        let text = self.source.text(el);
+        let value = text.trim();
+        let at = self.source.text_at(el);
+        let local = el.tag_name().name();
+        match parse_rfc822(value) {
             Ok(parsed) => {
                 if parsed
                     .obsolete
@@ -97,23 +112,21 @@ impl RssRules {
                 {
                     out.add(
                         Rule::ProblematicalRFC822Date,
-                        el.text_at(),
+                        at,
                         format!(
-                            "<{}>: \"{}\" has a two-digit year, which RFC 822 allows but readers may misread",
-                            el.local,
-                            el.value()
+                            "<{local}>: \"{value}\" has a two-digit year, which RFC 822 allows but readers may misread"
                         ),
                     )
                     .help("write all four digits: \"Mon, 25 Mar 2024 10:00:00 +0000\"");
                 }
-                check_timeline(&parsed.date, el.text_at(), self.now, out);
+                check_timeline(&parsed.date, at, self.now, out);
                 Some(parsed.date)
             }
             Err(e) => {
                 out.add(
                     date_rule(&e, Rule::InvalidRFC2822Date),
-                    el.text_at(),
-                    format!("<{}>: {}", el.local, e.message),
+                    at,
+                    format!("<{local}>: {}", e.message),
                 )
                 .help("write RFC 822 dates such as \"Mon, 25 Mar 2024 10:00:00 +0000\"");
                 None
@@ -121,12 +134,13 @@ impl RssRules {
         }
     }
 
-    fn root(el: &Frame, out: &mut Findings) {
-        match el.attr("version") {
+    /// The `version` attribute of `<rss>`.
+    fn version_attribute(&self, root: Node<'_, '_>, out: &mut Findings) {
+        match self.source.attr(root, "version") {
             None => {
                 out.add(
                     Rule::MissingAttribute,
-                    el.offset,
+                    self.source.at(root),
                     "<rss> has no version attribute",
                 )
                 .help("write <rss version=\"2.0\">");
@@ -142,162 +156,176 @@ impl RssRules {
         }
     }
 
-    fn atom_link(&mut self, el: &Frame, out: &mut Findings) {
-        match el.attr("href") {
-            None => {
-                out.add(Rule::MissingHref, el.offset, "<atom:link> has no href");
+    /// A `<channel>`: its children, then what it must contain.
+    fn channel(&mut self, channel: Node<'_, '_>, out: &mut Findings) {
+        for child in elements(channel) {
+            let local = child.tag_name().name();
+            if ns_of(child) == Ns::None {
+                self.newer_than_version(child, "channel", out);
+                if CHANNEL_SINGLE.contains(&local) {
+                    duplicate(nth(child), self.source.at(child), local, "channel", out);
+                } else if !CHANNEL_OTHER.contains(&local) {
+                    out.add(
+                        Rule::UnknownElement,
+                        self.source.at(child),
+                        format!("RSS defines no <{local}> in a <channel>"),
+                    )
+                    .help("check the spelling (element names are case-sensitive), or put extensions in their own namespace");
+                }
+                self.channel_child(child, out);
+            } else if is(child, Ns::Atom, "link") {
+                atom_link(self.source, child, out);
             }
-            Some(href) => full_link(&href.value, href.offset, "atom:link href", out),
         }
-        let rel = el.attr("rel").map_or("alternate", |r| r.value.trim());
-        if rel == "hub"
-            && let Some(href) = el.attr("href")
-            && let Some(why) = super::hub_problem(&href.value, None)
-        {
-            out.add(Rule::InvalidHubLink, href.offset, why)
-                .help("write the hub's full address, starting with https://");
-        }
-        if rel == "self"
-            && let Some(channel) = self.channel.as_mut()
-        {
-            channel.self_link = true;
-        }
-    }
-
-    fn channel_end(&mut self, el: &Frame, out: &mut Findings) {
-        let Some(channel) = self.channel.take() else {
-            return;
-        };
-        for (present, name) in [
-            (channel.title, "title"),
-            (channel.link, "link"),
-            (channel.description, "description"),
-        ] {
-            if !present {
+        for name in ["title", "link", "description"] {
+            if !has_child(channel, Ns::None, name) {
                 out.add(
                     Rule::MissingElement,
-                    channel.offset,
+                    self.source.at(channel),
                     format!("<channel> has no <{name}>"),
                 )
                 .help("RSS 2.0 requires title, link and description in every channel");
             }
         }
-        if !channel.self_link {
+        let self_link = elements(channel).any(|link| {
+            is(link, Ns::Atom, "link")
+                && self
+                    .source
+                    .attr(link, "rel")
+                    .is_some_and(|rel| rel.value.trim() == "self")
+        });
+        if !self_link {
             out.add(
                 Rule::MissingAtomSelfLink,
-                el.offset,
+                self.source.at(channel),
                 "<channel> has no <atom:link rel=\"self\">",
             )
             .help("add <atom:link href=\"URL of this feed\" rel=\"self\" type=\"application/rss+xml\"/>, with xmlns:atom=\"http://www.w3.org/2005/Atom\" on <rss>");
         }
     }
 
-    fn channel_child_end(&mut self, el: &Frame, out: &mut Findings) {
-        if el.ns != Ns::None {
-            return;
-        }
-        match el.local.as_str() {
-            "title" => {
-                if el.value().is_empty() {
-                    out.add(Rule::NotBlank, el.offset, "the channel <title> is empty");
-                }
-                if let Some(channel) = self.channel.as_mut() {
-                    channel.title = true;
-                }
+    /// A channel child in no namespace.
+    fn channel_child(&mut self, el: Node<'_, '_>, out: &mut Findings) {
+        let source = self.source;
+        let text = source.text(el);
+        let value = text.trim();
+        let at = source.text_at(el);
+        match el.tag_name().name() {
+            "title" if value.is_empty() => {
+                out.add(
+                    Rule::NotBlank,
+                    source.at(el),
+                    "the channel <title> is empty",
+                );
             }
-            "link" => {
-                full_link(el.value(), el.text_at(), "channel <link>", out);
-                if let Some(channel) = self.channel.as_mut() {
-                    channel.link = true;
-                }
-            }
-            "description" => {
-                if let Some(channel) = self.channel.as_mut() {
-                    channel.description = true;
-                }
-            }
+            "link" => full_link(value, at, "channel <link>", out),
             "pubDate" | "lastBuildDate" => {
                 self.date(el, out);
             }
-            "managingEditor" | "webMaster" => contact(el, out),
-            "item" => self.item_end(out),
-            "docs" => full_link(el.value(), el.text_at(), "<docs>", out),
-            "language" => language(el, out),
-            "ttl" => integer(el.value(), el.text_at(), "<ttl> (minutes)", u64::MAX, out),
-            "image" => image(el, out),
+            "managingEditor" | "webMaster" => contact(source, el, out),
+            "item" => self.item(el, true, out),
+            "docs" => full_link(value, at, "<docs>", out),
+            "language" => language("language", value, at, out),
+            "ttl" => integer(value, at, "<ttl> (minutes)", u64::MAX, out),
+            "image" => image(source, el, out),
             "textInput" | "textinput" => {
-                required_children(el, &["title", "description", "name", "link"], out)
+                required_children(source, el, &["title", "description", "name", "link"], out)
             }
-            "skipHours" => skip_list(el, "hour", out),
-            "skipDays" => skip_list(el, "day", out),
+            "skipHours" => skip_list(source, el, "hour", out),
+            "skipDays" => skip_list(source, el, "day", out),
+            "cloud" => cloud(source, el, out),
             _ => {}
         }
     }
 
-    fn item_child_start(&mut self, el: &Frame, out: &mut Findings) {
-        let Some(item) = self.item.as_mut() else {
+    /// An `<item>`; `in_channel` when it is a channel's child (only then
+    /// does it count for the order, the title-or-description rule, the
+    /// enclosure and the content-before-description check).
+    fn item(&mut self, item: Node<'_, '_>, in_channel: bool, out: &mut Findings) {
+        let source = self.source;
+        let mut title = false;
+        let mut description = false;
+        let mut date = None;
+        for el in elements(item) {
+            let local = el.tag_name().name();
+            let ns = ns_of(el);
+            if ns == Ns::None {
+                self.newer_than_version(el, "item", out);
+                if ITEM_SINGLE.contains(&local) {
+                    duplicate(nth(el), source.at(el), local, "item", out);
+                }
+            }
+            let text = source.text(el);
+            let value = text.trim();
+            let at = source.text_at(el);
+            match (ns, local) {
+                (Ns::None, "title") => {
+                    // A blank title is still a title: RSS only requires one
+                    // of title or description to be present.
+                    if value.is_empty() {
+                        out.add(Rule::NotBlank, source.at(el), "the item <title> is empty")
+                            .help("write a title, or leave the element out");
+                    }
+                    title = true;
+                }
+                (Ns::None, "description") => {
+                    let children = elements(el).next().is_some();
+                    check_html(children, &text, source.at(el), at, "<description>", out);
+                    description |= !value.is_empty();
+                }
+                (Ns::Content, "encoded") => {
+                    let after_description = item
+                        .children()
+                        .take_while(|c| *c != el)
+                        .any(|c| is(c, Ns::None, "description"));
+                    if in_channel && !after_description {
+                        out.add(
+                            Rule::NeedDescriptionBeforeContent,
+                            source.at(el),
+                            "<content:encoded> comes before (or without) <description>",
+                        )
+                        .help("put a <description> (a summary) before <content:encoded>");
+                    }
+                    let children = elements(el).next().is_some();
+                    check_html(children, &text, source.at(el), at, "<content:encoded>", out);
+                }
+                (Ns::None, "enclosure") if in_channel => enclosure(source, el, out),
+                (Ns::None, "link") => full_link(value, at, "item <link>", out),
+                (Ns::None, "comments") => full_link(value, at, "<comments>", out),
+                (Ns::None, "source") => match source.attr(el, "url") {
+                    Some(url) => full_link(&url.value, url.offset, "<source> url", out),
+                    None => {
+                        out.add(Rule::MissingAttribute, source.at(el), "<source> has no url")
+                            .help("write <source url=\"URL of the feed the item came from\">Its title</source>");
+                    }
+                },
+                (Ns::None, "guid") => self.guid(el, out),
+                (Ns::None, "pubDate") => date = self.date(el, out),
+                (Ns::None, "author") => contact(source, el, out),
+                _ => {}
+            }
+        }
+        if !in_channel {
             return;
-        };
-        match (el.ns, el.local.as_str()) {
-            (Ns::None, "description") => item.description_started = true,
-            (Ns::Content, "encoded") if !item.description_started => {
-                out.add(
-                    Rule::NeedDescriptionBeforeContent,
-                    el.offset,
-                    "<content:encoded> comes before (or without) <description>",
-                )
-                .help("put a <description> (a summary) before <content:encoded>");
-            }
-            (Ns::None, "enclosure") => enclosure(el, out),
-            _ => {}
+        }
+        if !title && !description {
+            out.add(
+                Rule::ItemMustContainTitleOrDescription,
+                source.at(item),
+                "<item> has neither a <title> nor a <description>",
+            );
+        }
+        if let Some(date) = date {
+            self.order.see(date, source.at(item), "item", out);
         }
     }
 
-    fn item_child_end(&mut self, el: &Frame, out: &mut Findings) {
-        match (el.ns, el.local.as_str()) {
-            (Ns::None, "title") => {
-                // A blank title is still a title: RSS only requires one of
-                // title or description to be present.
-                if el.value().is_empty() {
-                    out.add(Rule::NotBlank, el.offset, "the item <title> is empty")
-                        .help("write a title, or leave the element out");
-                }
-                if let Some(item) = self.item.as_mut() {
-                    item.title = true;
-                }
-            }
-            (Ns::None, "description") => {
-                check_html(el, "<description>", out);
-                if let Some(item) = self.item.as_mut() {
-                    item.description |= !el.value().is_empty();
-                }
-            }
-            (Ns::Content, "encoded") => check_html(el, "<content:encoded>", out),
-            (Ns::None, "link") => full_link(el.value(), el.text_at(), "item <link>", out),
-            (Ns::None, "comments") => full_link(el.value(), el.text_at(), "<comments>", out),
-            (Ns::None, "source") => match el.attr("url") {
-                Some(url) => full_link(&url.value, url.offset, "<source> url", out),
-                None => {
-                    out.add(Rule::MissingAttribute, el.offset, "<source> has no url")
-                        .help("write <source url=\"URL of the feed the item came from\">Its title</source>");
-                }
-            },
-            (Ns::None, "guid") => self.guid(el, out),
-            (Ns::None, "pubDate") => {
-                let date = self.date(el, out);
-                if let Some(item) = self.item.as_mut() {
-                    item.date = date;
-                }
-            }
-            (Ns::None, "author") => contact(el, out),
-            _ => {}
-        }
-    }
-
-    fn guid(&mut self, el: &Frame, out: &mut Findings) {
-        let value = el.value();
-        misspelled_attributes(el, &["isPermaLink"], out);
-        let permalink = match el.attr("isPermaLink") {
+    fn guid(&mut self, el: Node<'_, '_>, out: &mut Findings) {
+        let text = self.source.text(el);
+        let value = text.trim();
+        let at = self.source.text_at(el);
+        misspelled_attributes(&self.source.attrs(el), "guid", &["isPermaLink"], out);
+        let permalink = match self.source.attr(el, "isPermaLink") {
             None => true,
             Some(a) => match a.value.trim() {
                 "true" => true,
@@ -316,13 +344,13 @@ impl RssRules {
             },
         };
         if value.is_empty() {
-            out.add(Rule::NotBlank, el.offset, "the <guid> is empty");
+            out.add(Rule::NotBlank, self.source.at(el), "the <guid> is empty");
             return;
         }
         if permalink && !matches!(classify(value), UrlKind::Absolute(url) if is_http(&url)) {
             out.add(
                 Rule::InvalidHttpGUID,
-                el.text_at(),
+                at,
                 format!("<guid> {} is a permalink (isPermaLink defaults to true) but not a full http(s) URL", quoted(value)),
             )
             .help("write the full URL, or add isPermaLink=\"false\" if the guid is not a link");
@@ -331,132 +359,62 @@ impl RssRules {
             Entry::Occupied(_) => {
                 out.add(
                     Rule::DuplicateGuid,
-                    el.text_at(),
+                    at,
                     format!("<guid> {} is used by an earlier item too", quoted(value)),
                 )
                 .help("every item needs its own guid");
             }
             Entry::Vacant(slot) => {
-                slot.insert(el.text_at());
+                slot.insert(at);
             }
-        }
-    }
-
-    fn item_end(&mut self, out: &mut Findings) {
-        let Some(item) = self.item.take() else {
-            return;
-        };
-        if !item.title && !item.description {
-            out.add(
-                Rule::ItemMustContainTitleOrDescription,
-                item.offset,
-                "<item> has neither a <title> nor a <description>",
-            );
-        }
-        if let Some(date) = item.date {
-            self.order.see(date, item.offset, "item", out);
         }
     }
 }
 
-impl Rules for RssRules {
-    fn start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
-        match parents.len() {
-            0 => {
-                Self::root(el, out);
-                self.version = el
-                    .attr("version")
-                    .map_or(String::new(), |v| v.value.trim().to_string());
-            }
-            1 if el.is(Ns::None, "channel") => {
-                self.channels += 1;
-                self.channel = Some(Channel {
-                    offset: el.offset,
-                    title: false,
-                    link: false,
-                    description: false,
-                    self_link: false,
-                });
-            }
-            2 if parents[1].is(Ns::None, "channel") => {
-                if el.ns == Ns::None {
-                    self.newer_than_version(el, "channel", out);
-                    if CHANNEL_SINGLE.contains(&el.local.as_str()) {
-                        duplicate(el, "channel", out);
-                    } else if !CHANNEL_OTHER.contains(&el.local.as_str()) {
-                        out.add(
-                            Rule::UnknownElement,
-                            el.offset,
-                            format!("RSS defines no <{}> in a <channel>", el.local),
-                        )
-                        .help("check the spelling (element names are case-sensitive), or put extensions in their own namespace");
-                    }
-                }
-                if el.is(Ns::None, "cloud") {
-                    cloud(el, out);
-                }
-                if el.is(Ns::None, "item") {
-                    self.item = Some(Item {
-                        offset: el.offset,
-                        title: false,
-                        description: false,
-                        description_started: false,
-                        date: None,
-                    });
-                } else if el.is(Ns::Atom, "link") {
-                    self.atom_link(el, out);
-                }
-            }
-            3 if parents[2].is(Ns::None, "item") => {
-                if el.ns == Ns::None {
-                    self.newer_than_version(el, "item", out);
-                }
-                if el.ns == Ns::None && ITEM_SINGLE.contains(&el.local.as_str()) {
-                    duplicate(el, "item", out);
-                }
-                self.item_child_start(el, out);
-            }
-            _ => {}
+/// An `<atom:link>` in a channel: a full href; a hub link's address.
+fn atom_link(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) {
+    let href = source.attr(el, "href");
+    match &href {
+        None => {
+            out.add(Rule::MissingHref, source.at(el), "<atom:link> has no href");
         }
-        if el.ns == Ns::Media
-            && matches!(el.local.as_str(), "content" | "thumbnail")
-            && let Some(url) = el.attr("url")
-        {
-            full_link(
-                &url.value,
-                url.offset,
-                &format!("media:{} url", el.local),
-                out,
-            );
-        }
+        Some(href) => full_link(&href.value, href.offset, "atom:link href", out),
     }
+    let rel = source.attr(el, "rel");
+    if rel.as_ref().is_some_and(|r| r.value.trim() == "hub")
+        && let Some(href) = href
+        && let Some(why) = super::hub_problem(&href.value, None)
+    {
+        out.add(Rule::InvalidHubLink, href.offset, why)
+            .help("write the hub's full address, starting with https://");
+    }
+}
 
-    fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
-        if el.ns == Ns::Dc {
-            dublin_core(el, out);
-        }
-        if let Some(at) = el.named_markup
-            && is_plain_text(el, parents.last())
-        {
-            out.add(
-                Rule::PlainTextNotHexEncoded,
-                at,
-                format!(
-                    "<{}> is plain text, but its & or < is written as &amp;, &lt; or in CDATA",
-                    el.local
-                ),
-            )
-            .help("write & as &#x26; and < as &#x3C; (RSS Best Practices Profile)");
-        }
-        match parents.len() {
-            0 if self.channels == 0 => {
-                out.add(Rule::MissingElement, el.offset, "<rss> has no <channel>");
-            }
-            1 if el.is(Ns::None, "channel") => self.channel_end(el, out),
-            2 if parents[1].is(Ns::None, "channel") => self.channel_child_end(el, out),
-            3 if parents[2].is(Ns::None, "item") => self.item_child_end(el, out),
-            _ => {}
-        }
+/// The rules that hold wherever an element is: `media:` URLs, Dublin Core
+/// values, and hexadecimal references in plain text.
+fn anywhere(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) {
+    let local = el.tag_name().name();
+    let ns = ns_of(el);
+    if ns == Ns::Media
+        && matches!(local, "content" | "thumbnail")
+        && let Some(url) = source.attr(el, "url")
+    {
+        full_link(&url.value, url.offset, &format!("media:{local} url"), out);
+    }
+    if ns == Ns::Dc {
+        dublin_core(local, source.text(el).trim(), source.text_at(el), out);
+    }
+    if let Some(at) = source.named_markup(el)
+        && is_plain_text(el)
+    {
+        out.add(
+            Rule::PlainTextNotHexEncoded,
+            at,
+            format!(
+                "<{local}> is plain text, but its & or < is written as &amp;, &lt; or in CDATA"
+            ),
+        )
+        .help("write & as &#x26; and < as &#x3C; (RSS Best Practices Profile)");
     }
 }
 
@@ -526,22 +484,22 @@ fn added_after_091(parent: &str, name: &str) -> Option<(&'static str, &'static s
 }
 
 /// `<cloud domain port path registerProcedure protocol/>`.
-fn cloud(el: &Frame, out: &mut Findings) {
+fn cloud(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) {
     const ATTRIBUTES: [&str; 5] = ["domain", "port", "path", "registerProcedure", "protocol"];
-    misspelled_attributes(el, &ATTRIBUTES, out);
+    misspelled_attributes(&source.attrs(el), "cloud", &ATTRIBUTES, out);
     let missing: Vec<&str> = ATTRIBUTES
         .into_iter()
-        .filter(|name| el.attr(name).is_none())
+        .filter(|name| source.attr(el, name).is_none())
         .collect();
     if !missing.is_empty() {
         out.add(
             Rule::MissingAttribute,
-            el.offset,
+            source.at(el),
             format!("<cloud> has no {}", missing.join(", no ")),
         )
         .help("a cloud needs domain, port, path, registerProcedure and protocol");
     }
-    if let Some(port) = el.attr("port") {
+    if let Some(port) = source.attr(el, "port") {
         let value = port.value.trim();
         if !value.parse::<u16>().is_ok_and(|p| p > 0) {
             out.add(
@@ -552,7 +510,7 @@ fn cloud(el: &Frame, out: &mut Findings) {
             .help("write a port between 1 and 65535, e.g. 80");
         }
     }
-    if let Some(protocol) = el.attr("protocol")
+    if let Some(protocol) = source.attr(el, "protocol")
         && !matches!(protocol.value.trim(), "xml-rpc" | "soap" | "http-post")
     {
         out.add(
@@ -582,36 +540,51 @@ fn integer(value: &str, at: usize, what: &str, max: u64, out: &mut Findings) {
     }
 }
 
-/// Children a container must have, from its collected values.
-fn required_children(el: &Frame, names: &[&str], out: &mut Findings) {
+/// Children (in any namespace) a container must have.
+fn required_children(source: &Source<'_>, el: Node<'_, '_>, names: &[&str], out: &mut Findings) {
+    let local = el.tag_name().name();
     for name in names {
-        if !el.child_values.iter().any(|(local, ..)| local == name) {
+        if !elements(el).any(|child| child.tag_name().name() == *name) {
             out.add(
                 Rule::MissingElement,
-                el.offset,
-                format!("<{}> has no <{name}>", el.local),
+                source.at(el),
+                format!("<{local}> has no <{name}>"),
             )
-            .help(format!("<{}> requires {}", el.local, names.join(", ")));
+            .help(format!("<{local}> requires {}", names.join(", ")));
         }
     }
 }
 
+/// The local name, trimmed text and text position of each child element.
+fn child_values<'a>(
+    source: &'a Source<'_>,
+    el: Node<'a, '_>,
+) -> impl Iterator<Item = (&'a str, String, usize)> {
+    elements(el).map(|child| {
+        (
+            child.tag_name().name(),
+            source.text(child).trim().to_string(),
+            source.text_at(child),
+        )
+    })
+}
+
 /// `<image>`: url, title and link; width up to 144, height up to 400.
-fn image(el: &Frame, out: &mut Findings) {
-    required_children(el, &["url", "title", "link"], out);
-    for (local, value, at) in &el.child_values {
-        match local.as_str() {
-            "url" => full_link(value, *at, "image <url>", out),
-            "link" => full_link(value, *at, "image <link>", out),
-            "width" => integer(value, *at, "image <width>", 144, out),
-            "height" => integer(value, *at, "image <height>", 400, out),
+fn image(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) {
+    required_children(source, el, &["url", "title", "link"], out);
+    for (local, value, at) in child_values(source, el) {
+        match local {
+            "url" => full_link(&value, at, "image <url>", out),
+            "link" => full_link(&value, at, "image <link>", out),
+            "width" => integer(&value, at, "image <width>", 144, out),
+            "height" => integer(&value, at, "image <height>", 400, out),
             _ => {}
         }
     }
 }
 
 /// `<skipHours>` (0–23) and `<skipDays>` (English day names): no repeats.
-fn skip_list(el: &Frame, child: &str, out: &mut Findings) {
+fn skip_list(source: &Source<'_>, el: Node<'_, '_>, child: &str, out: &mut Findings) {
     const DAYS: [&str; 7] = [
         "Monday",
         "Tuesday",
@@ -621,8 +594,8 @@ fn skip_list(el: &Frame, child: &str, out: &mut Findings) {
         "Saturday",
         "Sunday",
     ];
-    let mut seen: Vec<&str> = Vec::new();
-    for (local, value, at) in &el.child_values {
+    let mut seen: Vec<String> = Vec::new();
+    for (local, value, at) in child_values(source, el) {
         if local != child {
             continue;
         }
@@ -638,17 +611,17 @@ fn skip_list(el: &Frame, child: &str, out: &mut Findings) {
             };
             out.add(
                 Rule::InvalidValue,
-                *at,
-                format!("<{child}> {} is not {allowed}", quoted(value)),
+                at,
+                format!("<{child}> {} is not {allowed}", quoted(&value)),
             );
-        } else if seen.contains(&value.as_str()) {
+        } else if seen.contains(&value) {
             out.add(
                 Rule::DuplicateValue,
-                *at,
+                at,
                 format!(
                     "<{child}> {} is listed twice in <{}>",
-                    quoted(value),
-                    el.local
+                    quoted(&value),
+                    el.tag_name().name()
                 ),
             )
             .help("list each value once");
@@ -658,36 +631,33 @@ fn skip_list(el: &Frame, child: &str, out: &mut Findings) {
     }
 }
 
-/// A channel `<language>`.
-fn language(el: &Frame, out: &mut Findings) {
-    if !is_language_tag(el.value()) {
+/// A `<language>` (channel or Dublin Core), whose trimmed text is `value`.
+fn language(local: &str, value: &str, at: usize, out: &mut Findings) {
+    if !is_language_tag(value) {
         out.add(
             Rule::InvalidLanguage,
-            el.text_at(),
-            format!(
-                "<{}> {} is not a language code",
-                el.local,
-                quoted(el.value())
-            ),
+            at,
+            format!("<{local}> {} is not a language code", quoted(value)),
         )
         .help("write a code such as en, en-us or pt-BR");
     }
 }
 
 /// Dublin Core elements with a defined format: `dc:date`, `dc:language`.
-pub(super) fn dublin_core(el: &Frame, out: &mut Findings) {
-    match el.local.as_str() {
-        "date" if !is_w3cdtf(el.value()) => {
+/// `local` is the element's local name, `value` its trimmed text at `at`.
+pub(super) fn dublin_core(local: &str, value: &str, at: usize, out: &mut Findings) {
+    match local {
+        "date" if !is_w3cdtf(value) => {
             out.add(
                 Rule::InvalidW3CDTFDate,
-                el.text_at(),
-                format!("<dc:date> {} is not a W3C-DTF date", quoted(el.value())),
+                at,
+                format!("<dc:date> {} is not a W3C-DTF date", quoted(value)),
             )
             .help(
                 "write a date such as 2024-03-25T10:00:00Z (with a time zone when there is a time)",
             );
         }
-        "language" => language(el, out),
+        "language" => language(local, value, at, out),
         _ => {}
     }
 }
@@ -726,10 +696,12 @@ fn hh_mm_with_zone(value: &str) -> bool {
 
 /// Whether an RSS element holds plain text rather than HTML: titles,
 /// categories, `dc:creator` and the channel description.
-fn is_plain_text(el: &Frame, parent: Option<&Frame>) -> bool {
-    match (el.ns, el.local.as_str()) {
+fn is_plain_text(el: Node<'_, '_>) -> bool {
+    match (ns_of(el), el.tag_name().name()) {
         (Ns::None, "title" | "category") | (Ns::Dc, "creator") => true,
-        (Ns::None, "description") => parent.is_some_and(|p| p.is(Ns::None, "channel")),
+        (Ns::None, "description") => el
+            .parent_element()
+            .is_some_and(|p| is(p, Ns::None, "channel")),
         _ => false,
     }
 }
@@ -760,8 +732,10 @@ pub(super) fn full_link(value: &str, at: usize, what: &str, out: &mut Findings) 
 }
 
 /// `author`, `managingEditor` and `webMaster` hold an email address.
-fn contact(el: &Frame, out: &mut Findings) {
-    let value = el.value();
+fn contact(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) {
+    let text = source.text(el);
+    let value = text.trim();
+    let local = el.tag_name().name();
     if let Some(address) = value
         .get(..7)
         .filter(|scheme| scheme.eq_ignore_ascii_case("mailto:"))
@@ -772,10 +746,9 @@ fn contact(el: &Frame, out: &mut Findings) {
         if contains_email(&decoded) {
             out.add(
                 Rule::MailtoContact,
-                el.text_at(),
+                source.text_at(el),
                 format!(
-                    "<{}> {} is a mailto: URI, not an email address",
-                    el.local,
+                    "<{local}> {} is a mailto: URI, not an email address",
                     quoted(value)
                 ),
             )
@@ -786,32 +759,33 @@ fn contact(el: &Frame, out: &mut Findings) {
     if !contains_email(value) {
         out.add(
             Rule::InvalidContact,
-            el.text_at(),
-            format!("<{}> {} is not an email address", el.local, quoted(el.value())),
+            source.text_at(el),
+            format!("<{local}> {} is not an email address", quoted(value)),
         )
         .help("write an email address such as jane@example.com (Jane Doe); put a plain name in <dc:creator>");
     }
 }
 
-fn enclosure(el: &Frame, out: &mut Findings) {
+/// `<enclosure url length type/>`.
+fn enclosure(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) {
     const ATTRIBUTES: [&str; 3] = ["url", "length", "type"];
-    misspelled_attributes(el, &ATTRIBUTES, out);
+    misspelled_attributes(&source.attrs(el), "enclosure", &ATTRIBUTES, out);
     let missing: Vec<&str> = ATTRIBUTES
         .into_iter()
-        .filter(|name| el.attr(name).is_none())
+        .filter(|name| source.attr(el, name).is_none())
         .collect();
     if !missing.is_empty() {
         out.add(
             Rule::MissingAttribute,
-            el.offset,
+            source.at(el),
             format!("<enclosure> has no {}", missing.join(", no ")),
         )
         .help("RSS 2.0 requires url, length (in bytes, 0 when unknown) and type");
     }
-    if let Some(url) = el.attr("url") {
+    if let Some(url) = source.attr(el, "url") {
         full_link(&url.value, url.offset, "enclosure url", out);
     }
-    if let Some(length) = el.attr("length") {
+    if let Some(length) = source.attr(el, "length") {
         let value = length.value.trim();
         if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
             out.add(
@@ -825,7 +799,7 @@ fn enclosure(el: &Frame, out: &mut Findings) {
             .help("write the size in bytes, or 0 when it is unknown");
         }
     }
-    if let Some(kind) = el.attr("type")
+    if let Some(kind) = source.attr(el, "type")
         && !is_mime(&kind.value)
     {
         out.add(
@@ -837,10 +811,11 @@ fn enclosure(el: &Frame, out: &mut Findings) {
     }
 }
 
-/// Report attributes of `el` named like one of `defined` in another case
-/// (`ispermalink`): the defined attribute is then missing to every reader.
-fn misspelled_attributes(el: &Frame, defined: &[&str], out: &mut Findings) {
-    for attr in el.attrs.iter().filter(|a| a.ns == Ns::None) {
+/// Report attributes (`attrs` of an element named `element`) named like one
+/// of `defined` in another case (`ispermalink`): the defined attribute is
+/// then missing to every reader.
+fn misspelled_attributes(attrs: &[Attr], element: &str, defined: &[&str], out: &mut Findings) {
+    for attr in attrs.iter().filter(|a| a.ns == Ns::None) {
         if let Some(name) = defined
             .iter()
             .find(|d| **d != attr.local && d.eq_ignore_ascii_case(&attr.local))
@@ -850,7 +825,7 @@ fn misspelled_attributes(el: &Frame, defined: &[&str], out: &mut Findings) {
                 attr.offset,
                 format!(
                     "<{}> has an attribute {}, which readers ignore: attribute names are case-sensitive",
-                    el.local, attr.local
+                    element, attr.local
                 ),
             )
             .help(format!("write {name}"));

@@ -111,14 +111,6 @@ pub(super) struct Frame {
     pub(super) nth: usize,
     /// Names of the child elements so far, with how often each occurred.
     pub(super) child_names: Vec<(Ns, String, usize)>,
-    /// Direct children's local names and trimmed text, when `collect` is set.
-    pub(super) child_values: Vec<(String, String, usize)>,
-    /// Whether to keep children's values in `child_values` (small containers
-    /// such as RSS `<image>`, whose rules need them at the end).
-    pub(super) collect: bool,
-    /// Byte offset of the first `&` or `<` in the text written as `&amp;`,
-    /// `&lt;` or inside CDATA rather than as a hexadecimal reference.
-    pub(super) named_markup: Option<usize>,
 }
 
 impl Frame {
@@ -762,14 +754,12 @@ fn innermost_unclosed(text: &str) -> Option<(usize, String)> {
     Some((node.range().start, name))
 }
 
-/// Parse the document with `roxmltree`, checking XML rules, and walk the
-/// tree feeding the rules `pick_rules` chooses for its root element (it
-/// reports a root that is no feed; `None` leaves the document to the XML
-/// checks alone). After an error that cannot be repaired the feed rules do
-/// not run.
-pub(super) fn scan<P>(text: &str, pick_rules: P, out: &mut Findings)
+/// Parse the document with `roxmltree`, checking XML rules, and hand the
+/// root element to `check` (format dispatch lives in `validate/mod.rs`).
+/// After an error that cannot be repaired the feed rules do not run.
+pub(super) fn scan<C>(text: &str, check: C, out: &mut Findings)
 where
-    P: FnOnce(&Frame, &mut Findings) -> Option<Box<dyn Rules>>,
+    C: FnOnce(&Source<'_>, roxmltree::Node<'_, '_>, &mut Findings),
 {
     if let Some((version, at)) = declaration_value(text.as_bytes(), "version")
         && version != "1.0"
@@ -785,7 +775,7 @@ where
     loop {
         let error = match roxmltree::Document::parse(&doc.text) {
             Ok(tree) => {
-                walk(&tree, &doc, pick_rules, out);
+                check(&Source { doc: &doc }, tree.root_element(), out);
                 return;
             }
             Err(error) => error,
@@ -807,46 +797,134 @@ where
     }
 }
 
-/// Walk a parsed document in order, feeding the rules.
-fn walk<P>(tree: &roxmltree::Document<'_>, doc: &Repaired, pick_rules: P, out: &mut Findings)
-where
-    P: FnOnce(&Frame, &mut Findings) -> Option<Box<dyn Rules>>,
-{
-    let mut walker = Walker {
-        doc,
-        pick_rules: Some(pick_rules),
-        stack: Vec::new(),
-        rules: None,
-    };
-    // Depth-first without recursion: a deeply nested document cannot
-    // overflow the stack. `true` marks an element whose children are done.
-    let mut pending = vec![(tree.root_element(), false)];
-    while let Some((node, done)) = pending.pop() {
-        if done {
-            walker.close(out);
-        } else if node.is_element() {
-            walker.open(node, out);
-            pending.push((node, true));
-            pending.extend(node.children().rev().map(|child| (child, false)));
-        } else if node.is_text() {
-            walker.text(node);
+/// The document the tree was parsed from: reads nodes in terms of the
+/// decoded text (offsets, direct text, attributes) for the feed rules.
+pub(super) struct Source<'d> {
+    doc: &'d Repaired,
+}
+
+/// Whether a node is an element with the given namespace and local name.
+pub(super) fn is(node: roxmltree::Node<'_, '_>, ns: Ns, local: &str) -> bool {
+    node.is_element() && node.tag_name().name() == local && ns_of(node) == ns
+}
+
+/// The namespace of an element.
+pub(super) fn ns_of(node: roxmltree::Node<'_, '_>) -> Ns {
+    Ns::of_uri(node.tag_name().namespace())
+}
+
+/// The child elements of a node, in order.
+pub(super) fn elements<'a, 'i>(
+    node: roxmltree::Node<'a, 'i>,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
+    node.children().filter(roxmltree::Node::is_element)
+}
+
+/// Whether a node has a child element with this namespace and local name.
+pub(super) fn has_child(node: roxmltree::Node<'_, '_>, ns: Ns, local: &str) -> bool {
+    elements(node).any(|child| is(child, ns, local))
+}
+
+/// 1-based position of an element among its preceding siblings with the
+/// same namespace and name (2 for the second `<title>` of a channel).
+pub(super) fn nth(node: roxmltree::Node<'_, '_>) -> usize {
+    let (ns, local) = (ns_of(node), node.tag_name().name());
+    1 + std::iter::successors(node.prev_sibling_element(), |n| n.prev_sibling_element())
+        .filter(|n| n.tag_name().name() == local && ns_of(*n) == ns)
+        .count()
+}
+
+impl Source<'_> {
+    /// Byte offset of the `<` of an element's start tag.
+    pub(super) fn at(&self, node: roxmltree::Node<'_, '_>) -> usize {
+        self.doc.original(node.range().start)
+    }
+
+    /// The attributes of an element, unescaped, with their value offsets.
+    pub(super) fn attrs(&self, node: roxmltree::Node<'_, '_>) -> Vec<Attr> {
+        node.attributes()
+            .map(|a| Attr {
+                ns: Ns::of_uri(a.namespace()),
+                local: a.name().to_string(),
+                value: a.value().to_string(),
+                offset: self.doc.original(a.range_value().start),
+            })
+            .collect()
+    }
+
+    /// The attribute with this local name and no namespace.
+    pub(super) fn attr(&self, node: roxmltree::Node<'_, '_>, local: &str) -> Option<Attr> {
+        node.attributes()
+            .find(|a| a.namespace().is_none() && a.name() == local)
+            .map(|a| Attr {
+                ns: Ns::None,
+                local: local.to_string(),
+                value: a.value().to_string(),
+                offset: self.doc.original(a.range_value().start),
+            })
+    }
+
+    /// The unescaped character data directly inside an element.
+    pub(super) fn text(&self, node: roxmltree::Node<'_, '_>) -> String {
+        node.children()
+            .filter(roxmltree::Node::is_text)
+            .filter_map(|t| t.text())
+            .collect()
+    }
+
+    /// Where findings about an element's text should point: its first
+    /// character data that is not blank, else the element.
+    pub(super) fn text_at(&self, node: roxmltree::Node<'_, '_>) -> usize {
+        node.children()
+            .find(|t| t.is_text() && !t.text().unwrap_or_default().trim().is_empty())
+            .map_or_else(|| self.at(node), |t| self.doc.original(t.range().start))
+    }
+
+    /// Byte offset of the first `&` or `<` in an element's direct text
+    /// written as `&amp;`, `&lt;` or inside CDATA rather than as a
+    /// hexadecimal reference.
+    pub(super) fn named_markup(&self, node: roxmltree::Node<'_, '_>) -> Option<usize> {
+        named_markup(&self.doc.text, node).map(|at| self.doc.original(at))
+    }
+
+    /// Walk the tree in document order, feeding streaming rules (the formats
+    /// not yet written over the tree).
+    pub(super) fn walk(
+        &self,
+        root: roxmltree::Node<'_, '_>,
+        rules: Box<dyn Rules>,
+        out: &mut Findings,
+    ) {
+        let mut walker = Walker {
+            doc: self.doc,
+            stack: Vec::new(),
+            rules,
+        };
+        // Depth-first without recursion: a deeply nested document cannot
+        // overflow the stack. `true` marks an element whose children are done.
+        let mut pending = vec![(root, false)];
+        while let Some((node, done)) = pending.pop() {
+            if done {
+                walker.close(out);
+            } else if node.is_element() {
+                walker.open(node, out);
+                pending.push((node, true));
+                pending.extend(node.children().rev().map(|child| (child, false)));
+            } else if node.is_text() {
+                walker.text(node);
+            }
         }
     }
 }
 
 /// Walking state: the open elements and the format's rules.
-struct Walker<'d, P> {
+struct Walker<'d> {
     doc: &'d Repaired,
-    /// Taken when the root element opens.
-    pick_rules: Option<P>,
     stack: Vec<Frame>,
-    rules: Option<Box<dyn Rules>>,
+    rules: Box<dyn Rules>,
 }
 
-impl<P> Walker<'_, P>
-where
-    P: FnOnce(&Frame, &mut Findings) -> Option<Box<dyn Rules>>,
-{
+impl Walker<'_> {
     fn open(&mut self, node: roxmltree::Node<'_, '_>, out: &mut Findings) {
         let attrs: Vec<Attr> = node
             .attributes()
@@ -868,10 +946,6 @@ where
         let local = node.tag_name().name().to_string();
         let mut frame = Frame {
             ns: Ns::of_uri(node.tag_name().namespace()),
-            collect: matches!(
-                local.as_str(),
-                "image" | "textInput" | "textinput" | "skipHours" | "skipDays"
-            ),
             local,
             attrs,
             offset: self.doc.original(node.range().start),
@@ -881,12 +955,7 @@ where
             children: 0,
             nth: 1,
             child_names: Vec::new(),
-            child_values: Vec::new(),
-            named_markup: named_markup(&self.doc.text, node).map(|at| self.doc.original(at)),
         };
-        if self.stack.is_empty() {
-            self.rules = self.pick_rules.take().and_then(|pick| pick(&frame, out));
-        }
         if let Some(parent) = self.stack.last_mut() {
             parent.children += 1;
             let seen = parent
@@ -904,9 +973,7 @@ where
                 }
             };
         }
-        if let Some(rules) = self.rules.as_mut() {
-            rules.start(&frame, &self.stack, out);
-        }
+        self.rules.start(&frame, &self.stack, out);
         self.stack.push(frame);
     }
 
@@ -914,18 +981,7 @@ where
         let Some(frame) = self.stack.pop() else {
             return;
         };
-        if let Some(rules) = self.rules.as_mut() {
-            rules.end(&frame, &self.stack, out);
-        }
-        if let Some(parent) = self.stack.last_mut()
-            && parent.collect
-        {
-            parent.child_values.push((
-                frame.local.clone(),
-                frame.value().to_string(),
-                frame.text_at(),
-            ));
-        }
+        self.rules.end(&frame, &self.stack, out);
     }
 
     fn text(&mut self, node: roxmltree::Node<'_, '_>) {
@@ -1265,7 +1321,11 @@ mod tests {
         let seen = Rc::new(RefCell::new(Vec::new()));
         let rules = Bases(Rc::clone(&seen));
         let mut out = Findings::default();
-        scan(text, |_, _| Some(Box::new(rules)), &mut out);
+        scan(
+            text,
+            |source, root, out| source.walk(root, Box::new(rules), out),
+            &mut out,
+        );
         let expected = [
             Some("https://e.com/x/"),
             Some("https://e.com/x/y/"),
