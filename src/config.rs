@@ -1,6 +1,6 @@
 //! The site configuration, read from `feedpub.toml`.
 //!
-//! Raw TOML is read into [`ConfigFile`] (unknown keys are errors with a
+//! Raw TOML is read into `ConfigFile` (unknown keys are errors with a
 //! suggestion), then resolved once into a validated [`Config`] that the rest
 //! of the pipeline uses: absolute URLs, a parsed time zone, resolved paths.
 //! Settings with logic of their own have a module here ([`archived`],

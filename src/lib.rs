@@ -4,9 +4,10 @@
 //! `content/` into the [`model`], [`build`] selects what is published,
 //! [`taxonomy`] groups it into categories and countries, [`feed`] renders
 //! RSS 2.0, Atom 1.0 and JSON Feed, [`validate`] checks every feed, and
-//! [`write`] publishes the files that changed under the run [`lock`], with
-//! the [`discovery`] files beside them. The [`ledger`] keeps the ids and dates readers have seen stable
-//! from one build to the next; the machine [`state`] lets a run in which
+//! [`write`](mod@write) publishes the files that changed under the run
+//! [`lock`], with the [`discovery`](feed::discovery) files beside them. The
+//! [`ledger`] keeps the ids and dates readers have seen stable from one
+//! build to the next; the machine [`state`] lets a run in which
 //! nothing changed stop after one stat pass; [`websub`] tells hubs which
 //! feeds changed. [`preview`] computes what the next build will
 //! publish, and `serve` (cargo feature `serve`) serves the output over HTTP.
@@ -40,9 +41,7 @@ pub mod build;
 pub mod cache;
 pub mod config;
 pub mod content;
-pub mod country;
 pub mod dates;
-pub mod discovery;
 pub mod error;
 pub mod feed;
 pub mod files;

@@ -195,7 +195,7 @@ mod tests {
             &crate::config::Paths::default(),
         )
         .unwrap();
-        let ours = crate::discovery::opml(&config, &[]);
+        let ours = crate::feed::discovery::opml(&config, &[]);
         fs::write(dir.path().join(OPML_FILE), ours).unwrap();
         check_owned(dir.path()).unwrap();
     }

@@ -11,12 +11,12 @@ use chrono_tz::Tz;
 
 use crate::build::{Exclusion, Selection, prepare};
 use crate::config::Config;
-use crate::country::Countries;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec, Scope};
 use crate::format::Format;
 use crate::model::Article;
 use crate::progress::Silent;
+use crate::taxonomy::country::Countries;
 use crate::taxonomy::{Taxonomy, TaxonomyKind, Term, slugify};
 use crate::text::closest;
 

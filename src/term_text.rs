@@ -16,8 +16,8 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::country::Countries;
 use crate::error::{ConfigProblem, Diagnostic};
+use crate::taxonomy::country::Countries;
 use crate::taxonomy::{Taxonomy, TaxonomyKind, Term, slugify};
 use crate::text::closest;
 
@@ -31,7 +31,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TermText {
-    /// The term feed's title, instead of "<site> — <term>".
+    /// The term feed's title, instead of "`<site> — <term>`".
     pub title: Option<String>,
     /// The term feed's description.
     pub description: Option<String>,

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use feedpub::country::Countries;
+use feedpub::taxonomy::country::Countries;
 use libfuzzer_sys::fuzz_target;
 
 fn countries() -> &'static Countries {

@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 
-use crate::country::Countries;
 use crate::model::Article;
+use crate::taxonomy::country::Countries;
 use crate::taxonomy::{Taxonomy, TaxonomyKind, slugify};
 
 /// The filter key for bylines.

@@ -22,12 +22,12 @@ use url::Url;
 
 use crate::cache::{HeadCache, Stamp};
 use crate::config::Config;
-use crate::country::Countries;
 use crate::dates::{is_plausible, parse_date};
 use crate::error::Diagnostic;
 use crate::files::inside;
 use crate::hugo::dates::{DateRules, PageDates};
 use crate::model::{Article, Body, Image, image_mime_type};
+use crate::taxonomy::country::Countries;
 use crate::taxonomy::{Taxonomy, TaxonomyKind};
 use crate::text::{MAX_TITLE_CHARS, line_at, line_col, squash_whitespace, stable_hash, xml_safe};
 

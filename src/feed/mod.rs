@@ -4,6 +4,7 @@
 
 pub mod atom;
 pub mod custom;
+pub mod discovery;
 pub mod history;
 pub mod json;
 pub mod language;

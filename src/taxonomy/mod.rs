@@ -1,5 +1,8 @@
 //! Grouping articles into taxonomy terms (categories and countries), each
-//! with a permanent, safe URL slug.
+//! with a permanent, safe URL slug; `country.rs` resolves the names,
+//! aliases and ISO codes of the countries taxonomy.
+
+pub mod country;
 
 use crate::model::Article;
 use std::collections::{BTreeMap, HashMap};
@@ -207,7 +210,7 @@ pub fn group(articles: &mut [Article], taxonomies: &[Taxonomy]) -> Vec<Term> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::country::Countries;
+    use crate::taxonomy::country::Countries;
     use proptest::prelude::*;
 
     fn article(path: &str, categories: &[&str], countries: &[&str]) -> Article {
