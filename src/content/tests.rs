@@ -2,8 +2,10 @@
 
 use std::path::Path;
 
+use super::resolve::yaml_message;
 use super::*;
 use crate::config::Paths;
+use crate::text::MAX_TITLE_CHARS;
 
 /// A site in a temporary directory with one article file.
 struct Site {
