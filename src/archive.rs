@@ -39,7 +39,7 @@ use crate::output::ARCHIVE_DIR;
 /// feed in `specs`. `all_items[i]` holds every item of `specs[i]` (empty
 /// for a feed that is not archived), as [`feed::plan_with_all_items`]
 /// gives them.
-pub fn plan<'a>(
+pub(crate) fn plan<'a>(
     config: &Config,
     specs: &mut [FeedSpec<'a>],
     all_items: Vec<Vec<&'a Article>>,
@@ -137,7 +137,7 @@ fn plan_feed<'a>(
 
 /// Whether `path` (a file relative to the output directory) is an archive
 /// page: `…/archive/YYYY-MM/<file>`.
-pub fn is_archive_page(path: &Path) -> bool {
+pub(crate) fn is_archive_page(path: &Path) -> bool {
     let mut folders = path.components().rev().skip(1);
     match (folders.next(), folders.next()) {
         (Some(month), Some(archive)) => {
@@ -175,7 +175,7 @@ fn month_folders(output_dir: &Path, feed: &FeedSpec<'_>) -> Vec<PathBuf> {
 /// left alone (archivists may hold them) but no longer change, and the
 /// subscription feeds stop linking to them: one warning that says so, or
 /// none.
-pub fn stale_pages(
+pub(crate) fn stale_pages(
     output_dir: &Path,
     specs: &[FeedSpec<'_>],
     archive: &Archived,

@@ -36,7 +36,7 @@
 //! # Ok::<(), feedpub::error::Error>(())
 //! ```
 
-pub mod archive;
+mod archive;
 pub mod build;
 pub mod cache;
 pub mod config;
@@ -46,7 +46,7 @@ pub mod error;
 pub mod feed;
 pub mod files;
 pub mod format;
-pub mod framed;
+mod framed;
 pub mod hugo;
 pub mod init;
 pub mod ledger;
