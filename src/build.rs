@@ -1112,6 +1112,30 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_url_or_id_is_reported_with_its_own_code() {
+        let first = Article::sample("a");
+        let same_url = Article {
+            source: "content/b.md".into(),
+            id: "urn:b".into(),
+            ..Article::sample("a")
+        };
+        let same_id = Article {
+            id: first.id.clone(),
+            ..Article::sample("c")
+        };
+        let (problems, repeated) = duplicates(&[first, same_url, same_id]);
+        let codes: Vec<_> = problems.iter().map(|d| d.code.as_deref()).collect();
+        assert_eq!(
+            codes,
+            [
+                Some(Problem::DuplicateUrl.code()),
+                Some(Problem::DuplicateId.code())
+            ]
+        );
+        assert_eq!(repeated, [1, 2].into_iter().collect());
+    }
+
+    #[test]
     fn future_updates_wait_until_due_and_count_as_the_next_change() {
         let now: DateTime<Utc> = "2024-05-01T00:00:00Z".parse().unwrap();
         let later: DateTime<Utc> = "2024-05-02T00:00:00Z".parse().unwrap();

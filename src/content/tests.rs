@@ -684,12 +684,12 @@ fn each_problem_of_an_article_file_has_its_own_code() {
     // The others need more than one article file: each is pinned by code
     // where it is found.
     let elsewhere = [
-        // tests/build.rs, the `invalid-content` golden (duplicates, an
-        // HTML body nested too deep).
+        // build::tests (duplicates), the `invalid-content` golden
+        // (DuplicateUrl) and tests/integration/build.rs (HtmlTooDeep).
         Problem::DuplicateUrl,
         Problem::DuplicateId,
         Problem::HtmlTooDeep,
-        // tests/content.rs (a Hugo site's untitled page).
+        // tests/integration/content.rs (a Hugo site's untitled page).
         Problem::UntitledPage,
         // Below (the walk), and
         // `shortcodes_never_reach_readers_and_unknown_ones_warn_once_per_name`.
