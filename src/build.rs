@@ -895,12 +895,13 @@ fn notify_hubs(config: &Config, options: &BuildOptions, report: &mut BuildReport
 /// it): a missing or half checked-out `content/` must not wipe what
 /// subscribers see.
 fn shrink_guard(output_dir: &Path, new_items: Option<usize>) -> Result<()> {
+    // A site feed that was not rendered again is unchanged: nothing to read.
+    let Some(after) = new_items else {
+        return Ok(());
+    };
     let published = output_dir.join(stream::SITE_FEED);
     // Feeds feedpub wrote are far below this; anything else is not ours to judge.
     let Ok(old) = crate::files::read_regular(&published, 64 << 20) else {
-        return Ok(());
-    };
-    let Some(after) = new_items else {
         return Ok(());
     };
     let before = stream::count_items(&old);

@@ -45,11 +45,8 @@ macro_rules! problem_codes {
                 path: impl Into<std::path::PathBuf>,
                 message: impl Into<String>,
             ) -> $crate::error::Diagnostic {
-                let diagnostic = match self.severity() {
-                    $crate::error::Severity::Error => $crate::error::Diagnostic::error(path, message),
-                    $crate::error::Severity::Warning => $crate::error::Diagnostic::warning(path, message),
-                };
-                diagnostic.with_code(self.code())
+                $crate::error::Diagnostic::new(self.severity(), path, message)
+                    .with_code(self.code())
             }
         }
     };
@@ -159,7 +156,12 @@ impl Diagnostic {
         Self::new(Severity::Warning, path, message)
     }
 
-    fn new(severity: Severity, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    /// A problem of `severity` in `path`, with no position yet.
+    pub(crate) fn new(
+        severity: Severity,
+        path: impl Into<PathBuf>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity,
             code: None,

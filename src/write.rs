@@ -464,6 +464,9 @@ impl RunLock {
 mod tests {
     use super::*;
 
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::time::{Duration, SystemTime};
+
     /// A build whose gate fails after a first batch was staged publishes
     /// nothing, and leaves no folder it made for a new feed behind.
     #[test]
@@ -497,8 +500,6 @@ mod tests {
         // The folder that was there before stays; the ones made go.
         assert_eq!(left, [PathBuf::from("categories")]);
     }
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    use std::time::{Duration, SystemTime};
 
     /// Names in `dir` that look like our temporary files.
     fn stray_temps(dir: &Path) -> Vec<String> {
