@@ -11,14 +11,22 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use cli::{Cli, Streams, run};
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_writer(std::io::stderr)
-        // Colour codes only on a terminal: not in a pipe, a file or journald.
-        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                // Colour codes only on a terminal: not in a pipe, a file or journald.
+                .with_ansi(
+                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                ),
+        )
+        .with(log_filter(std::env::var("RUST_LOG").ok().as_deref()))
         .init();
     // stderr is not locked for the whole run: the progress bar draws on it
     // from another thread.
@@ -32,4 +40,39 @@ fn main() -> ExitCode {
             progress,
         },
     ))
+}
+
+/// The log filter `RUST_LOG` asks for: `level` or `target=level`, comma
+/// separated (`feedpub=debug`, `feedpub::write=info,warn`). Unset or not
+/// understood, only errors are logged, as before a user asks for more.
+fn log_filter(rust_log: Option<&str>) -> Targets {
+    rust_log
+        .and_then(|directives| directives.parse().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::ERROR))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_filter;
+    use tracing_subscriber::filter::LevelFilter;
+
+    #[test]
+    fn rust_log_chooses_the_level_per_target_and_defaults_to_errors() {
+        let debug = log_filter(Some("feedpub=debug"));
+        assert!(debug.would_enable("feedpub::build", &tracing::Level::DEBUG));
+        assert!(!debug.would_enable("feedpub::build", &tracing::Level::TRACE));
+        assert!(!debug.would_enable("hyper", &tracing::Level::ERROR));
+
+        let mixed = log_filter(Some("feedpub::write=info,warn"));
+        assert!(mixed.would_enable("feedpub::write", &tracing::Level::INFO));
+        assert!(!mixed.would_enable("feedpub::build", &tracing::Level::INFO));
+        assert!(mixed.would_enable("feedpub::build", &tracing::Level::WARN));
+
+        for unset_or_garbage in [None, Some("feedpub=loud")] {
+            let filter = log_filter(unset_or_garbage);
+            assert_eq!(filter.default_level(), Some(LevelFilter::ERROR));
+            assert!(filter.would_enable("feedpub::build", &tracing::Level::ERROR));
+            assert!(!filter.would_enable("feedpub::build", &tracing::Level::WARN));
+        }
+    }
 }
