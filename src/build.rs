@@ -84,6 +84,9 @@ pub enum Exclusion<Date = DateTime<Utc>> {
     },
     /// The file has errors; it yields no article until they are fixed.
     Invalid {
+        /// The first error's stable code (`InvalidDate`), when it has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
         /// The first error.
         error: String,
         /// Its line in the file, when known.
@@ -111,11 +114,13 @@ impl<Date> Exclusion<Date> {
             Exclusion::Undated => Exclusion::Undated,
             Exclusion::BeyondLimit { limit } => Exclusion::BeyondLimit { limit },
             Exclusion::Invalid {
+                code,
                 error,
                 line,
                 help,
                 errors,
             } => Exclusion::Invalid {
+                code,
                 error,
                 line,
                 help,

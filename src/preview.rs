@@ -325,6 +325,7 @@ impl<'c> Snapshot<'c> {
                 source: path.clone(),
                 title: None,
                 reason: Exclusion::Invalid {
+                    code: first.and_then(|d| d.code.clone()),
                     error: first.map(|d| d.message.clone()).unwrap_or_default(),
                     line: first.and_then(|d| d.line),
                     help: first.and_then(|d| d.help.clone()),

@@ -353,6 +353,7 @@ mod tests {
         );
         assert_eq!(
             reason_text(&Exclusion::Invalid {
+                code: None,
                 error: "x".into(),
                 line: None,
                 help: None,

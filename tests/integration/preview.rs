@@ -71,6 +71,14 @@ fn site_preview_with_every_reason_matches_golden_text_and_json() {
         .iter()
         .map(|e| e["reason"].as_str().unwrap())
         .collect();
+    // The invalid file's first error carries its stable code, as `build
+    // --format json` reports it.
+    let invalid = &value["excluded"][2];
+    assert_eq!(
+        (&invalid["reason"], &invalid["code"], &invalid["line"]),
+        (&"invalid".into(), &"InvalidDate".into(), &3.into()),
+        "{invalid}"
+    );
     // The undated article is stamped by the ledger, so it is published.
     assert_eq!(
         reasons,
