@@ -383,7 +383,7 @@ fn check_root(
     let local = root.tag_name().name();
     match FeedFormat::of_root(xml::ns_of(root), local) {
         Some(FeedFormat::Rss) => rss::check(source, root, options, out),
-        Some(FeedFormat::Atom) => source.walk(root, Box::new(atom::AtomRules::new(options)), out),
+        Some(FeedFormat::Atom) => atom::check(source, root, options, out),
         Some(FeedFormat::Rdf) => rdf::check(source, root, out),
         None if local == "feed" => {
             out.add(

@@ -90,61 +90,6 @@ pub(super) struct Attr {
     pub(super) offset: usize,
 }
 
-/// An open element: its name, attributes, base URL and direct text so far.
-#[derive(Debug, Clone)]
-pub(super) struct Frame {
-    pub(super) ns: Ns,
-    pub(super) local: String,
-    pub(super) attrs: Vec<Attr>,
-    /// Byte offset of the `<` of the start tag.
-    pub(super) offset: usize,
-    /// The absolute base URL in scope (`xml:base`), if any.
-    pub(super) base: Option<Url>,
-    /// Unescaped character data directly inside this element.
-    pub(super) text: String,
-    /// Byte offset of the first character data, if any.
-    pub(super) text_offset: Option<usize>,
-    /// Number of child elements.
-    pub(super) children: usize,
-    /// 1-based position among the siblings with the same name (2 for the
-    /// second `<title>` of a channel).
-    pub(super) nth: usize,
-    /// Names of the child elements so far, with how often each occurred.
-    pub(super) child_names: Vec<(Ns, String, usize)>,
-}
-
-impl Frame {
-    /// Whether this element has the given namespace and local name.
-    pub(super) fn is(&self, ns: Ns, local: &str) -> bool {
-        self.ns == ns && self.local == local
-    }
-
-    /// The attribute with this local name and no namespace.
-    pub(super) fn attr(&self, local: &str) -> Option<&Attr> {
-        self.attrs
-            .iter()
-            .find(|a| a.ns == Ns::None && a.local == local)
-    }
-
-    /// The direct text, trimmed.
-    pub(super) fn value(&self) -> &str {
-        self.text.trim()
-    }
-
-    /// Where findings about the text should point.
-    pub(super) fn text_at(&self) -> usize {
-        self.text_offset.unwrap_or(self.offset)
-    }
-}
-
-/// The rules of one feed format, fed the element stream.
-pub(super) trait Rules {
-    /// An element starts; `parents` are the open elements around it, root first.
-    fn start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings);
-    /// An element ends, with its direct text complete.
-    fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings);
-}
-
 /// The value of a pseudo-attribute (`version`, `encoding`) of the XML
 /// declaration, with the byte offset of the value; `None` without a
 /// declaration or without that pseudo-attribute.
@@ -834,6 +779,26 @@ pub(super) fn nth(node: roxmltree::Node<'_, '_>) -> usize {
         .count()
 }
 
+/// The `xml:` namespace, which `xml:base` and `xml:lang` are in.
+const XML_NAMESPACE: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// The absolute base URL in scope at an element: every `xml:base` from the
+/// root down to the element itself, each resolved against the one above
+/// (RFC 3986); `None` when there is none, or one does not resolve.
+pub(super) fn base(node: roxmltree::Node<'_, '_>) -> Option<Url> {
+    let declared: Vec<&str> = node
+        .ancestors()
+        .filter_map(|n| n.attribute((XML_NAMESPACE, "base")))
+        .collect();
+    declared
+        .iter()
+        .rev()
+        .fold(None, |above: Option<Url>, value| match above {
+            Some(above) => above.join(value.trim()).ok(),
+            None => Url::parse(value.trim()).ok(),
+        })
+}
+
 impl Source<'_> {
     /// Byte offset of the `<` of an element's start tag.
     pub(super) fn at(&self, node: roxmltree::Node<'_, '_>) -> usize {
@@ -864,6 +829,18 @@ impl Source<'_> {
             })
     }
 
+    /// The `xml:` attribute with this local name (`lang`, `base`).
+    pub(super) fn xml_attr(&self, node: roxmltree::Node<'_, '_>, local: &str) -> Option<Attr> {
+        node.attributes()
+            .find(|a| a.namespace() == Some(XML_NAMESPACE) && a.name() == local)
+            .map(|a| Attr {
+                ns: Ns::Xml,
+                local: local.to_string(),
+                value: a.value().to_string(),
+                offset: self.doc.original(a.range_value().start),
+            })
+    }
+
     /// The unescaped character data directly inside an element.
     pub(super) fn text(&self, node: roxmltree::Node<'_, '_>) -> String {
         node.children()
@@ -885,113 +862,6 @@ impl Source<'_> {
     /// hexadecimal reference.
     pub(super) fn named_markup(&self, node: roxmltree::Node<'_, '_>) -> Option<usize> {
         named_markup(&self.doc.text, node).map(|at| self.doc.original(at))
-    }
-
-    /// Walk the tree in document order, feeding streaming rules (the formats
-    /// not yet written over the tree).
-    pub(super) fn walk(
-        &self,
-        root: roxmltree::Node<'_, '_>,
-        rules: Box<dyn Rules>,
-        out: &mut Findings,
-    ) {
-        let mut walker = Walker {
-            doc: self.doc,
-            stack: Vec::new(),
-            rules,
-        };
-        // Depth-first without recursion: a deeply nested document cannot
-        // overflow the stack. `true` marks an element whose children are done.
-        let mut pending = vec![(root, false)];
-        while let Some((node, done)) = pending.pop() {
-            if done {
-                walker.close(out);
-            } else if node.is_element() {
-                walker.open(node, out);
-                pending.push((node, true));
-                pending.extend(node.children().rev().map(|child| (child, false)));
-            } else if node.is_text() {
-                walker.text(node);
-            }
-        }
-    }
-}
-
-/// Walking state: the open elements and the format's rules.
-struct Walker<'d> {
-    doc: &'d Repaired,
-    stack: Vec<Frame>,
-    rules: Box<dyn Rules>,
-}
-
-impl Walker<'_> {
-    fn open(&mut self, node: roxmltree::Node<'_, '_>, out: &mut Findings) {
-        let attrs: Vec<Attr> = node
-            .attributes()
-            .map(|a| Attr {
-                ns: Ns::of_uri(a.namespace()),
-                local: a.name().to_string(),
-                value: a.value().to_string(),
-                offset: self.doc.original(a.range_value().start),
-            })
-            .collect();
-        let parent_base = self.stack.last().and_then(|p| p.base.as_ref());
-        let base = match attrs.iter().find(|a| a.ns == Ns::Xml && a.local == "base") {
-            Some(b) => match parent_base {
-                Some(parent) => parent.join(b.value.trim()).ok(),
-                None => Url::parse(b.value.trim()).ok(),
-            },
-            None => parent_base.cloned(),
-        };
-        let local = node.tag_name().name().to_string();
-        let mut frame = Frame {
-            ns: Ns::of_uri(node.tag_name().namespace()),
-            local,
-            attrs,
-            offset: self.doc.original(node.range().start),
-            base,
-            text: String::new(),
-            text_offset: None,
-            children: 0,
-            nth: 1,
-            child_names: Vec::new(),
-        };
-        if let Some(parent) = self.stack.last_mut() {
-            parent.children += 1;
-            let seen = parent
-                .child_names
-                .iter_mut()
-                .find(|(ns, local, _)| *ns == frame.ns && *local == frame.local);
-            frame.nth = match seen {
-                Some((_, _, count)) => {
-                    *count += 1;
-                    *count
-                }
-                None => {
-                    parent.child_names.push((frame.ns, frame.local.clone(), 1));
-                    1
-                }
-            };
-        }
-        self.rules.start(&frame, &self.stack, out);
-        self.stack.push(frame);
-    }
-
-    fn close(&mut self, out: &mut Findings) {
-        let Some(frame) = self.stack.pop() else {
-            return;
-        };
-        self.rules.end(&frame, &self.stack, out);
-    }
-
-    fn text(&mut self, node: roxmltree::Node<'_, '_>) {
-        let text = node.text().unwrap_or_default();
-        if let Some(frame) = self.stack.last_mut() {
-            if frame.text_offset.is_none() && !text.trim().is_empty() {
-                frame.text_offset = Some(self.doc.original(node.range().start));
-            }
-            frame.text.push_str(text);
-        }
     }
 }
 
@@ -1037,9 +907,7 @@ mod tests {
     use super::*;
     use crate::validate::{Options, validate_feed};
     use proptest::prelude::*;
-    use std::cell::RefCell;
     use std::path::Path;
-    use std::rc::Rc;
 
     fn codes(bytes: &[u8]) -> Vec<(String, usize, usize)> {
         validate_feed(Path::new("t.xml"), bytes, &Options::default())
@@ -1307,23 +1175,18 @@ mod tests {
 
     #[test]
     fn xml_base_is_inherited_and_resolved() {
-        /// Rules that record the base URL in scope at each element.
-        struct Bases(Rc<RefCell<Vec<Option<String>>>>);
-        impl Rules for Bases {
-            fn start(&mut self, el: &Frame, _: &[Frame], _: &mut Findings) {
-                self.0
-                    .borrow_mut()
-                    .push(el.base.as_ref().map(Url::to_string));
-            }
-            fn end(&mut self, _: &Frame, _: &[Frame], _: &mut Findings) {}
-        }
         let text = "<a xml:base=\"https://e.com/x/\"><b xml:base=\"y/\"><c/></b><d xml:base=\"rel/\"/></a><e/>";
-        let seen = Rc::new(RefCell::new(Vec::new()));
-        let rules = Bases(Rc::clone(&seen));
+        let mut seen = Vec::new();
         let mut out = Findings::default();
         scan(
             text,
-            |source, root, out| source.walk(root, Box::new(rules), out),
+            |_, root, _| {
+                seen = root
+                    .descendants()
+                    .filter(roxmltree::Node::is_element)
+                    .map(|el| base(el).as_ref().map(Url::to_string))
+                    .collect();
+            },
             &mut out,
         );
         let expected = [
@@ -1332,10 +1195,7 @@ mod tests {
             Some("https://e.com/x/y/"),
             Some("https://e.com/x/rel/"),
         ];
-        assert_eq!(
-            *seen.borrow(),
-            expected.map(|b| b.map(String::from)).to_vec()
-        );
+        assert_eq!(seen, expected.map(|b| b.map(String::from)).to_vec());
     }
 
     #[test]
