@@ -903,7 +903,7 @@ mod tests {
 
     #[test]
     fn detect_format_reads_the_root_element() {
-        let cases: [(&[u8], Option<FeedFormat>); 4] = [
+        let cases: [(&[u8], Option<FeedFormat>); 12] = [
             (
                 b"<?xml version=\"1.0\"?><rss version=\"2.0\"/>",
                 Some(FeedFormat::Rss),
@@ -914,6 +914,31 @@ mod tests {
             ),
             (b"<feed/>", None),
             (b"not xml", None),
+            // #13: the root's start tag decides, so a file that breaks after
+            // it (truncated, or not well-formed further on) is still known.
+            (
+                b"<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel><title>T",
+                Some(FeedFormat::Rss),
+            ),
+            (
+                b"<!-- a > b --><!DOCTYPE rss [<!ENTITY x \"y\">]>\n<rss version=\"2.0\"><channel>&x; & </rss>",
+                Some(FeedFormat::Rss),
+            ),
+            (
+                b"<a:feed xmlns:a=\"http://www.w3.org/2005/Atom\" a:title=\"1 > 0\"><a:entry>",
+                Some(FeedFormat::Atom),
+            ),
+            (
+                b"<entry xmlns=\"http://www.w3.org/2005/Atom\"><title>",
+                Some(FeedFormat::Atom),
+            ),
+            (
+                b"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\">",
+                Some(FeedFormat::Rdf),
+            ),
+            (b"<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/", None),
+            (b"<x:rss>", None),
+            (b"", None),
         ];
         for (bytes, expected) in cases {
             assert_eq!(detect_format(bytes), expected);

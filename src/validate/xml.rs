@@ -8,9 +8,6 @@
 
 use std::borrow::Cow;
 
-use quick_xml::NsReader;
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
 use url::Url;
 
 use super::{Findings, Rule};
@@ -60,25 +57,6 @@ impl Ns {
             Some(_) => Ns::Other,
         }
     }
-
-    fn of(resolved: &ResolveResult<'_>) -> Ns {
-        match resolved {
-            ResolveResult::Unbound => Ns::None,
-            ResolveResult::Unknown(_) => Ns::Other,
-            ResolveResult::Bound(ns) => match ns.0 {
-                b"" => Ns::None,
-                b"http://www.w3.org/2005/Atom" => Ns::Atom,
-                b"http://purl.org/rss/1.0/modules/content/" => Ns::Content,
-                b"http://search.yahoo.com/mrss/" => Ns::Media,
-                b"http://www.w3.org/1999/xhtml" => Ns::Xhtml,
-                b"http://purl.org/dc/elements/1.1/" => Ns::Dc,
-                b"http://www.w3.org/1999/02/22-rdf-syntax-ns#" => Ns::Rdf,
-                b"http://purl.org/rss/1.0/" => Ns::Rss1,
-                b"http://www.w3.org/XML/1998/namespace" => Ns::Xml,
-                _ => Ns::Other,
-            },
-        }
-    }
 }
 
 /// One attribute, unescaped, with the byte offset of its value.
@@ -93,7 +71,7 @@ pub(super) struct Attr {
 /// The value of a pseudo-attribute (`version`, `encoding`) of the XML
 /// declaration, with the byte offset of the value; `None` without a
 /// declaration or without that pseudo-attribute.
-fn declaration_value(body: &[u8], name: &str) -> Option<(String, usize)> {
+pub(super) fn declaration_value(body: &[u8], name: &str) -> Option<(String, usize)> {
     let is_decl =
         body.starts_with(b"<?xml") && body.get(5).is_some_and(|b| b.is_ascii_whitespace());
     let end = body
@@ -271,7 +249,8 @@ fn utf16(body: &[u8], unit: fn([u8; 2]) -> u16, out: &mut Findings) -> String {
     text
 }
 
-/// Report characters XML 1.0 forbids (quick-xml does not check them).
+/// Report characters XML 1.0 forbids, raw, wherever they are (the parser
+/// reads a copy with them blanked, so that every one is listed).
 pub(super) fn check_chars(text: &str, out: &mut Findings) {
     let mut bad = text.char_indices().filter(|&(_, c)| !is_xml_char(c));
     for (at, c) in bad.by_ref().take(MAX_CHARACTER_FINDINGS) {
@@ -292,23 +271,40 @@ pub(super) fn check_chars(text: &str, out: &mut Findings) {
     }
 }
 
-/// The namespace and local name of the document's root element, if one
-/// can be read.
+/// The namespace and local name of the document's root element, if its
+/// start tag can be read.
+///
+/// A root element's name and namespace depend on its start tag alone (it
+/// has no ancestors to inherit a namespace from), so that tag is parsed on
+/// its own with `roxmltree`: the same answer as parsing the whole document
+/// when it is well-formed, and still an answer when the document breaks
+/// after the tag (a truncated feed is still recognised as RSS).
 pub(super) fn root_element(text: &str) -> Option<(Ns, String)> {
-    let mut reader = NsReader::from_str(text);
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) => {
-                let (resolved, local) = reader.resolver().resolve_element(e.name());
-                return Some((
-                    Ns::of(&resolved),
-                    String::from_utf8_lossy(local.as_ref()).into_owned(),
-                ));
-            }
-            Ok(Event::Eof) | Err(_) => return None,
-            Ok(_) => {}
+    let start = root_start(text)?;
+    let end = start + tag_length(&text[start..])?;
+    let tag = &text[start..end];
+    let alone = match tag.strip_suffix("/>") {
+        Some(_) => tag.to_string(),
+        None => format!("{}/>", &tag[..tag.len() - 1]),
+    };
+    let parsed = roxmltree::Document::parse(&alone).ok()?;
+    let root = parsed.root_element();
+    Some((ns_of(root), root.tag_name().name().to_string()))
+}
+
+/// The length of the tag `text` starts with, up to and including its `>`
+/// (one inside a quoted attribute value does not end it).
+fn tag_length(text: &str) -> Option<usize> {
+    let mut quote = None;
+    for (at, byte) in text.bytes().enumerate() {
+        match (quote, byte) {
+            (None, b'"' | b'\'') => quote = Some(byte),
+            (Some(open), _) if byte == open => quote = None,
+            (None, b'>') => return Some(at + 1),
+            _ => {}
         }
     }
+    None
 }
 
 /// At most this many repairs (an undefined entity, an undeclared prefix, a
