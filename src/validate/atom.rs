@@ -17,7 +17,7 @@ use url::Url;
 use super::html::{attribute_risk, check_html};
 use super::links::{UrlKind, classify, is_mime, resolve};
 use super::timeline::{NewestFirst, check_timeline, date_rule};
-use super::xml::{Ns, Source, base, elements, is, ns_of, nth};
+use super::tree::{Ns, Source, base, elements, is, ns_of, nth};
 use super::{Findings, Options, Rule, duplicate, is_language_tag, quoted};
 use crate::dates::parse_rfc3339;
 
@@ -573,7 +573,7 @@ impl Atom<'_> {
                 .help("write the hub's full address, starting with https://");
         }
         if rel == "alternate" {
-            let key = |attr: Option<super::xml::Attr>| {
+            let key = |attr: Option<super::tree::Attr>| {
                 attr.map_or(String::new(), |a| a.value.trim().to_ascii_lowercase())
             };
             let key = (key(kind), key(hreflang));

@@ -43,6 +43,7 @@ mod rdf;
 pub mod remote;
 mod rss;
 mod timeline;
+mod tree;
 mod xml;
 
 use std::path::{Path, PathBuf};
@@ -362,11 +363,11 @@ pub fn validate_feed(path: &Path, bytes: &[u8], options: &Options) -> Vec<Diagno
 
 impl FeedFormat {
     /// The format a root element (namespace and local name) stands for.
-    fn of_root(ns: xml::Ns, local: &str) -> Option<FeedFormat> {
+    fn of_root(ns: tree::Ns, local: &str) -> Option<FeedFormat> {
         match (ns, local) {
-            (xml::Ns::None, "rss") => Some(FeedFormat::Rss),
-            (xml::Ns::Atom, "feed" | "entry") => Some(FeedFormat::Atom),
-            (xml::Ns::Rdf, "RDF") => Some(FeedFormat::Rdf),
+            (tree::Ns::None, "rss") => Some(FeedFormat::Rss),
+            (tree::Ns::Atom, "feed" | "entry") => Some(FeedFormat::Atom),
+            (tree::Ns::Rdf, "RDF") => Some(FeedFormat::Rdf),
             _ => None,
         }
     }
@@ -375,13 +376,13 @@ impl FeedFormat {
 /// Run the rules of the format the root element names; a root that is no
 /// feed is reported, and the document then only gets the XML checks.
 fn check_root(
-    source: &xml::Source<'_>,
+    source: &tree::Source<'_>,
     root: roxmltree::Node<'_, '_>,
     options: &Options,
     out: &mut Findings,
 ) {
     let local = root.tag_name().name();
-    match FeedFormat::of_root(xml::ns_of(root), local) {
+    match FeedFormat::of_root(tree::ns_of(root), local) {
         Some(FeedFormat::Rss) => rss::check(source, root, options, out),
         Some(FeedFormat::Atom) => atom::check(source, root, options, out),
         Some(FeedFormat::Rdf) => rdf::check(source, root, out),
