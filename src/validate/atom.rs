@@ -60,7 +60,7 @@ enum Scope {
     Entry,
     /// A child of an entry's `<source>`.
     Source,
-    /// Anywhere else.
+    /// The root, and anywhere else.
     Other,
 }
 
