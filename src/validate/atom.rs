@@ -1,49 +1,203 @@
 //! Atom 1.0 rules (RFC 4287).
+//!
+//! The rules read the parsed tree the way RFC 4287 is written: the `<feed>`
+//! (or the `<entry>` of an Atom Entry Document), the feed's children, then
+//! each `<entry>` with its `<source>`, person constructs, text constructs,
+//! `content`, links and categories. What holds wherever an Atom element is
+//! (its place, how often it may occur, `xml:lang`, a person's `uri` and
+//! `email`) is checked in one pass over the whole tree first.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry as MapEntry;
 
 use chrono::{DateTime, FixedOffset, Utc};
+use roxmltree::Node;
 use url::Url;
 
 use super::html::{attribute_risk, check_html};
 use super::links::{UrlKind, classify, is_mime, resolve};
 use super::timeline::{NewestFirst, check_timeline, date_rule};
-use super::xml::{Frame, Ns, Rules};
+use super::tree::{Ns, Source, base, elements, is, ns_of, nth};
 use super::{Findings, Options, Rule, duplicate, is_language_tag, quoted};
 use crate::dates::parse_rfc3339;
+
+/// Check an Atom document whose root element is `<feed>`, or `<entry>` for
+/// an Atom Entry Document.
+pub(super) fn check(
+    source: &Source<'_>,
+    root: Node<'_, '_>,
+    options: &Options,
+    out: &mut Findings,
+) {
+    everywhere(source, root, out);
+    let mut atom = Atom {
+        source,
+        now: options.now,
+        ids: HashMap::new(),
+        order: NewestFirst::default(),
+    };
+    if is(root, Ns::Atom, "entry") {
+        // An Entry Document has no feed to inherit an author from.
+        if !atom.entry(root, out) {
+            out.add(
+                Rule::MissingElement,
+                source.at(root),
+                "<entry> has no <author>",
+            )
+            .help("add <author><name>…</name></author>");
+        }
+    } else {
+        atom.feed(root, out);
+    }
+}
 
 /// Where an Atom element sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
     /// A child of `<feed>`.
     Feed,
-    /// A child of `<entry>`.
+    /// A child of `<entry>` (of the feed, or the root of an Entry Document).
     Entry,
-    /// A child of `<entry><source>`.
+    /// A child of an entry's `<source>`.
     Source,
-    /// Anywhere else.
+    /// The root, and anywhere else.
     Other,
 }
 
-fn scope(parents: &[Frame]) -> Scope {
-    if parents
-        .first()
-        .is_some_and(|root| root.is(Ns::Atom, "entry"))
-    {
-        // An Atom Entry Document: the root is the entry.
-        return match parents.len() {
-            1 => Scope::Entry,
-            2 if parents[1].is(Ns::Atom, "source") => Scope::Source,
+impl Scope {
+    /// The scope of the children of `el`, an element in this scope.
+    fn of_children(self, el: Node<'_, '_>) -> Scope {
+        if ns_of(el) != Ns::Atom {
+            return Scope::Other;
+        }
+        let root = el.parent_element().is_none();
+        match (self, el.tag_name().name()) {
+            (Scope::Other, "feed") if root => Scope::Feed,
+            (Scope::Other, "entry") if root => Scope::Entry,
+            (Scope::Feed, "entry") => Scope::Entry,
+            (Scope::Entry, "source") => Scope::Source,
             _ => Scope::Other,
-        };
+        }
     }
-    let entry = parents.get(1).is_some_and(|p| p.is(Ns::Atom, "entry"));
-    match parents.len() {
-        1 => Scope::Feed,
-        2 if entry => Scope::Entry,
-        3 if entry && parents[2].is(Ns::Atom, "source") => Scope::Source,
-        _ => Scope::Other,
+}
+
+/// Whether an element is an Atom person construct (`author`, `contributor`).
+fn is_person(el: Node<'_, '_>) -> bool {
+    ns_of(el) == Ns::Atom && matches!(el.tag_name().name(), "author" | "contributor")
+}
+
+/// Whether an element is a text construct (or `content`) of a feed or an
+/// entry whose `type` is `xhtml`: what it holds is XHTML, not Atom.
+fn is_xhtml_construct(el: Node<'_, '_>, scope: Scope) -> bool {
+    matches!(scope, Scope::Feed | Scope::Entry)
+        && ns_of(el) == Ns::Atom
+        && matches!(
+            el.tag_name().name(),
+            "title" | "subtitle" | "summary" | "rights" | "content"
+        )
+        && el
+            .attribute("type")
+            .is_some_and(|kind| kind.trim() == "xhtml")
+}
+
+/// The rules that hold for every Atom element outside XHTML content: a
+/// valid `xml:lang`, only the children RFC 4287 allows, single-valued
+/// elements once, and a person's `uri` and `email`.
+fn everywhere(source: &Source<'_>, root: Node<'_, '_>, out: &mut Findings) {
+    // Depth-first without recursion: a deeply nested document cannot
+    // overflow the stack.
+    let mut pending = vec![(root, Scope::Other)];
+    while let Some((el, scope)) = pending.pop() {
+        if ns_of(el) == Ns::Atom {
+            let in_person = el.parent_element().is_some_and(is_person);
+            language(source, el, out);
+            placement(source, el, scope, in_person, out);
+            if in_person {
+                person_detail(source, el, out);
+            }
+            if is_xhtml_construct(el, scope) {
+                continue;
+            }
+        }
+        let children = scope.of_children(el);
+        pending.extend(elements(el).map(|child| (child, children)));
+    }
+}
+
+/// `xml:lang` on an Atom element: a language tag, or empty (no language).
+fn language(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) {
+    if let Some(lang) = source.xml_attr(el, "lang")
+        && !lang.value.is_empty()
+        && !is_language_tag(&lang.value)
+    {
+        out.add(
+            Rule::InvalidLanguage,
+            lang.offset,
+            format!("xml:lang {} is not a language tag", quoted(&lang.value)),
+        )
+        .help("write a tag such as en or pt-BR");
+    }
+}
+
+/// An Atom element's place: a second single-valued element, or one that
+/// RFC 4287 does not allow in its parent.
+fn placement(
+    source: &Source<'_>,
+    el: Node<'_, '_>,
+    scope: Scope,
+    in_person: bool,
+    out: &mut Findings,
+) {
+    let name = el.tag_name().name();
+    let parent = el.parent_element().map_or("feed", |p| p.tag_name().name());
+    let single: &[&str] = match scope {
+        Scope::Feed | Scope::Source => FEED_SINGLE,
+        Scope::Entry => ENTRY_SINGLE,
+        Scope::Other => &[],
+    };
+    if single.contains(&name) || (in_person && matches!(name, "name" | "uri" | "email")) {
+        duplicate(nth(el), source.at(el), name, parent, out);
+    }
+    let allowed = match scope {
+        Scope::Feed => FEED_CHILDREN.contains(&name),
+        Scope::Source => name != "entry" && FEED_CHILDREN.contains(&name),
+        Scope::Entry => ENTRY_CHILDREN.contains(&name),
+        Scope::Other if in_person => matches!(name, "name" | "uri" | "email"),
+        // The root, and children of other elements (text constructs have
+        // their own rule).
+        Scope::Other => true,
+    };
+    if allowed {
+        return;
+    }
+    let defined = FEED_CHILDREN.contains(&name)
+        || ENTRY_CHILDREN.contains(&name)
+        || matches!(name, "name" | "uri" | "email");
+    let message = if defined {
+        format!("<{name}> is not allowed in <{parent}> (RFC 4287), so readers ignore it")
+    } else {
+        format!("<{name}> is not an Atom element, so readers ignore it")
+    };
+    out.add(Rule::MisplacedElement, source.at(el), message)
+        .help(if defined {
+            "move it where RFC 4287 puts it (an entry's summary goes in <entry>), or remove it"
+        } else {
+            "remove it, or put extensions in a namespace of their own"
+        });
+}
+
+/// A person's `<uri>` (an IRI) or `<email>` (an address).
+fn person_detail(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) {
+    match el.tag_name().name() {
+        "uri" => iri(
+            &source.text(el),
+            source.text_at(el),
+            base(el).as_ref(),
+            "<uri>",
+            out,
+        ),
+        "email" => email(source, el, out),
+        _ => {}
     }
 }
 
@@ -55,19 +209,22 @@ struct Head {
     updated: bool,
     author: bool,
     self_link: bool,
+    /// `(type, hreflang)` of the alternate links so far.
     alternates: Vec<(String, String)>,
 }
 
-/// What has been seen of the current entry.
+/// What one entry holds.
 #[derive(Debug, Default)]
 struct Entry {
     offset: usize,
+    /// The last `<id>`, when not empty.
     id: Option<String>,
     id_seen: bool,
     title: bool,
     updated_seen: bool,
     updated: Option<DateTime<FixedOffset>>,
     published: Option<DateTime<FixedOffset>>,
+    /// An `<author>`, its own or its `<source>`'s.
     author: bool,
     content: bool,
     alternate: bool,
@@ -78,350 +235,143 @@ struct Entry {
     alternates: Vec<(String, String)>,
 }
 
-/// Inside a `type="xhtml"` text construct.
-#[derive(Debug)]
-struct Xhtml {
-    /// `parents.len()` of the construct's direct children.
-    depth: usize,
-    divs: usize,
-    others: usize,
-    script_reported: bool,
-}
-
-/// State of the Atom rules while the document streams past.
-#[derive(Debug)]
-pub(super) struct AtomRules {
+/// The state that spans the document: entry ids and the entry order.
+struct Atom<'s> {
+    source: &'s Source<'s>,
     now: Option<DateTime<Utc>>,
-    head: Head,
-    entry: Option<Entry>,
-    /// An open author or contributor, and whether it has a name yet.
-    person: Option<bool>,
-    xhtml: Option<Xhtml>,
-    authorless: Vec<usize>,
+    /// Every entry id so far, for `DuplicateEntries`.
     ids: HashMap<String, usize>,
     order: NewestFirst,
 }
 
-impl AtomRules {
-    /// Rules for one document.
-    pub(super) fn new(options: &Options) -> Self {
-        AtomRules {
-            now: options.now,
-            head: Head::default(),
-            entry: None,
-            person: None,
-            xhtml: None,
-            authorless: Vec::new(),
-            ids: HashMap::new(),
-            order: NewestFirst::default(),
-        }
-    }
-
-    fn date(&self, el: &Frame, out: &mut Findings) -> Option<DateTime<FixedOffset>> {
-        match parse_rfc3339(el.value()) {
-            Ok(date) => {
-                check_timeline(&date, el.text_at(), self.now, out);
-                Some(date)
-            }
-            Err(e) => {
-                out.add(
-                    date_rule(&e, Rule::InvalidRFC3339Date),
-                    el.text_at(),
-                    format!("<{}>: {}", el.local, e.message),
-                )
-                .help("write RFC 3339 dates such as 2024-03-25T10:00:00Z");
-                None
-            }
-        }
-    }
-
-    fn link(&mut self, el: &Frame, scope: Scope, out: &mut Findings) {
-        match el.attr("href") {
-            None => {
-                out.add(Rule::MissingHref, el.offset, "<link> has no href");
-            }
-            Some(href) => iri(&href.value, href.offset, el.base.as_ref(), "link href", out),
-        }
-        if let Some(length) = el.attr("length") {
-            let value = length.value.trim();
-            if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-                out.add(
-                    Rule::InvalidIntegerAttribute,
-                    length.offset,
-                    format!(
-                        "link length {} is not a whole number of bytes",
-                        quoted(value)
-                    ),
-                );
-            }
-        }
-        let rel = el.attr("rel").map_or("alternate", |r| {
-            let rel = r.value.trim();
-            rel.strip_prefix("http://www.iana.org/assignments/relation/")
-                .unwrap_or(rel)
-        });
-        if let Some(kind) = el.attr("type")
-            && !is_mime(&kind.value)
-        {
-            out.add(
-                Rule::InvalidMIMEAttribute,
-                kind.offset,
-                format!("link type {} is not a MIME type", quoted(&kind.value)),
-            )
-            .help("write a MIME type such as text/html");
-        }
-        if let Some(lang) = el.attr("hreflang")
-            && !is_language_tag(&lang.value)
-        {
-            out.add(
-                Rule::InvalidLanguage,
-                lang.offset,
-                format!("hreflang {} is not a language tag", quoted(&lang.value)),
-            )
-            .help("write a tag such as en or pt-BR");
-        }
-        let key = || {
-            let get = |name| {
-                el.attr(name)
-                    .map_or(String::new(), |a| a.value.trim().to_ascii_lowercase())
-            };
-            (get("type"), get("hreflang"))
-        };
-        if rel == "hub"
-            && let Some(href) = el.attr("href")
-            && let Some(why) = super::hub_problem(&href.value, el.base.as_ref())
-        {
-            out.add(Rule::InvalidHubLink, href.offset, why)
-                .help("write the hub's full address, starting with https://");
-        }
-        match (scope, rel) {
-            (Scope::Feed, "self") => self.head.self_link = true,
-            (Scope::Feed, "alternate") => {
-                let key = key();
-                if self.head.alternates.contains(&key) {
-                    duplicate_alternate(el, out);
-                } else {
-                    self.head.alternates.push(key);
-                }
-            }
-            (Scope::Entry, "alternate") => {
-                let key = key();
-                if let Some(entry) = self.entry.as_mut() {
-                    if entry.alternates.contains(&key) {
-                        duplicate_alternate(el, out);
-                    } else {
-                        entry.alternates.push(key);
+impl Atom<'_> {
+    /// The `<feed>`: its children, each entry, then what it must contain.
+    fn feed(&mut self, feed: Node<'_, '_>, out: &mut Findings) {
+        let source = self.source;
+        let mut head = Head::default();
+        let mut authorless = Vec::new();
+        for el in elements(feed).filter(|el| ns_of(*el) == Ns::Atom) {
+            match el.tag_name().name() {
+                "entry" => {
+                    let has_author = self.entry(el, out);
+                    if !has_author {
+                        authorless.push(source.at(el));
                     }
-                    entry.alternate = true;
                 }
-            }
-            _ => {}
-        }
-    }
-
-    /// `content` with `src` (out-of-line) or a binary MIME type (base64).
-    fn content_start(&mut self, el: &Frame, out: &mut Findings) {
-        let kind = el.attr("type").map(|t| t.value.trim().to_string());
-        let Some(entry) = self.entry.as_mut() else {
-            return;
-        };
-        if let Some(src) = el.attr("src") {
-            entry.needs_summary = Some(el.offset);
-            iri(&src.value, src.offset, el.base.as_ref(), "content src", out);
-            if matches!(kind.as_deref(), Some("text" | "html" | "xhtml")) {
-                out.add(
-                    Rule::InvalidContentSrc,
-                    el.offset,
-                    "content with src must not have type text, html or xhtml",
-                )
-                .help("give the MIME type of what src points to, e.g. type=\"video/mp4\"");
-            }
-        } else if kind.as_deref().is_some_and(is_base64_type) {
-            entry.needs_summary = Some(el.offset);
-        }
-    }
-
-    fn text_construct_start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
-        let kind = el.attr("type").map_or("text", |t| t.value.trim());
-        match kind {
-            "text" | "html" => {}
-            "xhtml" => {
-                self.xhtml = Some(Xhtml {
-                    depth: parents.len() + 1,
-                    divs: 0,
-                    others: 0,
-                    script_reported: false,
-                });
-            }
-            other if el.local == "content" && is_mime(other) => {}
-            other => {
-                let at = el.attr("type").map_or(el.offset, |t| t.offset);
-                out.add(
-                    Rule::InvalidTextType,
-                    at,
-                    format!(
-                        "<{}> type {} is not text, html or xhtml",
-                        el.local,
-                        quoted(other)
-                    ),
-                );
-            }
-        }
-    }
-
-    fn text_construct_end(&mut self, el: &Frame, out: &mut Findings) {
-        let what = format!("<{}>", el.local);
-        if el.local == "content" {
-            if el.attr("src").is_some() {
-                if !el.value().is_empty() || el.children > 0 {
-                    out.add(
-                        Rule::InvalidContentSrc,
-                        el.offset,
-                        "content with src must be empty",
-                    )
-                    .help("remove the text, or remove src and keep the content inline");
+                "id" => {
+                    self.id(el, out);
+                    head.id = true;
                 }
-                return;
-            }
-            if let Some(kind) = el.attr("type").map(|t| t.value.trim())
-                && is_base64_type(kind)
-            {
-                if el.children > 0 || !is_base64(el.value()) {
-                    out.add(
-                        Rule::NotBase64,
-                        el.text_at(),
-                        format!("content of type {} must be base64 data", quoted(kind)),
-                    )
-                    .help("encode the data in base64, or link to it with src");
+                "updated" => {
+                    self.date(el, out);
+                    head.updated = true;
                 }
-                return;
-            }
-        }
-        match el.attr("type").map_or("text", |t| t.value.trim()) {
-            "html" => check_html(
-                el.children > 0,
-                &el.text,
-                el.offset,
-                el.text_at(),
-                &format!("type=\"html\" {what}"),
-                out,
-            ),
-            "xhtml" => {
-                let xhtml = self.xhtml.take();
-                let single_div = xhtml.is_some_and(|x| x.divs == 1 && x.others == 0);
-                if !single_div || !el.value().is_empty() {
-                    out.add(
-                        Rule::MissingXhtmlDiv,
-                        el.offset,
-                        format!("type=\"xhtml\" {what} must hold exactly one XHTML <div> and nothing else"),
-                    )
-                    .help("wrap the markup in <div xmlns=\"http://www.w3.org/1999/xhtml\">…</div>");
+                "title" => {
+                    self.text_construct(el, out);
+                    head.title = true;
                 }
-            }
-            "text" if el.children > 0 => {
-                out.add(
-                    Rule::UndefinedElement,
-                    el.offset,
-                    format!("type=\"text\" {what} holds child elements"),
-                )
-                .help("escape the markup, or declare type=\"html\" and escape it");
-            }
-            _ => {}
-        }
-    }
-
-    /// An element inside `type="xhtml"` content: count the top-level divs, look for script.
-    fn xhtml_descendant(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
-        let Some(xhtml) = self.xhtml.as_mut() else {
-            return;
-        };
-        if parents.len() == xhtml.depth {
-            if el.is(Ns::Xhtml, "div") {
-                xhtml.divs += 1;
-            } else {
-                xhtml.others += 1;
-            }
-        }
-        if xhtml.script_reported {
-            return;
-        }
-        let risk = if el.local.eq_ignore_ascii_case("script") {
-            Some("a <script> element".to_string())
-        } else {
-            el.attrs
-                .iter()
-                .find_map(|a| attribute_risk(&a.local, &a.value))
-                .map(|risk| format!("{risk} on <{}>", el.local))
-        };
-        if let Some(risk) = risk {
-            xhtml.script_reported = true;
-            out.add(
-                Rule::ContainsScript,
-                el.offset,
-                format!("xhtml content contains {risk}"),
-            )
-            .help("sanitize the HTML: feed readers and aggregators may run it");
-        }
-    }
-
-    fn id(&mut self, el: &Frame, scope: Scope, out: &mut Findings) {
-        let value = el.value();
-        if !value.is_empty() && el.text != value {
-            out.add(
-                Rule::InvalidURI,
-                el.text_at(),
-                format!(
-                    "<id> {} has leading or trailing whitespace",
-                    quoted(&el.text)
+                "subtitle" | "summary" | "rights" | "content" => self.text_construct(el, out),
+                "link" => head.self_link |= self.link(el, &mut head.alternates, out) == "self",
+                "author" => {
+                    head.author = true;
+                    self.person(el, out);
+                }
+                "contributor" => self.person(el, out),
+                "category" => self.category(el, out),
+                local @ ("icon" | "logo") => iri(
+                    &source.text(el),
+                    source.text_at(el),
+                    base(el).as_ref(),
+                    &format!("<{local}>"),
+                    out,
                 ),
-            )
-            .help("remove the spaces and line breaks around the id (RFC 4287, section 3)");
-        } else if value.is_empty() {
-            out.add(
-                Rule::InvalidURI,
-                el.offset,
-                "<id> is empty; it must be an absolute IRI",
-            )
-            .help("use the permalink, or a tag: or urn:uuid: IRI that never changes");
-        } else {
-            match classify(value) {
-                UrlKind::Absolute(_) => {}
-                UrlKind::Relative => {
-                    out.add(
-                        Rule::InvalidURI,
-                        el.text_at(),
-                        format!(
-                            "<id> {} is relative; ids must be absolute IRIs",
-                            quoted(value)
-                        ),
-                    )
-                    .help("xml:base does not apply to ids: write the full IRI");
-                }
-                UrlKind::Invalid(why) => {
-                    out.add(
-                        Rule::InvalidURI,
-                        el.text_at(),
-                        format!("<id> {} is not an IRI: {why}", quoted(value)),
-                    );
-                }
+                _ => {}
             }
         }
-        match scope {
-            Scope::Feed => self.head.id = true,
-            Scope::Entry => {
-                if let Some(entry) = self.entry.as_mut() {
-                    entry.id_seen = true;
-                    entry.id = Some(value.to_string()).filter(|v| !v.is_empty());
-                }
+        for (present, name) in [
+            (head.id, "id"),
+            (head.title, "title"),
+            (head.updated, "updated"),
+        ] {
+            if !present {
+                out.add(
+                    Rule::MissingElement,
+                    source.at(feed),
+                    format!("<feed> has no <{name}>"),
+                )
+                .help("RFC 4287 requires id, title and updated in every feed");
             }
-            Scope::Source | Scope::Other => {}
+        }
+        if !head.self_link {
+            out.add(Rule::MissingSelf, source.at(feed), "<feed> has no <link rel=\"self\">")
+                .help("add <link rel=\"self\" href=\"URL of this feed\"/> so readers can find the feed again");
+        }
+        if !head.author {
+            for at in authorless {
+                out.add(
+                    Rule::MissingElement,
+                    at,
+                    "<entry> has no <author>, and the <feed> has none either",
+                )
+                .help("add <author><name>…</name></author> to the feed, or to every entry");
+            }
         }
     }
 
-    fn entry_end(&mut self, out: &mut Findings) {
-        let Some(entry) = self.entry.take() else {
-            return;
+    /// An `<entry>`: its children, then what it must contain; whether it
+    /// has an author (its own or its source's).
+    fn entry(&mut self, el: Node<'_, '_>, out: &mut Findings) -> bool {
+        let source = self.source;
+        let mut entry = Entry {
+            offset: source.at(el),
+            ..Entry::default()
         };
+        for child in elements(el).filter(|c| ns_of(*c) == Ns::Atom) {
+            match child.tag_name().name() {
+                "id" => {
+                    entry.id_seen = true;
+                    entry.id = Some(self.id(child, out)).filter(|id| !id.is_empty());
+                }
+                "title" => {
+                    self.text_construct(child, out);
+                    entry.title = true;
+                }
+                "updated" => {
+                    entry.updated_seen = true;
+                    entry.updated = self.date(child, out);
+                }
+                "published" => entry.published = self.date(child, out),
+                "summary" => {
+                    self.text_construct(child, out);
+                    entry.summary = true;
+                }
+                "content" => {
+                    if let Some(at) = self.content_source(child, out) {
+                        entry.needs_summary = Some(at);
+                    }
+                    self.text_construct(child, out);
+                    entry.content = true;
+                }
+                "subtitle" | "rights" => self.text_construct(child, out),
+                "link" => {
+                    entry.alternate |= self.link(child, &mut entry.alternates, out) == "alternate";
+                }
+                "author" => {
+                    entry.author = true;
+                    self.person(child, out);
+                }
+                "contributor" => self.person(child, out),
+                "category" => self.category(child, out),
+                "source" => entry.author |= self.entry_source(child, out),
+                _ => {}
+            }
+        }
+        self.entry_end(entry, out)
+    }
+
+    /// What an entry must contain, and what it shares with the others
+    /// (its id, its place in the order); whether it has an author.
+    fn entry_end(&mut self, entry: Entry, out: &mut Findings) -> bool {
         for (present, name) in [
             (entry.id_seen, "id"),
             (entry.title, "title"),
@@ -435,9 +385,6 @@ impl AtomRules {
                 )
                 .help("RFC 4287 requires id, title and updated in every entry");
             }
-        }
-        if !entry.author {
-            self.authorless.push(entry.offset);
         }
         if let Some(at) = entry.needs_summary.filter(|_| !entry.summary) {
             out.add(
@@ -474,251 +421,375 @@ impl AtomRules {
         if let Some(date) = entry.published.or(entry.updated) {
             self.order.see(date, entry.offset, "entry", out);
         }
+        entry.author
     }
 
-    fn feed_end(&mut self, el: &Frame, out: &mut Findings) {
-        for (present, name) in [
-            (self.head.id, "id"),
-            (self.head.title, "title"),
-            (self.head.updated, "updated"),
-        ] {
-            if !present {
-                out.add(
-                    Rule::MissingElement,
-                    el.offset,
-                    format!("<feed> has no <{name}>"),
-                )
-                .help("RFC 4287 requires id, title and updated in every feed");
+    /// An entry's `<source>` (the feed it was copied from): its categories
+    /// and authors; whether it names an author.
+    fn entry_source(&self, el: Node<'_, '_>, out: &mut Findings) -> bool {
+        let mut author = false;
+        for child in elements(el).filter(|c| ns_of(*c) == Ns::Atom) {
+            match child.tag_name().name() {
+                "author" => {
+                    author = true;
+                    self.person(child, out);
+                }
+                "category" => self.category(child, out),
+                _ => {}
             }
         }
-        if !self.head.self_link {
-            out.add(Rule::MissingSelf, el.offset, "<feed> has no <link rel=\"self\">")
-                .help("add <link rel=\"self\" href=\"URL of this feed\"/> so readers can find the feed again");
-        }
-        if !self.head.author {
-            for &at in &self.authorless {
+        author
+    }
+
+    /// An RFC 3339 date (`updated`, `published`), checked against the clock.
+    fn date(&self, el: Node<'_, '_>, out: &mut Findings) -> Option<DateTime<FixedOffset>> {
+        let at = self.source.text_at(el);
+        match parse_rfc3339(self.source.text(el).trim()) {
+            Ok(date) => {
+                check_timeline(&date, at, self.now, out);
+                Some(date)
+            }
+            Err(e) => {
                 out.add(
-                    Rule::MissingElement,
+                    date_rule(&e, Rule::InvalidRFC3339Date),
                     at,
-                    "<entry> has no <author>, and the <feed> has none either",
+                    format!("<{}>: {}", el.tag_name().name(), e.message),
                 )
-                .help("add <author><name>…</name></author> to the feed, or to every entry");
+                .help("write RFC 3339 dates such as 2024-03-25T10:00:00Z");
+                None
             }
+        }
+    }
+
+    /// An `<id>`: an absolute IRI with nothing around it; returns its value.
+    fn id(&self, el: Node<'_, '_>, out: &mut Findings) -> String {
+        let text = self.source.text(el);
+        let value = text.trim();
+        let at = self.source.text_at(el);
+        if !value.is_empty() && text != value {
+            out.add(
+                Rule::InvalidURI,
+                at,
+                format!("<id> {} has leading or trailing whitespace", quoted(&text)),
+            )
+            .help("remove the spaces and line breaks around the id (RFC 4287, section 3)");
+        } else if value.is_empty() {
+            out.add(
+                Rule::InvalidURI,
+                self.source.at(el),
+                "<id> is empty; it must be an absolute IRI",
+            )
+            .help("use the permalink, or a tag: or urn:uuid: IRI that never changes");
+        } else {
+            match classify(value) {
+                UrlKind::Absolute(_) => {}
+                UrlKind::Relative => {
+                    out.add(
+                        Rule::InvalidURI,
+                        at,
+                        format!(
+                            "<id> {} is relative; ids must be absolute IRIs",
+                            quoted(value)
+                        ),
+                    )
+                    .help("xml:base does not apply to ids: write the full IRI");
+                }
+                UrlKind::Invalid(why) => {
+                    out.add(
+                        Rule::InvalidURI,
+                        at,
+                        format!("<id> {} is not an IRI: {why}", quoted(value)),
+                    );
+                }
+            }
+        }
+        value.to_string()
+    }
+
+    /// A `<link>` of the feed or an entry: its attributes, and at most one
+    /// alternate link per type and hreflang among `alternates`; returns its
+    /// relation (`alternate` when it has no `rel`).
+    fn link(
+        &self,
+        el: Node<'_, '_>,
+        alternates: &mut Vec<(String, String)>,
+        out: &mut Findings,
+    ) -> String {
+        let source = self.source;
+        let base = base(el);
+        let href = source.attr(el, "href");
+        match &href {
+            None => {
+                out.add(Rule::MissingHref, source.at(el), "<link> has no href");
+            }
+            Some(href) => iri(&href.value, href.offset, base.as_ref(), "link href", out),
+        }
+        if let Some(length) = source.attr(el, "length") {
+            let value = length.value.trim();
+            if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+                out.add(
+                    Rule::InvalidIntegerAttribute,
+                    length.offset,
+                    format!(
+                        "link length {} is not a whole number of bytes",
+                        quoted(value)
+                    ),
+                );
+            }
+        }
+        let rel = source.attr(el, "rel").map_or("alternate".to_string(), |r| {
+            let rel = r.value.trim();
+            rel.strip_prefix("http://www.iana.org/assignments/relation/")
+                .unwrap_or(rel)
+                .to_string()
+        });
+        let kind = source.attr(el, "type");
+        if let Some(kind) = &kind
+            && !is_mime(&kind.value)
+        {
+            out.add(
+                Rule::InvalidMIMEAttribute,
+                kind.offset,
+                format!("link type {} is not a MIME type", quoted(&kind.value)),
+            )
+            .help("write a MIME type such as text/html");
+        }
+        let hreflang = source.attr(el, "hreflang");
+        if let Some(lang) = &hreflang
+            && !is_language_tag(&lang.value)
+        {
+            out.add(
+                Rule::InvalidLanguage,
+                lang.offset,
+                format!("hreflang {} is not a language tag", quoted(&lang.value)),
+            )
+            .help("write a tag such as en or pt-BR");
+        }
+        if rel == "hub"
+            && let Some(href) = &href
+            && let Some(why) = super::hub_problem(&href.value, base.as_ref())
+        {
+            out.add(Rule::InvalidHubLink, href.offset, why)
+                .help("write the hub's full address, starting with https://");
+        }
+        if rel == "alternate" {
+            let key = |attr: Option<super::tree::Attr>| {
+                attr.map_or(String::new(), |a| a.value.trim().to_ascii_lowercase())
+            };
+            let key = (key(kind), key(hreflang));
+            if alternates.contains(&key) {
+                out.add(
+                    Rule::DuplicateAlternate,
+                    source.at(el),
+                    "a second rel=\"alternate\" link with the same type and hreflang",
+                )
+                .help("keep one alternate link per type and hreflang (RFC 4287, 4.1.1)");
+            } else {
+                alternates.push(key);
+            }
+        }
+        rel
+    }
+
+    /// An entry's `content` with `src` (out-of-line) or a binary MIME type
+    /// (base64): where it is, since the entry then needs a summary.
+    fn content_source(&self, el: Node<'_, '_>, out: &mut Findings) -> Option<usize> {
+        let source = self.source;
+        let kind = el.attribute("type").map(str::trim);
+        if let Some(src) = source.attr(el, "src") {
+            iri(
+                &src.value,
+                src.offset,
+                base(el).as_ref(),
+                "content src",
+                out,
+            );
+            if matches!(kind, Some("text" | "html" | "xhtml")) {
+                out.add(
+                    Rule::InvalidContentSrc,
+                    source.at(el),
+                    "content with src must not have type text, html or xhtml",
+                )
+                .help("give the MIME type of what src points to, e.g. type=\"video/mp4\"");
+            }
+            Some(source.at(el))
+        } else {
+            kind.is_some_and(is_base64_type).then(|| source.at(el))
+        }
+    }
+
+    /// A text construct (`title`, `subtitle`, `summary`, `rights`) or
+    /// `content` of the feed or an entry: its type, and what it holds.
+    fn text_construct(&self, el: Node<'_, '_>, out: &mut Findings) {
+        let source = self.source;
+        let local = el.tag_name().name();
+        let what = format!("<{local}>");
+        let kind = source.attr(el, "type");
+        let kind_value = kind.as_ref().map_or("text", |t| t.value.trim());
+        match kind_value {
+            "text" | "html" | "xhtml" => {}
+            other if local == "content" && is_mime(other) => {}
+            other => {
+                let at = kind.as_ref().map_or(source.at(el), |t| t.offset);
+                out.add(
+                    Rule::InvalidTextType,
+                    at,
+                    format!("{what} type {} is not text, html or xhtml", quoted(other)),
+                );
+            }
+        }
+        let single_div = (kind_value == "xhtml").then(|| xhtml_body(source, el, out));
+        let text = source.text(el);
+        let value = text.trim();
+        let children = elements(el).next().is_some();
+        let src = source.attr(el, "src").is_some();
+        if local == "title" && value.is_empty() && !children {
+            out.add(Rule::NotBlank, source.at(el), "the <title> is empty");
+        }
+        if matches!(local, "summary" | "content") && value.is_empty() && !children && !src {
+            out.add(
+                Rule::EmptyTextConstruct,
+                source.at(el),
+                format!("the {what} is empty"),
+            )
+            .help("leave an empty element out; the entry's alternate link stands in for it");
+        }
+        if local == "content" {
+            if src {
+                if !value.is_empty() || children {
+                    out.add(
+                        Rule::InvalidContentSrc,
+                        source.at(el),
+                        "content with src must be empty",
+                    )
+                    .help("remove the text, or remove src and keep the content inline");
+                }
+                return;
+            }
+            if is_base64_type(kind_value) {
+                if children || !is_base64(value) {
+                    out.add(
+                        Rule::NotBase64,
+                        source.text_at(el),
+                        format!("content of type {} must be base64 data", quoted(kind_value)),
+                    )
+                    .help("encode the data in base64, or link to it with src");
+                }
+                return;
+            }
+        }
+        match kind_value {
+            "html" => check_html(
+                children,
+                &text,
+                source.at(el),
+                source.text_at(el),
+                &format!("type=\"html\" {what}"),
+                out,
+            ),
+            "xhtml" if single_div != Some(true) || !value.is_empty() => {
+                out.add(
+                    Rule::MissingXhtmlDiv,
+                    source.at(el),
+                    format!(
+                        "type=\"xhtml\" {what} must hold exactly one XHTML <div> and nothing else"
+                    ),
+                )
+                .help("wrap the markup in <div xmlns=\"http://www.w3.org/1999/xhtml\">…</div>");
+            }
+            "text" if children => {
+                out.add(
+                    Rule::UndefinedElement,
+                    source.at(el),
+                    format!("type=\"text\" {what} holds child elements"),
+                )
+                .help("escape the markup, or declare type=\"html\" and escape it");
+            }
+            _ => {}
+        }
+    }
+
+    /// An `<author>` or `<contributor>`: it needs a name.
+    fn person(&self, el: Node<'_, '_>, out: &mut Findings) {
+        let named =
+            elements(el).any(|n| is(n, Ns::Atom, "name") && !self.source.text(n).trim().is_empty());
+        if !named {
+            out.add(
+                Rule::MissingElement,
+                self.source.at(el),
+                format!("<{}> has no <name>", el.tag_name().name()),
+            )
+            .help("a person needs a <name>");
+        }
+    }
+
+    /// A `<category>`: a term, and a scheme that is an IRI.
+    fn category(&self, el: Node<'_, '_>, out: &mut Findings) {
+        let source = self.source;
+        match source.attr(el, "term") {
+            None => {
+                out.add(
+                    Rule::MissingAttribute,
+                    source.at(el),
+                    "<category> has no term",
+                )
+                .help("write <category term=\"the category\"/>; label is optional");
+            }
+            Some(t) if t.value.trim().is_empty() => {
+                out.add(
+                    Rule::MissingAttribute,
+                    t.offset,
+                    "<category> has an empty term",
+                );
+            }
+            Some(_) => {}
+        }
+        if let Some(scheme) = source.attr(el, "scheme") {
+            iri(
+                &scheme.value,
+                scheme.offset,
+                base(el).as_ref(),
+                "category scheme",
+                out,
+            );
         }
     }
 }
 
-impl Rules for AtomRules {
-    fn start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
-        if self
-            .xhtml
-            .as_ref()
-            .is_some_and(|x| parents.len() >= x.depth)
-        {
-            self.xhtml_descendant(el, parents, out);
-            return;
+/// The body of `type="xhtml"` content: report the first script in it;
+/// whether it is exactly one XHTML `<div>`.
+fn xhtml_body(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) -> bool {
+    let (divs, others) = elements(el).fold((0, 0), |(divs, others), child| {
+        if is(child, Ns::Xhtml, "div") {
+            (divs + 1, others)
+        } else {
+            (divs, others + 1)
         }
-        if el.ns != Ns::Atom {
-            return;
-        }
-        if parents.is_empty() && el.local == "entry" {
-            self.entry = Some(Entry {
-                offset: el.offset,
-                ..Entry::default()
-            });
-        }
-        common_attributes(el, out);
-        let scope = scope(parents);
-        let single: &[&str] = match scope {
-            Scope::Feed | Scope::Source => FEED_SINGLE,
-            Scope::Entry => ENTRY_SINGLE,
-            Scope::Other => &[],
-        };
-        let in_person = parents.last().is_some_and(|p| {
-            p.ns == Ns::Atom && matches!(p.local.as_str(), "author" | "contributor")
+    });
+    let script = el
+        .descendants()
+        .skip(1)
+        .filter(Node::is_element)
+        .find_map(|node| {
+            let local = node.tag_name().name();
+            let risk = if local.eq_ignore_ascii_case("script") {
+                Some("a <script> element".to_string())
+            } else {
+                node.attributes()
+                    .find_map(|a| attribute_risk(a.name(), a.value()))
+                    .map(|risk| format!("{risk} on <{local}>"))
+            };
+            risk.map(|risk| (node, risk))
         });
-        if single.contains(&el.local.as_str())
-            || (in_person && matches!(el.local.as_str(), "name" | "uri" | "email"))
-        {
-            let parent = parents.last().map_or("feed", |p| p.local.as_str());
-            duplicate(el.nth, el.offset, &el.local, parent, out);
-        }
-        misplaced(el, scope, in_person, parents, out);
-        match (scope, el.local.as_str()) {
-            (Scope::Feed, "entry") => {
-                self.entry = Some(Entry {
-                    offset: el.offset,
-                    ..Entry::default()
-                });
-            }
-            (Scope::Feed | Scope::Entry | Scope::Source, "category") => {
-                match el.attr("term") {
-                    None => {
-                        out.add(Rule::MissingAttribute, el.offset, "<category> has no term")
-                            .help("write <category term=\"the category\"/>; label is optional");
-                    }
-                    Some(t) if t.value.trim().is_empty() => {
-                        out.add(
-                            Rule::MissingAttribute,
-                            t.offset,
-                            "<category> has an empty term",
-                        );
-                    }
-                    Some(_) => {}
-                }
-                if let Some(scheme) = el.attr("scheme") {
-                    iri(
-                        &scheme.value,
-                        scheme.offset,
-                        el.base.as_ref(),
-                        "category scheme",
-                        out,
-                    );
-                }
-            }
-            (Scope::Feed | Scope::Entry | Scope::Source, "author") => {
-                match scope {
-                    Scope::Feed => self.head.author = true,
-                    _ => {
-                        if let Some(entry) = self.entry.as_mut() {
-                            entry.author = true;
-                        }
-                    }
-                }
-                self.person = Some(false);
-            }
-            (Scope::Feed | Scope::Entry, "contributor") => self.person = Some(false),
-            (Scope::Feed | Scope::Entry, "link") => self.link(el, scope, out),
-            (
-                Scope::Feed | Scope::Entry,
-                "title" | "subtitle" | "summary" | "rights" | "content",
-            ) => {
-                if scope == Scope::Entry && el.local == "content" {
-                    self.content_start(el, out);
-                }
-                self.text_construct_start(el, parents, out);
-            }
-            _ => {}
-        }
+    if let Some((node, risk)) = script {
+        out.add(
+            Rule::ContainsScript,
+            source.at(node),
+            format!("xhtml content contains {risk}"),
+        )
+        .help("sanitize the HTML: feed readers and aggregators may run it");
     }
-
-    fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings) {
-        if self
-            .xhtml
-            .as_ref()
-            .is_some_and(|x| parents.len() >= x.depth)
-        {
-            return;
-        }
-        if el.ns != Ns::Atom {
-            return;
-        }
-        if parents.is_empty() && el.local == "entry" {
-            // An Entry Document has no feed to inherit an author from.
-            self.entry_end(out);
-            if let Some(at) = self.authorless.pop() {
-                out.add(Rule::MissingElement, at, "<entry> has no <author>")
-                    .help("add <author><name>…</name></author>");
-            }
-            return;
-        }
-        if parents.is_empty() {
-            self.feed_end(el, out);
-            return;
-        }
-        let scope = scope(parents);
-        let in_person = parents.last().is_some_and(|p| {
-            p.ns == Ns::Atom && matches!(p.local.as_str(), "author" | "contributor")
-        });
-        match (scope, el.local.as_str()) {
-            (Scope::Feed, "entry") => self.entry_end(out),
-            (Scope::Feed | Scope::Entry, "id") => self.id(el, scope, out),
-            (Scope::Feed | Scope::Entry, "updated") => {
-                let date = self.date(el, out);
-                match scope {
-                    Scope::Feed => self.head.updated = true,
-                    _ => {
-                        if let Some(entry) = self.entry.as_mut() {
-                            entry.updated_seen = true;
-                            entry.updated = date;
-                        }
-                    }
-                }
-            }
-            (Scope::Entry, "published") => {
-                let date = self.date(el, out);
-                if let Some(entry) = self.entry.as_mut() {
-                    entry.published = date;
-                }
-            }
-            (
-                Scope::Feed | Scope::Entry,
-                "title" | "subtitle" | "summary" | "rights" | "content",
-            ) => {
-                if el.local == "title" {
-                    if el.value().is_empty() && el.children == 0 {
-                        out.add(Rule::NotBlank, el.offset, "the <title> is empty");
-                    }
-                    match scope {
-                        Scope::Feed => self.head.title = true,
-                        _ => {
-                            if let Some(entry) = self.entry.as_mut() {
-                                entry.title = true;
-                            }
-                        }
-                    }
-                }
-                if let Some(entry) = self.entry.as_mut().filter(|_| scope == Scope::Entry) {
-                    match el.local.as_str() {
-                        "content" => entry.content = true,
-                        "summary" => entry.summary = true,
-                        _ => {}
-                    }
-                }
-                if matches!(el.local.as_str(), "summary" | "content")
-                    && el.value().is_empty()
-                    && el.children == 0
-                    && el.attr("src").is_none()
-                {
-                    out.add(
-                        Rule::EmptyTextConstruct,
-                        el.offset,
-                        format!("the <{}> is empty", el.local),
-                    )
-                    .help(
-                        "leave an empty element out; the entry's alternate link stands in for it",
-                    );
-                }
-                self.text_construct_end(el, out);
-            }
-            (Scope::Feed | Scope::Entry | Scope::Source, "author" | "contributor")
-                if self.person.take() == Some(false) =>
-            {
-                out.add(
-                    Rule::MissingElement,
-                    el.offset,
-                    format!("<{}> has no <name>", el.local),
-                )
-                .help("a person needs a <name>");
-            }
-            (_, "name") if in_person && !el.value().is_empty() => {
-                self.person = Some(true);
-            }
-            (_, "uri") if in_person => iri(&el.text, el.text_at(), el.base.as_ref(), "<uri>", out),
-            (_, "email") if in_person => email(el, out),
-
-            (Scope::Feed, "icon" | "logo") => {
-                iri(
-                    &el.text,
-                    el.text_at(),
-                    el.base.as_ref(),
-                    &format!("<{}>", el.local),
-                    out,
-                );
-            }
-            _ => {}
-        }
-    }
+    divs == 1 && others == 0
 }
 
 /// Whether Atom content of this MIME type is base64 (RFC 4287, 4.1.3.3):
@@ -750,7 +821,6 @@ fn is_base64(text: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
 }
 
-/// Feed (and entry `source`) elements RFC 4287 allows once.
 /// The children RFC 4287 allows in `<feed>` (section 4.1.1); `<source>`
 /// allows the same but `entry` (4.2.11).
 const FEED_CHILDREN: &[&str] = &[
@@ -785,40 +855,7 @@ const ENTRY_CHILDREN: &[&str] = &[
     "updated",
 ];
 
-/// Report an Atom element in a place RFC 4287 does not allow it: a child
-/// of `<feed>`, `<entry>`, `<source>` or a person construct that is not one
-/// of theirs.
-fn misplaced(el: &Frame, scope: Scope, in_person: bool, parents: &[Frame], out: &mut Findings) {
-    let name = el.local.as_str();
-    let allowed = match scope {
-        Scope::Feed => FEED_CHILDREN.contains(&name),
-        Scope::Source => name != "entry" && FEED_CHILDREN.contains(&name),
-        Scope::Entry => ENTRY_CHILDREN.contains(&name),
-        Scope::Other if in_person => matches!(name, "name" | "uri" | "email"),
-        // The root, and children of other elements (text constructs have
-        // their own rule).
-        Scope::Other => true,
-    };
-    if allowed {
-        return;
-    }
-    let parent = parents.last().map_or("feed", |p| p.local.as_str());
-    let defined = FEED_CHILDREN.contains(&name)
-        || ENTRY_CHILDREN.contains(&name)
-        || matches!(name, "name" | "uri" | "email");
-    let message = if defined {
-        format!("<{name}> is not allowed in <{parent}> (RFC 4287), so readers ignore it")
-    } else {
-        format!("<{name}> is not an Atom element, so readers ignore it")
-    };
-    out.add(Rule::MisplacedElement, el.offset, message)
-        .help(if defined {
-            "move it where RFC 4287 puts it (an entry's summary goes in <entry>), or remove it"
-        } else {
-            "remove it, or put extensions in a namespace of their own"
-        });
-}
-
+/// Feed (and entry `source`) elements RFC 4287 allows once.
 const FEED_SINGLE: &[&str] = &[
     "id",
     "title",
@@ -842,36 +879,10 @@ const ENTRY_SINGLE: &[&str] = &[
     "source",
 ];
 
-fn duplicate_alternate(el: &Frame, out: &mut Findings) {
-    out.add(
-        Rule::DuplicateAlternate,
-        el.offset,
-        "a second rel=\"alternate\" link with the same type and hreflang",
-    )
-    .help("keep one alternate link per type and hreflang (RFC 4287, 4.1.1)");
-}
-
-/// `xml:lang` on any Atom element.
-fn common_attributes(el: &Frame, out: &mut Findings) {
-    if let Some(lang) = el
-        .attrs
-        .iter()
-        .find(|a| a.ns == Ns::Xml && a.local == "lang")
-        && !lang.value.is_empty()
-        && !is_language_tag(&lang.value)
-    {
-        out.add(
-            Rule::InvalidLanguage,
-            lang.offset,
-            format!("xml:lang {} is not a language tag", quoted(&lang.value)),
-        )
-        .help("write a tag such as en or pt-BR");
-    }
-}
-
 /// A person's `<email>`: `local@domain`, no name or angle brackets.
-fn email(el: &Frame, out: &mut Findings) {
-    let value = el.value();
+fn email(source: &Source<'_>, el: Node<'_, '_>, out: &mut Findings) {
+    let text = source.text(el);
+    let value = text.trim();
     let valid = value.split_once('@').is_some_and(|(local, domain)| {
         !local.is_empty()
             && domain.contains('.')
@@ -884,7 +895,7 @@ fn email(el: &Frame, out: &mut Findings) {
     if !valid {
         out.add(
             Rule::InvalidEmail,
-            el.text_at(),
+            source.text_at(el),
             format!("<email> {} is not an email address", quoted(value)),
         )
         .help("write the address alone, e.g. jane@example.com; the name goes in <name>");
@@ -1160,6 +1171,31 @@ mod tests {
         assert_eq!(
             found(&feed(&scripted)),
             vec![("ContainsScript".to_string(), 16, 68)]
+        );
+    }
+
+    #[test]
+    fn xhtml_content_with_src_does_not_hide_the_elements_after_it() {
+        // #13: the streaming rules left `type="xhtml"` content with a `src`
+        // open, so everything nested as deep as it afterwards (here the
+        // source's second id) was read as XHTML and never checked.
+        let entry = ENTRY
+            .replacen(
+                "<content type=\"html\">&lt;p&gt;Hi&lt;/p&gt;</content>",
+                "<content type=\"xhtml\" src=\"https://example.com/a.xhtml\"/>",
+                1,
+            )
+            .replacen(
+                "</entry>",
+                "<source><id>https://example.com/</id><id>https://example.com/b</id></source>\n</entry>",
+                1,
+            );
+        assert_eq!(
+            found(&feed(&entry)),
+            vec![
+                ("InvalidContentSrc".to_string(), 16, 1),
+                ("DuplicateElement".to_string(), 17, 38),
+            ]
         );
     }
 

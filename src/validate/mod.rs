@@ -43,6 +43,7 @@ mod rdf;
 pub mod remote;
 mod rss;
 mod timeline;
+mod tree;
 mod xml;
 
 use std::path::{Path, PathBuf};
@@ -362,11 +363,11 @@ pub fn validate_feed(path: &Path, bytes: &[u8], options: &Options) -> Vec<Diagno
 
 impl FeedFormat {
     /// The format a root element (namespace and local name) stands for.
-    fn of_root(ns: xml::Ns, local: &str) -> Option<FeedFormat> {
+    fn of_root(ns: tree::Ns, local: &str) -> Option<FeedFormat> {
         match (ns, local) {
-            (xml::Ns::None, "rss") => Some(FeedFormat::Rss),
-            (xml::Ns::Atom, "feed" | "entry") => Some(FeedFormat::Atom),
-            (xml::Ns::Rdf, "RDF") => Some(FeedFormat::Rdf),
+            (tree::Ns::None, "rss") => Some(FeedFormat::Rss),
+            (tree::Ns::Atom, "feed" | "entry") => Some(FeedFormat::Atom),
+            (tree::Ns::Rdf, "RDF") => Some(FeedFormat::Rdf),
             _ => None,
         }
     }
@@ -375,15 +376,15 @@ impl FeedFormat {
 /// Run the rules of the format the root element names; a root that is no
 /// feed is reported, and the document then only gets the XML checks.
 fn check_root(
-    source: &xml::Source<'_>,
+    source: &tree::Source<'_>,
     root: roxmltree::Node<'_, '_>,
     options: &Options,
     out: &mut Findings,
 ) {
     let local = root.tag_name().name();
-    match FeedFormat::of_root(xml::ns_of(root), local) {
+    match FeedFormat::of_root(tree::ns_of(root), local) {
         Some(FeedFormat::Rss) => rss::check(source, root, options, out),
-        Some(FeedFormat::Atom) => source.walk(root, Box::new(atom::AtomRules::new(options)), out),
+        Some(FeedFormat::Atom) => atom::check(source, root, options, out),
         Some(FeedFormat::Rdf) => rdf::check(source, root, out),
         None if local == "feed" => {
             out.add(
@@ -903,7 +904,7 @@ mod tests {
 
     #[test]
     fn detect_format_reads_the_root_element() {
-        let cases: [(&[u8], Option<FeedFormat>); 4] = [
+        let cases: [(&[u8], Option<FeedFormat>); 12] = [
             (
                 b"<?xml version=\"1.0\"?><rss version=\"2.0\"/>",
                 Some(FeedFormat::Rss),
@@ -914,6 +915,31 @@ mod tests {
             ),
             (b"<feed/>", None),
             (b"not xml", None),
+            // #13: the root's start tag decides, so a file that breaks after
+            // it (truncated, or not well-formed further on) is still known.
+            (
+                b"<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel><title>T",
+                Some(FeedFormat::Rss),
+            ),
+            (
+                b"<!-- a > b --><!DOCTYPE rss [<!ENTITY x \"y\">]>\n<rss version=\"2.0\"><channel>&x; & </rss>",
+                Some(FeedFormat::Rss),
+            ),
+            (
+                b"<a:feed xmlns:a=\"http://www.w3.org/2005/Atom\" a:title=\"1 > 0\"><a:entry>",
+                Some(FeedFormat::Atom),
+            ),
+            (
+                b"<entry xmlns=\"http://www.w3.org/2005/Atom\"><title>",
+                Some(FeedFormat::Atom),
+            ),
+            (
+                b"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns=\"http://purl.org/rss/1.0/\">",
+                Some(FeedFormat::Rdf),
+            ),
+            (b"<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/", None),
+            (b"<x:rss>", None),
+            (b"", None),
         ];
         for (bytes, expected) in cases {
             assert_eq!(detect_format(bytes), expected);

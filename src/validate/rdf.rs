@@ -4,7 +4,7 @@
 use super::rss::{dublin_core, full_link};
 use roxmltree::Node;
 
-use super::xml::{Ns, Source, elements, has_child, ns_of, nth};
+use super::tree::{Ns, Source, elements, has_child, ns_of, nth};
 use super::{Findings, Rule, duplicate};
 
 /// Elements RSS 1.0 defines, by parent.

@@ -5,10 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use quick_xml::events::Event;
 use ureq::ResponseExt;
 
-use super::{Options, Rule, validate_feed};
+use super::{Findings, Options, Rule, validate_feed, xml};
 use crate::error::Diagnostic;
 
 /// Overall time limit of one request, redirects included.
@@ -185,43 +184,32 @@ fn content_type_rules(
 
 /// The `encoding` of the XML declaration, lowercased.
 fn declared_encoding(bytes: &[u8]) -> Option<String> {
-    let mut reader = quick_xml::Reader::from_reader(bytes);
-    let mut buf = Vec::new();
-    match reader.read_event_into(&mut buf) {
-        Ok(Event::Decl(decl)) => decl
-            .encoding()
-            .and_then(Result::ok)
-            .map(|e| String::from_utf8_lossy(&e).to_ascii_lowercase()),
-        _ => None,
-    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    xml::declaration_value(body, "encoding").map(|(label, _)| label.to_ascii_lowercase())
 }
 
-/// The `href` of the first `link rel="self"` (Atom, or `atom:link` in RSS).
+/// The `href` of the first `link rel="self"` (Atom, or `atom:link` in RSS),
+/// read from the parsed tree (none when the document cannot be parsed).
 fn self_link(bytes: &[u8]) -> Option<String> {
-    let mut reader = quick_xml::Reader::from_reader(bytes);
-    let mut buf = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().into_inner() == b"link" => {
-                let attr = |name: &[u8]| {
-                    e.attributes()
-                        .flatten()
-                        .find(|a| a.key.into_inner() == name)
-                        .and_then(|a| {
-                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                                .ok()
-                                .map(|v| v.into_owned())
-                        })
-                };
-                if attr(b"rel").as_deref() == Some("self") {
-                    return attr(b"href");
-                }
-            }
-            Ok(Event::Eof) | Err(_) => return None,
-            Ok(_) => {}
-        }
-        buf.clear();
-    }
+    let mut ignored = Findings::default();
+    let text = xml::decode(bytes, &mut ignored);
+    let mut href = None;
+    xml::scan(
+        &text,
+        |_, root, _| {
+            href = root
+                .descendants()
+                .find(|n| {
+                    n.is_element()
+                        && n.tag_name().name() == "link"
+                        && n.attribute("rel") == Some("self")
+                })
+                .and_then(|link| link.attribute("href"))
+                .map(str::to_string);
+        },
+        &mut ignored,
+    );
+    href
 }
 
 /// A second request with `If-None-Match` / `If-Modified-Since` must get 304.
@@ -263,5 +251,40 @@ fn conditional_rules(
                 .with_help("answer conditional requests with 304 when the feed has not changed"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_self_link_and_the_declared_encoding_come_from_the_document() {
+        let rss = br#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel>
+<link>https://example.com/</link>
+<atom:link rel="self" href="https://example.com/rss.xml?a=1&amp;b=2"/>
+<item><atom:link rel="self" href="https://example.com/item"/></item>
+</channel></rss>"#;
+        assert_eq!(
+            self_link(rss).as_deref(),
+            Some("https://example.com/rss.xml?a=1&b=2")
+        );
+        assert_eq!(declared_encoding(rss).as_deref(), Some("utf-8"));
+        // Repairable errors (an undefined entity) do not hide it.
+        let atom = "\u{FEFF}<?xml version='1.0' encoding='ISO-8859-1'?><feed xmlns=\"http://www.w3.org/2005/Atom\"><title>&eacute;</title><link href=\"https://example.com/atom.xml\" rel=\"self\"/></feed>";
+        assert_eq!(
+            self_link(atom.as_bytes()).as_deref(),
+            Some("https://example.com/atom.xml")
+        );
+        assert_eq!(
+            declared_encoding(atom.as_bytes()).as_deref(),
+            Some("iso-8859-1")
+        );
+        assert_eq!(
+            self_link(b"<feed><link rel=\"alternate\" href=\"x\"/></feed>"),
+            None
+        );
+        assert_eq!(declared_encoding(b"<rss/>"), None);
     }
 }

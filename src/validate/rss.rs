@@ -12,7 +12,7 @@ use roxmltree::Node;
 use super::html::check_html;
 use super::links::{UrlKind, classify, contains_email, is_http, is_mime};
 use super::timeline::{NewestFirst, check_timeline, date_rule};
-use super::xml::{Attr, Ns, Source, elements, has_child, is, ns_of, nth};
+use super::tree::{Attr, Ns, Source, elements, has_child, is, ns_of, nth};
 use super::{Findings, Options, Rule, duplicate, is_language_tag, quoted};
 use crate::dates::parse_rfc822;
 

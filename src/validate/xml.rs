@@ -1,154 +1,25 @@
 //! The byte and XML layers: encoding, legal characters, well-formedness and
-//! namespaces, and the element stream handed to the feed rules.
+//! namespaces.
 //!
-//! The document is parsed with `roxmltree`; its tree is walked in document
-//! order and handed to the rules as the chain of open elements (names,
-//! attributes, direct text). This layer knows no feed format:
-//! the caller (`validate/mod.rs`) picks the [`Rules`] from the root element.
+//! The document is decoded, then parsed with `roxmltree`; recoverable XML
+//! errors are reported and repaired in a copy so the parse goes on, and the
+//! root element is handed to the caller with a [`Source`] to read the tree
+//! by. This layer knows no feed format: the caller (`validate/mod.rs`)
+//! picks the rules from the root element.
 
 use std::borrow::Cow;
 
-use quick_xml::NsReader;
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use url::Url;
-
+use super::tree::{Ns, Source, ns_of};
 use super::{Findings, Rule};
 use crate::text::is_xml_char;
 
 /// At most this many `InvalidXmlCharacter` findings per file, then a count.
 const MAX_CHARACTER_FINDINGS: usize = 10;
 
-/// The namespaces the rules care about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Ns {
-    /// No namespace.
-    None,
-    /// `http://www.w3.org/2005/Atom`.
-    Atom,
-    /// `http://purl.org/rss/1.0/modules/content/`.
-    Content,
-    /// `http://search.yahoo.com/mrss/`.
-    Media,
-    /// `http://www.w3.org/1999/xhtml`.
-    Xhtml,
-    /// `http://purl.org/dc/elements/1.1/` (Dublin Core).
-    Dc,
-    /// `http://www.w3.org/1999/02/22-rdf-syntax-ns#`.
-    Rdf,
-    /// `http://purl.org/rss/1.0/` (RSS 1.0).
-    Rss1,
-    /// The reserved `xml:` namespace.
-    Xml,
-    /// Any other (or an undeclared) namespace.
-    Other,
-}
-
-impl Ns {
-    /// The namespace a `roxmltree` node or attribute is in.
-    fn of_uri(uri: Option<&str>) -> Ns {
-        match uri {
-            None | Some("") => Ns::None,
-            Some("http://www.w3.org/2005/Atom") => Ns::Atom,
-            Some("http://purl.org/rss/1.0/modules/content/") => Ns::Content,
-            Some("http://search.yahoo.com/mrss/") => Ns::Media,
-            Some("http://www.w3.org/1999/xhtml") => Ns::Xhtml,
-            Some("http://purl.org/dc/elements/1.1/") => Ns::Dc,
-            Some("http://www.w3.org/1999/02/22-rdf-syntax-ns#") => Ns::Rdf,
-            Some("http://purl.org/rss/1.0/") => Ns::Rss1,
-            Some("http://www.w3.org/XML/1998/namespace") => Ns::Xml,
-            Some(_) => Ns::Other,
-        }
-    }
-
-    fn of(resolved: &ResolveResult<'_>) -> Ns {
-        match resolved {
-            ResolveResult::Unbound => Ns::None,
-            ResolveResult::Unknown(_) => Ns::Other,
-            ResolveResult::Bound(ns) => match ns.0 {
-                b"" => Ns::None,
-                b"http://www.w3.org/2005/Atom" => Ns::Atom,
-                b"http://purl.org/rss/1.0/modules/content/" => Ns::Content,
-                b"http://search.yahoo.com/mrss/" => Ns::Media,
-                b"http://www.w3.org/1999/xhtml" => Ns::Xhtml,
-                b"http://purl.org/dc/elements/1.1/" => Ns::Dc,
-                b"http://www.w3.org/1999/02/22-rdf-syntax-ns#" => Ns::Rdf,
-                b"http://purl.org/rss/1.0/" => Ns::Rss1,
-                b"http://www.w3.org/XML/1998/namespace" => Ns::Xml,
-                _ => Ns::Other,
-            },
-        }
-    }
-}
-
-/// One attribute, unescaped, with the byte offset of its value.
-#[derive(Debug, Clone)]
-pub(super) struct Attr {
-    pub(super) ns: Ns,
-    pub(super) local: String,
-    pub(super) value: String,
-    pub(super) offset: usize,
-}
-
-/// An open element: its name, attributes, base URL and direct text so far.
-#[derive(Debug, Clone)]
-pub(super) struct Frame {
-    pub(super) ns: Ns,
-    pub(super) local: String,
-    pub(super) attrs: Vec<Attr>,
-    /// Byte offset of the `<` of the start tag.
-    pub(super) offset: usize,
-    /// The absolute base URL in scope (`xml:base`), if any.
-    pub(super) base: Option<Url>,
-    /// Unescaped character data directly inside this element.
-    pub(super) text: String,
-    /// Byte offset of the first character data, if any.
-    pub(super) text_offset: Option<usize>,
-    /// Number of child elements.
-    pub(super) children: usize,
-    /// 1-based position among the siblings with the same name (2 for the
-    /// second `<title>` of a channel).
-    pub(super) nth: usize,
-    /// Names of the child elements so far, with how often each occurred.
-    pub(super) child_names: Vec<(Ns, String, usize)>,
-}
-
-impl Frame {
-    /// Whether this element has the given namespace and local name.
-    pub(super) fn is(&self, ns: Ns, local: &str) -> bool {
-        self.ns == ns && self.local == local
-    }
-
-    /// The attribute with this local name and no namespace.
-    pub(super) fn attr(&self, local: &str) -> Option<&Attr> {
-        self.attrs
-            .iter()
-            .find(|a| a.ns == Ns::None && a.local == local)
-    }
-
-    /// The direct text, trimmed.
-    pub(super) fn value(&self) -> &str {
-        self.text.trim()
-    }
-
-    /// Where findings about the text should point.
-    pub(super) fn text_at(&self) -> usize {
-        self.text_offset.unwrap_or(self.offset)
-    }
-}
-
-/// The rules of one feed format, fed the element stream.
-pub(super) trait Rules {
-    /// An element starts; `parents` are the open elements around it, root first.
-    fn start(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings);
-    /// An element ends, with its direct text complete.
-    fn end(&mut self, el: &Frame, parents: &[Frame], out: &mut Findings);
-}
-
 /// The value of a pseudo-attribute (`version`, `encoding`) of the XML
 /// declaration, with the byte offset of the value; `None` without a
 /// declaration or without that pseudo-attribute.
-fn declaration_value(body: &[u8], name: &str) -> Option<(String, usize)> {
+pub(super) fn declaration_value(body: &[u8], name: &str) -> Option<(String, usize)> {
     let is_decl =
         body.starts_with(b"<?xml") && body.get(5).is_some_and(|b| b.is_ascii_whitespace());
     let end = body
@@ -326,7 +197,8 @@ fn utf16(body: &[u8], unit: fn([u8; 2]) -> u16, out: &mut Findings) -> String {
     text
 }
 
-/// Report characters XML 1.0 forbids (quick-xml does not check them).
+/// Report characters XML 1.0 forbids, raw, wherever they are (the parser
+/// reads a copy with them blanked, so that every one is listed).
 pub(super) fn check_chars(text: &str, out: &mut Findings) {
     let mut bad = text.char_indices().filter(|&(_, c)| !is_xml_char(c));
     for (at, c) in bad.by_ref().take(MAX_CHARACTER_FINDINGS) {
@@ -347,23 +219,40 @@ pub(super) fn check_chars(text: &str, out: &mut Findings) {
     }
 }
 
-/// The namespace and local name of the document's root element, if one
-/// can be read.
+/// The namespace and local name of the document's root element, if its
+/// start tag can be read.
+///
+/// A root element's name and namespace depend on its start tag alone (it
+/// has no ancestors to inherit a namespace from), so that tag is parsed on
+/// its own with `roxmltree`: the same answer as parsing the whole document
+/// when it is well-formed, and still an answer when the document breaks
+/// after the tag (a truncated feed is still recognised as RSS).
 pub(super) fn root_element(text: &str) -> Option<(Ns, String)> {
-    let mut reader = NsReader::from_str(text);
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e) | Event::Empty(e)) => {
-                let (resolved, local) = reader.resolver().resolve_element(e.name());
-                return Some((
-                    Ns::of(&resolved),
-                    String::from_utf8_lossy(local.as_ref()).into_owned(),
-                ));
-            }
-            Ok(Event::Eof) | Err(_) => return None,
-            Ok(_) => {}
+    let start = root_start(text)?;
+    let end = start + tag_length(&text[start..])?;
+    let tag = &text[start..end];
+    let alone = match tag.strip_suffix("/>") {
+        Some(_) => tag.to_string(),
+        None => format!("{}/>", &tag[..tag.len() - 1]),
+    };
+    let parsed = roxmltree::Document::parse(&alone).ok()?;
+    let root = parsed.root_element();
+    Some((ns_of(root), root.tag_name().name().to_string()))
+}
+
+/// The length of the tag `text` starts with, up to and including its `>`
+/// (one inside a quoted attribute value does not end it).
+fn tag_length(text: &str) -> Option<usize> {
+    let mut quote = None;
+    for (at, byte) in text.bytes().enumerate() {
+        match (quote, byte) {
+            (None, b'"' | b'\'') => quote = Some(byte),
+            (Some(open), _) if byte == open => quote = None,
+            (None, b'>') => return Some(at + 1),
+            _ => {}
         }
     }
+    None
 }
 
 /// At most this many repairs (an undefined entity, an undeclared prefix, a
@@ -415,11 +304,12 @@ impl Repaired {
 
     /// The offset in the decoded text of an offset in the repaired one.
     fn original(&self, at: usize) -> usize {
-        match self.declared {
-            Some((start, len)) if at >= start + len => at - len,
-            Some((start, _)) if at >= start => start,
-            _ => at,
-        }
+        self.source().original(at)
+    }
+
+    /// The repaired text, read in terms of the decoded one.
+    fn source(&self) -> Source<'_> {
+        Source::new(&self.text, self.declared)
     }
 
     /// The byte offset of a `roxmltree` line and column (in characters).
@@ -775,7 +665,7 @@ where
     loop {
         let error = match roxmltree::Document::parse(&doc.text) {
             Ok(tree) => {
-                check(&Source { doc: &doc }, tree.root_element(), out);
+                check(&doc.source(), tree.root_element(), out);
                 return;
             }
             Err(error) => error,
@@ -797,249 +687,12 @@ where
     }
 }
 
-/// The document the tree was parsed from: reads nodes in terms of the
-/// decoded text (offsets, direct text, attributes) for the feed rules.
-pub(super) struct Source<'d> {
-    doc: &'d Repaired,
-}
-
-/// Whether a node is an element with the given namespace and local name.
-pub(super) fn is(node: roxmltree::Node<'_, '_>, ns: Ns, local: &str) -> bool {
-    node.is_element() && node.tag_name().name() == local && ns_of(node) == ns
-}
-
-/// The namespace of an element.
-pub(super) fn ns_of(node: roxmltree::Node<'_, '_>) -> Ns {
-    Ns::of_uri(node.tag_name().namespace())
-}
-
-/// The child elements of a node, in order.
-pub(super) fn elements<'a, 'i>(
-    node: roxmltree::Node<'a, 'i>,
-) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
-    node.children().filter(roxmltree::Node::is_element)
-}
-
-/// Whether a node has a child element with this namespace and local name.
-pub(super) fn has_child(node: roxmltree::Node<'_, '_>, ns: Ns, local: &str) -> bool {
-    elements(node).any(|child| is(child, ns, local))
-}
-
-/// 1-based position of an element among its preceding siblings with the
-/// same namespace and name (2 for the second `<title>` of a channel).
-pub(super) fn nth(node: roxmltree::Node<'_, '_>) -> usize {
-    let (ns, local) = (ns_of(node), node.tag_name().name());
-    1 + std::iter::successors(node.prev_sibling_element(), |n| n.prev_sibling_element())
-        .filter(|n| n.tag_name().name() == local && ns_of(*n) == ns)
-        .count()
-}
-
-impl Source<'_> {
-    /// Byte offset of the `<` of an element's start tag.
-    pub(super) fn at(&self, node: roxmltree::Node<'_, '_>) -> usize {
-        self.doc.original(node.range().start)
-    }
-
-    /// The attributes of an element, unescaped, with their value offsets.
-    pub(super) fn attrs(&self, node: roxmltree::Node<'_, '_>) -> Vec<Attr> {
-        node.attributes()
-            .map(|a| Attr {
-                ns: Ns::of_uri(a.namespace()),
-                local: a.name().to_string(),
-                value: a.value().to_string(),
-                offset: self.doc.original(a.range_value().start),
-            })
-            .collect()
-    }
-
-    /// The attribute with this local name and no namespace.
-    pub(super) fn attr(&self, node: roxmltree::Node<'_, '_>, local: &str) -> Option<Attr> {
-        node.attributes()
-            .find(|a| a.namespace().is_none() && a.name() == local)
-            .map(|a| Attr {
-                ns: Ns::None,
-                local: local.to_string(),
-                value: a.value().to_string(),
-                offset: self.doc.original(a.range_value().start),
-            })
-    }
-
-    /// The unescaped character data directly inside an element.
-    pub(super) fn text(&self, node: roxmltree::Node<'_, '_>) -> String {
-        node.children()
-            .filter(roxmltree::Node::is_text)
-            .filter_map(|t| t.text())
-            .collect()
-    }
-
-    /// Where findings about an element's text should point: its first
-    /// character data that is not blank, else the element.
-    pub(super) fn text_at(&self, node: roxmltree::Node<'_, '_>) -> usize {
-        node.children()
-            .find(|t| t.is_text() && !t.text().unwrap_or_default().trim().is_empty())
-            .map_or_else(|| self.at(node), |t| self.doc.original(t.range().start))
-    }
-
-    /// Byte offset of the first `&` or `<` in an element's direct text
-    /// written as `&amp;`, `&lt;` or inside CDATA rather than as a
-    /// hexadecimal reference.
-    pub(super) fn named_markup(&self, node: roxmltree::Node<'_, '_>) -> Option<usize> {
-        named_markup(&self.doc.text, node).map(|at| self.doc.original(at))
-    }
-
-    /// Walk the tree in document order, feeding streaming rules (the formats
-    /// not yet written over the tree).
-    pub(super) fn walk(
-        &self,
-        root: roxmltree::Node<'_, '_>,
-        rules: Box<dyn Rules>,
-        out: &mut Findings,
-    ) {
-        let mut walker = Walker {
-            doc: self.doc,
-            stack: Vec::new(),
-            rules,
-        };
-        // Depth-first without recursion: a deeply nested document cannot
-        // overflow the stack. `true` marks an element whose children are done.
-        let mut pending = vec![(root, false)];
-        while let Some((node, done)) = pending.pop() {
-            if done {
-                walker.close(out);
-            } else if node.is_element() {
-                walker.open(node, out);
-                pending.push((node, true));
-                pending.extend(node.children().rev().map(|child| (child, false)));
-            } else if node.is_text() {
-                walker.text(node);
-            }
-        }
-    }
-}
-
-/// Walking state: the open elements and the format's rules.
-struct Walker<'d> {
-    doc: &'d Repaired,
-    stack: Vec<Frame>,
-    rules: Box<dyn Rules>,
-}
-
-impl Walker<'_> {
-    fn open(&mut self, node: roxmltree::Node<'_, '_>, out: &mut Findings) {
-        let attrs: Vec<Attr> = node
-            .attributes()
-            .map(|a| Attr {
-                ns: Ns::of_uri(a.namespace()),
-                local: a.name().to_string(),
-                value: a.value().to_string(),
-                offset: self.doc.original(a.range_value().start),
-            })
-            .collect();
-        let parent_base = self.stack.last().and_then(|p| p.base.as_ref());
-        let base = match attrs.iter().find(|a| a.ns == Ns::Xml && a.local == "base") {
-            Some(b) => match parent_base {
-                Some(parent) => parent.join(b.value.trim()).ok(),
-                None => Url::parse(b.value.trim()).ok(),
-            },
-            None => parent_base.cloned(),
-        };
-        let local = node.tag_name().name().to_string();
-        let mut frame = Frame {
-            ns: Ns::of_uri(node.tag_name().namespace()),
-            local,
-            attrs,
-            offset: self.doc.original(node.range().start),
-            base,
-            text: String::new(),
-            text_offset: None,
-            children: 0,
-            nth: 1,
-            child_names: Vec::new(),
-        };
-        if let Some(parent) = self.stack.last_mut() {
-            parent.children += 1;
-            let seen = parent
-                .child_names
-                .iter_mut()
-                .find(|(ns, local, _)| *ns == frame.ns && *local == frame.local);
-            frame.nth = match seen {
-                Some((_, _, count)) => {
-                    *count += 1;
-                    *count
-                }
-                None => {
-                    parent.child_names.push((frame.ns, frame.local.clone(), 1));
-                    1
-                }
-            };
-        }
-        self.rules.start(&frame, &self.stack, out);
-        self.stack.push(frame);
-    }
-
-    fn close(&mut self, out: &mut Findings) {
-        let Some(frame) = self.stack.pop() else {
-            return;
-        };
-        self.rules.end(&frame, &self.stack, out);
-    }
-
-    fn text(&mut self, node: roxmltree::Node<'_, '_>) {
-        let text = node.text().unwrap_or_default();
-        if let Some(frame) = self.stack.last_mut() {
-            if frame.text_offset.is_none() && !text.trim().is_empty() {
-                frame.text_offset = Some(self.doc.original(node.range().start));
-            }
-            frame.text.push_str(text);
-        }
-    }
-}
-
-/// Byte offset of the first `&` or `<` in an element's direct text that is
-/// written as `&amp;`, `&lt;` or inside CDATA rather than as a hexadecimal
-/// reference (the parser merges adjacent text and CDATA into one node, so
-/// the source between the element's other children is read).
-fn named_markup(text: &str, element: roxmltree::Node<'_, '_>) -> Option<usize> {
-    let content_end = text[..element.range().end].rfind("</")?;
-    let mut children = element.children().peekable();
-    while let Some(child) = children.next() {
-        if !child.is_text() {
-            continue;
-        }
-        let start = child.range().start;
-        let end = children
-            .peek()
-            .map_or(content_end, |next| next.range().start);
-        let raw = text.get(start..end)?;
-        let mut from = 0;
-        while let Some(found) = raw[from..].find(['&', '<']) {
-            let at = from + found;
-            let rest = &raw[at..];
-            if rest.starts_with("&amp;") || rest.starts_with("&lt;") {
-                return Some(start + at);
-            }
-            if let Some(cdata) = rest.strip_prefix("<![CDATA[") {
-                let body = &cdata[..cdata.find("]]>").unwrap_or(cdata.len())];
-                if body.contains(['&', '<']) {
-                    return Some(start + at);
-                }
-                from = at + 9 + body.len();
-            } else {
-                from = at + 1;
-            }
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::validate::{Options, validate_feed};
     use proptest::prelude::*;
-    use std::cell::RefCell;
     use std::path::Path;
-    use std::rc::Rc;
 
     fn codes(bytes: &[u8]) -> Vec<(String, usize, usize)> {
         validate_feed(Path::new("t.xml"), bytes, &Options::default())
@@ -1303,39 +956,6 @@ mod tests {
         assert!(found.iter().any(|(c, ..)| c == "BadXmlVersion"));
         let found = codes(b"\n<?xml version=\"1.0\" encoding=\"utf-8\"?><x/>");
         assert!(found.iter().any(|(c, ..)| c == "NotWellFormed"));
-    }
-
-    #[test]
-    fn xml_base_is_inherited_and_resolved() {
-        /// Rules that record the base URL in scope at each element.
-        struct Bases(Rc<RefCell<Vec<Option<String>>>>);
-        impl Rules for Bases {
-            fn start(&mut self, el: &Frame, _: &[Frame], _: &mut Findings) {
-                self.0
-                    .borrow_mut()
-                    .push(el.base.as_ref().map(Url::to_string));
-            }
-            fn end(&mut self, _: &Frame, _: &[Frame], _: &mut Findings) {}
-        }
-        let text = "<a xml:base=\"https://e.com/x/\"><b xml:base=\"y/\"><c/></b><d xml:base=\"rel/\"/></a><e/>";
-        let seen = Rc::new(RefCell::new(Vec::new()));
-        let rules = Bases(Rc::clone(&seen));
-        let mut out = Findings::default();
-        scan(
-            text,
-            |source, root, out| source.walk(root, Box::new(rules), out),
-            &mut out,
-        );
-        let expected = [
-            Some("https://e.com/x/"),
-            Some("https://e.com/x/y/"),
-            Some("https://e.com/x/y/"),
-            Some("https://e.com/x/rel/"),
-        ];
-        assert_eq!(
-            *seen.borrow(),
-            expected.map(|b| b.map(String::from)).to_vec()
-        );
     }
 
     #[test]
