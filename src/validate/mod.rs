@@ -409,8 +409,9 @@ fn check_root(
 
 /// Detect the format of a serialized feed from its root element.
 ///
-/// Returns `None` when the root is neither RSS 2.0 nor Atom 1.0, or when no
-/// root element can be read.
+/// Only the root's start tag is read, so a feed that breaks after it (a
+/// truncated download) is still recognised. Returns `None` when the root is
+/// not one of RSS, Atom or RSS 1.0, or when its start tag cannot be read.
 pub fn detect_format(bytes: &[u8]) -> Option<FeedFormat> {
     let mut ignored = Findings::default();
     let text = xml::decode(bytes, &mut ignored);
