@@ -251,41 +251,13 @@ impl Atom<'_> {
         let mut head = Head::default();
         let mut authorless = Vec::new();
         for el in elements(feed).filter(|el| ns_of(*el) == Ns::Atom) {
-            match el.tag_name().name() {
-                "entry" => {
-                    let has_author = self.entry(el, out);
-                    if !has_author {
-                        authorless.push(source.at(el));
-                    }
+            if el.tag_name().name() == "entry" {
+                let has_author = self.entry(el, out);
+                if !has_author {
+                    authorless.push(source.at(el));
                 }
-                "id" => {
-                    self.id(el, out);
-                    head.id = true;
-                }
-                "updated" => {
-                    self.date(el, out);
-                    head.updated = true;
-                }
-                "title" => {
-                    self.text_construct(el, out);
-                    head.title = true;
-                }
-                "subtitle" | "summary" | "rights" | "content" => self.text_construct(el, out),
-                "link" => head.self_link |= self.link(el, &mut head.alternates, out) == "self",
-                "author" => {
-                    head.author = true;
-                    self.person(el, out);
-                }
-                "contributor" => self.person(el, out),
-                "category" => self.category(el, out),
-                local @ ("icon" | "logo") => iri(
-                    &source.text(el),
-                    source.text_at(el),
-                    base(el).as_ref(),
-                    &format!("<{local}>"),
-                    out,
-                ),
-                _ => {}
+            } else {
+                self.metadata(el, &mut head, out);
             }
         }
         for (present, name) in [
@@ -424,21 +396,53 @@ impl Atom<'_> {
         entry.author
     }
 
-    /// An entry's `<source>` (the feed it was copied from): its categories
-    /// and authors; whether it names an author.
+    /// An entry's `<source>` (the feed it was copied from): its children
+    /// are checked as the feed's own metadata, but none is required and
+    /// several alternate links may share a type (RFC 4287, 4.2.11);
+    /// whether it names an author.
     fn entry_source(&self, el: Node<'_, '_>, out: &mut Findings) -> bool {
-        let mut author = false;
+        let mut head = Head::default();
         for child in elements(el).filter(|c| ns_of(*c) == Ns::Atom) {
-            match child.tag_name().name() {
-                "author" => {
-                    author = true;
-                    self.person(child, out);
-                }
-                "category" => self.category(child, out),
-                _ => {}
-            }
+            head.alternates.clear();
+            self.metadata(child, &mut head, out);
         }
-        author
+        head.author
+    }
+
+    /// A child of `<feed>` or of an entry's `<source>` other than an entry:
+    /// its value checked, and noted in `head` when the feed requires it.
+    fn metadata(&self, el: Node<'_, '_>, head: &mut Head, out: &mut Findings) {
+        let source = self.source;
+        match el.tag_name().name() {
+            "id" => {
+                self.id(el, out);
+                head.id = true;
+            }
+            "updated" => {
+                self.date(el, out);
+                head.updated = true;
+            }
+            "title" => {
+                self.text_construct(el, out);
+                head.title = true;
+            }
+            "subtitle" | "summary" | "rights" | "content" => self.text_construct(el, out),
+            "link" => head.self_link |= self.link(el, &mut head.alternates, out) == "self",
+            "author" => {
+                head.author = true;
+                self.person(el, out);
+            }
+            "contributor" => self.person(el, out),
+            "category" => self.category(el, out),
+            local @ ("icon" | "logo") => iri(
+                &source.text(el),
+                source.text_at(el),
+                base(el).as_ref(),
+                &format!("<{local}>"),
+                out,
+            ),
+            _ => {}
+        }
     }
 
     /// An RFC 3339 date (`updated`, `published`), checked against the clock.
@@ -1197,6 +1201,39 @@ mod tests {
                 ("DuplicateElement".to_string(), 17, 38),
             ]
         );
+    }
+
+    #[test]
+    fn an_entry_source_is_checked_like_the_feed_it_copies_but_requires_nothing() {
+        let with_source = |children: &str| {
+            feed(&ENTRY.replacen(
+                "</entry>",
+                &format!("<source>{children}</source>\n</entry>"),
+                1,
+            ))
+        };
+        // Everything in a source is optional (RFC 4287, 4.2.11), and a
+        // second alternate link is allowed there.
+        assert_eq!(
+            codes(&with_source(
+                "<link href=\"https://example.com/\"/><link href=\"https://example.com/2\"/>"
+            )),
+            Vec::<String>::new()
+        );
+        // What a source holds is checked as the feed's own would be.
+        for (children, code) in [
+            (
+                "<contributor><email>a@example.com</email></contributor>",
+                "MissingElement",
+            ),
+            ("<id>/relative/</id>", "InvalidURI"),
+            ("<updated>yesterday</updated>", "InvalidRFC3339Date"),
+            ("<link/>", "MissingHref"),
+            ("<title type=\"text/plain\">A</title>", "InvalidTextType"),
+            ("<icon>http://exa mple.com/i.png</icon>", "InvalidIRI"),
+        ] {
+            assert_eq!(codes(&with_source(children)), [code], "{children}");
+        }
     }
 
     #[test]
