@@ -1548,6 +1548,30 @@ const ATOM_CASES: &[Case] = &[
         E("InvalidIRI"),
     ),
     case(
+        "source-relative-id",
+        "<id>tag:cam.example.org,2024:feed</id>",
+        "<id>/feed</id>",
+        E("InvalidURI"),
+    ),
+    case(
+        "source-bad-updated",
+        "<updated>2024-03-20T08:30:00Z</updated>\n    </source>",
+        "<updated>20 March 2024</updated>\n    </source>",
+        E("InvalidRFC3339Date"),
+    ),
+    case(
+        "source-contributor-without-name",
+        "<title>Webcam</title>",
+        "<title>Webcam</title><contributor><email>cam@example.org</email></contributor>",
+        E("MissingElement"),
+    ),
+    case(
+        "source-two-alternates",
+        "<title>Webcam</title>",
+        "<title>Webcam</title><link href=\"https://cam.example.org/\"/><link href=\"https://cam.example.org/all\"/>",
+        V,
+    ),
+    case(
         "source-two-ids",
         "<id>tag:cam.example.org,2024:feed</id>",
         "<id>tag:cam.example.org,2024:feed</id><id>tag:cam.example.org,2024:b</id>",
