@@ -22,6 +22,8 @@ use crate::text::{closest, is_unprintable, line_col};
 pub mod archived;
 pub mod custom_feed;
 
+pub use crate::format::Format;
+
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE_NAME: &str = "feedpub.toml";
 
@@ -251,9 +253,9 @@ pub struct Config {
     pub stamp_undated: Option<bool>,
     /// How the Hugo site this configuration was read from names, links and
     /// selects its pages; `None` for a plain feedpub site.
-    pub hugo: Option<crate::hugo::HugoSite>,
+    pub(crate) hugo: Option<crate::hugo::HugoSite>,
     /// Where term feeds link to: the site's term pages, or the feeds page.
-    pub term_pages: TermPages,
+    pub(crate) term_pages: TermPages,
     /// The feeds' image (RSS `<image>`, Atom `<logo>`, JSON Feed `icon`).
     pub image: Option<Url>,
     /// The feeds' small square icon (Atom `<icon>`, JSON Feed `favicon`).
@@ -264,7 +266,7 @@ pub struct Config {
     /// are paths on the site (not full URLs), see [`Config::missing_feed_images`].
     pub feed_image_files: Vec<FeedImageFile>,
     /// Titles and descriptions set for single terms.
-    pub term_overrides: TermOverrides,
+    pub(crate) term_overrides: TermOverrides,
     /// Feeds defined by a filter (`[[feeds]]`), under `feeds/custom/`.
     pub custom_feeds: Vec<custom_feed::CustomFeed>,
     /// The feed formats published, in output order (`formats`; default all).
@@ -296,6 +298,12 @@ impl Config {
             .as_ref()
             .and_then(|site| site.language_dir_of(source))
             .map_or(self.content_dir.as_path(), |(_, dir)| dir)
+    }
+
+    /// The Hugo configuration files this configuration was read from, to
+    /// watch for changes; none for a plain feedpub site.
+    pub fn hugo_files(&self) -> &[PathBuf] {
+        self.hugo.as_ref().map_or(&[], |site| site.files.as_slice())
     }
 
     /// The folders articles are read from: the content directory, and the
@@ -481,7 +489,11 @@ impl Config {
 
     /// The configuration of the Hugo site in `root`: its Hugo settings, with
     /// the keys of a `feedpub.toml` in `root` (if any) winning.
-    pub fn from_hugo(hugo: &crate::hugo::HugoConfig, root: &Path, paths: &Paths) -> Result<Config> {
+    pub(crate) fn from_hugo(
+        hugo: &crate::hugo::HugoConfig,
+        root: &Path,
+        paths: &Paths,
+    ) -> Result<Config> {
         let mut site = hugo.site()?.in_root(root);
         let feedpub_path = root.join(CONFIG_FILE_NAME);
         let own = match std::fs::read_to_string(&feedpub_path) {

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::text::{escaped, escaped_path};
+pub use crate::text::{escaped, escaped_path};
 
 /// Declares an enum of problem kinds, each with a stable code (its name), a
 /// severity and one line of documentation, and a constructor of its

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 /// Read the regular file at `path`, refusing anything else and anything
 /// longer than `limit` bytes. The error says what the path is instead
 /// ("a FIFO", "a directory") in words fit for a message.
-pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let mut options = File::options();
     options.read(true);
     #[cfg(unix)]
@@ -100,27 +100,28 @@ pub(crate) fn contained_file(file: &Path, base: &Path) -> bool {
 }
 
 /// Create the folder `dir` and any missing parents.
-pub fn create_dir_all(dir: &Path) -> Result<()> {
+pub(crate) fn create_dir_all(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// Every byte of the file at `path`.
-pub fn read(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
 /// The text of the file at `path`, which must be UTF-8.
-pub fn read_to_string(path: &Path) -> Result<String> {
+pub(crate) fn read_to_string(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
 }
 
 /// The entries of the folder `dir`.
-pub fn read_dir(dir: &Path) -> Result<std::fs::ReadDir> {
+pub(crate) fn read_dir(dir: &Path) -> Result<std::fs::ReadDir> {
     std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// `path` made absolute, with every symbolic link resolved.
-pub fn canonicalize(path: &Path) -> Result<PathBuf> {
+#[cfg(feature = "serve")]
+pub(crate) fn canonicalize(path: &Path) -> Result<PathBuf> {
     path.canonicalize().map_err(|e| Error::io(path, e))
 }
 
@@ -139,6 +140,7 @@ mod tests {
             (read(&missing).unwrap_err(), &missing),
             (read_to_string(&missing).unwrap_err(), &missing),
             (read_dir(&missing).map(drop).unwrap_err(), &missing),
+            #[cfg(feature = "serve")]
             (canonicalize(&missing).unwrap_err(), &missing),
             (
                 create_dir_all(&file.join("below")).unwrap_err(),

@@ -464,7 +464,7 @@ impl Ledger {
     /// Put the ledger's new version in a temporary file beside it, to be
     /// renamed into place once the feeds are published; `None` when it did
     /// not change.
-    pub fn stage(&self) -> Result<Option<Staged>> {
+    pub(crate) fn stage(&self) -> Result<Option<Staged>> {
         if self.on_disk.as_ref() == Some(&self.file) {
             return Ok(None);
         }

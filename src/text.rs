@@ -3,12 +3,12 @@
 use std::borrow::Cow;
 
 /// Whether `c` may appear in an XML 1.0 document.
-pub fn is_xml_char(c: char) -> bool {
+pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 /// Remove every character that XML 1.0 forbids (control characters, U+FFFE, U+FFFF).
-pub fn xml_safe(s: &str) -> Cow<'_, str> {
+pub(crate) fn xml_safe(s: &str) -> Cow<'_, str> {
     if s.chars().all(is_xml_char) {
         Cow::Borrowed(s)
     } else {
@@ -17,18 +17,18 @@ pub fn xml_safe(s: &str) -> Cow<'_, str> {
 }
 
 /// Collapse runs of white space into single spaces and trim the ends.
-pub fn squash_whitespace(s: &str) -> String {
+pub(crate) fn squash_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The 1-based line of a byte offset in `bytes`, which need not be UTF-8.
-pub fn line_at(bytes: &[u8], offset: usize) -> usize {
+pub(crate) fn line_at(bytes: &[u8], offset: usize) -> usize {
     let before = bytes.get(..offset).unwrap_or(bytes);
     before.iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// The 1-based line and column (in characters) of a byte offset in `text`.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -42,7 +42,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// A hash of `parts` that never changes between runs, platforms or Rust
 /// versions (FNV-1a, 64 bits), for fingerprints stored on disk. Parts are
 /// separated so that ("ab", "c") and ("a", "bc") differ.
-pub fn stable_hash(parts: &[&str]) -> u64 {
+pub(crate) fn stable_hash(parts: &[&str]) -> u64 {
     parts.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, part| {
         part.bytes()
             .chain(std::iter::once(0xff))
@@ -53,7 +53,7 @@ pub fn stable_hash(parts: &[&str]) -> u64 {
 }
 
 /// The candidate closest to `input` when it is close enough to be a likely typo.
-pub fn closest<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let input = input.to_lowercase();
     candidates
         .iter()
@@ -71,7 +71,7 @@ pub fn closest<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
 /// Whether `c` is invisible on a terminal (zero-width, joiners, bidi
 /// controls, soft hyphen, fillers, tags): two names differing only in such
 /// characters look the same when printed.
-pub fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
@@ -80,9 +80,9 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 /// `s` with every control character (but new lines and tabs) and every
-/// [invisible](is_invisible) one written as an escape (`\u{200b}`), for
-/// messages: look-alike names are told apart, and no escape sequence from
-/// a file name or a name reaches the terminal.
+/// invisible one (zero-width, joiners, bidi controls, …) written as an
+/// escape (`\u{200b}`), for messages: look-alike names are told apart, and
+/// no escape sequence from a file name or a name reaches the terminal.
 pub fn escaped(s: &str) -> Cow<'_, str> {
     escape_where(s, |c| {
         c.is_control() && c != '\n' && c != '\t' || is_invisible(c)
@@ -173,7 +173,7 @@ pub(crate) fn is_unprintable(c: char) -> bool {
 }
 
 /// The longest title, in characters, of an article or a term override.
-pub const MAX_TITLE_CHARS: usize = 1000;
+pub(crate) const MAX_TITLE_CHARS: usize = 1000;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,5 @@
 //! Custom feeds: feeds defined in `feedpub.toml` by a filter over the
-//! articles' terms and bylines, published under `feeds/custom/<slug>/`
-//! ([`crate::output::CUSTOM_DIR`]).
+//! articles' terms and bylines, published under `feeds/custom/<slug>/`.
 //!
 //! ```toml
 //! [[feeds]]
