@@ -496,11 +496,7 @@ impl Config {
     ) -> Result<Config> {
         let mut site = hugo.site()?.in_root(root);
         let feedpub_path = root.join(CONFIG_FILE_NAME);
-        let own = match std::fs::read_to_string(&feedpub_path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::io(&feedpub_path, e)),
-        };
+        let own = crate::files::read_to_string_if_exists(&feedpub_path)?;
         let written: toml::Table = own
             .as_deref()
             .and_then(|t| toml::from_str(t).ok())

@@ -236,12 +236,7 @@ fn load(path: &Path) -> Vec<HubNotification> {
 /// nothing is pending. Failing to is logged: the feeds are published.
 fn save(path: &Path, pending: &[HubNotification]) {
     let result = if pending.is_empty() {
-        match std::fs::remove_file(path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(crate::error::Error::io(path, e))
-            }
-            _ => Ok(()),
-        }
+        crate::files::remove_file_if_exists(path)
     } else {
         let mut bytes = serde_json::to_vec_pretty(pending)
             .unwrap_or_else(|e| unreachable!("serializing strings cannot fail: {e}"));

@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use crate::error::{Error, Result};
+use crate::files;
 use crate::lock::RunLock;
 use crate::progress::{Progress, Stage};
 
@@ -55,7 +56,7 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome
     };
     staged.commit()?;
     let dir = parent_dir(path);
-    sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+    files::sync_dir(dir)?;
     Ok(WriteOutcome::Written)
 }
 
@@ -79,7 +80,7 @@ impl Staged {
     pub(crate) fn commit_synced(self) -> Result<()> {
         let dir = parent_dir(&self.path).to_owned();
         self.commit()?;
-        sync_dir(&dir).map_err(|e| Error::io(&dir, e))
+        files::sync_dir(&dir)
     }
 }
 
@@ -115,7 +116,7 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
         ));
     }
     let dir = parent_dir(path);
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    files::create_dir_all(dir)?;
 
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
@@ -140,10 +141,8 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
 /// Whether `path` is a regular file holding exactly `bytes`.
 fn holds_bytes(path: &Path, bytes: &[u8]) -> Result<bool> {
     // A symbolic link is never read through: it is replaced.
-    let metadata = match fs::symlink_metadata(path) {
-        Ok(metadata) => metadata,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(Error::io(path, e)),
+    let Some(metadata) = files::symlink_metadata_if_exists(path)? else {
+        return Ok(false);
     };
     // Compare lengths first so a changed feed is not read back needlessly.
     let same_len = u64::try_from(bytes.len()).is_ok_and(|len| len == metadata.len());
@@ -166,18 +165,6 @@ fn set_public_permissions(file: &File) -> io::Result<()> {
 /// Permissions are left to the platform outside Unix.
 #[cfg(not(unix))]
 fn set_public_permissions(_file: &File) -> io::Result<()> {
-    Ok(())
-}
-
-/// Sync a directory, so a rename inside it survives a crash.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-/// Directories cannot be opened and synced outside Unix.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
@@ -240,10 +227,8 @@ impl Stager {
             }
         }
         for dir in missing.into_iter().rev() {
-            match fs::create_dir(&dir) {
-                Ok(()) => self.created.push(dir),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(Error::io(&dir, e)),
+            if files::create_dir(&dir)? {
+                self.created.push(dir);
             }
         }
         Ok(())
@@ -302,8 +287,8 @@ impl Stager {
             progress.step();
         }
         let dirs: Vec<PathBuf> = dirs.into_iter().collect();
-        for (dir, synced) in dirs.iter().zip(in_parallel(&dirs, |dir| sync_dir(dir))) {
-            synced.map_err(|e| Error::io(dir, e))?;
+        for synced in in_parallel(&dirs, |dir| files::sync_dir(dir)) {
+            synced?;
         }
         tracing::debug!(
             written = report.written.len(),
@@ -424,20 +409,14 @@ impl RunLock {
             if !seen.insert(dir.clone()) {
                 continue;
             }
-            let entries = match fs::read_dir(&dir) {
-                Ok(entries) => entries,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(Error::io(&dir, e)),
-            };
-            for entry in entries {
-                let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            for entry in files::entries_if_exists(&dir)? {
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
                 let stale = name.starts_with(TEMP_PREFIX)
                     && name.ends_with(TEMP_SUFFIX)
                     && entry.file_type().is_ok_and(|t| t.is_file());
                 if stale {
-                    fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                    files::remove_file_if_exists(&entry.path())?;
                     tracing::debug!(path = %entry.path().display(), "removed a stale temporary file");
                     removed += 1;
                 }
