@@ -28,19 +28,19 @@ pub use crate::format::Format;
 pub const CONFIG_FILE_NAME: &str = "feedpub.toml";
 
 /// The ledger's file name beside the configuration, unless `ledger` names another.
-pub const LEDGER_FILE_NAME: &str = "feedpub-ledger.toml";
+pub(crate) const LEDGER_FILE_NAME: &str = "feedpub-ledger.toml";
 
 /// The cache's file name, beside `feedpub.toml`.
-pub const CACHE_FILE_NAME: &str = ".feedpub-cache";
+pub(crate) const CACHE_FILE_NAME: &str = ".feedpub-cache";
 
 /// The JSON cache of earlier versions, removed when the binary one is saved.
-pub const LEGACY_CACHE_FILE_NAME: &str = ".feedpub-cache.json";
+pub(crate) const LEGACY_CACHE_FILE_NAME: &str = ".feedpub-cache.json";
 
 /// The largest `feedpub.toml` read (1 MiB); anything larger is a mistake.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// Default number of items per feed.
-pub const DEFAULT_LIMIT: usize = 50;
+pub(crate) const DEFAULT_LIMIT: usize = 50;
 
 /// How many words a derived summary keeps by default, as in Hugo
 /// (`summaryLength`; see `Config::summary_length`).
@@ -48,14 +48,14 @@ pub const SUMMARY_WORDS: usize = 70;
 
 /// Default pattern for article URLs: the file's folders under `content/`,
 /// then its slug (front-matter `slug`, else the file name).
-pub const DEFAULT_PERMALINK: &str = "/:sections/:slug/";
+pub(crate) const DEFAULT_PERMALINK: &str = "/:sections/:slug/";
 
 /// The tokens a permalink pattern may use.
-pub const PERMALINK_TOKENS: &[&str] =
+pub(crate) const PERMALINK_TOKENS: &[&str] =
     &[":sections", ":slug", ":filename", ":year", ":month", ":day"];
 
 /// The first token in the permalink `pattern` that feedpub does not know, if any.
-pub fn unknown_permalink_token(pattern: &str) -> Option<String> {
+pub(crate) fn unknown_permalink_token(pattern: &str) -> Option<String> {
     pattern.match_indices(':').find_map(|(i, _)| {
         let token: String = std::iter::once(':')
             .chain(
@@ -155,10 +155,10 @@ const KNOWN_KEYS: &[&str] = &[
 
 /// The machine-state directory the feeds are staged in when an object
 /// store is the only output, beside the configuration.
-pub const STAGING_DIR_NAME: &str = ".feedpub-out";
+pub(crate) const STAGING_DIR_NAME: &str = ".feedpub-out";
 
 /// The `Cache-Control` of every uploaded object unless `cache_control` says otherwise.
-pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=300";
+pub(crate) const DEFAULT_CACHE_CONTROL: &str = "public, max-age=300";
 
 /// Whether an output is an object-store URL (`s3://bucket/prefix/`, …)
 /// rather than a directory.
@@ -284,7 +284,7 @@ impl Config {
     /// The path of the page at `source` below its content directory: the
     /// folder of its language on a Hugo site with a `contentDir` per
     /// language, else the content directory.
-    pub fn page_path<'p>(&self, source: &'p Path) -> &'p Path {
+    pub(crate) fn page_path<'p>(&self, source: &'p Path) -> &'p Path {
         source
             .strip_prefix(self.page_root(source))
             .unwrap_or(source)
@@ -293,7 +293,7 @@ impl Config {
     /// The content directory the page at `source` is read from: the
     /// folder of its language on a Hugo site with a `contentDir` per
     /// language, else the content directory.
-    pub fn page_root(&self, source: &Path) -> &Path {
+    pub(crate) fn page_root(&self, source: &Path) -> &Path {
         self.hugo
             .as_ref()
             .and_then(|site| site.language_dir_of(source))
@@ -555,7 +555,7 @@ impl Config {
 
     /// Every `[[feeds]]` filter names taxonomies, countries and slugs the
     /// site has; an error points at its feed's `[[feeds]]` line in `text`.
-    pub fn check_custom_feeds(&self, text: &str, config_path: &Path) -> Result<()> {
+    pub(crate) fn check_custom_feeds(&self, text: &str, config_path: &Path) -> Result<()> {
         custom_feed::check(&self.custom_feeds, &self.taxonomies, &self.regions).map_err(
             |(index, e)| {
                 let mut d = Problem::InvalidCustomFeed
@@ -571,7 +571,7 @@ impl Config {
 
     /// Every kind `archive = [...]` lists is a kind of feed the site has;
     /// an error points at the `archive` line in `text`.
-    pub fn check_archive(&self, text: &str, config_path: &Path) -> Result<()> {
+    pub(crate) fn check_archive(&self, text: &str, config_path: &Path) -> Result<()> {
         let Some((kind, known)) = self.archive.unknown_kind(&self.taxonomies) else {
             return Ok(());
         };

@@ -68,7 +68,7 @@ const GITIGNORE: &str = "\
 ";
 
 /// Where the example article goes, relative to the site directory.
-pub const EXAMPLE_ARTICLE: &str = "content/welcome.md";
+pub(crate) const EXAMPLE_ARTICLE: &str = "content/welcome.md";
 
 /// Create a new site in `dir` (created if missing) and return the files
 /// written, in order. Refuses, writing nothing, when any of them exists.

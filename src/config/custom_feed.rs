@@ -215,7 +215,7 @@ pub fn check(
 }
 
 /// The line (1-based) of the `index`-th `[[feeds]]` header in `text`.
-pub fn header_line(text: &str, index: usize) -> Option<usize> {
+pub(crate) fn header_line(text: &str, index: usize) -> Option<usize> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| line.trim_start().starts_with("[[feeds]]"))
