@@ -67,8 +67,7 @@ impl RunLock {
                 Err(TryLockError::Error(e)) => return Err(Error::io(&path, e).into()),
             }
         }
-        let holder = holder_line();
-        write_holder(&mut file, &holder).map_err(|e| Error::io(&path, e))?;
+        write_holder(&mut file, &holder_line()).map_err(|e| Error::io(&path, e))?;
         Ok(RunLock { file, path })
     }
 
