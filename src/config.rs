@@ -1172,6 +1172,22 @@ mod tests {
 
     const SITE: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
 
+    /// `serve --watch` watches the Hugo configuration through this.
+    #[test]
+    fn hugo_files_are_the_hugo_configuration_read() {
+        assert!(parse(SITE).unwrap().hugo_files().is_empty());
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("content")).unwrap();
+        std::fs::write(
+            site.path().join("hugo.toml"),
+            "title = \"T\"\nbaseURL = \"https://example.org/\"\n",
+        )
+        .unwrap();
+        let hugo = crate::hugo::HugoConfig::find(site.path()).unwrap().unwrap();
+        let config = Config::from_hugo(&hugo, site.path(), &Paths::default()).unwrap();
+        assert_eq!(config.hugo_files(), [site.path().join("hugo.toml")]);
+    }
+
     /// The code of each problem `Config::load` reports, from a site that
     /// has only that problem (issue #14: every problem has a stable code).
     #[test]
