@@ -25,7 +25,10 @@ use crate::state::{self, Probe};
 use crate::taxonomy::{self, Term};
 use crate::validate;
 use crate::websub;
-use crate::write::RenderedFeed;
+
+pub use crate::output::check_owned;
+pub use crate::websub::{HubNotification, WebSubOutcome};
+pub use crate::write::RenderedFeed;
 
 use stream::{Outlet, Staging, formats_of};
 
@@ -245,7 +248,7 @@ pub struct BuildReport {
     /// due): nothing was read, rendered or written.
     pub nothing_changed: bool,
     /// WebSub notifications sent, and kept for the next run.
-    pub websub: websub::Outcome,
+    pub websub: WebSubOutcome,
     /// On a dry run, every file the build would publish, so that an
     /// upload can compare them without rendering again; empty otherwise.
     #[serde(skip)]
@@ -275,7 +278,7 @@ pub struct Rendered<Files = Vec<RenderedFeed>> {
     /// the feeds are published.
     pub ledger: Ledger,
     /// Parsed front matter, to save once the feeds are published.
-    pub cache: HeadCache,
+    pub(crate) cache: HeadCache,
     /// Files of feeds whose inputs did not change since the last build,
     /// which left them as they are: not rendered, validated or written
     /// (paths relative to the output directory, with their digests).
@@ -484,7 +487,7 @@ pub struct Prepared {
     /// logged at debug level with why).
     pub skipped: usize,
     /// Parsed front matter to keep for the next run.
-    pub cache: HeadCache,
+    pub(crate) cache: HeadCache,
 }
 
 /// Every feed and archive page of the selection, dated by the ledger.

@@ -40,7 +40,7 @@ const RACY: Duration = Duration::from_secs(2);
 /// ctime and inode, which no tool can set back, so a same-size edit with
 /// the old mtime restored (`cp -p`, `rsync -t`, `touch -r`) is still seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     size: u64,
     secs: u64,
     nanos: u32,
@@ -50,7 +50,7 @@ pub struct Stamp {
 
 impl Stamp {
     /// The size and modification time of `path`, if it can be read.
-    pub fn of(path: &Path) -> Option<Stamp> {
+    pub(crate) fn of(path: &Path) -> Option<Stamp> {
         let meta = std::fs::metadata(path).ok()?;
         let since = meta
             .modified()
@@ -119,7 +119,7 @@ struct CacheFile {
 
 /// Parsed front matter from earlier runs, and what this run parsed.
 #[derive(Debug)]
-pub struct HeadCache {
+pub(crate) struct HeadCache {
     path: PathBuf,
     salt: String,
     earlier: HashMap<PathBuf, Head>,
@@ -139,7 +139,7 @@ struct Use {
 impl HeadCache {
     /// The cache of the site described by `config`; unreadable, corrupt or
     /// stale caches are empty.
-    pub fn load(config: &Config) -> HeadCache {
+    pub(crate) fn load(config: &Config) -> HeadCache {
         let salt = format!(
             "{:016x}",
             stable_hash(&[env!("CARGO_PKG_VERSION"), &format!("{config:?}")])
@@ -161,7 +161,7 @@ impl HeadCache {
 
     /// The article at `path` as parsed by an earlier run, if the file has
     /// not changed since.
-    pub fn get(&self, path: &Path, stamp: Stamp) -> Option<Article> {
+    pub(crate) fn get(&self, path: &Path, stamp: Stamp) -> Option<Article> {
         let head = self.earlier.get(path).filter(|h| h.stamp == stamp)?;
         if let Ok(mut now) = self.now.lock() {
             now.hits.insert(path.to_path_buf());
@@ -195,7 +195,7 @@ impl HeadCache {
     }
 
     /// Remember a freshly parsed article (one without any problem).
-    pub fn insert(&self, article: &Article, stamp: Stamp) {
+    pub(crate) fn insert(&self, article: &Article, stamp: Stamp) {
         if stamp.is_racy() {
             return;
         }
@@ -230,7 +230,7 @@ impl HeadCache {
     /// the files this run took from the cache or parsed into it (the body
     /// was read after the stamp they are keyed by was taken, so a later
     /// edit changes the stamp and drops the digests with the entry).
-    pub fn remember_bodies<'a>(&self, articles: impl IntoIterator<Item = &'a Article>) {
+    pub(crate) fn remember_bodies<'a>(&self, articles: impl IntoIterator<Item = &'a Article>) {
         let Ok(mut now) = self.now.lock() else {
             return;
         };
@@ -244,7 +244,7 @@ impl HeadCache {
 
     /// Write what this run used and parsed, when it differs from what was
     /// read. A cache is an optimization: failing to write it is not an error.
-    pub fn save(self) {
+    pub(crate) fn save(self) {
         let Use {
             hits,
             fresh,

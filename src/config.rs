@@ -22,23 +22,25 @@ use crate::text::{closest, is_unprintable, line_col};
 pub mod archived;
 pub mod custom_feed;
 
+pub use crate::format::Format;
+
 /// The name of the configuration file at the project root.
 pub const CONFIG_FILE_NAME: &str = "feedpub.toml";
 
 /// The ledger's file name beside the configuration, unless `ledger` names another.
-pub const LEDGER_FILE_NAME: &str = "feedpub-ledger.toml";
+pub(crate) const LEDGER_FILE_NAME: &str = "feedpub-ledger.toml";
 
 /// The cache's file name, beside `feedpub.toml`.
-pub const CACHE_FILE_NAME: &str = ".feedpub-cache";
+pub(crate) const CACHE_FILE_NAME: &str = ".feedpub-cache";
 
 /// The JSON cache of earlier versions, removed when the binary one is saved.
-pub const LEGACY_CACHE_FILE_NAME: &str = ".feedpub-cache.json";
+pub(crate) const LEGACY_CACHE_FILE_NAME: &str = ".feedpub-cache.json";
 
 /// The largest `feedpub.toml` read (1 MiB); anything larger is a mistake.
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// Default number of items per feed.
-pub const DEFAULT_LIMIT: usize = 50;
+pub(crate) const DEFAULT_LIMIT: usize = 50;
 
 /// How many words a derived summary keeps by default, as in Hugo
 /// (`summaryLength`; see `Config::summary_length`).
@@ -46,14 +48,14 @@ pub const SUMMARY_WORDS: usize = 70;
 
 /// Default pattern for article URLs: the file's folders under `content/`,
 /// then its slug (front-matter `slug`, else the file name).
-pub const DEFAULT_PERMALINK: &str = "/:sections/:slug/";
+pub(crate) const DEFAULT_PERMALINK: &str = "/:sections/:slug/";
 
 /// The tokens a permalink pattern may use.
-pub const PERMALINK_TOKENS: &[&str] =
+pub(crate) const PERMALINK_TOKENS: &[&str] =
     &[":sections", ":slug", ":filename", ":year", ":month", ":day"];
 
 /// The first token in the permalink `pattern` that feedpub does not know, if any.
-pub fn unknown_permalink_token(pattern: &str) -> Option<String> {
+pub(crate) fn unknown_permalink_token(pattern: &str) -> Option<String> {
     pattern.match_indices(':').find_map(|(i, _)| {
         let token: String = std::iter::once(':')
             .chain(
@@ -153,10 +155,10 @@ const KNOWN_KEYS: &[&str] = &[
 
 /// The machine-state directory the feeds are staged in when an object
 /// store is the only output, beside the configuration.
-pub const STAGING_DIR_NAME: &str = ".feedpub-out";
+pub(crate) const STAGING_DIR_NAME: &str = ".feedpub-out";
 
 /// The `Cache-Control` of every uploaded object unless `cache_control` says otherwise.
-pub const DEFAULT_CACHE_CONTROL: &str = "public, max-age=300";
+pub(crate) const DEFAULT_CACHE_CONTROL: &str = "public, max-age=300";
 
 /// Whether an output is an object-store URL (`s3://bucket/prefix/`, …)
 /// rather than a directory.
@@ -251,9 +253,9 @@ pub struct Config {
     pub stamp_undated: Option<bool>,
     /// How the Hugo site this configuration was read from names, links and
     /// selects its pages; `None` for a plain feedpub site.
-    pub hugo: Option<crate::hugo::HugoSite>,
+    pub(crate) hugo: Option<crate::hugo::HugoSite>,
     /// Where term feeds link to: the site's term pages, or the feeds page.
-    pub term_pages: TermPages,
+    pub(crate) term_pages: TermPages,
     /// The feeds' image (RSS `<image>`, Atom `<logo>`, JSON Feed `icon`).
     pub image: Option<Url>,
     /// The feeds' small square icon (Atom `<icon>`, JSON Feed `favicon`).
@@ -264,7 +266,7 @@ pub struct Config {
     /// are paths on the site (not full URLs), see [`Config::missing_feed_images`].
     pub feed_image_files: Vec<FeedImageFile>,
     /// Titles and descriptions set for single terms.
-    pub term_overrides: TermOverrides,
+    pub(crate) term_overrides: TermOverrides,
     /// Feeds defined by a filter (`[[feeds]]`), under `feeds/custom/`.
     pub custom_feeds: Vec<custom_feed::CustomFeed>,
     /// The feed formats published, in output order (`formats`; default all).
@@ -282,7 +284,7 @@ impl Config {
     /// The path of the page at `source` below its content directory: the
     /// folder of its language on a Hugo site with a `contentDir` per
     /// language, else the content directory.
-    pub fn page_path<'p>(&self, source: &'p Path) -> &'p Path {
+    pub(crate) fn page_path<'p>(&self, source: &'p Path) -> &'p Path {
         source
             .strip_prefix(self.page_root(source))
             .unwrap_or(source)
@@ -291,11 +293,17 @@ impl Config {
     /// The content directory the page at `source` is read from: the
     /// folder of its language on a Hugo site with a `contentDir` per
     /// language, else the content directory.
-    pub fn page_root(&self, source: &Path) -> &Path {
+    pub(crate) fn page_root(&self, source: &Path) -> &Path {
         self.hugo
             .as_ref()
             .and_then(|site| site.language_dir_of(source))
             .map_or(self.content_dir.as_path(), |(_, dir)| dir)
+    }
+
+    /// The Hugo configuration files this configuration was read from, to
+    /// watch for changes; none for a plain feedpub site.
+    pub fn hugo_files(&self) -> &[PathBuf] {
+        self.hugo.as_ref().map_or(&[], |site| site.files.as_slice())
     }
 
     /// The folders articles are read from: the content directory, and the
@@ -481,14 +489,14 @@ impl Config {
 
     /// The configuration of the Hugo site in `root`: its Hugo settings, with
     /// the keys of a `feedpub.toml` in `root` (if any) winning.
-    pub fn from_hugo(hugo: &crate::hugo::HugoConfig, root: &Path, paths: &Paths) -> Result<Config> {
+    pub(crate) fn from_hugo(
+        hugo: &crate::hugo::HugoConfig,
+        root: &Path,
+        paths: &Paths,
+    ) -> Result<Config> {
         let mut site = hugo.site()?.in_root(root);
         let feedpub_path = root.join(CONFIG_FILE_NAME);
-        let own = match std::fs::read_to_string(&feedpub_path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(Error::io(&feedpub_path, e)),
-        };
+        let own = crate::files::read_to_string_if_exists(&feedpub_path)?;
         let written: toml::Table = own
             .as_deref()
             .and_then(|t| toml::from_str(t).ok())
@@ -547,7 +555,7 @@ impl Config {
 
     /// Every `[[feeds]]` filter names taxonomies, countries and slugs the
     /// site has; an error points at its feed's `[[feeds]]` line in `text`.
-    pub fn check_custom_feeds(&self, text: &str, config_path: &Path) -> Result<()> {
+    pub(crate) fn check_custom_feeds(&self, text: &str, config_path: &Path) -> Result<()> {
         custom_feed::check(&self.custom_feeds, &self.taxonomies, &self.regions).map_err(
             |(index, e)| {
                 let mut d = Problem::InvalidCustomFeed
@@ -563,7 +571,7 @@ impl Config {
 
     /// Every kind `archive = [...]` lists is a kind of feed the site has;
     /// an error points at the `archive` line in `text`.
-    pub fn check_archive(&self, text: &str, config_path: &Path) -> Result<()> {
+    pub(crate) fn check_archive(&self, text: &str, config_path: &Path) -> Result<()> {
         let Some((kind, known)) = self.archive.unknown_kind(&self.taxonomies) else {
             return Ok(());
         };
@@ -1163,6 +1171,22 @@ mod tests {
     }
 
     const SITE: &str = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+
+    /// `serve --watch` watches the Hugo configuration through this.
+    #[test]
+    fn hugo_files_are_the_hugo_configuration_read() {
+        assert!(parse(SITE).unwrap().hugo_files().is_empty());
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("content")).unwrap();
+        std::fs::write(
+            site.path().join("hugo.toml"),
+            "title = \"T\"\nbaseURL = \"https://example.org/\"\n",
+        )
+        .unwrap();
+        let hugo = crate::hugo::HugoConfig::find(site.path()).unwrap().unwrap();
+        let config = Config::from_hugo(&hugo, site.path(), &Paths::default()).unwrap();
+        assert_eq!(config.hugo_files(), [site.path().join("hugo.toml")]);
+    }
 
     /// The code of each problem `Config::load` reports, from a site that
     /// has only that problem (issue #14: every problem has a stable code).

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::text::{escaped, escaped_path};
+pub use crate::text::{escaped, escaped_path};
 
 /// Declares an enum of problem kinds, each with a stable code (its name), a
 /// severity and one line of documentation, and a constructor of its
@@ -181,7 +181,7 @@ impl Diagnostic {
     }
 
     /// Point the diagnostic at a 1-based line.
-    pub fn at_line(mut self, line: usize) -> Self {
+    pub(crate) fn at_line(mut self, line: usize) -> Self {
         self.line = Some(line);
         self
     }
@@ -193,7 +193,7 @@ impl Diagnostic {
     }
 
     /// Attach a stable rule code.
-    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+    pub(crate) fn with_code(mut self, code: impl Into<String>) -> Self {
         self.code = Some(code.into());
         self
     }

@@ -9,7 +9,7 @@
 //! to a size limit.
 
 use std::fs::{File, Metadata};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 /// Read the regular file at `path`, refusing anything else and anything
 /// longer than `limit` bytes. The error says what the path is instead
 /// ("a FIFO", "a directory") in words fit for a message.
-pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     let mut options = File::options();
     options.read(true);
     #[cfg(unix)]
@@ -100,28 +100,103 @@ pub(crate) fn contained_file(file: &Path, base: &Path) -> bool {
 }
 
 /// Create the folder `dir` and any missing parents.
-pub fn create_dir_all(dir: &Path) -> Result<()> {
+pub(crate) fn create_dir_all(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// Every byte of the file at `path`.
-pub fn read(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 
 /// The text of the file at `path`, which must be UTF-8.
-pub fn read_to_string(path: &Path) -> Result<String> {
+pub(crate) fn read_to_string(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
 }
 
 /// The entries of the folder `dir`.
-pub fn read_dir(dir: &Path) -> Result<std::fs::ReadDir> {
+pub(crate) fn read_dir(dir: &Path) -> Result<std::fs::ReadDir> {
     std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))
 }
 
 /// `path` made absolute, with every symbolic link resolved.
-pub fn canonicalize(path: &Path) -> Result<PathBuf> {
+#[cfg(feature = "serve")]
+pub(crate) fn canonicalize(path: &Path) -> Result<PathBuf> {
     path.canonicalize().map_err(|e| Error::io(path, e))
+}
+
+/// What is at `path`, without following a final symbolic link; `None`
+/// when nothing is there.
+pub(crate) fn symlink_metadata_if_exists(path: &Path) -> Result<Option<Metadata>> {
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) => Ok(Some(metadata)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// The text of the file at `path`, which must be UTF-8; `None` when there
+/// is no file.
+pub(crate) fn read_to_string_if_exists(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Write `bytes` to a new file at `path`: a file already there (even one
+/// appearing meanwhile) is an error, never overwritten.
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    File::options()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut file| file.write_all(bytes))
+        .map_err(|e| Error::io(path, e))
+}
+
+/// Create the folder `dir` (its parent must exist); `false` when it was
+/// already there.
+pub(crate) fn create_dir(dir: &Path) -> Result<bool> {
+    match std::fs::create_dir(dir) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
+/// The entries of the folder `dir`; none when it does not exist.
+pub(crate) fn entries_if_exists(dir: &Path) -> Result<Vec<std::fs::DirEntry>> {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .collect::<io::Result<_>>()
+            .map_err(|e| Error::io(dir, e)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
+/// Delete the file at `path`, if there is one.
+pub(crate) fn remove_file_if_exists(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Sync the folder `dir`, so a rename inside it survives a crash.
+#[cfg(unix)]
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| Error::io(dir, e))
+}
+
+/// Folders cannot be opened and synced outside Unix.
+#[cfg(not(unix))]
+pub(crate) fn sync_dir(_dir: &Path) -> Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]
@@ -139,11 +214,32 @@ mod tests {
             (read(&missing).unwrap_err(), &missing),
             (read_to_string(&missing).unwrap_err(), &missing),
             (read_dir(&missing).map(drop).unwrap_err(), &missing),
+            #[cfg(feature = "serve")]
             (canonicalize(&missing).unwrap_err(), &missing),
             (
                 create_dir_all(&file.join("below")).unwrap_err(),
                 &file.join("below"),
             ),
+            (
+                symlink_metadata_if_exists(&file.join("below")).unwrap_err(),
+                &file.join("below"),
+            ),
+            (
+                read_to_string_if_exists(&file.join("below")).unwrap_err(),
+                &file.join("below"),
+            ),
+            (write_new(&file, b"y").unwrap_err(), &file),
+            (
+                create_dir(&missing.join("below")).unwrap_err(),
+                &missing.join("below"),
+            ),
+            (entries_if_exists(&file).unwrap_err(), &file),
+            (
+                remove_file_if_exists(dir.path()).unwrap_err(),
+                &dir.path().to_path_buf(),
+            ),
+            #[cfg(unix)]
+            (sync_dir(&missing).unwrap_err(), &missing),
         ];
         for (error, expected) in errors {
             let Error::Io { path, .. } = &error else {
@@ -151,6 +247,33 @@ mod tests {
             };
             assert_eq!(path, expected);
         }
+        assert_eq!(
+            std::fs::read(&file).unwrap(),
+            b"x",
+            "write_new never overwrites"
+        );
+    }
+
+    #[test]
+    fn nothing_there_is_not_an_error_where_it_is_expected() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        assert!(symlink_metadata_if_exists(&missing).unwrap().is_none());
+        assert_eq!(read_to_string_if_exists(&missing).unwrap(), None);
+        assert!(entries_if_exists(&missing).unwrap().is_empty());
+        remove_file_if_exists(&missing).unwrap();
+        assert!(create_dir(&missing).unwrap());
+        assert!(!create_dir(&missing).unwrap());
+        write_new(&missing.join("new"), b"new").unwrap();
+        assert_eq!(
+            read_to_string_if_exists(&missing.join("new"))
+                .unwrap()
+                .as_deref(),
+            Some("new")
+        );
+        assert_eq!(entries_if_exists(&missing).unwrap().len(), 1);
+        remove_file_if_exists(&missing.join("new")).unwrap();
+        assert!(!missing.join("new").exists());
     }
 
     #[test]

@@ -5,8 +5,6 @@
 //! feedpub's machine state. It never overwrites anything: if any of those
 //! files exists, nothing is written and the error names it.
 
-use std::fs::OpenOptions;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{ConfigProblem, Error, Result};
@@ -70,7 +68,7 @@ const GITIGNORE: &str = "\
 ";
 
 /// Where the example article goes, relative to the site directory.
-pub const EXAMPLE_ARTICLE: &str = "content/welcome.md";
+pub(crate) const EXAMPLE_ARTICLE: &str = "content/welcome.md";
 
 /// Create a new site in `dir` (created if missing) and return the files
 /// written, in order. Refuses, writing nothing, when any of them exists.
@@ -102,14 +100,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         if let Some(parent) = path.parent() {
             crate::files::create_dir_all(parent)?;
         }
-        // `create_new` also guards against a file appearing meanwhile.
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        file.write_all(text.as_bytes())
-            .map_err(|e| Error::io(&path, e))?;
+        // Never overwrites, even a file appearing meanwhile.
+        crate::files::write_new(&path, text.as_bytes())?;
         written.push(path);
     }
     Ok(written)

@@ -216,7 +216,7 @@ impl Ledger {
     /// unrelated article created at the same path later is a new item.
     /// `articles` are the files found; an entry whose file still exists (an
     /// article left out for an error, say) is kept as it is.
-    pub fn mark_gone(&mut self, articles: &[Article], content_dir: &Path) {
+    pub(crate) fn mark_gone(&mut self, articles: &[Article], content_dir: &Path) {
         let present: HashSet<String> = articles
             .iter()
             .map(|a| key(&a.source, content_dir))
@@ -235,7 +235,7 @@ impl Ledger {
     /// The articles whose bodies must be read before [`Ledger::pin`]: those
     /// the ledger does not know, when some recorded file is gone (a rename
     /// is recognised by its content).
-    pub fn needs_bodies(&self, articles: &[Article], content_dir: &Path) -> Vec<usize> {
+    pub(crate) fn needs_bodies(&self, articles: &[Article], content_dir: &Path) -> Vec<usize> {
         let keys: Vec<String> = articles
             .iter()
             .map(|a| key(&a.source, content_dir))
@@ -259,7 +259,7 @@ impl Ledger {
 
     /// Give articles their pinned ids and publication dates. An undated
     /// article not yet in the ledger is stamped with `now`.
-    pub fn pin(&self, articles: &mut [Article], content_dir: &Path, now: DateTime<Utc>) {
+    pub(crate) fn pin(&self, articles: &mut [Article], content_dir: &Path, now: DateTime<Utc>) {
         let entries = self.entries(articles, content_dir);
         // Ids readers have seen on articles that are not among these: a new
         // article must not take one over (its own URL may be a deleted
@@ -296,7 +296,12 @@ impl Ledger {
     /// Give articles without their own `updated` the ledger's: `now` when
     /// the body (read by now) differs from what readers last saw, else the
     /// earlier stamp.
-    pub fn stamp_updates(&self, articles: &mut [Article], content_dir: &Path, now: DateTime<Utc>) {
+    pub(crate) fn stamp_updates(
+        &self,
+        articles: &mut [Article],
+        content_dir: &Path,
+        now: DateTime<Utc>,
+    ) {
         let entries = self.entries(articles, content_dir);
         for (article, entry) in articles.iter_mut().zip(entries) {
             let Some(entry) = entry else { continue };
@@ -324,12 +329,12 @@ impl Ledger {
     /// Whether the article file at `source` was published by an earlier
     /// build (its entry stays while the file has errors, so the article
     /// returns with the same id and date once fixed).
-    pub fn was_published(&self, source: &Path, content_dir: &Path) -> bool {
+    pub(crate) fn was_published(&self, source: &Path, content_dir: &Path) -> bool {
         self.file.articles.contains_key(&key(source, content_dir))
     }
 
     /// Remember the published articles and every term published so far.
-    pub fn record(&mut self, published: &[Article], terms: &[Term], content_dir: &Path) {
+    pub(crate) fn record(&mut self, published: &[Article], terms: &[Term], content_dir: &Path) {
         let entries: Vec<Option<String>> = self
             .entries(published, content_dir)
             .into_iter()
@@ -387,7 +392,7 @@ impl Ledger {
     /// each empty one the date it had when it last had items (instead of
     /// the site's, or 1970 when nothing is published), or, for a feed that
     /// never had any, `now`, remembered as the date it was first published.
-    pub fn date_feeds(&mut self, specs: &mut [FeedSpec<'_>], now: DateTime<Utc>) {
+    pub(crate) fn date_feeds(&mut self, specs: &mut [FeedSpec<'_>], now: DateTime<Utc>) {
         for spec in specs {
             let folder = spec
                 .dir
@@ -409,7 +414,7 @@ impl Ledger {
     /// empty terms, so their feeds stay (valid, without items).
     /// Only the site's current `taxonomies`, in the default language and
     /// in each of `languages` (the other languages' codes), are considered.
-    pub fn retired_terms(
+    pub(crate) fn retired_terms(
         &self,
         taxonomies: &[Taxonomy],
         languages: &[String],
@@ -464,7 +469,7 @@ impl Ledger {
     /// Put the ledger's new version in a temporary file beside it, to be
     /// renamed into place once the feeds are published; `None` when it did
     /// not change.
-    pub fn stage(&self) -> Result<Option<Staged>> {
+    pub(crate) fn stage(&self) -> Result<Option<Staged>> {
         if self.on_disk.as_ref() == Some(&self.file) {
             return Ok(None);
         }

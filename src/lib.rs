@@ -1,16 +1,23 @@
 //! feedpub turns a collection of Markdown articles into syndication feeds.
 //!
-//! The pipeline, one module per stage: [`content`] loads articles from
-//! `content/` into the [`model`], [`build`] selects what is published,
-//! [`taxonomy`] groups it into categories and countries, [`feed`] renders
-//! RSS 2.0, Atom 1.0 and JSON Feed, [`validate`] checks every feed, and
-//! [`write`](mod@write) publishes the files that changed under the run
-//! [`lock`], with the [`discovery`](feed::discovery) files beside them. The
-//! [`ledger`] keeps the ids and dates readers have seen stable from one
-//! build to the next; the machine [`state`] lets a run in which
-//! nothing changed stop after one stat pass; [`websub`] tells hubs which
-//! feeds changed. [`preview`] computes what the next build will
-//! publish, and `serve` (cargo feature `serve`) serves the output over HTTP.
+//! The pipeline, one public module per stage: [`config`] reads
+//! `feedpub.toml`, [`content`] loads articles from `content/` into the
+//! [`model`], [`build`] selects what is published, [`taxonomy`] groups it
+//! into categories and countries, [`feed`] renders RSS 2.0, Atom 1.0 and
+//! JSON Feed, [`validate`] checks every feed, and [`build`] publishes the
+//! files that changed under a run lock, with the
+//! [`discovery`](feed::discovery) files beside them, then tells WebSub hubs
+//! which feeds changed. The [`ledger`] keeps the ids and dates readers have
+//! seen stable from one build to the next; the machine [`state`] lets a run
+//! in which nothing changed stop after one stat pass. [`preview`] computes
+//! what the next build will publish; `serve` and `publish` (cargo features
+//! `serve`, `object-store`) serve the output over HTTP and upload it to
+//! object storage; [`init`] starts a site. [`error`], [`dates`] and
+//! [`progress`] hold what the stages share with their callers.
+//!
+//! Everything else (writing files, the lock, the front-matter cache, Hugo's
+//! settings, text helpers) is private to the crate; a test pins the list of
+//! public modules.
 //!
 //! The library draws nothing, and a build's "now" is an input
 //! ([`build::BuildOptions::now`]): the `feedpub` binary (cargo feature
@@ -36,23 +43,17 @@
 //! # Ok::<(), feedpub::error::Error>(())
 //! ```
 
-mod archive;
+// The public surface: the pipeline's stages and the types their
+// signatures use (pinned by `tests/integration/structure.rs`).
 pub mod build;
-pub mod cache;
 pub mod config;
 pub mod content;
 pub mod dates;
 pub mod error;
 pub mod feed;
-pub mod files;
-pub mod format;
-mod framed;
-pub mod hugo;
 pub mod init;
 pub mod ledger;
-pub mod lock;
 pub mod model;
-pub mod output;
 pub mod preview;
 pub mod progress;
 #[cfg(feature = "object-store")]
@@ -61,9 +62,19 @@ pub mod publish;
 pub mod serve;
 pub mod state;
 pub mod taxonomy;
-pub mod term_page;
-pub mod term_text;
-pub mod text;
 pub mod validate;
-pub mod websub;
-pub mod write;
+
+// Named only inside the crate.
+mod archive;
+mod cache;
+mod files;
+mod format;
+mod framed;
+mod hugo;
+mod lock;
+mod output;
+mod term_page;
+mod term_text;
+mod text;
+mod websub;
+mod write;

@@ -15,7 +15,7 @@ use chrono::{SecondsFormat, Utc};
 use crate::error::{Error, Result};
 
 /// The name of the lock file [`RunLock`] takes in the output directory.
-pub const LOCK_FILE_NAME: &str = ".feedpub.lock";
+pub(crate) const LOCK_FILE_NAME: &str = ".feedpub.lock";
 
 /// How often [`RunLock::acquire`] retries while another run holds the lock.
 const LOCK_POLL: Duration = Duration::from_millis(50);
@@ -26,10 +26,9 @@ const LOCK_POLL: Duration = Duration::from_millis(50);
 /// OS releases it when the process dies: a lock file left behind by a crashed
 /// run never blocks the next one.
 #[derive(Debug)]
-pub struct RunLock {
+pub(crate) struct RunLock {
     file: File,
     path: PathBuf,
-    holder: String,
 }
 
 impl RunLock {
@@ -39,7 +38,7 @@ impl RunLock {
     /// with a line naming this run ("pid 1234 on host, since
     /// 2026-11-27T21:00:00Z"), which a blocked run reports in
     /// [`LockError::Busy`].
-    pub fn acquire(dir: &Path, wait: Duration) -> Result<RunLock, LockError> {
+    pub(crate) fn acquire(dir: &Path, wait: Duration) -> Result<RunLock, LockError> {
         crate::files::create_dir_all(dir)?;
         RunLock::acquire_file(&dir.join(LOCK_FILE_NAME), wait)
     }
@@ -50,7 +49,7 @@ impl RunLock {
     /// The file is never opened through a symbolic link, and must be a
     /// regular file: a planted link cannot make a run overwrite (or create)
     /// a file elsewhere.
-    pub fn acquire_file(path: &Path, wait: Duration) -> Result<RunLock, LockError> {
+    pub(crate) fn acquire_file(path: &Path, wait: Duration) -> Result<RunLock, LockError> {
         let path = path.to_path_buf();
         let mut file = open_lock_file(&path).map_err(|e| Error::io(&path, e))?;
         let start = Instant::now();
@@ -68,19 +67,13 @@ impl RunLock {
                 Err(TryLockError::Error(e)) => return Err(Error::io(&path, e).into()),
             }
         }
-        let holder = holder_line();
-        write_holder(&mut file, &holder).map_err(|e| Error::io(&path, e))?;
-        Ok(RunLock { file, path, holder })
+        write_holder(&mut file, &holder_line()).map_err(|e| Error::io(&path, e))?;
+        Ok(RunLock { file, path })
     }
 
     /// The lock file's path.
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// The line this run wrote into the lock file.
-    pub fn holder(&self) -> &str {
-        &self.holder
     }
 }
 
@@ -175,7 +168,7 @@ const HOLDER_WAIT: Duration = Duration::from_millis(200);
 
 /// Why the lock could not be taken.
 #[derive(Debug)]
-pub enum LockError {
+pub(crate) enum LockError {
     /// Another run held the lock for the whole wait.
     Busy {
         /// What the holder wrote into the lock file.
@@ -245,11 +238,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let out = dir.path().join("public");
         let first = RunLock::acquire(&out, Duration::ZERO).expect("first lock");
-        assert!(
-            first
-                .holder()
-                .starts_with(&format!("pid {} on ", std::process::id()))
-        );
+        let written = fs::read_to_string(first.path()).expect("read the lock file");
+        let first_holder = written.strip_suffix('\n').expect("one line");
+        assert!(first_holder.starts_with(&format!("pid {} on ", std::process::id())));
         assert_eq!(first.path(), out.join(LOCK_FILE_NAME));
 
         let busy_out = out.clone();
@@ -258,7 +249,7 @@ mod tests {
             .expect("thread");
         match busy {
             Err(LockError::Busy { holder, waited }) => {
-                assert_eq!(holder, first.holder());
+                assert_eq!(holder, first_holder);
                 assert!(waited >= Duration::from_millis(200), "{waited:?}");
             }
             other => panic!("expected Busy, got {other:?}"),
@@ -302,10 +293,16 @@ mod tests {
         let stale = "pid 999999 on gone-host, since 2020-01-01T00:00:00Z\nmore junk\n";
         fs::write(dir.path().join(LOCK_FILE_NAME), stale).expect("seed");
 
-        let lock = RunLock::acquire(dir.path(), Duration::ZERO).expect("lock");
+        let _lock = RunLock::acquire(dir.path(), Duration::ZERO).expect("lock");
 
         let text = fs::read_to_string(dir.path().join(LOCK_FILE_NAME)).expect("read");
-        assert_eq!(text, format!("{}\n", lock.holder()));
+        let holder = format!("pid {} on ", std::process::id());
+        assert!(
+            text.starts_with(&holder) && text.contains(", since "),
+            "{text}"
+        );
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.ends_with('\n'), "{text}");
     }
 
     #[test]

@@ -121,7 +121,7 @@ impl Article {
     }
 
     /// The body as HTML (empty until the body is read).
-    pub fn content_html(&self) -> &str {
+    pub(crate) fn content_html(&self) -> &str {
         self.body.as_ref().map_or("", |b| b.html.as_str())
     }
 
@@ -132,19 +132,19 @@ impl Article {
 
     /// The body's digests: of the body read, else of the body an earlier
     /// run read of the unchanged file.
-    pub fn body_digests(&self) -> Option<KnownBody> {
+    pub(crate) fn body_digests(&self) -> Option<KnownBody> {
         self.body.as_ref().map(KnownBody::of).or(self.known_body)
     }
 
     /// The names of the article's terms in the taxonomy at `index` of
     /// `Config::taxonomies`.
-    pub fn terms_of(&self, index: usize) -> &[String] {
+    pub(crate) fn terms_of(&self, index: usize) -> &[String] {
         self.terms.get(index).map_or(&[], Vec::as_slice)
     }
 
     /// Every term name of every taxonomy, in taxonomy order: what items
     /// list as their categories.
-    pub fn all_terms(&self) -> impl Iterator<Item = &String> {
+    pub(crate) fn all_terms(&self) -> impl Iterator<Item = &String> {
         self.terms.iter().flatten()
     }
 
@@ -156,7 +156,7 @@ impl Article {
     }
 
     /// The instant of the article's last change: `updated`, else `date`.
-    pub fn last_change(&self) -> Option<DateTime<Utc>> {
+    pub(crate) fn last_change(&self) -> Option<DateTime<Utc>> {
         match (self.date, self.updated) {
             (Some(d), Some(u)) => Some(d.max(u)),
             (d, u) => u.or(d),

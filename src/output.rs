@@ -19,20 +19,20 @@ use crate::format::Format;
 use crate::lock::LOCK_FILE_NAME;
 
 /// The folder of the archive pages under the output directory.
-pub const ARCHIVE_DIR: &str = "archive";
+pub(crate) const ARCHIVE_DIR: &str = "archive";
 
 /// The folder of custom feeds under the output directory.
-pub const CUSTOM_DIR: &str = "custom";
+pub(crate) const CUSTOM_DIR: &str = "custom";
 
 /// File name of the OPML subscription list in the output directory.
-pub const OPML_FILE: &str = "feeds.opml";
+pub(crate) const OPML_FILE: &str = "feeds.opml";
 /// File name of the HTML feed index in the output directory.
-pub const INDEX_FILE: &str = "index.html";
+pub(crate) const INDEX_FILE: &str = "index.html";
 
 /// The id of a feed's entry on the feeds page, from the folder of its files
 /// (`categories/economy`; `site` for the site feed): stable across builds,
 /// and linked by term feeds on sites without term pages.
-pub fn feed_anchor(dir: &str) -> String {
+pub(crate) fn feed_anchor(dir: &str) -> String {
     if dir.is_empty() {
         "site".to_string()
     } else {
@@ -43,11 +43,12 @@ pub fn feed_anchor(dir: &str) -> String {
 /// The comment that marks a `feeds.opml` as feedpub's own, so an output
 /// directory holding someone else's subscription list is not taken over
 /// (see [`check_owned`]).
-pub const OPML_MARKER: &str = "Written by feedpub: every feed of this site, one outline each";
+pub(crate) const OPML_MARKER: &str =
+    "Written by feedpub: every feed of this site, one outline each";
 
 /// The footer of [`INDEX_FILE`], which also tells feedpub's page from a
 /// site's own `index.html`.
-pub const INDEX_FOOTER: &str = "Every feed is published in RSS 2.0, Atom 1.0 and JSON Feed 1.1 and \
+pub(crate) const INDEX_FOOTER: &str = "Every feed is published in RSS 2.0, Atom 1.0 and JSON Feed 1.1 and \
      validated before publishing, by feedpub.";
 
 /// The most of an `index.html` or `feeds.opml` read to find feedpub's mark.

@@ -85,7 +85,7 @@ impl Default for Limits {
 
 /// The media type of a served file, by name: feeds and the OPML list get
 /// their registered types (`ServeDir` alone would say `text/xml`).
-pub fn media_type(path: &str) -> Option<&'static str> {
+pub(crate) fn media_type(path: &str) -> Option<&'static str> {
     let name = path.rsplit('/').next().unwrap_or(path);
     if name.is_empty() {
         // A directory: `ServeDir` answers with its `index.html`.
@@ -108,7 +108,7 @@ pub fn media_type(path: &str) -> Option<&'static str> {
 /// when the answer is 404: an encoded slash or backslash, a segment that
 /// starts with `.` once decoded (`..`, dot-files such as `.feedpub.lock`),
 /// a NUL, or bytes that are not UTF-8.
-pub fn clean_path(raw_path: &str) -> Option<String> {
+pub(crate) fn clean_path(raw_path: &str) -> Option<String> {
     let lower = raw_path.to_ascii_lowercase();
     if lower.contains("%2f") || lower.contains("%5c") || raw_path.contains('\\') {
         return None;
@@ -411,7 +411,7 @@ async fn set_media_type(request: Request, next: Next) -> Response {
 /// # Errors
 ///
 /// [`Error::Io`] when `root` does not exist.
-pub fn router(root: &Path) -> Result<Router> {
+pub(crate) fn router(root: &Path) -> Result<Router> {
     let root = crate::files::canonicalize(root)?;
     let files = ServeDir::with_backend(&root, Beneath::new(root.clone()))
         .append_index_html_on_directories(true);

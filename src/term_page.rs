@@ -2,14 +2,14 @@
 //! (or Hugo's), a URL pattern with its tokens.
 
 /// The tokens a term page pattern may use.
-pub const TOKENS: &[&str] = &[":taxonomy", ":slug"];
+pub(crate) const TOKENS: &[&str] = &[":taxonomy", ":slug"];
 
 /// feedpub's default term page: `/<taxonomy>/<slug>/` under the base URL.
-pub const DEFAULT_PATTERN: &str = "/:taxonomy/:slug/";
+pub(crate) const DEFAULT_PATTERN: &str = "/:taxonomy/:slug/";
 
 /// Where the site's term pages are.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TermPages {
+pub(crate) enum TermPages {
     /// At this pattern (tokens [`TOKENS`]), relative to the base URL.
     Pattern(String),
     /// The site has none: term feeds link to their entry on the feeds page.
@@ -23,7 +23,7 @@ impl Default for TermPages {
 }
 
 /// The first token of `pattern` that is not one of [`TOKENS`].
-pub fn unknown_token(pattern: &str) -> Option<String> {
+pub(crate) fn unknown_token(pattern: &str) -> Option<String> {
     pattern.match_indices(':').find_map(|(i, _)| {
         let name: String = pattern[i + 1..]
             .chars()

@@ -22,15 +22,15 @@ use crate::taxonomy::{Taxonomy, TaxonomyKind, Term, slugify};
 use crate::text::closest;
 
 /// The longest override title, in characters (as for article titles).
-pub const MAX_TITLE_CHARS: usize = crate::text::MAX_TITLE_CHARS;
+pub(crate) const MAX_TITLE_CHARS: usize = crate::text::MAX_TITLE_CHARS;
 
 /// The longest override description, in characters.
-pub const MAX_DESCRIPTION_CHARS: usize = 4000;
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 4000;
 
 /// The texts one override table sets.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TermText {
+pub(crate) struct TermText {
     /// The term feed's title, instead of "`<site> — <term>`".
     pub title: Option<String>,
     /// The term feed's description.
@@ -39,7 +39,7 @@ pub struct TermText {
 
 /// One override as written in `feedpub.toml`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TermOverride {
+pub(crate) struct TermOverride {
     /// The taxonomy's plural name (the table's name).
     pub taxonomy: String,
     /// The term as written.
@@ -52,7 +52,7 @@ pub struct TermOverride {
 
 /// Every override of a site, with the file they were read from.
 #[derive(Debug, Clone, Default)]
-pub struct TermOverrides {
+pub(crate) struct TermOverrides {
     /// The configuration file, for warnings.
     pub file: PathBuf,
     /// The overrides, in file order.
@@ -60,7 +60,7 @@ pub struct TermOverrides {
 }
 
 /// Why an override's text cannot be used: the message, for the override's line.
-pub fn check(text: &TermText) -> Result<(), String> {
+pub(crate) fn check(text: &TermText) -> Result<(), String> {
     for (key, value, max) in [
         ("title", &text.title, MAX_TITLE_CHARS),
         ("description", &text.description, MAX_DESCRIPTION_CHARS),
@@ -101,7 +101,7 @@ impl TermOverrides {
     /// table for the same term wins); overrides that name no term are left
     /// out (see [`TermOverrides::unknown`]). `taxonomies` and `regions`
     /// are the site's.
-    pub fn by_term(
+    pub(crate) fn by_term(
         &self,
         taxonomies: &[Taxonomy],
         regions: &[String],
@@ -123,7 +123,7 @@ impl TermOverrides {
     /// A warning for each override that names no taxonomy or no term of
     /// `terms`, with the nearest name when one is close. `taxonomies` and
     /// `regions` are the site's.
-    pub fn unknown(
+    pub(crate) fn unknown(
         &self,
         taxonomies: &[Taxonomy],
         regions: &[String],

@@ -20,7 +20,7 @@ use crate::error::Diagnostic;
 use crate::format::Format;
 
 /// The file of notifications not yet delivered, beside the ledger.
-pub const PENDING_FILE_NAME: &str = ".feedpub-websub";
+pub(crate) const PENDING_FILE_NAME: &str = ".feedpub-websub";
 
 /// How long one attempt to reach a hub may take.
 #[cfg(feature = "fetch")]
@@ -37,7 +37,7 @@ const MAX_PENDING_BYTES: u64 = 16 << 20;
 
 /// One notification: tell `hub` that the feed at `url` changed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Notification {
+pub struct HubNotification {
     /// The hub's URL.
     pub hub: String,
     /// The feed's public URL (`hub.url`).
@@ -46,21 +46,21 @@ pub struct Notification {
 
 /// What a run did about WebSub.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Outcome {
+pub struct WebSubOutcome {
     /// Notifications the hubs accepted in this run.
-    pub sent: Vec<Notification>,
+    pub sent: Vec<HubNotification>,
     /// Notifications kept for the next run (a hub was down, or `--no-ping`).
-    pub pending: Vec<Notification>,
+    pub pending: Vec<HubNotification>,
 }
 
 /// Where the notifications not yet delivered are kept for `config`'s site.
-pub fn pending_path(config: &Config) -> PathBuf {
+pub(crate) fn pending_path(config: &Config) -> PathBuf {
     config.ledger.with_file_name(PENDING_FILE_NAME)
 }
 
 /// The public URLs of the feed files among `written` (paths relative to
 /// the output directory); discovery files are not feeds.
-pub fn changed_feeds(config: &Config, written: &[PathBuf]) -> Vec<String> {
+pub(crate) fn changed_feeds(config: &Config, written: &[PathBuf]) -> Vec<String> {
     written
         .iter()
         // Nobody subscribes to archive pages.
@@ -89,17 +89,21 @@ pub fn changed_feeds(config: &Config, written: &[PathBuf]) -> Vec<String> {
 /// notifications earlier runs could not deliver. With `send` false nothing
 /// is sent and everything is kept for a later run. Never fails: problems
 /// come back as warnings, and what was not delivered is saved.
-pub fn notify(config: &Config, changed: &[String], send: bool) -> (Outcome, Vec<Diagnostic>) {
+pub(crate) fn notify(
+    config: &Config,
+    changed: &[String],
+    send: bool,
+) -> (WebSubOutcome, Vec<Diagnostic>) {
     let path = pending_path(config);
     let mut warnings = Vec::new();
     let hubs: Vec<String> = config.websub_hubs.iter().map(|h| h.to_string()).collect();
-    let mut queue: Vec<Notification> = load(&path)
+    let mut queue: Vec<HubNotification> = load(&path)
         .into_iter()
         // A hub taken out of the configuration is not told any more.
         .filter(|n| hubs.contains(&n.hub))
         .collect();
     queue.extend(hubs.iter().flat_map(|hub| {
-        changed.iter().map(|url| Notification {
+        changed.iter().map(|url| HubNotification {
             hub: hub.clone(),
             url: url.clone(),
         })
@@ -107,7 +111,7 @@ pub fn notify(config: &Config, changed: &[String], send: bool) -> (Outcome, Vec<
     queue.sort();
     queue.dedup();
 
-    let mut outcome = Outcome::default();
+    let mut outcome = WebSubOutcome::default();
     if send {
         for hub in &hubs {
             let mine = queue.iter().filter(|n| &n.hub == hub);
@@ -154,8 +158,8 @@ pub fn notify(config: &Config, changed: &[String], send: bool) -> (Outcome, Vec<
 }
 
 /// The notifications kept at `path` without sending anything (for a dry run).
-pub fn pending(config: &Config) -> Outcome {
-    Outcome {
+pub(crate) fn pending(config: &Config) -> WebSubOutcome {
+    WebSubOutcome {
         sent: Vec::new(),
         pending: load(&pending_path(config)),
     }
@@ -218,7 +222,7 @@ fn post(_hub: &str, _feed: &str) -> Result<(), Failure> {
 }
 
 /// The notifications kept at `path`; a missing or unreadable file holds none.
-fn load(path: &Path) -> Vec<Notification> {
+fn load(path: &Path) -> Vec<HubNotification> {
     let Ok(bytes) = crate::files::read_regular(path, MAX_PENDING_BYTES) else {
         return Vec::new();
     };
@@ -230,14 +234,9 @@ fn load(path: &Path) -> Vec<Notification> {
 
 /// Keep `pending` at `path` for the next run, or remove the file when
 /// nothing is pending. Failing to is logged: the feeds are published.
-fn save(path: &Path, pending: &[Notification]) {
+fn save(path: &Path, pending: &[HubNotification]) {
     let result = if pending.is_empty() {
-        match std::fs::remove_file(path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(crate::error::Error::io(path, e))
-            }
-            _ => Ok(()),
-        }
+        crate::files::remove_file_if_exists(path)
     } else {
         let mut bytes = serde_json::to_vec_pretty(pending)
             .unwrap_or_else(|e| unreachable!("serializing strings cannot fail: {e}"));
@@ -307,14 +306,14 @@ mod tests {
         let (outcome, _) = notify(&config_b, &[], false);
         assert_eq!(
             outcome.pending,
-            [Notification {
+            [HubNotification {
                 hub: "http://127.0.0.1:9/b".into(),
                 url: feed
             }]
         );
         let config_none = config(dir.path(), "[]");
         let (outcome, _) = notify(&config_none, &[], true);
-        assert_eq!(outcome, Outcome::default());
+        assert_eq!(outcome, WebSubOutcome::default());
         assert!(!pending_path(&config_none).exists());
     }
 }

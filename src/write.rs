@@ -15,8 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use crate::error::{Error, Result};
+use crate::files;
 use crate::lock::RunLock;
-use crate::progress::{Progress, Silent, Stage};
+use crate::progress::{Progress, Stage};
 
 /// Prefix of the temporary files, so a stray one is easy to recognise.
 const TEMP_PREFIX: &str = ".feedpub-";
@@ -36,7 +37,7 @@ pub struct RenderedFeed {
 
 /// Whether a file was rewritten.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WriteOutcome {
+pub(crate) enum WriteOutcome {
     /// The file was missing or held other bytes, and now holds the new ones.
     Written,
     /// The file already held exactly these bytes and was left untouched.
@@ -49,20 +50,20 @@ pub enum WriteOutcome {
 /// web server can read it), is synced, renamed over the target, and the
 /// directory is synced, so after a crash the file is either the old one or
 /// the new one, never truncated. Every error names the path it concerns.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome> {
+pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome> {
     let Some(staged) = stage(path, bytes)? else {
         return Ok(WriteOutcome::Unchanged);
     };
     staged.commit()?;
     let dir = parent_dir(path);
-    sync_dir(dir).map_err(|e| Error::io(dir, e))?;
+    files::sync_dir(dir)?;
     Ok(WriteOutcome::Written)
 }
 
 /// A file's new version, complete and synced in a temporary file beside it,
 /// waiting to be renamed into place. Dropping it deletes the temporary file.
 #[derive(Debug)]
-pub struct Staged {
+pub(crate) struct Staged {
     temp: tempfile::TempPath,
     path: PathBuf,
 }
@@ -76,10 +77,10 @@ impl Staged {
 
     /// Rename the new version over the file and sync its directory, so the
     /// rename survives a crash.
-    pub fn commit_synced(self) -> Result<()> {
+    pub(crate) fn commit_synced(self) -> Result<()> {
         let dir = parent_dir(&self.path).to_owned();
         self.commit()?;
-        sync_dir(&dir).map_err(|e| Error::io(&dir, e))
+        files::sync_dir(&dir)
     }
 }
 
@@ -87,7 +88,7 @@ impl Staged {
 /// place later with [`Staged::commit_synced`]; `None` when `path` already
 /// holds exactly these bytes. Lets a caller write several files so that an
 /// error before the renames changes none of them.
-pub fn stage_file(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
+pub(crate) fn stage_file(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
     stage(path, bytes)
 }
 
@@ -115,7 +116,7 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
         ));
     }
     let dir = parent_dir(path);
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    files::create_dir_all(dir)?;
 
     let mut temp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
@@ -140,17 +141,15 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
 /// Whether `path` is a regular file holding exactly `bytes`.
 fn holds_bytes(path: &Path, bytes: &[u8]) -> Result<bool> {
     // A symbolic link is never read through: it is replaced.
-    let metadata = match fs::symlink_metadata(path) {
-        Ok(metadata) => metadata,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(Error::io(path, e)),
+    let Some(metadata) = files::symlink_metadata_if_exists(path)? else {
+        return Ok(false);
     };
     // Compare lengths first so a changed feed is not read back needlessly.
     let same_len = u64::try_from(bytes.len()).is_ok_and(|len| len == metadata.len());
     if !metadata.is_file() || !same_len {
         return Ok(false);
     }
-    let existing = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let existing = crate::files::read(path)?;
     Ok(existing == bytes)
 }
 
@@ -169,38 +168,13 @@ fn set_public_permissions(_file: &File) -> io::Result<()> {
     Ok(())
 }
 
-/// Sync a directory, so a rename inside it survives a crash.
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-/// Directories cannot be opened and synced outside Unix.
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
-}
-
 /// What publishing a set of files did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PublishReport {
+pub(crate) struct PublishReport {
     /// The files rewritten, as `root` joined with their relative path, in order.
     pub written: Vec<PathBuf>,
     /// How many files already held their bytes and were left untouched.
     pub unchanged: usize,
-}
-
-/// Write every (relative path, bytes) pair under `root` whose bytes changed, all or nothing as far as the disk allows.
-///
-/// One [`Stager`] batch, then its [`Stager::publish`]: see there.
-pub fn publish(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<PublishReport> {
-    let mut stager = Stager::new(root);
-    let files: Vec<(&Path, &[u8])> = files
-        .iter()
-        .map(|(path, bytes)| (path.as_path(), bytes.as_slice()))
-        .collect();
-    stager.stage(&files)?;
-    stager.publish(&Silent)
 }
 
 /// Files staged batch by batch beside their targets, then renamed into place
@@ -216,7 +190,7 @@ pub fn publish(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<PublishRepor
 /// every published file as it was and deletes the temporary files, and a
 /// crash at any instant leaves each file either its old or its new version.
 #[derive(Debug)]
-pub struct Stager {
+pub(crate) struct Stager {
     root: PathBuf,
     /// Directories already checked for symbolic links.
     checked: BTreeSet<PathBuf>,
@@ -231,7 +205,7 @@ pub struct Stager {
 
 impl Stager {
     /// A stager for files below `root`, with nothing staged yet.
-    pub fn new(root: &Path) -> Stager {
+    pub(crate) fn new(root: &Path) -> Stager {
         Stager {
             root: root.to_owned(),
             checked: BTreeSet::new(),
@@ -253,10 +227,8 @@ impl Stager {
             }
         }
         for dir in missing.into_iter().rev() {
-            match fs::create_dir(&dir) {
-                Ok(()) => self.created.push(dir),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(Error::io(&dir, e)),
+            if files::create_dir(&dir)? {
+                self.created.push(dir);
             }
         }
         Ok(())
@@ -264,7 +236,7 @@ impl Stager {
 
     /// Stage each (relative path, bytes) pair whose bytes differ from the
     /// file published at that path; the others are only counted.
-    pub fn stage(&mut self, files: &[(&Path, &[u8])]) -> Result<()> {
+    pub(crate) fn stage(&mut self, files: &[(&Path, &[u8])]) -> Result<()> {
         for (relative, _) in files {
             check_relative(&self.root, relative)?;
             check_no_links(&self.root, relative, &mut self.checked)?;
@@ -295,7 +267,7 @@ impl Stager {
 
     /// Rename every staged file into place, in the order staged, and sync
     /// their directories; `progress` sees one step per file.
-    pub fn publish(mut self, progress: &dyn Progress) -> Result<PublishReport> {
+    pub(crate) fn publish(mut self, progress: &dyn Progress) -> Result<PublishReport> {
         let started = Instant::now();
         progress.stage(Stage::Write, u64::try_from(self.staged.len()).ok());
         let mut report = PublishReport {
@@ -315,8 +287,8 @@ impl Stager {
             progress.step();
         }
         let dirs: Vec<PathBuf> = dirs.into_iter().collect();
-        for (dir, synced) in dirs.iter().zip(in_parallel(&dirs, |dir| sync_dir(dir))) {
-            synced.map_err(|e| Error::io(dir, e))?;
+        for synced in in_parallel(&dirs, |dir| files::sync_dir(dir)) {
+            synced?;
         }
         tracing::debug!(
             written = report.written.len(),
@@ -429,7 +401,7 @@ impl RunLock {
     /// no other run can be writing one of them. No other directory is
     /// looked into (another site's output may lie below this one, with a run
     /// in flight), and nothing else is touched.
-    pub fn remove_stale_temps(&self, dirs: &[PathBuf]) -> Result<usize> {
+    pub(crate) fn remove_stale_temps(&self, dirs: &[PathBuf]) -> Result<usize> {
         let root = parent_dir(self.path());
         let mut removed = 0;
         let mut seen = BTreeSet::new();
@@ -437,20 +409,14 @@ impl RunLock {
             if !seen.insert(dir.clone()) {
                 continue;
             }
-            let entries = match fs::read_dir(&dir) {
-                Ok(entries) => entries,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(Error::io(&dir, e)),
-            };
-            for entry in entries {
-                let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            for entry in files::entries_if_exists(&dir)? {
                 let name = entry.file_name();
                 let name = name.to_string_lossy();
                 let stale = name.starts_with(TEMP_PREFIX)
                     && name.ends_with(TEMP_SUFFIX)
                     && entry.file_type().is_ok_and(|t| t.is_file());
                 if stale {
-                    fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+                    files::remove_file_if_exists(&entry.path())?;
                     tracing::debug!(path = %entry.path().display(), "removed a stale temporary file");
                     removed += 1;
                 }
@@ -464,8 +430,22 @@ impl RunLock {
 mod tests {
     use super::*;
 
+    use crate::progress::Silent;
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     use std::time::{Duration, SystemTime};
+
+    /// Write every (relative path, bytes) pair under `root` whose bytes changed, all or nothing as far as the disk allows.
+    ///
+    /// One [`Stager`] batch, then its [`Stager::publish`]: see there.
+    fn publish(root: &Path, files: &[(PathBuf, Vec<u8>)]) -> Result<PublishReport> {
+        let mut stager = Stager::new(root);
+        let files: Vec<(&Path, &[u8])> = files
+            .iter()
+            .map(|(path, bytes)| (path.as_path(), bytes.as_slice()))
+            .collect();
+        stager.stage(&files)?;
+        stager.publish(&Silent)
+    }
 
     /// A build whose gate fails after a first batch was staged publishes
     /// nothing, and leaves no folder it made for a new feed behind.

@@ -4,11 +4,10 @@ use std::io;
 use std::time::Duration;
 
 use clap::Args;
-use feedpub::build::{BuildOptions, BuildReport};
+use feedpub::build::{BuildOptions, BuildReport, RenderedFeed};
 use feedpub::config::Config;
 use feedpub::dates::to_rfc3339;
 use feedpub::error::Error;
-use feedpub::write::RenderedFeed;
 
 use super::{Cli, Outcome, OutputFormat, Streams, emit, exit, load_config, now_from};
 
@@ -47,7 +46,7 @@ pub(crate) struct BuildArgs {
 pub(super) fn run(cli: &Cli, args: &BuildArgs, streams: &mut Streams<'_>) -> Outcome {
     let config = load_config(cli)?;
     if !args.dry_run && !args.force_out {
-        feedpub::output::check_owned(&config.output_dir)?;
+        feedpub::build::check_owned(&config.output_dir)?;
     }
     let options = BuildOptions {
         now: now_from(args.now.as_deref())?,

@@ -50,7 +50,7 @@ pub(super) fn run(cli: &Cli, args: &CheckArgs, streams: &mut Streams<'_>) -> Out
             writeln!(
                 err,
                 "note: skipped {}: not a feed (root element <{root}>)",
-                feedpub::text::escaped_path(path)
+                feedpub::error::escaped_path(path)
             )?;
         }
         writeln!(

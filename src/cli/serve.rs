@@ -55,7 +55,7 @@ pub(super) fn run(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Out
     }
     if args.watch {
         // Its builds write into the output directory like `build` does.
-        feedpub::output::check_owned(&config.output_dir)?;
+        feedpub::build::check_owned(&config.output_dir)?;
         rebuild(cli, streams)?;
     } else if !config.output_dir.is_dir() {
         return Err(Error::Config(Box::new(
@@ -85,7 +85,6 @@ pub(super) fn run(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Out
         // A failed write to the terminal must not stop the server.
         let _ = rebuild(cli, streams);
     };
-    let hugo = config.hugo.as_ref();
     server.run_watching(Watch {
         content_dirs: config
             .content_dirs()
@@ -98,7 +97,7 @@ pub(super) fn run(cli: &Cli, args: &ServeArgs, streams: &mut Streams<'_>) -> Out
                 .clone()
                 .unwrap_or_else(|| PathBuf::from(feedpub::config::CONFIG_FILE_NAME)),
         )
-        .chain(hugo.into_iter().flat_map(|site| site.files.iter().cloned()))
+        .chain(config.hugo_files().iter().cloned())
         .collect(),
         own_paths: vec![config.output_dir.clone(), config.ledger.clone()],
         on_change: &mut on_change,

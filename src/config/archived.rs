@@ -27,15 +27,6 @@ pub enum Archived {
 }
 
 impl Archived {
-    /// Whether any feed has archive pages.
-    pub fn is_on(&self) -> bool {
-        match self {
-            Archived::Off => false,
-            Archived::All => true,
-            Archived::Kinds(kinds) => !kinds.is_empty(),
-        }
-    }
-
     /// Whether the feeds of kind `kind` (the feed's kind name, as listed
     /// above) have archive pages.
     pub fn covers(&self, kind: &str) -> bool {
@@ -47,7 +38,7 @@ impl Archived {
     }
 
     /// The first listed kind that the site has not, with the kinds it has.
-    pub fn unknown_kind(&self, taxonomies: &[Taxonomy]) -> Option<(String, Vec<String>)> {
+    pub(crate) fn unknown_kind(&self, taxonomies: &[Taxonomy]) -> Option<(String, Vec<String>)> {
         let Archived::Kinds(kinds) = self else {
             return None;
         };
@@ -74,8 +65,7 @@ mod tests {
         assert!(kinds.covers("site") && kinds.covers("countries"));
         assert!(!kinds.covers("categories"));
         assert!(Archived::All.covers("categories"));
-        assert!(!Archived::Off.covers("site") && !Archived::Off.is_on());
-        assert!(!Archived::Kinds(vec![]).is_on());
+        assert!(!Archived::Off.covers("site"));
         let taxonomies = Taxonomy::defaults();
         assert_eq!(kinds.unknown_kind(&taxonomies), None);
         let (unknown, known) = Archived::Kinds(vec!["tags".into()])

@@ -1,6 +1,5 @@
 //! Custom feeds: feeds defined in `feedpub.toml` by a filter over the
-//! articles' terms and bylines, published under `feeds/custom/<slug>/`
-//! ([`crate::output::CUSTOM_DIR`]).
+//! articles' terms and bylines, published under `feeds/custom/<slug>/`.
 //!
 //! ```toml
 //! [[feeds]]
@@ -216,7 +215,7 @@ pub fn check(
 }
 
 /// The line (1-based) of the `index`-th `[[feeds]]` header in `text`.
-pub fn header_line(text: &str, index: usize) -> Option<usize> {
+pub(crate) fn header_line(text: &str, index: usize) -> Option<usize> {
     text.lines()
         .enumerate()
         .filter(|(_, line)| line.trim_start().starts_with("[[feeds]]"))

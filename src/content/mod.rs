@@ -28,7 +28,10 @@ use crate::model::{Article, Body};
 use crate::taxonomy::country::Countries;
 use crate::text::{line_at, line_col, stable_hash, xml_safe};
 
-pub use front_matter::{Format, FrontMatter, TermsField, split};
+pub use front_matter::{
+    BuildField, DateText, Format, FrontMatter, ImageField, OneOrMany, Split, SplitError,
+    TermsField, split,
+};
 pub use html_depth::MAX_HTML_NESTING;
 pub use markdown::{MAX_NESTING, render_html, sanitize_html, summarize};
 pub use problem::Problem;
@@ -89,7 +92,7 @@ impl<'a> Loader<'a> {
 
     /// [`Loader::load_all`], taking unchanged articles from `cache` and
     /// recording the others in it.
-    pub fn load_all_with(&self, cache: Option<&HeadCache>) -> Loaded {
+    pub(crate) fn load_all_with(&self, cache: Option<&HeadCache>) -> Loaded {
         let (paths, mut diagnostics, skipped) = self.walk();
         let files = paths.len();
         let results: Vec<FileOutcome> = paths

@@ -36,13 +36,13 @@ use chrono_tz::Tz;
 pub const PLAUSIBLE_SINCE_YEAR: i32 = 1990;
 
 /// Whether an instant is recent enough to be a real feed date (see [`PLAUSIBLE_SINCE_YEAR`]).
-pub fn is_plausible<Tz: TimeZone>(t: &DateTime<Tz>) -> bool {
+pub(crate) fn is_plausible<Tz: TimeZone>(t: &DateTime<Tz>) -> bool {
     t.year() >= PLAUSIBLE_SINCE_YEAR
 }
 
 /// The instant with chrono's leap-second representation (nanoseconds of one
 /// second or more) folded back into second :59.
-pub fn without_leap_second<Tz: TimeZone>(t: DateTime<Tz>) -> DateTime<Tz> {
+pub(crate) fn without_leap_second<Tz: TimeZone>(t: DateTime<Tz>) -> DateTime<Tz> {
     let nanos = t.nanosecond();
     if nanos >= 1_000_000_000 {
         t.with_nanosecond(nanos - 1_000_000_000).unwrap_or(t)

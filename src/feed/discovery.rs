@@ -213,7 +213,7 @@ const INDEX_HEADLINES: usize = 3;
 /// written through the XML writer, so every name is escaped by construction.
 /// Subscribe links are relative, so the page works wherever the output
 /// directory is served; the copyable addresses are the public ones.
-pub fn index_html(config: &Config, specs: &[FeedSpec<'_>]) -> Vec<u8> {
+pub(crate) fn index_html(config: &Config, specs: &[FeedSpec<'_>]) -> Vec<u8> {
     let mut writer = Writer::new(Vec::new());
     // Writing into a Vec cannot fail.
     let _ = write_index(&mut writer, config, specs);

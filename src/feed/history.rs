@@ -5,7 +5,7 @@ use super::Scope;
 use crate::config::archived::{CUSTOM_KIND, LANGUAGES_KIND, SITE_KIND};
 
 /// Namespace of `fh:archive` (RFC 5005).
-pub const FH_NS: &str = "http://purl.org/syndication/history/1.0";
+pub(crate) const FH_NS: &str = "http://purl.org/syndication/history/1.0";
 
 /// A feed's place in an archived feed's history: whether it is an archive
 /// page, and its links to the other documents.
@@ -29,7 +29,7 @@ pub struct HistoryLink {
 }
 
 /// The kind of feed `scope` is, as `archive = [...]` names it.
-pub fn kind_of(scope: &Scope) -> &str {
+pub(crate) fn kind_of(scope: &Scope) -> &str {
     match scope {
         Scope::Site => SITE_KIND,
         Scope::Term { taxonomy, .. } => taxonomy,

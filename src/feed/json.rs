@@ -13,7 +13,7 @@ use crate::dates::to_rfc3339;
 use crate::model::Article;
 
 /// The `version` every JSON Feed 1.1 document starts with.
-pub const VERSION: &str = "https://jsonfeed.org/version/1.1";
+pub(crate) const VERSION: &str = "https://jsonfeed.org/version/1.1";
 
 /// A JSON Feed document, in the specification's member order.
 #[derive(Debug, Serialize)]

@@ -12,7 +12,7 @@ use crate::model::Article;
 use crate::taxonomy::{TaxonomyKind, Term};
 
 /// The key of language feeds in the feed index's groups.
-pub const GROUP: &str = "languages";
+pub(crate) const GROUP: &str = "languages";
 
 /// The language other than the default that `article` is written in.
 pub fn of<'c>(config: &'c Config, article: &Article) -> Option<&'c str> {
@@ -22,7 +22,11 @@ pub fn of<'c>(config: &'c Config, article: &Article) -> Option<&'c str> {
 /// `terms` split by language: each term with the default language's pages
 /// only, then, for each other language, each term with that language's
 /// pages only (its [`Term::language`] set); a term left empty is dropped.
-pub fn terms_by_language(config: &Config, published: &[Article], terms: Vec<Term>) -> Vec<Term> {
+pub(crate) fn terms_by_language(
+    config: &Config,
+    published: &[Article],
+    terms: Vec<Term>,
+) -> Vec<Term> {
     let Some(site) = &config.hugo else {
         return terms;
     };

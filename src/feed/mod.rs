@@ -24,7 +24,7 @@ use crate::model::Article;
 use crate::taxonomy::{TaxonomyKind, Term};
 
 /// The `generator` both formats name.
-pub const GENERATOR: &str = "feedpub";
+pub(crate) const GENERATOR: &str = "feedpub";
 
 /// Which articles a feed covers.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -110,24 +110,24 @@ impl FeedSpec<'_> {
     }
 
     /// Path of the Atom file relative to the output directory.
-    pub fn atom_path(&self) -> PathBuf {
+    pub(crate) fn atom_path(&self) -> PathBuf {
         self.dir.join("atom.xml")
     }
 
     /// Path of the JSON Feed file relative to the output directory.
-    pub fn json_path(&self) -> PathBuf {
+    pub(crate) fn json_path(&self) -> PathBuf {
         self.dir.join("feed.json")
     }
 }
 
 /// Feed order: newest first, ties broken by URL so the order never depends
 /// on file order.
-pub fn newest_first(a: &Article, b: &Article) -> Ordering {
+pub(crate) fn newest_first(a: &Article, b: &Article) -> Ordering {
     b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url))
 }
 
 /// Sort articles into feed order.
-pub fn sort_newest_first(articles: &mut [&Article]) {
+pub(crate) fn sort_newest_first(articles: &mut [&Article]) {
     articles.sort_by(|a, b| newest_first(a, b));
 }
 
@@ -234,7 +234,7 @@ pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Ve
 /// (newest first, not cut at `limit`; empty for the other feeds), for its
 /// archive pages (see `archive::plan`).
 #[allow(clippy::type_complexity)]
-pub fn plan_with_all_items<'a>(
+pub(crate) fn plan_with_all_items<'a>(
     config: &Config,
     published: &'a [Article],
     terms: &[Term],
@@ -421,7 +421,7 @@ impl Format {
 /// warning naming them all, or
 /// none. They are left alone (readers may still poll them), but they no
 /// longer change, so the warning says how to remove them.
-pub fn stale_files(
+pub(crate) fn stale_files(
     output_dir: &Path,
     specs: &[&FeedSpec<'_>],
     enabled: &[Format],

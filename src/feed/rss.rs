@@ -15,9 +15,9 @@ use crate::model::Article;
 /// Namespace of `atom:link rel="self"`.
 pub const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 /// Namespace of `content:encoded`.
-pub const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
+pub(crate) const CONTENT_NS: &str = "http://purl.org/rss/1.0/modules/content/";
 /// Namespace of `dc:creator`.
-pub const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
+pub(crate) const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
 /// Namespace of `media:content`.
 pub const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 

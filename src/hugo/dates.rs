@@ -25,7 +25,7 @@ use crate::dates::parse_date;
 
 /// One of the four dates Hugo reads from front matter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateField {
+pub(crate) enum DateField {
     /// `date`.
     Date,
     /// `publishDate` (aliases `pubdate`, `published`).
@@ -52,7 +52,7 @@ impl DateField {
 
 /// Where a date may be taken from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DateSource {
+pub(crate) enum DateSource {
     /// A front-matter date.
     Field(DateField),
     /// `:filename`: the date that starts the file (or bundle folder) name.
@@ -65,7 +65,7 @@ pub enum DateSource {
 
 /// The sources of each date, in order, as `[frontmatter]` sets them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DateRules {
+pub(crate) struct DateRules {
     /// Sources of `date`.
     pub date: Vec<DateSource>,
     /// Sources of `publishDate`.
@@ -105,7 +105,7 @@ impl DateRules {
     /// The rules of a `[frontmatter]` table (keys lower-cased); unset
     /// dates keep Hugo's default. Any other key names a front-matter key
     /// of the site's own; `:git` is skipped with a debug note.
-    pub fn from_table(table: Option<&serde_json::Map<String, Value>>) -> DateRules {
+    pub(crate) fn from_table(table: Option<&serde_json::Map<String, Value>>) -> DateRules {
         let mut rules = DateRules::default();
         let Some(table) = table else {
             return rules;
@@ -146,7 +146,7 @@ impl DateRules {
     }
 
     /// The front-matter keys of the site's own that dates are taken from.
-    pub fn own_keys(&self) -> Vec<&str> {
+    pub(crate) fn own_keys(&self) -> Vec<&str> {
         [
             &self.date,
             &self.publish_date,
@@ -163,7 +163,7 @@ impl DateRules {
     }
 
     /// Whether any date is taken from the file's modification time.
-    pub fn reads_file_mod_time(&self) -> bool {
+    pub(crate) fn reads_file_mod_time(&self) -> bool {
         [
             &self.date,
             &self.publish_date,
@@ -175,7 +175,7 @@ impl DateRules {
     }
 
     /// Resolve a page's dates from what it offers.
-    pub fn resolve(&self, page: &PageDates<'_>) -> ResolvedDates {
+    pub(crate) fn resolve(&self, page: &PageDates<'_>) -> ResolvedDates {
         let mut slug = None;
         let mut pick = |sources: &[DateSource]| {
             sources.iter().find_map(|source| match source {
@@ -207,7 +207,7 @@ impl DateRules {
 
 /// What a page offers the date rules.
 #[derive(Debug, Clone)]
-pub struct PageDates<'a> {
+pub(crate) struct PageDates<'a> {
     /// `date`, `publishDate`, `lastmod` and `expiryDate` as written.
     pub written: [Option<DateTime<Utc>>; 4],
     /// The file name without extension, or the bundle folder's name.
@@ -229,7 +229,7 @@ impl PageDates<'_> {
 
 /// A page's dates after the rules.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ResolvedDates {
+pub(crate) struct ResolvedDates {
     /// `date`.
     pub date: Option<DateTime<Utc>>,
     /// `publishDate`.

@@ -7,7 +7,7 @@
 //! on). Keys are case-insensitive. Keys feedpub does not use are Hugo's
 //! business and are ignored; a `feedpub.toml` beside them overrides.
 
-pub mod dates;
+pub(crate) mod dates;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,7 +45,7 @@ const HUGO_KEYS: &[&str] = &[
 const CONFIG_DIR: &str = "config/_default";
 
 /// The tokens Hugo's permalink patterns may use.
-pub const PERMALINK_TOKENS: &[&str] = &[
+pub(crate) const PERMALINK_TOKENS: &[&str] = &[
     ":year",
     ":month",
     ":monthname",
@@ -66,7 +66,7 @@ pub const PERMALINK_TOKENS: &[&str] = &[
 /// How a Hugo site names, links and selects its pages: what changes in
 /// feedpub when it reads a Hugo site.
 #[derive(Debug, Clone, Default)]
-pub struct HugoSite {
+pub(crate) struct HugoSite {
     /// URL patterns per top-level section (`[permalinks] posts = "/:year/:slug/"`).
     pub permalinks: BTreeMap<String, String>,
     /// `uglyURLs`: links end in `.html` instead of `/`.
@@ -113,7 +113,7 @@ pub struct HugoSite {
 
 /// What a language of `[languages]` sets for its own feed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LanguageSettings {
+pub(crate) struct LanguageSettings {
     /// `title`: the site's title in that language.
     pub title: Option<String>,
     /// `languageCode` (`fr-fr`): the feed's language tag.
@@ -122,7 +122,7 @@ pub struct LanguageSettings {
 
 impl HugoSite {
     /// The site with its language folders placed below `root`.
-    pub fn in_root(mut self, root: &Path) -> HugoSite {
+    pub(crate) fn in_root(mut self, root: &Path) -> HugoSite {
         for (_, dir) in &mut self.language_dirs {
             *dir = root.join(&*dir);
         }
@@ -132,7 +132,7 @@ impl HugoSite {
     /// The language other than the default that the page at `path` is
     /// written in: by its file name (`post.fr.md` → `fr`), else by the
     /// language folder (`contentDir`) it is in.
-    pub fn translation_language(&self, path: &Path) -> Option<&str> {
+    pub(crate) fn translation_language(&self, path: &Path) -> Option<&str> {
         let name = path.file_name()?.to_string_lossy();
         match self.language_of(&name) {
             Some(language) => (language != self.default_language).then_some(language),
@@ -143,7 +143,7 @@ impl HugoSite {
     /// The language folder the page at `path` is linked under (`fr` for
     /// `/fr/…`): its language's, unless it is the default language's and
     /// `defaultContentLanguageInSubdir` is off.
-    pub fn link_language(&self, path: &Path) -> Option<&str> {
+    pub(crate) fn link_language(&self, path: &Path) -> Option<&str> {
         self.translation_language(path).or(self
             .default_language_in_subdir
             .then_some(self.default_language.as_str()))
@@ -151,7 +151,7 @@ impl HugoSite {
 
     /// The other language's folder the page at `path` is in, with that
     /// language's code (the deepest folder when one holds another).
-    pub fn language_dir_of(&self, path: &Path) -> Option<(&str, &Path)> {
+    pub(crate) fn language_dir_of(&self, path: &Path) -> Option<(&str, &Path)> {
         self.language_dirs
             .iter()
             .filter(|(_, dir)| path.starts_with(dir))
@@ -160,14 +160,14 @@ impl HugoSite {
     }
 
     /// Whether the file at `path` is ignored by `ignoreFiles`.
-    pub fn ignores(&self, path: &Path) -> bool {
+    pub(crate) fn ignores(&self, path: &Path) -> bool {
         let text = path.to_string_lossy().replace('\\', "/");
         self.ignore_files.iter().any(|r| r.is_match(&text))
     }
 
     /// The language a page's file name is a translation into (`post.fr.md`
     /// → `fr`), when it names one of the site's languages.
-    pub fn language_of(&self, file_name: &str) -> Option<&str> {
+    pub(crate) fn language_of(&self, file_name: &str) -> Option<&str> {
         let stem = file_name.rsplit_once('.')?.0;
         let (_, code) = stem.rsplit_once('.')?;
         let code = code.to_lowercase();
@@ -179,7 +179,7 @@ impl HugoSite {
 
     /// The page's path with the default language's code dropped from its
     /// file name (`posts/a.en.md` → `posts/a.md`), as Hugo links it.
-    pub fn without_language(&self, rel_path: &Path) -> PathBuf {
+    pub(crate) fn without_language(&self, rel_path: &Path) -> PathBuf {
         let name = rel_path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -195,7 +195,7 @@ impl HugoSite {
 
     /// The top-level section of the page at `rel_path` (relative to the
     /// content directory): its first folder, or `""` for pages at the root.
-    pub fn section_of(rel_path: &Path) -> String {
+    pub(crate) fn section_of(rel_path: &Path) -> String {
         let mut parts = rel_path.components();
         let first = parts.next();
         match (first, parts.next()) {
@@ -208,7 +208,7 @@ impl HugoSite {
 /// A Hugo site configuration, merged from every file Hugo would read, with
 /// every key lower-cased.
 #[derive(Debug, Clone)]
-pub struct HugoConfig {
+pub(crate) struct HugoConfig {
     /// The merged settings.
     pub values: Map<String, Value>,
     /// The files read, root file last.
@@ -218,7 +218,7 @@ pub struct HugoConfig {
 impl HugoConfig {
     /// Find and read the Hugo configuration of the site in `root`, if it
     /// has one.
-    pub fn find(root: &Path) -> Result<Option<HugoConfig>> {
+    pub(crate) fn find(root: &Path) -> Result<Option<HugoConfig>> {
         let mut values = Map::new();
         let mut files = Vec::new();
         let dir = root.join(CONFIG_DIR);
@@ -275,7 +275,7 @@ impl HugoConfig {
     }
 
     /// The file named in messages about the configuration.
-    pub fn main_file(&self) -> &Path {
+    pub(crate) fn main_file(&self) -> &Path {
         self.files
             .last()
             .map_or(Path::new("hugo.toml"), PathBuf::as_path)
@@ -288,23 +288,23 @@ impl HugoConfig {
     }
 
     /// A string setting (`["params", "description"]`), trimmed, if not empty.
-    pub fn string(&self, path: &[&str]) -> Option<String> {
+    pub(crate) fn string(&self, path: &[&str]) -> Option<String> {
         let s = self.get(path)?.as_str()?.trim();
         (!s.is_empty()).then(|| s.to_string())
     }
 
     /// A boolean setting; absent means false.
-    pub fn flag(&self, path: &[&str]) -> bool {
+    pub(crate) fn flag(&self, path: &[&str]) -> bool {
         self.get(path).and_then(Value::as_bool).unwrap_or(false)
     }
 
     /// A number setting.
-    pub fn number(&self, path: &[&str]) -> Option<i64> {
+    pub(crate) fn number(&self, path: &[&str]) -> Option<i64> {
         self.get(path).and_then(Value::as_i64)
     }
 
     /// A list of strings (a single string counts as a list of one).
-    pub fn strings(&self, path: &[&str]) -> Option<Vec<String>> {
+    pub(crate) fn strings(&self, path: &[&str]) -> Option<Vec<String>> {
         match self.get(path)? {
             Value::String(s) => Some(vec![s.clone()]),
             Value::Array(items) => Some(
@@ -320,7 +320,7 @@ impl HugoConfig {
 
     /// The feed item limit: `services.rss.limit`, else `rssLimit`; `None`
     /// when unset or unlimited (negative).
-    pub fn rss_limit(&self) -> Option<usize> {
+    pub(crate) fn rss_limit(&self) -> Option<usize> {
         self.number(&["services", "rss", "limit"])
             .or_else(|| self.number(&["rsslimit"]))
             .and_then(|n| usize::try_from(n).ok())
@@ -329,7 +329,7 @@ impl HugoConfig {
 
     /// How many words a summary derived from the body keeps
     /// (`summaryLength`); `None` when unset (Hugo's default, 70).
-    pub fn summary_length(&self) -> Option<usize> {
+    pub(crate) fn summary_length(&self) -> Option<usize> {
         self.number(&["summarylength"])
             .and_then(|n| usize::try_from(n).ok())
     }
@@ -337,7 +337,7 @@ impl HugoConfig {
     /// The site's taxonomies: Hugo's default `tags` and `categories` when
     /// the site configures none; a taxonomy named `countries` (or
     /// `country`) keeps feedpub's country resolution.
-    pub fn taxonomies(&self) -> Vec<Taxonomy> {
+    pub(crate) fn taxonomies(&self) -> Vec<Taxonomy> {
         let configured = self.get(&["taxonomies"]).and_then(Value::as_object);
         let pairs: Vec<(String, String)> = match configured {
             None => vec![
@@ -366,7 +366,7 @@ impl HugoConfig {
 
     /// URL patterns per section, from `[permalinks]` (Hugo's older flat
     /// form `posts = "…"` and the newer `[permalinks.page]` table).
-    pub fn permalinks(&self) -> BTreeMap<String, String> {
+    pub(crate) fn permalinks(&self) -> BTreeMap<String, String> {
         let mut patterns = BTreeMap::new();
         let Some(map) = self.get(&["permalinks"]).and_then(Value::as_object) else {
             return patterns;
@@ -391,7 +391,7 @@ impl HugoConfig {
 
     /// The settings that change how articles are read and linked; an
     /// invalid `ignoreFiles` pattern or permalink token is an error.
-    pub fn site(&self) -> Result<HugoSite> {
+    pub(crate) fn site(&self) -> Result<HugoSite> {
         let error = |message: String, help: &str| {
             Error::Config(Box::new(
                 ConfigProblem::InvalidHugoConfig
@@ -530,7 +530,7 @@ impl HugoConfig {
 
     /// Where Hugo puts the site's term pages: none when `disableKinds` has
     /// `term`, else `/<taxonomy>/<term>/` (`.html` with `uglyURLs`).
-    pub fn term_pages(&self) -> TermPages {
+    pub(crate) fn term_pages(&self) -> TermPages {
         if self.disables_kind("term") {
             TermPages::None
         } else {
@@ -579,7 +579,7 @@ impl HugoConfig {
 
     /// The `feedpub.toml` keys this configuration implies, as TOML text
     /// (only those set; `feedpub.toml` itself may override each).
-    pub fn feedpub_keys(&self) -> toml::Table {
+    pub(crate) fn feedpub_keys(&self) -> toml::Table {
         let mut table = toml::Table::new();
         let mut set = |key: &str, value: Option<String>| {
             if let Some(v) = value {
@@ -655,7 +655,7 @@ impl HugoConfig {
 
     /// The content directory, relative to the site root: the default
     /// language's `contentDir` on a multilingual site, else `contentDir`.
-    pub fn content_dir(&self) -> PathBuf {
+    pub(crate) fn content_dir(&self) -> PathBuf {
         let language = self.default_language();
         PathBuf::from(
             self.string(&["languages", &language, "contentdir"])
@@ -666,7 +666,7 @@ impl HugoConfig {
 }
 
 /// The first token in `pattern` that Hugo does not know, if any.
-pub fn unknown_token(pattern: &str) -> Option<String> {
+pub(crate) fn unknown_token(pattern: &str) -> Option<String> {
     pattern.match_indices(':').find_map(|(i, _)| {
         let token: String = std::iter::once(':')
             .chain(

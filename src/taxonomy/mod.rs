@@ -71,7 +71,7 @@ impl Taxonomy {
     }
 
     /// The folder of this taxonomy's feeds under the output directory.
-    pub fn dir_name(&self) -> &str {
+    pub(crate) fn dir_name(&self) -> &str {
         &self.name
     }
 
@@ -105,7 +105,7 @@ pub struct Term {
 impl Term {
     /// The folder of the term's taxonomy under the output directory:
     /// `tags`, or `fr/tags` for a French term.
-    pub fn group_dir(&self) -> String {
+    pub(crate) fn group_dir(&self) -> String {
         match &self.language {
             Some(code) => format!("{code}/{}", self.taxonomy.dir_name()),
             None => self.taxonomy.dir_name().to_string(),

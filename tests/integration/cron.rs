@@ -805,12 +805,17 @@ fn a_ledger_that_is_a_symlink_is_written_through_to_its_target() {
 #[test]
 fn two_builds_with_different_outputs_cannot_both_update_one_ledger() {
     let site = copy_fixture("basic");
-    // Another build of this site, publishing elsewhere, holds the site lock.
-    let held = feedpub::lock::RunLock::acquire_file(
-        &site.path().join(".feedpub-ledger.toml.lock"),
-        Duration::ZERO,
-    )
-    .unwrap();
+    // Another build of this site, publishing elsewhere, holds the site lock
+    // (an OS file lock, with its holder line in the file).
+    let holder = "pid 4242 on another-host, since 2024-04-30T23:59:00Z";
+    let lock_path = site.path().join(".feedpub-ledger.toml.lock");
+    std::fs::write(&lock_path, format!("{holder}\n")).unwrap();
+    let held = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
+    held.try_lock().unwrap();
     feedpub(site.path())
         .args([
             "build", "--now", BASIC_NOW, "--wait", "0", "--out", "public",
@@ -820,7 +825,7 @@ fn two_builds_with_different_outputs_cannot_both_update_one_ledger() {
         .stderr(predicate::str::contains(
             "another feedpub build is using this site's ledger",
         ))
-        .stderr(predicate::str::contains(held.holder()));
+        .stderr(predicate::str::contains(holder));
     assert!(ledger_of(site.path()).is_none());
     drop(held);
     feedpub(site.path())
