@@ -3,7 +3,7 @@
 //! It is a compact binary file (postcard, behind a versioned and
 //! checksummed header), so a run after an edit decodes and rewrites 50,000
 //! entries in tens of milliseconds instead of a JSON document's hundreds.
-//! Entries are keyed by the file's path, size and modification time, and the
+//! Entries are keyed by the file's path and stat, and the
 //! whole cache by feedpub's version and the site configuration: any change
 //! there starts it afresh. Files with problems (even warnings) are never
 //! cached, so their problems are reported on every run. It lives beside the
@@ -12,13 +12,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{CACHE_FILE_NAME, Config, LEGACY_CACHE_FILE_NAME};
-use crate::files::read_regular;
+use crate::files::{Stat, read_regular};
 use crate::model::{Article, Image, KnownBody, image_mime_type};
 use crate::text::stable_hash;
 use crate::write::write_if_changed;
@@ -27,64 +27,16 @@ use crate::write::write_if_changed;
 const MAGIC: &[u8; 8] = b"fpcache\x1a";
 
 /// The layout version; any other is ignored and replaced.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The largest cache read (512 MiB); a larger one is ignored and replaced.
 const MAX_CACHE_BYTES: u64 = 512 << 20;
 
-/// Files changed this recently are not cached: a second edit within the
-/// file system's timestamp granularity could keep the same size and mtime.
-const RACY: Duration = Duration::from_secs(2);
-
-/// When a file was last changed, as stored: size and mtime, and (on Unix)
-/// ctime and inode, which no tool can set back, so a same-size edit with
-/// the old mtime restored (`cp -p`, `rsync -t`, `touch -r`) is still seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
-    size: u64,
-    secs: u64,
-    nanos: u32,
-    ctime: (i64, i64),
-    inode: u64,
-}
-
-impl Stamp {
-    /// The size and modification time of `path`, if it can be read.
-    pub fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        let since = meta
-            .modified()
-            .ok()?
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .ok()?;
-        #[cfg(unix)]
-        let (ctime, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            ((meta.ctime(), meta.ctime_nsec()), meta.ino())
-        };
-        #[cfg(not(unix))]
-        let (ctime, inode) = ((0, 0), 0);
-        Some(Stamp {
-            size: meta.len(),
-            secs: since.as_secs(),
-            nanos: since.subsec_nanos(),
-            ctime,
-            inode,
-        })
-    }
-
-    fn is_racy(&self) -> bool {
-        let changed = SystemTime::UNIX_EPOCH + Duration::new(self.secs, self.nanos);
-        SystemTime::now()
-            .duration_since(changed)
-            .map_or(true, |age| age < RACY)
-    }
-}
-
 /// An article's parsed front matter, as cached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Head {
-    stamp: Stamp,
+    /// The file's stat when it was parsed.
+    stat: Stat,
     title: String,
     url: String,
     id: String,
@@ -161,8 +113,8 @@ impl HeadCache {
 
     /// The article at `path` as parsed by an earlier run, if the file has
     /// not changed since.
-    pub fn get(&self, path: &Path, stamp: Stamp) -> Option<Article> {
-        let head = self.earlier.get(path).filter(|h| h.stamp == stamp)?;
+    pub fn get(&self, path: &Path, stat: Stat) -> Option<Article> {
+        let head = self.earlier.get(path).filter(|h| h.stat == stat)?;
         if let Ok(mut now) = self.now.lock() {
             now.hits.insert(path.to_path_buf());
         }
@@ -194,13 +146,17 @@ impl HeadCache {
         })
     }
 
-    /// Remember a freshly parsed article (one without any problem).
-    pub fn insert(&self, article: &Article, stamp: Stamp) {
-        if stamp.is_racy() {
+    /// Remember a freshly parsed article (one without any problem), read
+    /// after its file's `stat` was taken. A file modified moments ago is
+    /// not remembered: a second edit within the file system's timestamp
+    /// granularity could keep its size and mtime. (An edit whose mtime was
+    /// set back changes the ctime, which the key holds.)
+    pub fn insert(&self, article: &Article, stat: Stat) {
+        if stat.is_recently_modified(SystemTime::now()) {
             return;
         }
         let head = Head {
-            stamp,
+            stat,
             title: article.title.clone(),
             url: article.url.clone(),
             id: article.id.clone(),
@@ -228,8 +184,8 @@ impl HeadCache {
 
     /// Remember the digests of the standalone bodies read this run, for
     /// the files this run took from the cache or parsed into it (the body
-    /// was read after the stamp they are keyed by was taken, so a later
-    /// edit changes the stamp and drops the digests with the entry).
+    /// was read after the stat they are keyed by was taken, so a later
+    /// edit changes the stat and drops the digests with the entry).
     pub fn remember_bodies<'a>(&self, articles: impl IntoIterator<Item = &'a Article>) {
         let Ok(mut now) = self.now.lock() else {
             return;
@@ -300,17 +256,11 @@ mod tests {
         .unwrap()
     }
 
-    /// An hour-old stamp, so the entry is not racy.
-    fn settled_stamp() -> Stamp {
-        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    /// The stat of a `size`-byte file changed an hour ago, so not racy.
+    fn settled_stat(size: u64) -> Stat {
+        let hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
         let since = hour_ago.duration_since(SystemTime::UNIX_EPOCH).unwrap();
-        Stamp {
-            size: 10,
-            secs: since.as_secs(),
-            nanos: since.subsec_nanos(),
-            ctime: (1, 2),
-            inode: 3,
-        }
+        Stat::sample(size, i64::try_from(since.as_secs()).unwrap())
     }
 
     #[test]
@@ -325,7 +275,7 @@ mod tests {
             written_summary: Some("s".into()),
             ..Article::sample("a")
         };
-        let stamp = settled_stamp();
+        let stamp = settled_stat(10);
         let cache = HeadCache::load(&config);
         assert!(cache.earlier.is_empty());
         cache.insert(&article, stamp);
@@ -338,7 +288,7 @@ mod tests {
         let cache = HeadCache::load(&config);
         assert_eq!(cache.earlier.len(), 1);
         assert_eq!(cache.get(&article.source, stamp), Some(article.clone()));
-        let other = Stamp { size: 11, ..stamp };
+        let other = settled_stat(11);
         assert_eq!(cache.get(&article.source, other), None, "another stamp");
 
         // The digests of a standalone body read are kept with the entry; a
