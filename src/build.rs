@@ -862,6 +862,12 @@ pub fn build_with(
         ledger.commit_synced()?;
     }
     let stage = Instant::now();
+    rendered.ledger.save_mirror();
+    tracing::debug!(
+        ms = stage.elapsed().as_millis(),
+        "saved the ledger's mirror"
+    );
+    let stage = Instant::now();
     rendered.cache.save();
     tracing::debug!(
         ms = stage.elapsed().as_millis(),

@@ -159,7 +159,12 @@ fn every_kind_of_change_defeats_the_shortcut() {
         copy_tree(
             site.path(),
             fresh.path(),
-            &["feeds", ".feedpub-state", ".feedpub-cache"],
+            &[
+                "feeds",
+                ".feedpub-state",
+                ".feedpub-cache",
+                ".feedpub-ledger.toml.mirror",
+            ],
         );
         build_at(fresh.path(), NOW);
         assert_same_feeds(
