@@ -118,10 +118,17 @@ pub struct Ledger {
 /// The parsed ledger, saved beside it in JSON (which parses several times
 /// faster than the TOML) with the digest of the TOML bytes it was parsed
 /// from: used only while the ledger holds exactly those bytes.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct Mirror {
     digest: u64,
     file: LedgerFile,
+}
+
+/// A [`Mirror`] to write, borrowing the ledger.
+#[derive(Serialize)]
+struct MirrorRef<'a> {
+    digest: u64,
+    file: &'a LedgerFile,
 }
 
 /// The largest mirror read.
@@ -211,9 +218,9 @@ impl Ledger {
         let Some(digest) = self.digest.filter(|_| !self.mirrored) else {
             return;
         };
-        let mirror = Mirror {
+        let mirror = MirrorRef {
             digest,
-            file: self.file.clone(),
+            file: &self.file,
         };
         let written = serde_json::to_vec(&mirror)
             .map_err(|e| e.to_string())
