@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::cache::HeadCache;
 use crate::config::Config;
-use crate::content::{Loader, Problem};
+use crate::content::{Listing, Loader, Problem, list};
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::discovery;
 use crate::feed::{self, FeedSpec};
@@ -323,7 +323,14 @@ fn render_changed<Files: Outlet>(
         files: articles_read,
         skipped,
         cache,
-    } = prepare_with(config, &loader, options.now, progress, Bodies::Unknown)?;
+    } = prepare_with(
+        config,
+        &loader,
+        options.now,
+        progress,
+        Bodies::Unknown,
+        probe.map(Probe::listing),
+    )?;
     if options.strict {
         fail_on_errors(&mut problems, true)?;
     }
@@ -518,16 +525,25 @@ enum Bodies {
 /// not returned as errors; only an unreadable ledger fails. Only front
 /// matter is read for every article; bodies only where a feed needs them.
 pub fn prepare(config: &Config, now: DateTime<Utc>, progress: &dyn Progress) -> Result<Prepared> {
-    prepare_with(config, &Loader::new(config), now, progress, Bodies::All)
+    prepare_with(
+        config,
+        &Loader::new(config),
+        now,
+        progress,
+        Bodies::All,
+        None,
+    )
 }
 
-/// [`prepare`] with `loader`, reading the feeds' `bodies`.
+/// [`prepare`] with `loader`, reading the feeds' `bodies`, from the walk
+/// and stat pass `listing` when the run took one already.
 fn prepare_with(
     config: &Config,
     loader: &Loader<'_>,
     now: DateTime<Utc>,
     progress: &dyn Progress,
     bodies: Bodies,
+    listing: Option<&Listing>,
 ) -> Result<Prepared> {
     let stage = Instant::now();
     progress.stage(Stage::Load, None);
@@ -538,11 +554,16 @@ fn prepare_with(
         ms = stage.elapsed().as_millis(),
         "read the front-matter cache"
     );
-    let mut loaded = loader.load_all_with(Some(&cache));
-    tracing::debug!(
-        ms = stage.elapsed().as_millis(),
-        "walked and loaded the articles"
-    );
+    let walked;
+    let listing = match listing {
+        Some(listing) => listing,
+        None => {
+            walked = list(&config.content_dirs());
+            &walked
+        }
+    };
+    let mut loaded = loader.load_all_with(listing, Some(&cache));
+    tracing::debug!(ms = stage.elapsed().as_millis(), "loaded the articles");
     ledger.mark_gone(&loaded.articles, &config.content_dir);
     tracing::debug!(ms = stage.elapsed().as_millis(), "read front matter");
     let mut problems = loaded.diagnostics;
@@ -848,6 +869,12 @@ pub fn build_with(
     if let Some(ledger) = ledger {
         ledger.commit_synced()?;
     }
+    let stage = Instant::now();
+    rendered.ledger.save_mirror();
+    tracing::debug!(
+        ms = stage.elapsed().as_millis(),
+        "saved the ledger's mirror"
+    );
     let stage = Instant::now();
     rendered.cache.save();
     tracing::debug!(

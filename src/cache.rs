@@ -1,24 +1,37 @@
 //! A cache of parsed front matter, so an unchanged article is only `stat`ed.
 //!
-//! It is a compact binary file (postcard, behind a versioned and
-//! checksummed header), so a run after an edit decodes and rewrites 50,000
-//! entries in tens of milliseconds instead of a JSON document's hundreds.
-//! Entries are keyed by the file's path, size and modification time, and the
-//! whole cache by feedpub's version and the site configuration: any change
-//! there starts it afresh. Files with problems (even warnings) are never
-//! cached, so their problems are reported on every run. It lives beside the
-//! ledger, never in the public output directory (it holds drafts' titles),
-//! and deleting it is always safe.
+//! It is a compact binary file beside the ledger: a header (magic, layout
+//! version, the salt naming feedpub's version and the site configuration,
+//! and its checksum), then one record per file (its length, checksum, and
+//! the path with its parsed front matter in postcard, or with nothing: the
+//! entry is gone). A later record for a path replaces the earlier ones.
+//!
+//! Saving costs what changed: a run appends only the records of the files
+//! it parsed, whose body it read for the first time, or that are gone, and
+//! rewrites the file whole (atomically) only when there is none yet, when
+//! the superseded records outnumber the live ones, or when the last append
+//! was torn. A torn or damaged record ends the readable part: the entries
+//! after it are simply missed (and parsed again), never misread, since
+//! every entry is keyed by the file's whole stat (size, mtime, ctime,
+//! inode, device). A file of another layout or salt is ignored and
+//! rewritten. Files with problems (even warnings) are never cached, so
+//! their problems are reported on every run. It lives beside the ledger,
+//! never in the public output directory (it holds drafts' titles), and
+//! deleting it is always safe.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::{CACHE_FILE_NAME, Config, LEGACY_CACHE_FILE_NAME};
-use crate::files::read_regular;
+use crate::files::{Stat, read_regular};
 use crate::model::{Article, Image, KnownBody, image_mime_type};
 use crate::text::stable_hash;
 use crate::write::write_if_changed;
@@ -27,64 +40,22 @@ use crate::write::write_if_changed;
 const MAGIC: &[u8; 8] = b"fpcache\x1a";
 
 /// The layout version; any other is ignored and replaced.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 4;
+
+/// Magic, format, salt, and the checksum of these.
+const HEADER_LEN: usize = 8 + 4 + 8 + 8;
+
+/// Before each record's payload: its length and checksum.
+const RECORD_PREFIX_LEN: usize = 4 + 8;
 
 /// The largest cache read (512 MiB); a larger one is ignored and replaced.
 const MAX_CACHE_BYTES: u64 = 512 << 20;
 
-/// Files changed this recently are not cached: a second edit within the
-/// file system's timestamp granularity could keep the same size and mtime.
-const RACY: Duration = Duration::from_secs(2);
-
-/// When a file was last changed, as stored: size and mtime, and (on Unix)
-/// ctime and inode, which no tool can set back, so a same-size edit with
-/// the old mtime restored (`cp -p`, `rsync -t`, `touch -r`) is still seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Stamp {
-    size: u64,
-    secs: u64,
-    nanos: u32,
-    ctime: (i64, i64),
-    inode: u64,
-}
-
-impl Stamp {
-    /// The size and modification time of `path`, if it can be read.
-    pub(crate) fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        let since = meta
-            .modified()
-            .ok()?
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .ok()?;
-        #[cfg(unix)]
-        let (ctime, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            ((meta.ctime(), meta.ctime_nsec()), meta.ino())
-        };
-        #[cfg(not(unix))]
-        let (ctime, inode) = ((0, 0), 0);
-        Some(Stamp {
-            size: meta.len(),
-            secs: since.as_secs(),
-            nanos: since.subsec_nanos(),
-            ctime,
-            inode,
-        })
-    }
-
-    fn is_racy(&self) -> bool {
-        let changed = SystemTime::UNIX_EPOCH + Duration::new(self.secs, self.nanos);
-        SystemTime::now()
-            .duration_since(changed)
-            .map_or(true, |age| age < RACY)
-    }
-}
-
 /// An article's parsed front matter, as cached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Head {
-    stamp: Stamp,
+    /// The file's stat when it was parsed.
+    stat: Stat,
     title: String,
     url: String,
     id: String,
@@ -111,26 +82,45 @@ struct CachedImage {
     local_file: Option<PathBuf>,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct CacheFile {
-    salt: String,
-    heads: HashMap<PathBuf, Head>,
+/// One record as written: a path and its entry (`None`: gone).
+#[derive(Serialize)]
+struct RecordRef<'a>(&'a Path, Option<&'a Head>);
+
+/// One record as read back.
+type Record = (PathBuf, Option<Head>);
+
+/// An entry of an earlier run, and whether this run used it.
+#[derive(Debug)]
+struct Earlier {
+    head: Head,
+    /// The file is still there with the same stat: the entry is kept.
+    hit: AtomicBool,
+}
+
+/// The cache file as read, when it may be appended to: intact to its end,
+/// of this layout and salt.
+#[derive(Debug, Clone, Copy)]
+struct Appendable {
+    /// Its length in bytes.
+    len: u64,
+    /// How many records it holds (live, superseded and gone).
+    records: usize,
 }
 
 /// Parsed front matter from earlier runs, and what this run parsed.
 #[derive(Debug)]
 pub(crate) struct HeadCache {
     path: PathBuf,
-    salt: String,
-    earlier: HashMap<PathBuf, Head>,
-    /// This run's use: entries of `earlier` still valid, and fresh ones.
+    salt: u64,
+    earlier: HashMap<PathBuf, Earlier>,
+    appendable: Option<Appendable>,
+    /// This run's additions.
     now: std::sync::Mutex<Use>,
 }
 
-/// What a run did with the cache.
+/// What a run added to the cache.
 #[derive(Debug, Default)]
 struct Use {
-    hits: HashSet<PathBuf>,
     fresh: HashMap<PathBuf, Head>,
     /// Bodies read this run, of files that were hits or fresh.
     bodies: HashMap<PathBuf, KnownBody>,
@@ -140,32 +130,27 @@ impl HeadCache {
     /// The cache of the site described by `config`; unreadable, corrupt or
     /// stale caches are empty.
     pub(crate) fn load(config: &Config) -> HeadCache {
-        let salt = format!(
-            "{:016x}",
-            stable_hash(&[env!("CARGO_PKG_VERSION"), &format!("{config:?}")])
-        );
+        let salt = stable_hash(&[env!("CARGO_PKG_VERSION"), &format!("{config:?}")]);
         let path = config.ledger.with_file_name(CACHE_FILE_NAME);
-        let earlier = read_regular(&path, MAX_CACHE_BYTES)
+        let (earlier, appendable) = read_regular(&path, MAX_CACHE_BYTES)
             .ok()
-            .and_then(|bytes| crate::framed::decode_framed::<CacheFile>(&bytes, MAGIC, FORMAT))
-            .filter(|file| file.salt == salt)
-            .map(|file| file.heads)
+            .and_then(|bytes| decode(&bytes, salt))
             .unwrap_or_default();
         HeadCache {
             path,
             salt,
             earlier,
+            appendable,
             now: std::sync::Mutex::default(),
         }
     }
 
-    /// The article at `path` as parsed by an earlier run, if the file has
-    /// not changed since.
-    pub(crate) fn get(&self, path: &Path, stamp: Stamp) -> Option<Article> {
-        let head = self.earlier.get(path).filter(|h| h.stamp == stamp)?;
-        if let Ok(mut now) = self.now.lock() {
-            now.hits.insert(path.to_path_buf());
-        }
+    /// The article at `path` as parsed by an earlier run, if the file's
+    /// stat is still `stat`.
+    pub(crate) fn get(&self, path: &Path, stat: Stat) -> Option<Article> {
+        let earlier = self.earlier.get(path).filter(|e| e.head.stat == stat)?;
+        earlier.hit.store(true, Ordering::Relaxed);
+        let head = &earlier.head;
         Some(Article {
             source: path.to_path_buf(),
             title: head.title.clone(),
@@ -194,13 +179,17 @@ impl HeadCache {
         })
     }
 
-    /// Remember a freshly parsed article (one without any problem).
-    pub(crate) fn insert(&self, article: &Article, stamp: Stamp) {
-        if stamp.is_racy() {
+    /// Remember a freshly parsed article (one without any problem), read
+    /// after its file's `stat` was taken. A file modified moments ago is
+    /// not remembered: a second edit within the file system's timestamp
+    /// granularity could keep its size and mtime. (An edit whose mtime was
+    /// set back changes the ctime, which the key holds.)
+    pub(crate) fn insert(&self, article: &Article, stat: Stat) {
+        if stat.is_recently_modified(SystemTime::now()) {
             return;
         }
         let head = Head {
-            stamp,
+            stat,
             title: article.title.clone(),
             url: article.url.clone(),
             id: article.id.clone(),
@@ -228,8 +217,8 @@ impl HeadCache {
 
     /// Remember the digests of the standalone bodies read this run, for
     /// the files this run took from the cache or parsed into it (the body
-    /// was read after the stamp they are keyed by was taken, so a later
-    /// edit changes the stamp and drops the digests with the entry).
+    /// was read after the stat they are keyed by was taken, so a later
+    /// edit changes the stat and drops the digests with the entry).
     pub(crate) fn remember_bodies<'a>(&self, articles: impl IntoIterator<Item = &'a Article>) {
         let Ok(mut now) = self.now.lock() else {
             return;
@@ -242,40 +231,72 @@ impl HeadCache {
         }
     }
 
-    /// Write what this run used and parsed, when it differs from what was
-    /// read. A cache is an optimization: failing to write it is not an error.
+    /// Record what this run parsed, read and found gone, when anything
+    /// differs from what was read: appended, or the whole file rewritten
+    /// when that is due. A cache is an optimization: failing to write it is
+    /// not an error.
     pub(crate) fn save(self) {
-        let Use {
-            hits,
-            fresh,
-            bodies,
-        } = self.now.into_inner().unwrap_or_default();
-        let new_bodies = bodies.iter().any(|(path, body)| {
-            self.earlier
-                .get(path)
-                .is_some_and(|h| hits.contains(path) && h.body != Some(*body))
-                || fresh.contains_key(path)
-        });
-        if fresh.is_empty() && hits.len() == self.earlier.len() && !new_bodies {
-            return;
-        }
-        let mut heads = self.earlier;
-        heads.retain(|path, _| hits.contains(path));
-        heads.extend(fresh);
-        for (path, body) in bodies {
-            if let Some(head) = heads.get_mut(&path) {
-                head.body = Some(body);
+        let Use { fresh, mut bodies } = self.now.into_inner().unwrap_or_default();
+        let mut changed: Vec<(PathBuf, Option<Head>)> = Vec::new();
+        let mut kept: Vec<(PathBuf, Head)> = Vec::with_capacity(self.earlier.len());
+        for (path, earlier) in self.earlier {
+            if fresh.contains_key(&path) {
+                continue;
+            }
+            if !earlier.hit.into_inner() {
+                changed.push((path, None));
+                continue;
+            }
+            let mut head = earlier.head;
+            match bodies.remove(&path) {
+                Some(body) if head.body != Some(body) => {
+                    head.body = Some(body);
+                    changed.push((path, Some(head)));
+                }
+                _ => kept.push((path, head)),
             }
         }
-        let file = CacheFile {
-            salt: self.salt,
-            heads,
-        };
-        if let Some(bytes) = crate::framed::encode_framed(&file, MAGIC, FORMAT)
-            && let Err(e) = write_if_changed(&self.path, &bytes)
-        {
-            tracing::debug!(error = %e, "could not write the front-matter cache");
+        for (path, mut head) in fresh {
+            if let Some(body) = bodies.remove(&path) {
+                head.body = Some(body);
+            }
+            changed.push((path, Some(head)));
         }
+        if changed.is_empty() {
+            return;
+        }
+        // Appending `changed` to the file, or rewriting it with only the
+        // live entries (`kept` and the changed ones that are not gone).
+        let live = kept.len() + changed.iter().filter(|(_, h)| h.is_some()).count();
+        let append = self
+            .appendable
+            .filter(|file| file.records + changed.len() <= 2 * live.max(1));
+        let appended = append.is_some_and(|file| {
+            let records = encode_records(changed.iter().map(|(p, h)| (p.as_path(), h.as_ref())));
+            append_records(&self.path, file.len, &records)
+                .inspect_err(
+                    |e| tracing::debug!(error = %e, "could not append to the front-matter cache"),
+                )
+                .is_ok()
+        });
+        if !appended {
+            let entries = kept.iter().map(|(p, h)| (p.as_path(), Some(h))).chain(
+                changed
+                    .iter()
+                    .filter_map(|(p, h)| Some((p.as_path(), Some(h.as_ref()?)))),
+            );
+            let mut bytes = header(self.salt);
+            bytes.extend(encode_records(entries));
+            if let Err(e) = write_if_changed(&self.path, &bytes) {
+                tracing::debug!(error = %e, "could not write the front-matter cache");
+            }
+        }
+        tracing::debug!(
+            records = changed.len(),
+            live,
+            appended,
+            "saved the front-matter cache"
+        );
         let legacy = self.path.with_file_name(LEGACY_CACHE_FILE_NAME);
         if let Err(e) = std::fs::remove_file(&legacy)
             && e.kind() != std::io::ErrorKind::NotFound
@@ -283,6 +304,97 @@ impl HeadCache {
             tracing::debug!(error = %e, "could not remove the JSON front-matter cache");
         }
     }
+}
+
+/// The header of a cache file with this `salt`.
+fn header(salt: u64) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(HEADER_LEN);
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(&salt.to_le_bytes());
+    bytes.extend_from_slice(&xxh3_64(&bytes).to_le_bytes());
+    bytes
+}
+
+/// Each entry as a record (length, checksum, payload), one after the
+/// other. An entry that cannot be encoded (a path that is not UTF-8) is
+/// left out: its file is parsed on every run.
+fn encode_records<'a>(entries: impl Iterator<Item = (&'a Path, Option<&'a Head>)>) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for (path, head) in entries {
+        let Ok(payload) = postcard::to_allocvec(&RecordRef(path, head)) else {
+            continue;
+        };
+        let Ok(len) = u32::try_from(payload.len()) else {
+            continue;
+        };
+        bytes.extend_from_slice(&len.to_le_bytes());
+        bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
+    }
+    bytes
+}
+
+/// The entries of a cache file, and whether it may be appended to; `None`
+/// when its header is not this layout's with this `salt`. Records are
+/// decoded in parallel; the first torn or damaged one ends what is read.
+fn decode(bytes: &[u8], salt: u64) -> Option<(HashMap<PathBuf, Earlier>, Option<Appendable>)> {
+    let (found, mut rest) = bytes.split_at_checked(HEADER_LEN)?;
+    if found != header(salt) {
+        return None;
+    }
+    let mut payloads = Vec::new();
+    while let Some((prefix, after)) = rest.split_at_checked(RECORD_PREFIX_LEN) {
+        let (len, checksum) = prefix.split_at(4);
+        let len = u32::from_le_bytes(len.try_into().ok()?);
+        let checksum = u64::from_le_bytes(checksum.try_into().ok()?);
+        let Some((payload, after)) = usize::try_from(len)
+            .ok()
+            .and_then(|len| after.split_at_checked(len))
+        else {
+            break;
+        };
+        if xxh3_64(payload) != checksum {
+            break;
+        }
+        payloads.push(payload);
+        rest = after;
+    }
+    let decoded: Vec<Option<Record>> = payloads
+        .par_iter()
+        .map(|payload| postcard::from_bytes(payload).ok())
+        .collect();
+    let intact = decoded.iter().take_while(|r| r.is_some()).count();
+    let appendable = (rest.is_empty() && intact == decoded.len()).then(|| Appendable {
+        len: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+        records: intact,
+    });
+    let mut earlier = HashMap::with_capacity(intact);
+    for (path, head) in decoded.into_iter().map_while(|r| r) {
+        match head {
+            Some(head) => {
+                let hit = AtomicBool::new(false);
+                earlier.insert(path, Earlier { head, hit });
+            }
+            None => {
+                earlier.remove(&path);
+            }
+        }
+    }
+    Some((earlier, appendable))
+}
+
+/// Append `records` to the cache file at `path`, which must still be
+/// `len` bytes long, and sync it.
+fn append_records(path: &Path, len: u64, records: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+    if file.metadata()?.len() != len {
+        return Err(std::io::Error::other(
+            "the cache file changed since it was read",
+        ));
+    }
+    file.write_all(records)?;
+    file.sync_data()
 }
 
 #[cfg(test)]
@@ -300,17 +412,11 @@ mod tests {
         .unwrap()
     }
 
-    /// An hour-old stamp, so the entry is not racy.
-    fn settled_stamp() -> Stamp {
-        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    /// The stat of a 10-byte file changed an hour ago, so not racy.
+    fn settled_stat(size: u64) -> Stat {
+        let hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
         let since = hour_ago.duration_since(SystemTime::UNIX_EPOCH).unwrap();
-        Stamp {
-            size: 10,
-            secs: since.as_secs(),
-            nanos: since.subsec_nanos(),
-            ctime: (1, 2),
-            inode: 3,
-        }
+        Stat::sample(size, i64::try_from(since.as_secs()).unwrap())
     }
 
     #[test]
@@ -325,7 +431,7 @@ mod tests {
             written_summary: Some("s".into()),
             ..Article::sample("a")
         };
-        let stamp = settled_stamp();
+        let stamp = settled_stat(10);
         let cache = HeadCache::load(&config);
         assert!(cache.earlier.is_empty());
         cache.insert(&article, stamp);
@@ -338,7 +444,7 @@ mod tests {
         let cache = HeadCache::load(&config);
         assert_eq!(cache.earlier.len(), 1);
         assert_eq!(cache.get(&article.source, stamp), Some(article.clone()));
-        let other = Stamp { size: 11, ..stamp };
+        let other = settled_stat(11);
         assert_eq!(cache.get(&article.source, other), None, "another stamp");
 
         // The digests of a standalone body read are kept with the entry; a
@@ -381,14 +487,115 @@ mod tests {
             "unchanged"
         );
 
+        // A damaged record ends what is read: the entry is the one of the
+        // record before (the body appended later is unknown), and the file
+        // is rewritten whole by the next save. A damaged header: nothing.
         let path = dir.path().join(CACHE_FILE_NAME);
         let mut bytes = std::fs::read(&path).unwrap();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
-        std::fs::write(&path, bytes).unwrap();
-        assert!(
-            HeadCache::load(&config).earlier.is_empty(),
+        std::fs::write(&path, &bytes).unwrap();
+        let cache = HeadCache::load(&config);
+        assert!(cache.appendable.is_none());
+        assert_eq!(
+            cache.get(&article.source, stamp).unwrap().known_body,
+            None,
             "checksum mismatch"
         );
+        for i in 0..HEADER_LEN {
+            let mut damaged = bytes.clone();
+            damaged[i] ^= 0x40;
+            std::fs::write(&path, &damaged).unwrap();
+            assert!(HeadCache::load(&config).earlier.is_empty(), "byte {i}");
+        }
+    }
+
+    #[test]
+    fn an_edit_appends_its_record_and_a_torn_append_is_read_up_to_the_tear() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = site(dir.path());
+        let path = dir.path().join(CACHE_FILE_NAME);
+        let articles: Vec<Article> = (0..4).map(|i| Article::sample(&format!("a{i}"))).collect();
+        let stat = settled_stat(10);
+        let cache = HeadCache::load(&config);
+        for article in &articles {
+            cache.insert(article, stat);
+        }
+        cache.save();
+        let whole = std::fs::read(&path).unwrap();
+
+        // One file edited: the others are hits, the edited one is parsed.
+        let edited = Article {
+            title: "Edited".into(),
+            ..articles[0].clone()
+        };
+        let edited_stat = settled_stat(11);
+        let cache = HeadCache::load(&config);
+        for article in &articles[1..] {
+            assert!(cache.get(&article.source, stat).is_some());
+        }
+        assert_eq!(cache.get(&edited.source, edited_stat), None);
+        cache.insert(&edited, edited_stat);
+        cache.save();
+        let appended = std::fs::read(&path).unwrap();
+        assert!(appended.len() > whole.len());
+        assert_eq!(appended[..whole.len()], whole[..], "earlier records kept");
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.earlier.len(), 4);
+        let title = |cache: &HeadCache, stat| cache.get(&edited.source, stat).map(|a| a.title);
+        assert_eq!(title(&cache, edited_stat).as_deref(), Some("Edited"));
+        assert_eq!(title(&cache, stat), None, "the old entry is replaced");
+
+        // A torn append: the records before the tear are read, the torn
+        // one is missed, and the next save rewrites the whole file.
+        std::fs::write(&path, &appended[..appended.len() - 3]).unwrap();
+        let cache = HeadCache::load(&config);
+        assert!(cache.appendable.is_none());
+        assert_eq!(title(&cache, edited_stat), None);
+        for article in &articles[1..] {
+            assert!(cache.get(&article.source, stat).is_some());
+        }
+        cache.insert(&edited, edited_stat);
+        cache.save();
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.appendable.map(|a| a.records), Some(4));
+        assert_eq!(title(&cache, edited_stat).as_deref(), Some("Edited"));
+    }
+
+    #[test]
+    fn a_gone_file_is_recorded_and_superseded_records_are_compacted_away() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = site(dir.path());
+        let articles: Vec<Article> = (0..4).map(|i| Article::sample(&format!("a{i}"))).collect();
+        let cache = HeadCache::load(&config);
+        for article in &articles {
+            cache.insert(article, settled_stat(10));
+        }
+        cache.save();
+        // a0 is deleted: it is not asked for, and its entry goes.
+        let cache = HeadCache::load(&config);
+        for article in &articles[1..] {
+            assert!(cache.get(&article.source, settled_stat(10)).is_some());
+        }
+        cache.save();
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.earlier.len(), 3);
+        assert_eq!(cache.appendable.map(|a| a.records), Some(5));
+        // Edit a1 again and again: each run appends one record, until the
+        // superseded ones would outnumber the live ones.
+        let mut records = Vec::new();
+        for size in 11..16 {
+            let cache = HeadCache::load(&config);
+            records.push(cache.appendable.map(|a| a.records));
+            for article in &articles[2..] {
+                assert!(cache.get(&article.source, settled_stat(10)).is_some());
+            }
+            cache.insert(&articles[1], settled_stat(size));
+            cache.save();
+        }
+        assert_eq!(records, [5, 6, 3, 4, 5].map(Some));
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.earlier.len(), 3);
+        assert!(cache.get(&articles[1].source, settled_stat(15)).is_some());
     }
 }

@@ -11,8 +11,114 @@
 use std::fs::{File, Metadata};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+
+/// How close to the moment of its stat a file's ctime or mtime must be for
+/// an edit to possibly leave its stat unchanged. Coarser than any local
+/// file system's timestamps (FAT: 2 s).
+const RACY: Duration = Duration::from_secs(2);
+
+/// What a `stat` says about a file: size, mtime, and (on Unix) ctime,
+/// inode and device, which no tool can set back, so a same-size edit with
+/// the old mtime restored (`cp -p`, `rsync -t`, `touch -r`) still changes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Stat {
+    size: u64,
+    mtime: (i64, u32),
+    ctime: (i64, u32),
+    inode: u64,
+    device: u64,
+}
+
+impl Stat {
+    /// The stat of the regular file at `path` (following links); `None`
+    /// when there is none.
+    pub fn of_file(path: &Path) -> Option<Stat> {
+        std::fs::metadata(path)
+            .ok()
+            .filter(Metadata::is_file)
+            .map(|m| Stat::of(&m))
+    }
+
+    /// The stat held in `meta`.
+    pub fn of(meta: &Metadata) -> Stat {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Stat {
+                size: meta.len(),
+                mtime: (meta.mtime(), u32::try_from(meta.mtime_nsec()).unwrap_or(0)),
+                ctime: (meta.ctime(), u32::try_from(meta.ctime_nsec()).unwrap_or(0)),
+                inode: meta.ino(),
+                device: meta.dev(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let since = |t: io::Result<SystemTime>| {
+                t.ok()
+                    .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                    .map_or((0, 0), |d| {
+                        (i64::try_from(d.as_secs()).unwrap_or(0), d.subsec_nanos())
+                    })
+            };
+            Stat {
+                size: meta.len(),
+                mtime: since(meta.modified()),
+                // Unknown here: every stat is treated as racy instead.
+                ctime: (i64::MAX, 0),
+                inode: 0,
+                device: 0,
+            }
+        }
+    }
+
+    /// A stat of a `size`-byte file changed at `secs` after the epoch, for tests.
+    #[cfg(test)]
+    pub(crate) fn sample(size: u64, secs: i64) -> Stat {
+        Stat {
+            size,
+            mtime: (secs, 0),
+            ctime: (secs, 0),
+            inode: 1,
+            device: 1,
+        }
+    }
+
+    /// Whether a change right after `taken` could leave this stat as it is
+    /// ("racy", as git calls it): its ctime or mtime is within the file
+    /// system's timestamp granularity of `taken`, or after it.
+    pub fn is_racy(&self, taken: SystemTime) -> bool {
+        is_recent(self.ctime, taken) || is_recent(self.mtime, taken)
+    }
+
+    /// Whether the file's mtime is within the file system's timestamp
+    /// granularity of `taken`, or after it: a file just written (with its
+    /// mtime not set back) could change again without its stat changing.
+    pub fn is_recently_modified(&self, taken: SystemTime) -> bool {
+        is_recent(self.mtime, taken)
+    }
+}
+
+/// Whether the instant `time` (seconds and nanoseconds since the epoch) is
+/// less than [`RACY`] before `taken`, or after it.
+fn is_recent(time: (i64, u32), taken: SystemTime) -> bool {
+    let Some(limit) = taken
+        .checked_sub(RACY)
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+    else {
+        return true;
+    };
+    let limit = (
+        i64::try_from(limit.as_secs()).unwrap_or(i64::MAX),
+        limit.subsec_nanos(),
+    );
+    time >= limit
+}
 
 /// Read the regular file at `path`, refusing anything else and anything
 /// longer than `limit` bytes. The error says what the path is instead
@@ -202,7 +308,23 @@ pub(crate) fn sync_dir(_dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::{Duration, Instant};
+    use std::time::Instant;
+
+    #[test]
+    fn a_stat_is_racy_only_near_the_moment_it_was_taken() {
+        let stat = |secs| Stat::sample(1, secs);
+        let taken = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
+        assert!(stat(999).is_racy(taken));
+        assert!(stat(1001).is_racy(taken), "a clock running behind");
+        assert!(!stat(990).is_racy(taken));
+        let restored_mtime = Stat {
+            mtime: (10, 0),
+            ..stat(999)
+        };
+        assert!(restored_mtime.is_racy(taken), "a recent ctime");
+        assert!(!restored_mtime.is_recently_modified(taken));
+        assert!(stat(999).is_recently_modified(taken));
+    }
 
     #[test]
     fn each_error_names_its_path() {

@@ -1,7 +1,6 @@
 //! A value saved to disk in postcard behind a small header (magic, layout
 //! version, checksum), so a file of another format or a torn write reads
-//! as absent instead of as garbage. The machine state and the head cache
-//! are stored this way.
+//! as absent instead of as garbage. The machine state is stored this way.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

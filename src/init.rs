@@ -63,6 +63,7 @@ const GITIGNORE: &str = "\
 /.feedpub-state
 /.feedpub-websub
 /.feedpub-ledger.toml.lock
+/.feedpub-ledger.toml.mirror
 /feeds/.feedpub.lock
 .feedpub-*.tmp
 ";

@@ -10,6 +10,14 @@
 //! it changes, never by a failed or dry run. A ledger that cannot be read
 //! is an error, never silently reset: resetting it would change ids and
 //! dates readers have already seen.
+//!
+//! Parsing 50,000 entries of TOML takes a few hundred milliseconds, so a
+//! build also keeps the parsed ledger in a mirror beside it
+//! (`.feedpub-ledger.toml.mirror`, JSON, out of version control), with the
+//! digest of the TOML bytes it was parsed from. A run reads the mirror
+//! instead of parsing the TOML only while the ledger holds exactly those
+//! bytes; anything else (a hand edit, a checkout, a damaged mirror) is
+//! parsed from the TOML, and checked, as before.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::ErrorKind;
@@ -27,6 +35,7 @@ use crate::model::Article;
 use crate::taxonomy::{Taxonomy, Term};
 use crate::text::line_col;
 use crate::write::{Staged, WriteOutcome, stage_file, write_if_changed};
+use xxhash_rust::xxh3::xxh3_64;
 
 /// The largest ledger read (256 MiB, about a million articles).
 const MAX_LEDGER_BYTES: u64 = 256 << 20;
@@ -97,7 +106,33 @@ pub struct Ledger {
     /// What the file held when read (`None`: no file), so an unchanged
     /// ledger is not even serialized again.
     on_disk: Option<LedgerFile>,
+    /// Where its mirror lives: beside the path configured, as the cache
+    /// and the state do, under the site's lock.
+    mirror: PathBuf,
+    /// The digest of the ledger's bytes on disk (once staged: of the
+    /// staged bytes), and whether its mirror holds them already.
+    digest: Option<u64>,
+    mirrored: bool,
 }
+
+/// The parsed ledger, saved beside it in JSON (which parses several times
+/// faster than the TOML) with the digest of the TOML bytes it was parsed
+/// from: used only while the ledger holds exactly those bytes.
+#[derive(Debug, Deserialize)]
+struct Mirror {
+    digest: u64,
+    file: LedgerFile,
+}
+
+/// A [`Mirror`] to write, borrowing the ledger.
+#[derive(Serialize)]
+struct MirrorRef<'a> {
+    digest: u64,
+    file: &'a LedgerFile,
+}
+
+/// The largest mirror read.
+const MAX_MIRROR_BYTES: u64 = 2 * MAX_LEDGER_BYTES;
 
 impl Ledger {
     /// Read the ledger at `path`; a missing file is an empty ledger.
@@ -111,6 +146,7 @@ impl Ledger {
             }
             Error::Config(Box::new(d))
         };
+        let mirror = mirror_path(path);
         let path = &resolve_link(path)?;
         let bytes = match read_regular(path, MAX_LEDGER_BYTES) {
             Ok(bytes) => bytes,
@@ -119,6 +155,9 @@ impl Ledger {
                     path: path.to_path_buf(),
                     file: LedgerFile::default(),
                     on_disk: None,
+                    mirror,
+                    digest: None,
+                    mirrored: false,
                 });
             }
             Err(e) if matches!(e.kind(), ErrorKind::InvalidInput | ErrorKind::FileTooLarge) => {
@@ -132,18 +171,15 @@ impl Ledger {
             }
             Err(e) => return Err(Error::io(path, e)),
         };
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]);
-            corrupt(
-                "it is not valid UTF-8".into(),
-                Some(line_col(&valid, offset)),
-            )
-        })?;
-        let file: LedgerFile = toml::from_str(&text).map_err(|e| {
-            let at = e.span().map(|s| line_col(&text, s.start));
-            corrupt(e.message().trim().to_string(), at)
-        })?;
+        let digest = xxh3_64(&bytes);
+        let mirrored = read_regular(&mirror, MAX_MIRROR_BYTES)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Mirror>(&bytes).ok())
+            .filter(|mirror| mirror.digest == digest);
+        let (file, mirrored) = match mirrored {
+            Some(mirror) => (mirror.file, true),
+            None => (parse(bytes, &corrupt)?, false),
+        };
         for (folder, date) in &file.feeds {
             if parse_date(date, chrono_tz::UTC).is_err() {
                 return Err(corrupt(
@@ -168,7 +204,30 @@ impl Ledger {
             path: path.to_path_buf(),
             on_disk: Some(file.clone()),
             file,
+            mirror,
+            digest: Some(digest),
+            mirrored,
         })
+    }
+
+    /// Save the mirror of the ledger as it is on disk, unless it is there
+    /// already: the next run reads it instead of parsing the TOML. Call it
+    /// once the ledger staged by [`Ledger::stage`] (if any) is in place. A
+    /// mirror is an optimization: failing to write it is logged only.
+    pub fn save_mirror(&self) {
+        let Some(digest) = self.digest.filter(|_| !self.mirrored) else {
+            return;
+        };
+        let mirror = MirrorRef {
+            digest,
+            file: &self.file,
+        };
+        let written = serde_json::to_vec(&mirror)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| write_if_changed(&self.mirror, &bytes).map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            tracing::debug!(error = %e, "could not write the ledger's mirror");
+        }
     }
 
     /// Where the ledger lives.
@@ -469,12 +528,44 @@ impl Ledger {
     /// Put the ledger's new version in a temporary file beside it, to be
     /// renamed into place once the feeds are published; `None` when it did
     /// not change.
-    pub(crate) fn stage(&self) -> Result<Option<Staged>> {
+    pub(crate) fn stage(&mut self) -> Result<Option<Staged>> {
         if self.on_disk.as_ref() == Some(&self.file) {
             return Ok(None);
         }
-        stage_file(&self.path, self.to_toml().as_bytes())
+        let text = self.to_toml();
+        let staged = stage_file(&self.path, text.as_bytes())?;
+        self.digest = Some(xxh3_64(text.as_bytes()));
+        self.mirrored = false;
+        Ok(staged)
     }
+}
+
+/// The TOML ledger in `bytes`, or why not, through `corrupt`.
+fn parse(
+    bytes: Vec<u8>,
+    corrupt: &dyn Fn(String, Option<(usize, usize)>) -> Error,
+) -> Result<LedgerFile> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]);
+        corrupt(
+            "it is not valid UTF-8".into(),
+            Some(line_col(&valid, offset)),
+        )
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        let at = e.span().map(|s| line_col(&text, s.start));
+        corrupt(e.message().trim().to_string(), at)
+    })
+}
+
+/// Where the mirror of the ledger at `ledger` lives: beside it, named
+/// after it (`.feedpub-ledger.toml.mirror`).
+fn mirror_path(ledger: &Path) -> PathBuf {
+    let name = ledger
+        .file_name()
+        .map_or_else(|| LEDGER_FILE_NAME.into(), |n| n.to_string_lossy());
+    ledger.with_file_name(format!(".{name}.mirror"))
 }
 
 /// The lock file that guards the ledger at `ledger`: beside it, named after
@@ -591,7 +682,45 @@ mod tests {
             path: PathBuf::from("feedpub-ledger.toml"),
             file: LedgerFile::default(),
             on_disk: None,
+            mirror: PathBuf::from(".feedpub-ledger.toml.mirror"),
+            digest: None,
+            mirrored: false,
         }
+    }
+
+    #[test]
+    fn the_mirror_stands_for_the_ledger_only_while_its_bytes_are_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feedpub-ledger.toml");
+        let mut ledger = Ledger::load(&path).unwrap();
+        publish(&mut ledger, &mut [article("a", 1)], "2024-01-01T00:00:00Z");
+        ledger.stage().unwrap().unwrap().commit_synced().unwrap();
+        ledger.save_mirror();
+        let mirror = dir.path().join(".feedpub-ledger.toml.mirror");
+        assert!(mirror.is_file());
+
+        let from_mirror = Ledger::load(&path).unwrap();
+        assert!(from_mirror.mirrored);
+        assert_eq!(from_mirror.file, ledger.file);
+
+        // Edited by hand: the TOML is parsed, and its mirror written anew.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = text.replace("0000000000000001", "0000000000000002");
+        assert_ne!(edited, text, "{text}");
+        std::fs::write(&path, edited).unwrap();
+        let reparsed = Ledger::load(&path).unwrap();
+        assert!(!reparsed.mirrored);
+        assert_ne!(reparsed.file, ledger.file);
+        reparsed.save_mirror();
+        let again = Ledger::load(&path).unwrap();
+        assert!(again.mirrored);
+        assert_eq!(again.file, reparsed.file);
+
+        // A damaged mirror is not used.
+        std::fs::write(&mirror, b"{").unwrap();
+        let damaged = Ledger::load(&path).unwrap();
+        assert!(!damaged.mirrored);
+        assert_eq!(damaged.file, reparsed.file);
     }
 
     fn publish(ledger: &mut Ledger, articles: &mut [Article], now: &str) {

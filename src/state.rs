@@ -27,7 +27,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -35,7 +35,8 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::config::Config;
-use crate::files::read_regular;
+use crate::content::{Listing, list};
+use crate::files::{Stat, read_regular};
 use crate::framed::{decode_framed, encode_framed};
 use crate::write::write_if_changed;
 
@@ -53,70 +54,6 @@ const MAX_STATE_BYTES: u64 = 256 << 20;
 
 /// The largest file hashed to settle a racy stat.
 const MAX_HASHED_BYTES: u64 = 1 << 30;
-
-/// How close to the moment of its stat a file's ctime must be for an edit
-/// to possibly leave its stat unchanged. Coarser than any local file
-/// system's timestamps (FAT: 2 s).
-const RACY: Duration = Duration::from_secs(2);
-
-/// What a `stat` says about a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Stat {
-    size: u64,
-    mtime: (i64, u32),
-    ctime: (i64, u32),
-    inode: u64,
-    device: u64,
-}
-
-impl Stat {
-    fn of(meta: &std::fs::Metadata) -> Stat {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            Stat {
-                size: meta.len(),
-                mtime: (meta.mtime(), u32::try_from(meta.mtime_nsec()).unwrap_or(0)),
-                ctime: (meta.ctime(), u32::try_from(meta.ctime_nsec()).unwrap_or(0)),
-                inode: meta.ino(),
-                device: meta.dev(),
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let since = |t: std::io::Result<SystemTime>| {
-                t.ok()
-                    .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-                    .map_or((0, 0), |d| {
-                        (i64::try_from(d.as_secs()).unwrap_or(0), d.subsec_nanos())
-                    })
-            };
-            Stat {
-                size: meta.len(),
-                mtime: since(meta.modified()),
-                // Unknown here: every entry is treated as racy instead.
-                ctime: (i64::MAX, 0),
-                inode: 0,
-                device: 0,
-            }
-        }
-    }
-
-    /// Whether a change right after `taken` could leave this stat as it is.
-    fn is_racy(&self, taken: SystemTime) -> bool {
-        let Some(limit) = taken
-            .checked_sub(RACY)
-            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-        else {
-            return true;
-        };
-        let limit = (
-            i64::try_from(limit.as_secs()).unwrap_or(i64::MAX),
-            limit.subsec_nanos(),
-        );
-        self.ctime >= limit || self.mtime >= limit
-    }
-}
 
 /// One file of a short stat table (ledger, images, outputs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -242,7 +179,7 @@ impl Probe {
             },
         };
         tracing::debug!(
-            files = content.paths.len(),
+            files = content.listing.files.len(),
             load_ms = loaded.as_millis(),
             scan_ms = (scanned - loaded).as_millis(),
             decide_ms = (started.elapsed() - scanned).as_millis(),
@@ -313,6 +250,12 @@ impl Probe {
             .collect()
     }
 
+    /// This run's walk and stat pass over the content folders, for the
+    /// loader: a build walks them once.
+    pub fn listing(&self) -> &Listing {
+        &self.content.listing
+    }
+
     /// What the comparison found.
     pub fn verdict(&self) -> &Verdict {
         &self.verdict
@@ -347,7 +290,7 @@ impl Probe {
             .par_iter()
             .map(|(rel, digest)| {
                 let path = config.output_dir.join(rel);
-                let stat = stat_of(&path);
+                let stat = Stat::of_file(&path);
                 Entry {
                     path,
                     racy: stat.is_none_or(|s| s.is_racy(taken)),
@@ -459,7 +402,7 @@ fn entry_for(
     taken: SystemTime,
     digest_if_racy: bool,
 ) -> Entry {
-    let stat = stat_of(path);
+    let stat = Stat::of_file(path);
     let racy = stat.is_some_and(|s| s.is_racy(taken));
     let wanted = match recorded {
         Some(r) => r.racy && r.stat == stat,
@@ -494,18 +437,10 @@ fn hash_file(path: &Path) -> Option<u64> {
         .map(|b| xxh3_64(&b))
 }
 
-fn stat_of(path: &Path) -> Option<Stat> {
-    std::fs::metadata(path)
-        .ok()
-        .filter(std::fs::Metadata::is_file)
-        .map(|m| Stat::of(&m))
-}
-
 /// This run's walk and stat pass over `content/`.
 #[derive(Debug, Default)]
 struct Scan {
-    paths: Vec<PathBuf>,
-    stats: Vec<Option<Stat>>,
+    listing: Listing,
     /// Digests of the files that were racy when stat'ed (computed before the
     /// build reads them, so they never vouch for newer bytes than it used).
     digests: Vec<Option<u64>>,
@@ -515,9 +450,10 @@ impl Scan {
     /// The table to save. Paths that are not UTF-8 leave the name empty,
     /// which no walk matches: the next run builds.
     fn table(&self, root: &Path) -> Table {
-        let mut names = String::with_capacity(self.paths.len() * 48);
-        for path in &self.paths {
-            if let Some(name) = relative(path, root).to_str() {
+        let files = &self.listing.files;
+        let mut names = String::with_capacity(files.len() * 48);
+        for file in files {
+            if let Some(name) = relative(&file.path, root).to_str() {
                 names.push_str(name);
             }
             names.push('\0');
@@ -530,7 +466,7 @@ impl Scan {
             .collect();
         Table {
             names,
-            stats: self.stats.clone(),
+            stats: files.iter().map(|f| f.stat).collect(),
             racy,
         }
     }
@@ -540,75 +476,54 @@ fn relative<'a>(path: &'a Path, root: &Path) -> &'a Path {
     path.strip_prefix(root).unwrap_or(path)
 }
 
-/// Walk the content folders (`roots`, [`Config::content_dirs`]) with the
-/// loader's walk ([`crate::content::walk`]: every file, not only articles) and stat every file in parallel. With
-/// `recorded`, also says whether the table is the same (comparing digests
-/// where the recorded entry is racy).
+/// Walk the content folders (`roots`, [`Config::content_dirs`]) and stat
+/// every file ([`list`]: every file, not only articles). With `recorded`,
+/// also says whether the table is the same (comparing digests where the
+/// recorded entry is racy).
 fn scan_content(roots: &[&Path], recorded: Option<&Table>) -> (Scan, bool) {
     let root = roots.first().copied().unwrap_or(Path::new(""));
-    let mut paths = Vec::new();
-    let mut complete = true;
-    for (i, dir) in roots.iter().enumerate() {
-        // A language folder that does not exist is not read either; once it
-        // appears, its files are a change.
-        if i > 0 && !dir.is_dir() {
-            continue;
-        }
-        for entry in crate::content::walk(dir) {
-            match entry {
-                Ok(e) if !e.file_type().is_dir() => paths.push(e.into_path()),
-                Ok(_) => {}
-                // Unreadable parts: nothing can be proven; the build reports them.
-                Err(_) => complete = false,
-            }
-        }
-    }
+    let listing = list(roots);
     let taken = SystemTime::now();
+    let files = &listing.files;
     let recorded = recorded.filter(|t| {
-        t.stats.len() == paths.len()
+        t.stats.len() == files.len()
             && t.names
                 .split_terminator('\0')
-                .zip(&paths)
-                .all(|(name, path)| relative(path, root).as_os_str() == name)
+                .zip(files)
+                .all(|(name, file)| relative(&file.path, root).as_os_str() == name)
     });
     // Recorded digests by index, for racy entries.
     let mut earlier: Vec<Option<u64>> = Vec::new();
     if let Some(t) = recorded.filter(|t| !t.racy.is_empty()) {
-        earlier = vec![None; paths.len()];
+        earlier = vec![None; files.len()];
         for &(i, digest) in &t.racy {
             if let Some(slot) = usize::try_from(i).ok().and_then(|i| earlier.get_mut(i)) {
                 *slot = Some(digest);
             }
         }
     }
-    let scanned: Vec<(Option<Stat>, Option<u64>, bool)> = paths
+    let compared: Vec<(Option<u64>, bool)> = files
         .par_iter()
         .enumerate()
-        .map(|(i, path)| {
-            let stat = stat_of(path);
+        .map(|(i, file)| {
+            let stat = file.stat;
             let racy = stat.is_some_and(|s| s.is_racy(taken));
             let before = recorded.and_then(|t| t.stats.get(i).copied().flatten());
             let same_stat = recorded.is_some() && before == stat;
             let earlier = earlier.get(i).copied().flatten();
             let digest = if racy || (same_stat && earlier.is_some()) {
-                hash_file(path)
+                hash_file(&file.path)
             } else {
                 None
             };
             let same = same_stat && (earlier.is_none() || earlier == digest);
-            (stat, digest.filter(|_| racy), same)
+            (digest.filter(|_| racy), same)
         })
         .collect();
-    let same = complete && recorded.is_some() && scanned.iter().all(|(_, _, same)| *same);
-    let (stats, digests) = scanned.into_iter().map(|(s, d, _)| (s, d)).unzip();
-    (
-        Scan {
-            paths,
-            stats,
-            digests,
-        },
-        same,
-    )
+    let same =
+        listing.is_complete() && recorded.is_some() && compared.iter().all(|(_, same)| *same);
+    let digests = compared.into_iter().map(|(d, _)| d).collect();
+    (Scan { listing, digests }, same)
 }
 
 /// Digest of everything besides the files that decides the output: the
@@ -652,13 +567,7 @@ mod tests {
     fn sample() -> Saved {
         let entry = |p: &str| Entry {
             path: PathBuf::from(p),
-            stat: Some(Stat {
-                size: 3,
-                mtime: (1, 2),
-                ctime: (3, 4),
-                inode: 5,
-                device: 6,
-            }),
+            stat: Some(Stat::sample(3, 1)),
             digest: None,
             racy: false,
         };
@@ -694,21 +603,6 @@ mod tests {
         let mut other_format = bytes;
         other_format[8] = 1;
         assert_eq!(decode(&other_format), None);
-    }
-
-    #[test]
-    fn a_stat_is_racy_only_near_the_moment_it_was_taken() {
-        let stat = |secs| Stat {
-            size: 1,
-            mtime: (secs, 0),
-            ctime: (secs, 0),
-            inode: 1,
-            device: 1,
-        };
-        let taken = SystemTime::UNIX_EPOCH + Duration::from_secs(1000);
-        assert!(stat(999).is_racy(taken));
-        assert!(stat(1001).is_racy(taken), "a clock running behind");
-        assert!(!stat(990).is_racy(taken));
     }
 
     #[test]

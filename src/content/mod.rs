@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use url::Url;
 
-use crate::cache::{HeadCache, Stamp};
+use crate::cache::HeadCache;
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::model::{Article, Body};
@@ -36,7 +36,7 @@ pub use html_depth::MAX_HTML_NESTING;
 pub use markdown::{MAX_NESTING, render_html, sanitize_html, summarize};
 pub use problem::Problem;
 pub use resolve::{MAX_NAME_CHARS, MAX_NAMES};
-pub use walk::walk;
+pub use walk::{Listed, Listing, list};
 
 use head::{cannot_read, not_utf8, read_head};
 use resolve::{ArticleParse, contained_length, written_url};
@@ -87,34 +87,34 @@ impl<'a> Loader<'a> {
     /// Load the front matter of every article of the collection, in
     /// parallel; bodies are read later, only where needed ([`Loader::read_bodies`]).
     pub fn load_all(&self) -> Loaded {
-        self.load_all_with(None)
+        self.load_all_with(&list(&self.config.content_dirs()), None)
     }
 
-    /// [`Loader::load_all`], taking unchanged articles from `cache` and
+    /// [`Loader::load_all`] from the walk and stat pass `listing`, taking
+    /// the articles whose stat is as `cache` recorded them from it, and
     /// recording the others in it.
-    pub(crate) fn load_all_with(&self, cache: Option<&HeadCache>) -> Loaded {
-        let (paths, mut diagnostics, skipped) = self.walk();
-        let files = paths.len();
-        let results: Vec<FileOutcome> = paths
+    pub(crate) fn load_all_with(&self, listing: &Listing, cache: Option<&HeadCache>) -> Loaded {
+        let (listed, mut diagnostics, skipped) = self.articles_in(listing);
+        let files = listed.len();
+        let results: Vec<FileOutcome> = listed
             .par_iter()
-            .map(|path| {
+            .map(|&Listed { path, stat, .. }| {
                 // A cascade lives in another file: its pages are always parsed.
                 let cache = cache.filter(|_| self.cascade_for(path).is_none());
                 let Some(cache) = cache else {
                     return self.load_page(path);
                 };
-                let stamp = Stamp::of(path);
-                if let Some(article) = stamp.and_then(|s| cache.get(path, s)) {
+                if let Some(article) = stat.and_then(|s| cache.get(path, s)) {
                     return FileOutcome {
                         article: Some(article),
                         ..FileOutcome::default()
                     };
                 }
                 let outcome = self.load_page(path);
-                if let (Some(article), Some(stamp), true) =
-                    (&outcome.article, stamp, outcome.problems.is_empty())
+                if let (Some(article), Some(stat), true) =
+                    (&outcome.article, stat, outcome.problems.is_empty())
                 {
-                    cache.insert(article, stamp);
+                    cache.insert(article, *stat);
                 }
                 outcome
             })

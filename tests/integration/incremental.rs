@@ -105,6 +105,32 @@ fn a_same_size_edit_with_the_old_mtime_restored_still_reaches_the_feeds() {
 }
 
 #[test]
+fn a_hand_edited_ledger_is_read_again_instead_of_its_mirror() {
+    // #12: the ledger's JSON mirror stands for it only while the TOML holds
+    // the bytes the mirror was made from.
+    let site = built_basic();
+    assert!(site.path().join(".feedpub-ledger.toml.mirror").is_file());
+    let ledger = site.path().join("feedpub-ledger.toml");
+    let text = std::fs::read_to_string(&ledger).unwrap();
+    let feed = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
+    let guid = feed
+        .split("<guid")
+        .skip(1)
+        .filter_map(|g| Some(g.split_once('>')?.1.split_once("</guid>")?.0))
+        .find(|id| text.contains(&format!("id = \"{id}\"")))
+        .expect("an item's id in the ledger");
+    std::fs::write(
+        &ledger,
+        text.replace(&format!("id = \"{guid}\""), "id = \"urn:x-hand-edited:1\""),
+    )
+    .unwrap();
+    build_at(site.path(), NOW);
+    let feed = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
+    assert!(feed.contains("urn:x-hand-edited:1"), "{feed}");
+    assert!(!feed.contains(&format!(">{guid}</guid>")), "{feed}");
+}
+
+#[test]
 fn every_kind_of_change_defeats_the_shortcut() {
     type Change = fn(&Path);
     let changes: [(&str, Change); 8] = [
@@ -159,7 +185,12 @@ fn every_kind_of_change_defeats_the_shortcut() {
         copy_tree(
             site.path(),
             fresh.path(),
-            &["feeds", ".feedpub-state", ".feedpub-cache"],
+            &[
+                "feeds",
+                ".feedpub-state",
+                ".feedpub-cache",
+                ".feedpub-ledger.toml.mirror",
+            ],
         );
         build_at(fresh.path(), NOW);
         assert_same_feeds(

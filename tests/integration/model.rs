@@ -346,6 +346,8 @@ fn check(steps: &[Step]) -> Result<(), TestCaseError> {
             fresh.path().join("feedpub.toml"),
         )
         .unwrap();
+        // Every article may have been deleted: the folder stays.
+        std::fs::create_dir_all(fresh.path().join("content")).unwrap();
         for (rel, bytes) in read_tree(&site.root().join("content")) {
             let path = fresh.path().join("content").join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
