@@ -1041,7 +1041,7 @@ fn take_locks(config: &Config, wait: Duration) -> Result<Locks> {
     tracing::debug!(path = %output.path().display(), "took the output directory's lock");
     let path = crate::ledger::lock_path(&config.ledger);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        crate::files::create_dir_all(dir)?;
     }
     let site = RunLock::acquire_file(&path, wait).map_err(|e| match e {
         LockError::Busy { holder, waited } => Error::Locked {

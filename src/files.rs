@@ -26,7 +26,7 @@ const RACY: Duration = Duration::from_secs(2);
 /// inode and device, which no tool can set back, so a same-size edit with
 /// the old mtime restored (`cp -p`, `rsync -t`, `touch -r`) still changes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Stat {
+pub(crate) struct Stat {
     size: u64,
     mtime: (i64, u32),
     ctime: (i64, u32),
@@ -37,7 +37,7 @@ pub struct Stat {
 impl Stat {
     /// The stat of the regular file at `path` (following links); `None`
     /// when there is none.
-    pub fn of_file(path: &Path) -> Option<Stat> {
+    pub(crate) fn of_file(path: &Path) -> Option<Stat> {
         std::fs::metadata(path)
             .ok()
             .filter(Metadata::is_file)
@@ -45,7 +45,7 @@ impl Stat {
     }
 
     /// The stat held in `meta`.
-    pub fn of(meta: &Metadata) -> Stat {
+    pub(crate) fn of(meta: &Metadata) -> Stat {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
@@ -92,14 +92,14 @@ impl Stat {
     /// Whether a change right after `taken` could leave this stat as it is
     /// ("racy", as git calls it): its ctime or mtime is within the file
     /// system's timestamp granularity of `taken`, or after it.
-    pub fn is_racy(&self, taken: SystemTime) -> bool {
+    pub(crate) fn is_racy(&self, taken: SystemTime) -> bool {
         is_recent(self.ctime, taken) || is_recent(self.mtime, taken)
     }
 
     /// Whether the file's mtime is within the file system's timestamp
     /// granularity of `taken`, or after it: a file just written (with its
     /// mtime not set back) could change again without its stat changing.
-    pub fn is_recently_modified(&self, taken: SystemTime) -> bool {
+    pub(crate) fn is_recently_modified(&self, taken: SystemTime) -> bool {
         is_recent(self.mtime, taken)
     }
 }

@@ -252,7 +252,7 @@ impl Probe {
 
     /// This run's walk and stat pass over the content folders, for the
     /// loader: a build walks them once.
-    pub fn listing(&self) -> &Listing {
+    pub(crate) fn listing(&self) -> &Listing {
         &self.content.listing
     }
 

@@ -36,7 +36,7 @@ pub use html_depth::MAX_HTML_NESTING;
 pub use markdown::{MAX_NESTING, render_html, sanitize_html, summarize};
 pub use problem::Problem;
 pub use resolve::{MAX_NAME_CHARS, MAX_NAMES};
-pub use walk::{Listed, Listing, list};
+pub(crate) use walk::{Listed, Listing, list};
 
 use head::{cannot_read, not_utf8, read_head};
 use resolve::{ArticleParse, contained_length, written_url};

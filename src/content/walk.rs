@@ -13,7 +13,7 @@ use crate::files::Stat;
 /// order, with its stat. The no-op probe takes it, and the loader reads
 /// articles from it, so a build walks and stats `content/` once.
 #[derive(Debug, Default)]
-pub struct Listing {
+pub(crate) struct Listing {
     /// Every entry that is not a directory, in walk order.
     pub files: Vec<Listed>,
     /// Entries the walk could not read, with why.
@@ -24,7 +24,7 @@ pub struct Listing {
 
 /// One file of a [`Listing`].
 #[derive(Debug, Clone)]
-pub struct Listed {
+pub(crate) struct Listed {
     /// Where it is.
     pub path: PathBuf,
     /// Whether the walk saw a regular file (links followed).
@@ -36,7 +36,7 @@ pub struct Listed {
 impl Listing {
     /// Whether the walk saw everything: no unreadable entry, no missing
     /// content folder.
-    pub fn is_complete(&self) -> bool {
+    pub(crate) fn is_complete(&self) -> bool {
         self.unreadable.is_empty() && !self.missing_root
     }
 }
@@ -45,7 +45,7 @@ impl Listing {
 /// then other languages' folders: `Config::content_dirs`) and stat every
 /// file in parallel. A folder that does not exist is not walked; once it
 /// appears, its files are a change.
-pub fn list(roots: &[&Path]) -> Listing {
+pub(crate) fn list(roots: &[&Path]) -> Listing {
     let mut listing = Listing::default();
     let mut found = Vec::new();
     for (i, root) in roots.iter().enumerate() {
