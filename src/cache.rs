@@ -295,7 +295,7 @@ impl HeadCache {
             records = changed.len(),
             live,
             appended,
-            "saved the front-matter cache"
+            "front-matter cache records changed"
         );
         let legacy = self.path.with_file_name(LEGACY_CACHE_FILE_NAME);
         if let Err(e) = std::fs::remove_file(&legacy)
