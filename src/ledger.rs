@@ -237,12 +237,34 @@ impl Ledger {
 
     /// The entry each article continues: the one recorded under its path,
     /// else (for a file renamed or moved with unchanged content) an entry
-    /// whose file is gone and whose fingerprint matches.
+    /// whose file is gone and whose fingerprint matches. The orphaned
+    /// entries are looked for only when some article has no entry under
+    /// its path: in a run where no file was added, renamed or restored,
+    /// that is one lookup per article.
     fn entries<'l>(&'l self, articles: &[Article], content_dir: &Path) -> Vec<Option<&'l Entry>> {
         let keys: Vec<String> = articles
             .iter()
             .map(|a| key(&a.source, content_dir))
             .collect();
+        let mut entries: Vec<Option<&Entry>> = articles
+            .iter()
+            .zip(&keys)
+            .map(|(article, key)| {
+                self.file
+                    .articles
+                    .get(key)
+                    // A deleted article's path is not an identity: only the
+                    // same content brings it back.
+                    .filter(|e| {
+                        !e.gone
+                            || e.fingerprint.is_some()
+                                && e.fingerprint == article.fingerprint().map(hex)
+                    })
+            })
+            .collect();
+        if entries.iter().all(Option::is_some) {
+            return entries;
+        }
         let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
         let mut orphans: HashMap<&str, &Entry> = HashMap::new();
         for (k, entry) in &self.file.articles {
@@ -252,23 +274,14 @@ impl Ledger {
                 orphans.entry(f.as_str()).or_insert(entry);
             }
         }
-        articles
-            .iter()
-            .zip(&keys)
-            .map(|(article, key)| {
-                // Formatted only for the few articles that need it.
-                let fingerprint = || article.fingerprint().map(hex);
-                self.file
-                    .articles
-                    .get(key)
-                    // A deleted article's path is not an identity: only the
-                    // same content brings it back.
-                    .filter(|e| {
-                        !e.gone || e.fingerprint.is_some() && e.fingerprint == fingerprint()
-                    })
-                    .or_else(|| orphans.remove(fingerprint()?.as_str()))
-            })
-            .collect()
+        for (article, entry) in articles.iter().zip(&mut entries) {
+            if entry.is_none()
+                && let Some(fingerprint) = article.fingerprint().map(hex)
+            {
+                *entry = orphans.remove(fingerprint.as_str());
+            }
+        }
+        entries
     }
 
     /// Mark the entries whose file is gone from the content directory, so an
@@ -322,18 +335,25 @@ impl Ledger {
         let entries = self.entries(articles, content_dir);
         // Ids readers have seen on articles that are not among these: a new
         // article must not take one over (its own URL may be a deleted
-        // article's id).
-        let continued: HashSet<&str> = entries.iter().flatten().map(|e| e.id.as_str()).collect();
-        let retired: HashSet<&str> = self
-            .file
-            .articles
-            .values()
-            .map(|e| e.id.as_str())
-            .filter(|id| !continued.contains(id))
-            .collect();
-        for (article, entry) in articles.iter_mut().zip(entries) {
+        // article's id). Collected only once an article turns out new.
+        let mut retired: Option<HashSet<&str>> = None;
+        let retired_ids = || {
+            let continued: HashSet<&str> =
+                entries.iter().flatten().map(|e| e.id.as_str()).collect();
+            self.file
+                .articles
+                .values()
+                .map(|e| e.id.as_str())
+                .filter(|id| !continued.contains(id))
+                .collect::<HashSet<&str>>()
+        };
+        for (article, entry) in articles.iter_mut().zip(&entries) {
             let Some(entry) = entry else {
-                if !article.id_is_explicit && retired.contains(article.id.as_str()) {
+                if !article.id_is_explicit
+                    && retired
+                        .get_or_insert_with(retired_ids)
+                        .contains(article.id.as_str())
+                {
                     article.id = fresh_id(&article.url, now);
                 }
                 if article.date.is_none() && !article.draft {
