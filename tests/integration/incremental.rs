@@ -435,6 +435,93 @@ fn an_edit_reads_only_the_bodies_of_the_feeds_it_changes() {
     );
 }
 
+#[test]
+fn once_an_article_was_deleted_the_bodies_of_drafts_are_not_read_on_every_run() {
+    // #12: a deleted article's ledger entry waits for its content to come
+    // back at another path, so the articles the ledger does not know
+    // (drafts, scheduled ones) are compared by their bodies' digests. The
+    // cache knows the digests of unchanged files: a later run reads none.
+    let site = copy_fixture("basic");
+    let content = site.path().join("content");
+    settle(&content);
+    build_at(site.path(), NOW);
+    std::fs::remove_file(content.join("2024/03/water-power.md")).unwrap();
+    let deleted = debug_build(site.path());
+    let unknown = logged(
+        &deleted,
+        "compared the articles the ledger does not know",
+        "unknown",
+    );
+    assert!(
+        unknown >= 2,
+        "the draft and the scheduled article: {unknown}"
+    );
+    assert_eq!(
+        logged(
+            &deleted,
+            "compared the articles the ledger does not know",
+            "read"
+        ),
+        unknown,
+        "the first run after the deletion reads them"
+    );
+
+    let path = content.join("2024/04/energiya.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("растёт", "падает")).unwrap();
+    let edited = debug_build(site.path());
+    assert_eq!(
+        logged(
+            &edited,
+            "compared the articles the ledger does not know",
+            "unknown"
+        ),
+        unknown
+    );
+    assert_eq!(
+        logged(
+            &edited,
+            "compared the articles the ledger does not know",
+            "read"
+        ),
+        0,
+        "their digests are known from the cache"
+    );
+
+    // Byte for byte what a build from scratch makes of the same content
+    // and ledger.
+    let scratch = tempfile::tempdir().unwrap();
+    for file in files_below(site.path()) {
+        let name = file.to_string_lossy();
+        if ["content/", "static/", "feedpub"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
+            let to = scratch.path().join(&file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(site.path().join(&file), to).unwrap();
+        }
+    }
+    build_at(scratch.path(), NOW);
+    assert_same_feeds(
+        &site.path().join("feeds"),
+        &scratch.path().join("feeds"),
+        "edit after a deletion",
+    );
+}
+
+/// Run a build at [`NOW`] that logs the build's debug lines; returns them.
+fn debug_build(site: &Path) -> String {
+    let out = feedpub(site)
+        .args(["build", "--now", NOW])
+        .env("RUST_LOG", "feedpub::build=debug")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    String::from_utf8(out.stderr).unwrap()
+}
+
 /// The feeds below `site` are byte for byte what a build from scratch
 /// makes of the `basic` fixture with `site`'s version of `edited` and its
 /// ledger.
