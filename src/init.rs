@@ -114,6 +114,19 @@ mod tests {
     use std::fs;
 
     #[test]
+    fn the_bundled_site_ignores_every_machine_file_a_new_site_ignores() {
+        // `cargo run --release -- build` on this repository must leave
+        // `git status` clean, as `init`'s .gitignore does for a new site.
+        let ours = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.gitignore")).unwrap();
+        let missing: Vec<&str> = GITIGNORE
+            .lines()
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .filter(|line| !ours.lines().any(|own| own == *line))
+            .collect();
+        assert!(missing.is_empty(), "add to .gitignore: {missing:?}");
+    }
+
+    #[test]
     fn init_writes_a_site_and_never_overwrites() {
         let dir = tempfile::tempdir().expect("temp dir");
         let site = dir.path().join("site");
