@@ -187,7 +187,7 @@ impl Selection {
     }
 
     /// Publish the scheduled articles now, as Hugo's `buildFuture` does.
-    pub fn publish_scheduled(&mut self) {
+    pub(crate) fn publish_scheduled(&mut self) {
         let (scheduled, excluded) = std::mem::take(&mut self.excluded)
             .into_iter()
             .partition(|(_, reason)| matches!(reason, Exclusion::Scheduled { .. }));
@@ -295,7 +295,7 @@ pub fn render(config: &Config, options: &BuildOptions) -> Result<Rendered> {
 }
 
 /// [`render`], telling `progress` how far it got.
-pub fn render_with(
+pub(crate) fn render_with(
     config: &Config,
     options: &BuildOptions,
     progress: &dyn Progress,

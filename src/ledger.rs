@@ -212,7 +212,7 @@ impl Ledger {
 
     /// Save the mirror of the ledger as it is on disk, unless it is there
     /// already: the next run reads it instead of parsing the TOML. Call it
-    /// once the ledger staged by [`Ledger::stage`] (if any) is in place. A
+    /// once the ledger staged by `Ledger::stage` (if any) is in place. A
     /// mirror is an optimization: failing to write it is logged only.
     pub fn save_mirror(&self) {
         let Some(digest) = self.digest.filter(|_| !self.mirrored) else {

@@ -41,7 +41,7 @@ use crate::framed::{decode_framed, encode_framed};
 use crate::write::write_if_changed;
 
 /// The state file's name, beside the ledger.
-pub const STATE_FILE_NAME: &str = ".feedpub-state";
+pub(crate) const STATE_FILE_NAME: &str = ".feedpub-state";
 
 /// The first bytes of every state file.
 const MAGIC: &[u8; 8] = b"feedpub\x1a";
@@ -228,7 +228,7 @@ impl Probe {
     /// in folder `dir`, when the last build published them from inputs with
     /// this `fingerprint` and every one of them is still as it was written;
     /// `None` when the feed must be rendered.
-    pub fn unchanged_feed(
+    pub(crate) fn unchanged_feed(
         &self,
         output_dir: &Path,
         dir: &Path,
@@ -336,7 +336,7 @@ pub fn digest(bytes: &[u8]) -> u64 {
 }
 
 /// Where the state of the site of `config` lives: beside its ledger.
-pub fn state_path(config: &Config) -> PathBuf {
+pub(crate) fn state_path(config: &Config) -> PathBuf {
     config.ledger.with_file_name(STATE_FILE_NAME)
 }
 

@@ -182,7 +182,7 @@ impl<'a> Loader<'a> {
     /// ([`Article::known_body`]): of those only the lead image is measured,
     /// as reading the body would. Whoever renders such an article must read
     /// its body first.
-    pub fn read_unknown_bodies(
+    pub(crate) fn read_unknown_bodies(
         &self,
         articles: &mut [Article],
         which: &[usize],
@@ -303,7 +303,7 @@ impl<'a> Loader<'a> {
 
     /// One warning per unknown shortcode name met in the bodies read so
     /// far, with how often and where first; the tally starts again.
-    pub fn shortcode_warnings(&self) -> Vec<Diagnostic> {
+    pub(crate) fn shortcode_warnings(&self) -> Vec<Diagnostic> {
         let Ok(mut unknown) = self.unknown_shortcodes.lock() else {
             return Vec::new();
         };

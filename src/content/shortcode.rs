@@ -20,14 +20,16 @@ const MAX_DEPTH: usize = 16;
 /// page's permalink under its path (lower-cased, without extension or
 /// `index`), and under its file name when no other page has that name.
 #[derive(Debug, Default)]
-pub struct PageIndex {
+pub(crate) struct PageIndex {
     by_path: HashMap<String, String>,
     by_name: HashMap<String, Option<String>>,
 }
 
 impl PageIndex {
     /// Index `pages`: (path relative to the content directory, permalink).
-    pub fn new<'p>(pages: impl IntoIterator<Item = (&'p std::path::Path, &'p str)>) -> PageIndex {
+    pub(crate) fn new<'p>(
+        pages: impl IntoIterator<Item = (&'p std::path::Path, &'p str)>,
+    ) -> PageIndex {
         let mut index = PageIndex::default();
         for (path, url) in pages {
             let key = page_key(&path.to_string_lossy().replace('\\', "/"));
@@ -80,7 +82,7 @@ fn page_key(path: &str) -> String {
 }
 
 /// What shortcodes may refer to.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The site's root URL (for `ref` and `relref` to unknown pages).
     pub base_url: &'a Url,
     /// The site's pages (for `ref` and `relref`).
@@ -94,7 +96,7 @@ pub struct Context<'a> {
 
 /// A body with its shortcodes expanded.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Expanded {
+pub(crate) struct Expanded {
     /// The Markdown to render.
     pub markdown: String,
     /// Unknown shortcode names and how often each was met.
@@ -102,12 +104,12 @@ pub struct Expanded {
 }
 
 /// Whether `text` may hold a shortcode at all (a cheap test first).
-pub fn has_shortcodes(text: &str) -> bool {
+pub(crate) fn has_shortcodes(text: &str) -> bool {
     text.contains("{{<") || text.contains("{{%")
 }
 
 /// Expand every shortcode in `markdown`.
-pub fn expand(markdown: &str, context: &Context<'_>) -> Expanded {
+pub(crate) fn expand(markdown: &str, context: &Context<'_>) -> Expanded {
     let mut expanded = Expanded::default();
     if has_shortcodes(markdown) {
         let (tags, partner) = scan(markdown);

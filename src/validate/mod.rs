@@ -97,7 +97,7 @@ macro_rules! rules {
 
         impl Rule {
             /// Every rule, in declaration order.
-            pub const ALL: &'static [Rule] = &[$(Rule::$name,)*];
+            pub(crate) const ALL: &'static [Rule] = &[$(Rule::$name,)*];
 
             /// The stable code printed in diagnostics, e.g. `MissingAtomSelfLink`.
             pub fn code(self) -> &'static str {
@@ -292,7 +292,7 @@ rules! {
 impl Rule {
     /// The severity of this rule's findings under a profile: the build gate
     /// turns the advisory rules feedpub always meets into errors.
-    pub fn severity_in(self, profile: Profile) -> Severity {
+    pub(crate) fn severity_in(self, profile: Profile) -> Severity {
         match (profile, self) {
             (
                 Profile::Gate,
@@ -304,7 +304,7 @@ impl Rule {
 
     /// Whether the rule only runs in the build gate (it checks how feedpub
     /// writes, not what the specifications require).
-    pub fn gate_only(self) -> bool {
+    pub(crate) fn gate_only(self) -> bool {
         matches!(self, Rule::PlainTextNotHexEncoded)
     }
 

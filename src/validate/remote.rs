@@ -25,13 +25,13 @@ const FEED_TYPES: [&str; 5] = [
 ];
 
 /// Whether a command-line argument is a URL rather than a path.
-pub fn is_url(arg: &Path) -> bool {
+pub(crate) fn is_url(arg: &Path) -> bool {
     arg.to_str()
         .is_some_and(|s| s.starts_with("http://") || s.starts_with("https://"))
 }
 
 /// Fetch `url` and check it; findings name the URL as their path.
-pub fn check_url(url: &str, options: &Options, max_bytes: u64) -> Vec<Diagnostic> {
+pub(crate) fn check_url(url: &str, options: &Options, max_bytes: u64) -> Vec<Diagnostic> {
     let at = PathBuf::from(url);
     let finding = |rule: Rule, message: String| {
         let d = match rule.severity() {
