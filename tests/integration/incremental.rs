@@ -331,16 +331,6 @@ fn an_edit_renders_only_the_feeds_whose_inputs_changed() {
     let path = site.path().join("content/2024/03/water-power.md");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replace("winter deficit", "winter gap")).unwrap();
-    let debug_build = |site: &Path| {
-        let out = feedpub(site)
-            .args(["build", "--now", NOW])
-            .env("RUST_LOG", "feedpub::build=debug")
-            .assert()
-            .success()
-            .get_output()
-            .clone();
-        String::from_utf8(out.stderr).unwrap()
-    };
     let (changed, feeds) = rendered_feeds(&debug_build(site.path()));
     assert!(changed >= 1 && changed < feeds, "{changed} of {feeds}");
     assert!(all_feeds(site.path()).contains("winter gap"));
@@ -400,14 +390,7 @@ fn an_edit_reads_only_the_bodies_of_the_feeds_it_changes() {
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("растёт"), "the fixture changed");
     std::fs::write(&path, text.replace("растёт", "падает")).unwrap();
-    let out = feedpub(site.path())
-        .args(["build", "--now", NOW])
-        .env("RUST_LOG", "feedpub::build=debug")
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stderr = debug_build(site.path());
     let (members, read) = (
         logged(&stderr, "read the members' bodies", "members"),
         logged(&stderr, "read the members' bodies", "read"),
