@@ -506,7 +506,11 @@ fn cached_front_matter_gives_the_same_feeds_and_follows_edits() {
         .arg(uncached.path())
         .assert()
         .success();
-    assert_same_tree(&dir.join("feeds"), uncached.path());
+    assert_same_tree(
+        &dir.join("feeds"),
+        uncached.path(),
+        "cached and uncached builds",
+    );
 
     // An edited file is read again.
     let path = dir.join("content/2024/03/iskp-threat.md");

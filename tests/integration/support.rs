@@ -335,13 +335,14 @@ pub(crate) fn expect_dir(expected: &Path, actual: &Path) {
 }
 
 /// Assert that the trees `a` and `b` hold the same files with the same
-/// bytes (two outputs of this run: no golden involved).
-pub(crate) fn assert_same_tree(a: &Path, b: &Path) {
+/// bytes (two outputs of this run: no golden involved); `what` names the
+/// comparison in the failure message.
+pub(crate) fn assert_same_tree(a: &Path, b: &Path, what: &str) {
     let files = files_below(a);
     assert_eq!(
         files,
         files_below(b),
-        "{} and {} hold different files",
+        "{what}: {} and {} hold different files",
         a.display(),
         b.display()
     );
@@ -352,7 +353,7 @@ pub(crate) fn assert_same_tree(a: &Path, b: &Path) {
         );
         assert!(
             left == right,
-            "{} differs between {} and {}\n{}",
+            "{what}: {} differs between {} and {}\n{}",
             rel.display(),
             a.display(),
             b.display(),
