@@ -888,6 +888,10 @@ pub fn build_with(
         ms = stage.elapsed().as_millis(),
         "saved the ledger's mirror"
     );
+    // The articles and the ledger are freed before the cache is saved:
+    // the largest data of a large site's build need not outlive it.
+    drop(rendered.selection);
+    drop(rendered.ledger);
     let stage = Instant::now();
     rendered.cache.save();
     tracing::debug!(

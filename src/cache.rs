@@ -37,7 +37,7 @@ use crate::config::{CACHE_FILE_NAME, Config, LEGACY_CACHE_FILE_NAME};
 use crate::files::{Stat, read_regular};
 use crate::model::{Article, Image, KnownBody, image_mime_type};
 use crate::text::stable_hash;
-use crate::write::write_if_changed;
+use crate::write::write_streamed;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"fpcache\x1a";
@@ -303,29 +303,38 @@ impl HeadCache {
             .appendable
             .filter(|file| file.records + changed.len() <= 2 * live.max(1));
         let appended = append.is_some_and(|file| {
-            let records = encode_records(changed.iter().map(|(p, h)| (p.as_path(), h.as_ref())));
-            append_records(&self.path, file.len, &records)
+            let mut records = Vec::new();
+            changed
+                .iter()
+                .try_for_each(|(path, head)| write_record(&mut records, path, head.as_ref()))
+                .and_then(|()| append_records(&self.path, file.len, &records))
                 .inspect_err(
                     |e| tracing::debug!(error = %e, "could not append to the front-matter cache"),
                 )
                 .is_ok()
         });
+        let records = changed.len();
         if !appended {
-            let mut bytes = header(self.salt);
-            for slot in &kept {
-                bytes.extend_from_slice(&self.bytes[slot.record.clone()]);
-            }
-            bytes.extend(encode_records(
-                changed
-                    .iter()
-                    .filter_map(|(p, h)| Some((p.as_path(), Some(h.as_ref()?)))),
-            ));
-            if let Err(e) = write_if_changed(&self.path, &bytes) {
+            // Streamed to the file: a large site's cache is not held in
+            // memory a second time, and each entry is freed once written.
+            let written = write_streamed(&self.path, |out| {
+                out.write_all(&header(self.salt))?;
+                for slot in &kept {
+                    out.write_all(&self.bytes[slot.record.clone()])?;
+                }
+                for (path, head) in changed {
+                    if let Some(head) = head {
+                        write_record(out, &path, Some(&head))?;
+                    }
+                }
+                Ok(())
+            });
+            if let Err(e) = written {
                 tracing::debug!(error = %e, "could not write the front-matter cache");
             }
         }
         tracing::debug!(
-            records = changed.len(),
+            records,
             live,
             appended,
             "front-matter cache records changed"
@@ -354,23 +363,19 @@ fn path_digest(path: &str) -> u64 {
     xxh3_64(path.as_bytes())
 }
 
-/// Each entry as a record (length, checksum, payload), one after the
-/// other. An entry that cannot be encoded (a path that is not UTF-8) is
-/// left out: its file is parsed on every run.
-fn encode_records<'a>(entries: impl Iterator<Item = (&'a Path, Option<&'a Head>)>) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for (path, head) in entries {
-        let Ok(payload) = postcard::to_allocvec(&RecordRef(path, head)) else {
-            continue;
-        };
-        let Ok(len) = u32::try_from(payload.len()) else {
-            continue;
-        };
-        bytes.extend_from_slice(&len.to_le_bytes());
-        bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
-    }
-    bytes
+/// Write an entry as a record (length, checksum, payload) to `out`. An
+/// entry that cannot be encoded (a path that is not UTF-8) is left out:
+/// its file is parsed on every run.
+fn write_record(out: &mut dyn Write, path: &Path, head: Option<&Head>) -> std::io::Result<()> {
+    let Ok(payload) = postcard::to_allocvec(&RecordRef(path, head)) else {
+        return Ok(());
+    };
+    let Ok(len) = u32::try_from(payload.len()) else {
+        return Ok(());
+    };
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(&xxh3_64(&payload).to_le_bytes())?;
+    out.write_all(&payload)
 }
 
 /// Where the live entries of a cache file lie in its `bytes`, and whether
