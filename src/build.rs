@@ -888,6 +888,10 @@ pub fn build_with(
         ms = stage.elapsed().as_millis(),
         "saved the ledger's mirror"
     );
+    // The articles and the ledger are freed before the cache is saved:
+    // the largest data of a large site's build need not outlive it.
+    drop(rendered.selection);
+    drop(rendered.ledger);
     let stage = Instant::now();
     rendered.cache.save();
     tracing::debug!(
@@ -1107,7 +1111,9 @@ fn published_images(config: &Config, selection: &Selection) -> Vec<PathBuf> {
                 .filter_map(|f| f.file.clone()),
         )
         .collect();
-    images.sort();
+    // By bytes: comparing 50,000 paths component by component showed in
+    // profiles (#12), and any fixed order serves the state.
+    images.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     images.dedup();
     images
 }

@@ -5,6 +5,9 @@
 //! and its checksum), then one record per file (its length, checksum, and
 //! the path with its parsed front matter in postcard, or with nothing: the
 //! entry is gone). A later record for a path replaces the earlier ones.
+//! Loading reads only each record's path; an entry is decoded when a run
+//! asks for it, straight into the article it stands for, and a rewrite
+//! copies the records it keeps as they are.
 //!
 //! Saving costs what changed: a run appends only the records of the files
 //! it parsed, whose body it read for the first time, or that are gone, and
@@ -21,12 +24,12 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -34,7 +37,7 @@ use crate::config::{CACHE_FILE_NAME, Config, LEGACY_CACHE_FILE_NAME};
 use crate::files::{Stat, read_regular};
 use crate::model::{Article, Image, KnownBody, image_mime_type};
 use crate::text::stable_hash;
-use crate::write::write_if_changed;
+use crate::write::write_streamed;
 
 /// The first bytes of every cache file.
 const MAGIC: &[u8; 8] = b"fpcache\x1a";
@@ -86,15 +89,25 @@ struct CachedImage {
 #[derive(Serialize)]
 struct RecordRef<'a>(&'a Path, Option<&'a Head>);
 
-/// One record as read back.
-type Record = (PathBuf, Option<Head>);
-
-/// An entry of an earlier run, and whether this run used it.
+/// A live entry of the cache file as read, left encoded: only the entries
+/// a run asks for are decoded, straight into the articles they stand for.
 #[derive(Debug)]
-struct Earlier {
-    head: Head,
-    /// The file is still there with the same stat: the entry is kept.
+struct Slot {
+    /// The whole record (length, checksum, payload) in the file's bytes.
+    record: Range<usize>,
+    /// Its path, inside the payload.
+    path: Range<usize>,
+    /// The file's stat matched when this run asked: the entry is kept.
     hit: AtomicBool,
+}
+
+impl Slot {
+    /// Its entry, decoded from the file's `bytes` (`None`: it does not
+    /// decode, a miss).
+    fn head(&self, bytes: &[u8]) -> Option<Head> {
+        let entry = &bytes[self.path.end..self.record.end];
+        postcard::from_bytes::<Option<Head>>(entry).ok().flatten()
+    }
 }
 
 /// The cache file as read, when it may be appended to: intact to its end,
@@ -112,7 +125,12 @@ struct Appendable {
 pub(crate) struct HeadCache {
     path: PathBuf,
     salt: u64,
-    earlier: HashMap<PathBuf, Earlier>,
+    /// The cache file's bytes as read (empty when it was not usable).
+    bytes: Vec<u8>,
+    /// The live entries in `bytes`, by the digest of their path (two paths
+    /// with one digest only make the earlier one a miss: the path is
+    /// compared on every lookup).
+    earlier: HashMap<u64, Slot>,
     appendable: Option<Appendable>,
     /// This run's additions.
     now: std::sync::Mutex<Use>,
@@ -132,30 +150,36 @@ impl HeadCache {
     pub(crate) fn load(config: &Config) -> HeadCache {
         let salt = stable_hash(&[env!("CARGO_PKG_VERSION"), &format!("{config:?}")]);
         let path = config.ledger.with_file_name(CACHE_FILE_NAME);
-        let (earlier, appendable) = read_regular(&path, MAX_CACHE_BYTES)
-            .ok()
-            .and_then(|bytes| decode(&bytes, salt))
-            .unwrap_or_default();
+        let bytes = read_regular(&path, MAX_CACHE_BYTES).unwrap_or_default();
+        let (earlier, appendable) = index(&bytes, salt).unwrap_or_default();
         HeadCache {
             path,
             salt,
+            bytes,
             earlier,
             appendable,
             now: std::sync::Mutex::default(),
         }
     }
 
+    /// The live entry recorded for `path`, if any.
+    fn slot(&self, path: &str) -> Option<&Slot> {
+        self.earlier
+            .get(&path_digest(path))
+            .filter(|slot| &self.bytes[slot.path.clone()] == path.as_bytes())
+    }
+
     /// The article at `path` as parsed by an earlier run, if the file's
     /// stat is still `stat`.
     pub(crate) fn get(&self, path: &Path, stat: Stat) -> Option<Article> {
-        let earlier = self.earlier.get(path).filter(|e| e.head.stat == stat)?;
-        earlier.hit.store(true, Ordering::Relaxed);
-        let head = &earlier.head;
+        let slot = self.slot(path.to_str()?)?;
+        let head = slot.head(&self.bytes).filter(|head| head.stat == stat)?;
+        slot.hit.store(true, Ordering::Relaxed);
         Some(Article {
             source: path.to_path_buf(),
-            title: head.title.clone(),
-            url: head.url.clone(),
-            id: head.id.clone(),
+            title: head.title,
+            url: head.url,
+            id: head.id,
             id_is_explicit: head.id_is_explicit,
             date: head.date,
             publish_date: head.publish_date,
@@ -163,15 +187,15 @@ impl HeadCache {
             updated: head.updated,
             expires: head.expires,
             draft: head.draft,
-            terms: head.terms.clone(),
-            authors: head.authors.clone(),
-            written_summary: head.written_summary.clone(),
-            image: head.image.as_ref().map(|i| Image {
+            terms: head.terms,
+            authors: head.authors,
+            written_summary: head.written_summary,
+            image: head.image.map(|i| Image {
                 mime_type: image_mime_type(&i.url),
-                url: i.url.clone(),
-                alt: i.alt.clone(),
+                url: i.url,
+                alt: i.alt,
                 length: 0,
-                local_file: i.local_file.clone(),
+                local_file: i.local_file,
             }),
             body_offset: head.body_offset,
             body: None,
@@ -237,23 +261,29 @@ impl HeadCache {
     /// not an error.
     pub(crate) fn save(self) {
         let Use { fresh, mut bodies } = self.now.into_inner().unwrap_or_default();
+        // The records to write, and the earlier ones kept as they are.
         let mut changed: Vec<(PathBuf, Option<Head>)> = Vec::new();
-        let mut kept: Vec<(PathBuf, Head)> = Vec::with_capacity(self.earlier.len());
-        for (path, earlier) in self.earlier {
-            if fresh.contains_key(&path) {
+        let mut kept: Vec<&Slot> = Vec::with_capacity(self.earlier.len());
+        for slot in self.earlier.values() {
+            let path = Path::new(std::str::from_utf8(&self.bytes[slot.path.clone()]).unwrap_or(""));
+            if !fresh.is_empty() && fresh.contains_key(path) {
                 continue;
             }
-            if !earlier.hit.into_inner() {
-                changed.push((path, None));
+            if !slot.hit.load(Ordering::Relaxed) {
+                changed.push((path.to_path_buf(), None));
                 continue;
             }
-            let mut head = earlier.head;
-            match bodies.remove(&path) {
-                Some(body) if head.body != Some(body) => {
+            let body = if bodies.is_empty() {
+                None
+            } else {
+                bodies.remove(path)
+            };
+            match body.and_then(|body| Some((body, slot.head(&self.bytes)?))) {
+                Some((body, mut head)) if head.body != Some(body) => {
                     head.body = Some(body);
-                    changed.push((path, Some(head)));
+                    changed.push((path.to_path_buf(), Some(head)));
                 }
-                _ => kept.push((path, head)),
+                _ => kept.push(slot),
             }
         }
         for (path, mut head) in fresh {
@@ -266,33 +296,45 @@ impl HeadCache {
             return;
         }
         // Appending `changed` to the file, or rewriting it with only the
-        // live entries (`kept` and the changed ones that are not gone).
+        // live entries (`kept`, copied as they are, and the changed ones
+        // that are not gone).
         let live = kept.len() + changed.iter().filter(|(_, h)| h.is_some()).count();
         let append = self
             .appendable
             .filter(|file| file.records + changed.len() <= 2 * live.max(1));
         let appended = append.is_some_and(|file| {
-            let records = encode_records(changed.iter().map(|(p, h)| (p.as_path(), h.as_ref())));
-            append_records(&self.path, file.len, &records)
+            let mut records = Vec::new();
+            changed
+                .iter()
+                .try_for_each(|(path, head)| write_record(&mut records, path, head.as_ref()))
+                .and_then(|()| append_records(&self.path, file.len, &records))
                 .inspect_err(
                     |e| tracing::debug!(error = %e, "could not append to the front-matter cache"),
                 )
                 .is_ok()
         });
+        let records = changed.len();
         if !appended {
-            let entries = kept.iter().map(|(p, h)| (p.as_path(), Some(h))).chain(
-                changed
-                    .iter()
-                    .filter_map(|(p, h)| Some((p.as_path(), Some(h.as_ref()?)))),
-            );
-            let mut bytes = header(self.salt);
-            bytes.extend(encode_records(entries));
-            if let Err(e) = write_if_changed(&self.path, &bytes) {
+            // Streamed to the file: a large site's cache is not held in
+            // memory a second time, and each entry is freed once written.
+            let written = write_streamed(&self.path, |out| {
+                out.write_all(&header(self.salt))?;
+                for slot in &kept {
+                    out.write_all(&self.bytes[slot.record.clone()])?;
+                }
+                for (path, head) in changed {
+                    if let Some(head) = head {
+                        write_record(out, &path, Some(&head))?;
+                    }
+                }
+                Ok(())
+            });
+            if let Err(e) = written {
                 tracing::debug!(error = %e, "could not write the front-matter cache");
             }
         }
         tracing::debug!(
-            records = changed.len(),
+            records,
             live,
             appended,
             "front-matter cache records changed"
@@ -316,72 +358,87 @@ fn header(salt: u64) -> Vec<u8> {
     bytes
 }
 
-/// Each entry as a record (length, checksum, payload), one after the
-/// other. An entry that cannot be encoded (a path that is not UTF-8) is
-/// left out: its file is parsed on every run.
-fn encode_records<'a>(entries: impl Iterator<Item = (&'a Path, Option<&'a Head>)>) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    for (path, head) in entries {
-        let Ok(payload) = postcard::to_allocvec(&RecordRef(path, head)) else {
-            continue;
-        };
-        let Ok(len) = u32::try_from(payload.len()) else {
-            continue;
-        };
-        bytes.extend_from_slice(&len.to_le_bytes());
-        bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
-        bytes.extend_from_slice(&payload);
-    }
-    bytes
+/// The digest a path is looked up by.
+fn path_digest(path: &str) -> u64 {
+    xxh3_64(path.as_bytes())
 }
 
-/// The entries of a cache file, and whether it may be appended to; `None`
-/// when its header is not this layout's with this `salt`. Records are
-/// decoded in parallel; the first torn or damaged one ends what is read.
-fn decode(bytes: &[u8], salt: u64) -> Option<(HashMap<PathBuf, Earlier>, Option<Appendable>)> {
-    let (found, mut rest) = bytes.split_at_checked(HEADER_LEN)?;
+/// Write an entry as a record (length, checksum, payload) to `out`. An
+/// entry that cannot be encoded (a path that is not UTF-8) is left out:
+/// its file is parsed on every run.
+fn write_record(out: &mut dyn Write, path: &Path, head: Option<&Head>) -> std::io::Result<()> {
+    let Ok(payload) = postcard::to_allocvec(&RecordRef(path, head)) else {
+        return Ok(());
+    };
+    let Ok(len) = u32::try_from(payload.len()) else {
+        return Ok(());
+    };
+    out.write_all(&len.to_le_bytes())?;
+    out.write_all(&xxh3_64(&payload).to_le_bytes())?;
+    out.write_all(&payload)
+}
+
+/// Where the live entries of a cache file lie in its `bytes`, and whether
+/// it may be appended to; `None` when its header is not this layout's with
+/// this `salt`. Only each record's path is decoded here (a payload is the
+/// path, then postcard's option tag: 0 for a gone entry); the first torn
+/// or damaged record ends what is read.
+fn index(bytes: &[u8], salt: u64) -> Option<(HashMap<u64, Slot>, Option<Appendable>)> {
+    let (found, _) = bytes.split_at_checked(HEADER_LEN)?;
     if found != header(salt) {
         return None;
     }
-    let mut payloads = Vec::new();
-    while let Some((prefix, after)) = rest.split_at_checked(RECORD_PREFIX_LEN) {
-        let (len, checksum) = prefix.split_at(4);
-        let len = u32::from_le_bytes(len.try_into().ok()?);
-        let checksum = u64::from_le_bytes(checksum.try_into().ok()?);
-        let Some((payload, after)) = usize::try_from(len)
-            .ok()
-            .and_then(|len| after.split_at_checked(len))
-        else {
-            break;
+    let mut earlier = HashMap::new();
+    let mut records = 0;
+    let mut start = HEADER_LEN;
+    let intact = loop {
+        if start == bytes.len() {
+            break true;
+        }
+        let Some(record) = record_at(bytes, start) else {
+            break false;
         };
-        if xxh3_64(payload) != checksum {
-            break;
+        let payload_start = start + RECORD_PREFIX_LEN;
+        let payload = &bytes[payload_start..record.end];
+        let Ok((path, entry)) = postcard::take_from_bytes::<&str>(payload) else {
+            break false;
+        };
+        let path_start = payload_start + (payload.len() - entry.len() - path.len());
+        let digest = path_digest(path);
+        match entry.first() {
+            Some(1) => {
+                let slot = Slot {
+                    path: path_start..path_start + path.len(),
+                    record: start..record.end,
+                    hit: AtomicBool::new(false),
+                };
+                earlier.insert(digest, slot);
+            }
+            Some(0) => {
+                earlier.remove(&digest);
+            }
+            _ => break false,
         }
-        payloads.push(payload);
-        rest = after;
-    }
-    let decoded: Vec<Option<Record>> = payloads
-        .par_iter()
-        .map(|payload| postcard::from_bytes(payload).ok())
-        .collect();
-    let intact = decoded.iter().take_while(|r| r.is_some()).count();
-    let appendable = (rest.is_empty() && intact == decoded.len()).then(|| Appendable {
+        records += 1;
+        start = record.end;
+    };
+    let appendable = intact.then(|| Appendable {
         len: u64::try_from(bytes.len()).unwrap_or(u64::MAX),
-        records: intact,
+        records,
     });
-    let mut earlier = HashMap::with_capacity(intact);
-    for (path, head) in decoded.into_iter().map_while(|r| r) {
-        match head {
-            Some(head) => {
-                let hit = AtomicBool::new(false);
-                earlier.insert(path, Earlier { head, hit });
-            }
-            None => {
-                earlier.remove(&path);
-            }
-        }
-    }
     Some((earlier, appendable))
+}
+
+/// The record starting at `start` in `bytes`, if it is whole and its
+/// checksum holds.
+fn record_at(bytes: &[u8], start: usize) -> Option<Range<usize>> {
+    let prefix = bytes.get(start..start.checked_add(RECORD_PREFIX_LEN)?)?;
+    let (len, checksum) = prefix.split_at(4);
+    let len = usize::try_from(u32::from_le_bytes(len.try_into().ok()?)).ok()?;
+    let checksum = u64::from_le_bytes(checksum.try_into().ok()?);
+    let end = (start + RECORD_PREFIX_LEN).checked_add(len)?;
+    let payload = bytes.get(start + RECORD_PREFIX_LEN..end)?;
+    (xxh3_64(payload) == checksum).then_some(start..end)
 }
 
 /// Append `records` to the cache file at `path`, which must still be
@@ -597,5 +654,36 @@ mod tests {
         let cache = HeadCache::load(&config);
         assert_eq!(cache.earlier.len(), 3);
         assert!(cache.get(&articles[1].source, settled_stat(15)).is_some());
+    }
+
+    #[test]
+    fn an_entry_that_passes_its_checksum_but_does_not_decode_is_a_miss() {
+        // Entries are decoded only when asked for (#12): one that does not
+        // decode must read as absent, be parsed again, and be replaced.
+        let dir = tempfile::tempdir().unwrap();
+        let config = site(dir.path());
+        let path = dir.path().join(CACHE_FILE_NAME);
+        let article = Article::sample("a");
+        let stat = settled_stat(10);
+        let cache = HeadCache::load(&config);
+        cache.insert(&article, stat);
+        cache.save();
+        // A later record for the same path: its path, the tag of an entry
+        // that is there, and then bytes that are no entry.
+        let mut payload = postcard::to_allocvec(&article.source).unwrap();
+        payload.extend_from_slice(&[1, 0xff, 0xff]);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(&u32::try_from(payload.len()).unwrap().to_le_bytes());
+        bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
+        bytes.extend_from_slice(&payload);
+        std::fs::write(&path, &bytes).unwrap();
+
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.appendable.map(|a| a.records), Some(2));
+        assert_eq!(cache.get(&article.source, stat), None);
+        cache.insert(&article, stat);
+        cache.save();
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.get(&article.source, stat), Some(article));
     }
 }

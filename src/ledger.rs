@@ -13,11 +13,14 @@
 //!
 //! Parsing 50,000 entries of TOML takes a few hundred milliseconds, so a
 //! build also keeps the parsed ledger in a mirror beside it
-//! (`.feedpub-ledger.toml.mirror`, JSON, out of version control), with the
-//! digest of the TOML bytes it was parsed from. A run reads the mirror
-//! instead of parsing the TOML only while the ledger holds exactly those
-//! bytes; anything else (a hand edit, a checkout, a damaged mirror) is
-//! parsed from the TOML, and checked, as before.
+//! (`.feedpub-ledger.toml.mirror`, out of version control): postcard behind
+//! a header (magic, layout version, checksum), with the digest of the TOML
+//! bytes it was parsed from. A run reads the mirror instead of parsing the
+//! TOML only while the ledger holds exactly those bytes; anything else (a
+//! hand edit, a checkout, a damaged mirror or one of another layout) is
+//! parsed from the TOML, and checked, as before. The mirror's encoding of
+//! the ledger as read also tells whether a run changed it: an unchanged
+//! ledger is not written as TOML again.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::ErrorKind;
@@ -31,6 +34,7 @@ use crate::dates::{parse_date, to_rfc3339};
 use crate::error::{ConfigProblem, Error, Result};
 use crate::feed::FeedSpec;
 use crate::files::read_regular;
+use crate::framed::{frame, unframe};
 use crate::model::Article;
 use crate::taxonomy::{Taxonomy, Term};
 use crate::text::line_col;
@@ -103,9 +107,10 @@ struct LedgerFile {
 pub struct Ledger {
     path: PathBuf,
     file: LedgerFile,
-    /// What the file held when read (`None`: no file), so an unchanged
-    /// ledger is not even serialized again.
-    on_disk: Option<LedgerFile>,
+    /// What the file held when read (`None`: no file), in the mirror's
+    /// encoding (once staged: what was staged), so an unchanged ledger is
+    /// not even written as TOML again.
+    on_disk: Option<Vec<u8>>,
     /// Where its mirror lives: beside the path configured, as the cache
     /// and the state do, under the site's lock.
     mirror: PathBuf,
@@ -115,20 +120,111 @@ pub struct Ledger {
     mirrored: bool,
 }
 
-/// The parsed ledger, saved beside it in JSON (which parses several times
-/// faster than the TOML) with the digest of the TOML bytes it was parsed
-/// from: used only while the ledger holds exactly those bytes.
-#[derive(Debug, Deserialize)]
-struct Mirror {
-    digest: u64,
-    file: LedgerFile,
-}
+/// The first bytes of the mirror.
+const MIRROR_MAGIC: &[u8; 8] = b"fpmirror";
 
-/// A [`Mirror`] to write, borrowing the ledger.
+/// The mirror's layout version; any other is ignored and replaced.
+const MIRROR_FORMAT: u32 = 1;
+
+/// The ledger as the mirror encodes it (after the digest of the TOML
+/// bytes it stands for, in 8 little-endian bytes): every field of every
+/// entry, since postcard cannot leave fields out the way the TOML does.
 #[derive(Serialize)]
 struct MirrorRef<'a> {
-    digest: u64,
-    file: &'a LedgerFile,
+    fingerprints: Option<u32>,
+    terms: &'a BTreeMap<String, BTreeMap<String, String>>,
+    articles: Vec<(&'a str, MirrorEntryRef<'a>)>,
+    feeds: &'a BTreeMap<String, String>,
+}
+
+/// An [`Entry`] as the mirror encodes it.
+#[derive(Serialize)]
+struct MirrorEntryRef<'a> {
+    id: &'a str,
+    stamped: Option<&'a str>,
+    updated: Option<&'a str>,
+    fingerprint: Option<&'a str>,
+    gone: bool,
+}
+
+/// A [`MirrorRef`] as read back.
+#[derive(Deserialize)]
+struct Mirror {
+    fingerprints: Option<u32>,
+    terms: BTreeMap<String, BTreeMap<String, String>>,
+    articles: Vec<(String, MirrorEntry)>,
+    feeds: BTreeMap<String, String>,
+}
+
+/// A [`MirrorEntryRef`] as read back.
+#[derive(Deserialize)]
+struct MirrorEntry {
+    id: String,
+    stamped: Option<String>,
+    updated: Option<String>,
+    fingerprint: Option<String>,
+    gone: bool,
+}
+
+impl LedgerFile {
+    /// The ledger in the mirror's encoding.
+    fn to_mirror(&self) -> Vec<u8> {
+        let articles = self
+            .articles
+            .iter()
+            .map(|(key, e)| {
+                let entry = MirrorEntryRef {
+                    id: &e.id,
+                    stamped: e.stamped.as_deref(),
+                    updated: e.updated.as_deref(),
+                    fingerprint: e.fingerprint.as_deref(),
+                    gone: e.gone,
+                };
+                (key.as_str(), entry)
+            })
+            .collect();
+        let mirror = MirrorRef {
+            fingerprints: self.fingerprints,
+            terms: &self.terms,
+            articles,
+            feeds: &self.feeds,
+        };
+        postcard::to_allocvec(&mirror)
+            .unwrap_or_else(|e| unreachable!("the ledger is plain strings and maps: {e}"))
+    }
+
+    /// The ledger encoded by [`LedgerFile::to_mirror`] in `bytes`, if it
+    /// decodes.
+    fn from_mirror(bytes: &[u8]) -> Option<LedgerFile> {
+        let mirror: Mirror = postcard::from_bytes(bytes).ok()?;
+        let articles = mirror.articles.into_iter().map(|(key, e)| {
+            let entry = Entry {
+                id: e.id,
+                stamped: e.stamped,
+                updated: e.updated,
+                fingerprint: e.fingerprint,
+                gone: e.gone,
+            };
+            (key, entry)
+        });
+        Some(LedgerFile {
+            fingerprints: mirror.fingerprints,
+            terms: mirror.terms,
+            articles: articles.collect(),
+            feeds: mirror.feeds,
+        })
+    }
+}
+
+/// The ledger in the mirror at `bytes` (and its encoding there), if the
+/// mirror is intact and stands for the TOML bytes whose digest is `digest`.
+fn read_mirror(bytes: &[u8], digest: u64) -> Option<(LedgerFile, Vec<u8>)> {
+    let payload = unframe(bytes, MIRROR_MAGIC, MIRROR_FORMAT)?;
+    let (found, encoded) = payload.split_at_checked(8)?;
+    if u64::from_le_bytes(found.try_into().ok()?) != digest {
+        return None;
+    }
+    Some((LedgerFile::from_mirror(encoded)?, encoded.to_vec()))
 }
 
 /// The largest mirror read.
@@ -174,12 +270,19 @@ impl Ledger {
         let digest = xxh3_64(&bytes);
         let mirrored = read_regular(&mirror, MAX_MIRROR_BYTES)
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<Mirror>(&bytes).ok())
-            .filter(|mirror| mirror.digest == digest);
-        let (file, mirrored) = match mirrored {
-            Some(mirror) => (mirror.file, true),
-            None => (parse(bytes, &corrupt)?, false),
-        };
+            .and_then(|mirrored| read_mirror(&mirrored, digest));
+        if let Some((file, encoded)) = mirrored {
+            // Checked when it was parsed from these very bytes.
+            return Ok(Ledger {
+                path: path.to_path_buf(),
+                file,
+                on_disk: Some(encoded),
+                mirror,
+                digest: Some(digest),
+                mirrored: true,
+            });
+        }
+        let file = parse(bytes, &corrupt)?;
         for (folder, date) in &file.feeds {
             if parse_date(date, chrono_tz::UTC).is_err() {
                 return Err(corrupt(
@@ -202,11 +305,11 @@ impl Ledger {
         }
         Ok(Ledger {
             path: path.to_path_buf(),
-            on_disk: Some(file.clone()),
+            on_disk: Some(file.to_mirror()),
             file,
             mirror,
             digest: Some(digest),
-            mirrored,
+            mirrored: false,
         })
     }
 
@@ -218,14 +321,13 @@ impl Ledger {
         let Some(digest) = self.digest.filter(|_| !self.mirrored) else {
             return;
         };
-        let mirror = MirrorRef {
-            digest,
-            file: &self.file,
-        };
-        let written = serde_json::to_vec(&mirror)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| write_if_changed(&self.mirror, &bytes).map_err(|e| e.to_string()));
-        if let Err(e) = written {
+        let mut payload = digest.to_le_bytes().to_vec();
+        match &self.on_disk {
+            Some(encoded) => payload.extend_from_slice(encoded),
+            None => payload.extend(self.file.to_mirror()),
+        }
+        let bytes = frame(&payload, MIRROR_MAGIC, MIRROR_FORMAT);
+        if let Err(e) = write_if_changed(&self.mirror, &bytes) {
             tracing::debug!(error = %e, "could not write the ledger's mirror");
         }
     }
@@ -538,7 +640,7 @@ impl Ledger {
 
     /// Write the ledger if its bytes changed; returns whether it was written.
     pub fn save(&self) -> Result<bool> {
-        if self.on_disk.as_ref() == Some(&self.file) {
+        if self.on_disk.as_ref() == Some(&self.file.to_mirror()) {
             return Ok(false);
         }
         let outcome = write_if_changed(&self.path, self.to_toml().as_bytes())?;
@@ -549,11 +651,13 @@ impl Ledger {
     /// renamed into place once the feeds are published; `None` when it did
     /// not change.
     pub(crate) fn stage(&mut self) -> Result<Option<Staged>> {
-        if self.on_disk.as_ref() == Some(&self.file) {
+        let encoded = self.file.to_mirror();
+        if self.on_disk.as_ref() == Some(&encoded) {
             return Ok(None);
         }
         let text = self.to_toml();
         let staged = stage_file(&self.path, text.as_bytes())?;
+        self.on_disk = Some(encoded);
         self.digest = Some(xxh3_64(text.as_bytes()));
         self.mirrored = false;
         Ok(staged)
@@ -741,6 +845,56 @@ mod tests {
         let damaged = Ledger::load(&path).unwrap();
         assert!(!damaged.mirrored);
         assert_eq!(damaged.file, reparsed.file);
+    }
+
+    #[test]
+    fn a_mirror_of_another_layout_or_damaged_or_in_json_is_not_used() {
+        // #12: the mirror is postcard behind a header; anything else that
+        // lies there (the JSON mirror of earlier versions, a flipped byte,
+        // another layout version) is ignored and the TOML parsed.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feedpub-ledger.toml");
+        let mut ledger = Ledger::load(&path).unwrap();
+        let mut articles = [article("a", 1), article("b", 2)];
+        articles[1].stamped = true;
+        articles[1].updated = Some(at("2024-01-02T00:00:00Z"));
+        publish(&mut ledger, &mut articles, "2024-01-01T00:00:00Z");
+        ledger.stage().unwrap().unwrap().commit_synced().unwrap();
+        ledger.save_mirror();
+        let mirror = dir.path().join(".feedpub-ledger.toml.mirror");
+        let good = std::fs::read(&mirror).unwrap();
+        let from_mirror = Ledger::load(&path).unwrap();
+        assert!(from_mirror.mirrored);
+        assert_eq!(from_mirror.file, ledger.file);
+        assert_eq!(
+            from_mirror.to_toml(),
+            std::fs::read_to_string(&path).unwrap()
+        );
+
+        let digest = xxh3_64(&std::fs::read(&path).unwrap());
+        let json = format!("{{\"digest\":{digest},\"file\":{{\"articles\":{{}}}}}}");
+        let mut other_format = good.clone();
+        other_format[8] ^= 1;
+        let mut damaged = vec![good.clone(); good.len()];
+        for (i, bytes) in damaged.iter_mut().enumerate() {
+            bytes[i] ^= 0x40;
+        }
+        let stale = [
+            json.into_bytes(),
+            other_format,
+            good[..good.len() - 1].to_vec(),
+        ];
+        for bytes in stale.iter().chain(&damaged) {
+            std::fs::write(&mirror, bytes).unwrap();
+            let reparsed = Ledger::load(&path).unwrap();
+            assert!(!reparsed.mirrored);
+            assert_eq!(reparsed.file, ledger.file);
+        }
+        // An unchanged ledger is not staged again, whichever way it was read.
+        std::fs::write(&mirror, &good).unwrap();
+        assert!(Ledger::load(&path).unwrap().stage().unwrap().is_none());
+        std::fs::remove_file(&mirror).unwrap();
+        assert!(Ledger::load(&path).unwrap().stage().unwrap().is_none());
     }
 
     fn publish(ledger: &mut Ledger, articles: &mut [Article], now: &str) {

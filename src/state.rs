@@ -472,8 +472,21 @@ impl Scan {
     }
 }
 
+/// `path` below `root` (as it is when not below it).
 fn relative<'a>(path: &'a Path, root: &Path) -> &'a Path {
-    path.strip_prefix(root).unwrap_or(path)
+    // Bytewise first: the walk joined every path to the root, and parsing
+    // both into components, 50,000 times a run, showed in profiles (#12).
+    // Anything unusual after the root (`.`, a second separator) is left to
+    // the component-wise comparison.
+    let below = path
+        .to_str()
+        .zip(root.to_str().filter(|r| !r.is_empty()))
+        .and_then(|(p, r)| p.strip_prefix(r)?.strip_prefix(std::path::MAIN_SEPARATOR))
+        .filter(|below| !below.starts_with(['.', std::path::MAIN_SEPARATOR]));
+    match below {
+        Some(below) => Path::new(below),
+        None => path.strip_prefix(root).unwrap_or(path),
+    }
 }
 
 /// Walk the content folders (`roots`, [`Config::content_dirs`]) and stat
@@ -603,6 +616,36 @@ mod tests {
         let mut other_format = bytes;
         other_format[8] = 1;
         assert_eq!(decode(&other_format), None);
+    }
+
+    #[test]
+    fn a_path_below_the_root_is_the_same_bytewise_as_by_components() {
+        let cases = [
+            ("content", "content/a/b.md"),
+            ("./content", "./content/a.md"),
+            ("content", "content/./a.md"),
+            ("content", "content//a.md"),
+            ("content", "content/.a/b.md"),
+            ("content", "contents/a.md"),
+            ("content/", "content/a.md"),
+            ("", "/a.md"),
+            ("/", "/a.md"),
+            ("a/./b", "a/./b/c.md"),
+        ];
+        for (root, path) in cases {
+            let (root, path) = (Path::new(root), Path::new(path));
+            let by_components = path.strip_prefix(root).unwrap_or(path);
+            assert_eq!(
+                relative(path, root),
+                by_components,
+                "{path:?} below {root:?}"
+            );
+            assert_eq!(
+                relative(path, root).as_os_str(),
+                by_components.as_os_str(),
+                "{path:?} below {root:?}"
+            );
+        }
     }
 
     #[test]

@@ -115,6 +115,29 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
             io::Error::new(io::ErrorKind::IsADirectory, message),
         ));
     }
+    stage_with(path, |file| file.write_all(bytes)).map(Some)
+}
+
+/// Write a file atomically from `fill`, which writes its whole content to
+/// the writer it is given: for a file too large to hold in memory twice
+/// (the front-matter cache of a large site). The same guarantees as
+/// [`write_if_changed`], except that the file is always replaced.
+pub(crate) fn write_streamed(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let staged = stage_with(path, |file| {
+        let mut buffered = io::BufWriter::with_capacity(1 << 16, file);
+        fill(&mut buffered)?;
+        buffered.flush()
+    })?;
+    staged.commit()?;
+    files::sync_dir(parent_dir(path))
+}
+
+/// A synced temporary file beside `path` that `fill` wrote, to be renamed
+/// over `path`.
+fn stage_with(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> Result<Staged> {
     let dir = parent_dir(path);
     files::create_dir_all(dir)?;
 
@@ -128,14 +151,14 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<Option<Staged>> {
         })?;
     // From here on, dropping `temp` (on any error) deletes the temporary file.
     set_public_permissions(temp.as_file()).map_err(|e| Error::io(path, e))?;
-    temp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    fill(temp.as_file_mut()).map_err(|e| Error::io(path, e))?;
     temp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     // Close the file but keep the path, so a large site does not run out of
     // file descriptors while every changed feed is staged.
-    Ok(Some(Staged {
+    Ok(Staged {
         temp: temp.into_temp_path(),
         path: path.to_owned(),
-    }))
+    })
 }
 
 /// Whether `path` is a regular file holding exactly `bytes`.
@@ -445,6 +468,39 @@ mod tests {
             .collect();
         stager.stage(&files)?;
         stager.publish(&Silent)
+    }
+
+    /// A streamed file replaces the old one whole, with the public mode;
+    /// a writer that fails halfway leaves the old file as it was and no
+    /// temporary file behind.
+    #[test]
+    fn a_streamed_write_replaces_the_file_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".feedpub-cache");
+        std::fs::write(&path, b"old").unwrap();
+        write_streamed(&path, |out| {
+            out.write_all(b"new ")?;
+            out.write_all(b"bytes")
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new bytes");
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o644
+        );
+
+        let failed = write_streamed(&path, |out| {
+            out.write_all(b"half")?;
+            Err(io::Error::other("disk full"))
+        });
+        let message = failed.unwrap_err().to_string();
+        assert!(message.contains(".feedpub-cache"), "{message}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"new bytes");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [".feedpub-cache"]);
     }
 
     /// A build whose gate fails after a first batch was staged publishes

@@ -106,7 +106,7 @@ fn a_same_size_edit_with_the_old_mtime_restored_still_reaches_the_feeds() {
 
 #[test]
 fn a_hand_edited_ledger_is_read_again_instead_of_its_mirror() {
-    // #12: the ledger's JSON mirror stands for it only while the TOML holds
+    // #12: the ledger's mirror stands for it only while the TOML holds
     // the bytes the mirror was made from.
     let site = built_basic();
     assert!(site.path().join(".feedpub-ledger.toml.mirror").is_file());
