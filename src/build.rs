@@ -148,7 +148,11 @@ pub struct Selection {
 impl Selection {
     /// Sort `articles` into published and excluded at `now`.
     pub fn at(articles: Vec<Article>, now: DateTime<Utc>) -> Selection {
-        let mut selection = Selection::default();
+        let mut selection = Selection {
+            // Most articles are published: room for all, not regrown.
+            published: Vec::with_capacity(articles.len()),
+            ..Selection::default()
+        };
         // Instants after now at which the selection will change.
         let mut upcoming: Vec<DateTime<Utc>> = Vec::new();
         for mut article in articles {
@@ -591,22 +595,21 @@ fn prepare_with(
     problems.extend(unreadable);
     // On a Hugo site undated pages are not articles: they keep no date
     // (and stay out of the feeds) unless the site turns stamping on.
-    let (mut articles, undated): (Vec<Article>, Vec<Article>) =
-        std::mem::take(&mut loaded.articles)
-            .into_iter()
-            .partition(|a| a.date.is_some() || config.stamps_undated());
-    ledger.pin(&mut articles, &config.content_dir, now);
+    let stamps_undated = config.stamps_undated();
+    ledger.pin(&mut loaded.articles, &config.content_dir, now, |a| {
+        a.date.is_some() || stamps_undated
+    });
     tracing::debug!(ms = stage.elapsed().as_millis(), "pinned ids and dates");
-    articles.extend(undated);
-    articles.sort_by(|a, b| a.source.cmp(&b.source));
-    loaded.articles = articles;
+    loaded.articles.sort_by(|a, b| a.source.cmp(&b.source));
     let (clashes, repeated) = duplicates(&loaded.articles);
     problems.extend(clashes);
-    let mut index = 0;
-    loaded.articles.retain(|_| {
-        index += 1;
-        !repeated.contains(&(index - 1))
-    });
+    if !repeated.is_empty() {
+        let mut index = 0;
+        loaded.articles.retain(|_| {
+            index += 1;
+            !repeated.contains(&(index - 1))
+        });
+    }
     tracing::debug!(ms = stage.elapsed().as_millis(), "looked for duplicates");
 
     let mut selection = Selection::at(loaded.articles, now);
@@ -753,11 +756,19 @@ fn fail_on_errors(problems: &mut Vec<Diagnostic>, strict: bool) -> Result<()> {
 fn duplicates(articles: &[Article]) -> (Vec<Diagnostic>, std::collections::HashSet<usize>) {
     let mut problems = Vec::new();
     let mut repeated = std::collections::HashSet::new();
-    let mut by_url: HashMap<&str, &Article> = HashMap::new();
-    let mut by_id: HashMap<&str, &Article> = HashMap::new();
+    // Each URL or id: the first article with it as its URL, and as its id
+    // (one map, so an id that is the URL is looked up once).
+    type Firsts<'a> = (Option<&'a Article>, Option<&'a Article>);
+    let mut first: HashMap<&str, Firsts<'_>> = HashMap::with_capacity(articles.len());
     for (index, article) in articles.iter().enumerate() {
-        let same_url = by_url.get(article.url.as_str()).copied();
-        let same_id = by_id.get(article.id.as_str()).copied();
+        let (same_url, same_id) = if article.id == article.url {
+            first.get(article.url.as_str()).copied().unwrap_or_default()
+        } else {
+            (
+                first.get(article.url.as_str()).and_then(|f| f.0),
+                first.get(article.id.as_str()).and_then(|f| f.1),
+            )
+        };
         // An id that is the URL clashes exactly when the URL does: say it once.
         let clash = match (same_url, same_id) {
             (Some(earlier), _) => Some((
@@ -787,8 +798,16 @@ fn duplicates(articles: &[Article]) -> (Vec<Diagnostic>, std::collections::HashS
             repeated.insert(index);
             continue;
         }
-        by_url.entry(&article.url).or_insert(article);
-        by_id.entry(&article.id).or_insert(article);
+        first
+            .entry(&article.url)
+            .or_default()
+            .0
+            .get_or_insert(article);
+        first
+            .entry(&article.id)
+            .or_default()
+            .1
+            .get_or_insert(article);
     }
     (problems, repeated)
 }

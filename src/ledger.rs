@@ -22,6 +22,7 @@
 //! the ledger as read also tells whether a run changed it: an unchanged
 //! ledger is not written as TOML again.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -227,6 +228,14 @@ fn read_mirror(bytes: &[u8], digest: u64) -> Option<(LedgerFile, Vec<u8>)> {
     Some((LedgerFile::from_mirror(encoded)?, encoded.to_vec()))
 }
 
+/// The entries recorded under some articles' keys.
+struct Recorded<'l> {
+    /// Each article's entry under its key, if any.
+    entries: Vec<Option<&'l Entry>>,
+    /// Whether every entry's key is among the articles'.
+    all_present: bool,
+}
+
 /// The largest mirror read.
 const MAX_MIRROR_BYTES: u64 = 2 * MAX_LEDGER_BYTES;
 
@@ -337,37 +346,62 @@ impl Ledger {
         &self.path
     }
 
+    /// The entry recorded under each of `keys` (the articles' ledger keys),
+    /// found by walking the keys in order beside the ledger's (both
+    /// sorted), rather than by one search per key.
+    fn recorded<'l>(&'l self, keys: &[Cow<'_, str>]) -> Recorded<'l> {
+        let ledger = &self.file.articles;
+        if keys.len() < ledger.len() / 8 {
+            // A few articles among many entries: one search each.
+            return Recorded {
+                entries: keys.iter().map(|k| ledger.get(k.as_ref())).collect(),
+                all_present: false,
+            };
+        }
+        let mut entries = vec![None; keys.len()];
+        let mut hits = 0;
+        let mut recorded = ledger.iter().peekable();
+        let mut last_hit: Option<&str> = None;
+        for i in key_order(keys) {
+            let k = keys[i].as_ref();
+            while recorded.next_if(|(r, _)| r.as_str() < k).is_some() {}
+            if let Some((r, entry)) = recorded.peek()
+                && r.as_str() == k
+            {
+                entries[i] = Some(*entry);
+                if last_hit != Some(k) {
+                    hits += 1;
+                    last_hit = Some(k);
+                }
+            }
+        }
+        Recorded {
+            entries,
+            all_present: hits == ledger.len(),
+        }
+    }
+
     /// The entry each article continues: the one recorded under its path,
     /// else (for a file renamed or moved with unchanged content) an entry
     /// whose file is gone and whose fingerprint matches. The orphaned
     /// entries are looked for only when some article has no entry under
     /// its path: in a run where no file was added, renamed or restored,
-    /// that is one lookup per article.
-    fn entries<'l>(&'l self, articles: &[Article], content_dir: &Path) -> Vec<Option<&'l Entry>> {
-        let keys: Vec<String> = articles
-            .iter()
-            .map(|a| key(&a.source, content_dir))
-            .collect();
-        let mut entries: Vec<Option<&Entry>> = articles
-            .iter()
-            .zip(&keys)
-            .map(|(article, key)| {
-                self.file
-                    .articles
-                    .get(key)
-                    // A deleted article's path is not an identity: only the
-                    // same content brings it back.
-                    .filter(|e| {
-                        !e.gone
-                            || e.fingerprint.is_some()
-                                && e.fingerprint == article.fingerprint().map(hex)
-                    })
-            })
-            .collect();
+    /// that is one pass over the ledger.
+    fn entries<'l>(&'l self, articles: &[&Article], content_dir: &Path) -> Vec<Option<&'l Entry>> {
+        let keys = keys(articles.iter().copied(), content_dir);
+        let mut entries = self.recorded(&keys).entries;
+        for (article, entry) in articles.iter().zip(&mut entries) {
+            // A deleted article's path is not an identity: only the
+            // same content brings it back.
+            *entry = entry.filter(|e| {
+                !e.gone
+                    || e.fingerprint.is_some() && e.fingerprint == article.fingerprint().map(hex)
+            });
+        }
         if entries.iter().all(Option::is_some) {
             return entries;
         }
-        let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
+        let present: HashSet<&str> = keys.iter().map(AsRef::as_ref).collect();
         let mut orphans: HashMap<&str, &Entry> = HashMap::new();
         for (k, entry) in &self.file.articles {
             if let Some(f) = &entry.fingerprint
@@ -391,13 +425,15 @@ impl Ledger {
     /// `articles` are the files found; an entry whose file still exists (an
     /// article left out for an error, say) is kept as it is.
     pub(crate) fn mark_gone(&mut self, articles: &[Article], content_dir: &Path) {
-        let present: HashSet<String> = articles
-            .iter()
-            .map(|a| key(&a.source, content_dir))
-            .collect();
+        let keys = keys(articles, content_dir);
+        if self.recorded(&keys).all_present {
+            // Every entry's file is among the articles: none is gone.
+            return;
+        }
+        let present: HashSet<&str> = keys.iter().map(AsRef::as_ref).collect();
         for (k, entry) in &mut self.file.articles {
             if !entry.gone
-                && !present.contains(k)
+                && !present.contains(k.as_str())
                 && std::fs::symlink_metadata(content_dir.join(k))
                     .is_err_and(|e| e.kind() == ErrorKind::NotFound)
             {
@@ -410,19 +446,16 @@ impl Ledger {
     /// the ledger does not know, when some recorded file is gone (a rename
     /// is recognised by its content).
     pub(crate) fn needs_bodies(&self, articles: &[Article], content_dir: &Path) -> Vec<usize> {
-        let keys: Vec<String> = articles
+        let keys = keys(articles, content_dir);
+        let Recorded {
+            entries,
+            all_present,
+        } = self.recorded(&keys);
+        let some_file_gone = !all_present;
+        entries
             .iter()
-            .map(|a| key(&a.source, content_dir))
-            .collect();
-        let present: HashSet<&str> = keys.iter().map(String::as_str).collect();
-        let some_file_gone = !self
-            .file
-            .articles
-            .keys()
-            .all(|k| present.contains(k.as_str()));
-        keys.iter()
             .enumerate()
-            .filter(|(_, k)| match self.file.articles.get(*k) {
+            .filter(|(_, entry)| match entry {
                 None => some_file_gone,
                 // Same content or a new article at a deleted one's path?
                 Some(entry) => entry.gone,
@@ -431,10 +464,23 @@ impl Ledger {
             .collect()
     }
 
-    /// Give articles their pinned ids and publication dates. An undated
+    /// Give the articles that `pinned` accepts their pinned ids and
+    /// publication dates (the others are left as they are). An undated
     /// article not yet in the ledger is stamped with `now`.
-    pub(crate) fn pin(&self, articles: &mut [Article], content_dir: &Path, now: DateTime<Utc>) {
-        let entries = self.entries(articles, content_dir);
+    pub(crate) fn pin(
+        &self,
+        articles: &mut [Article],
+        content_dir: &Path,
+        now: DateTime<Utc>,
+        pinned: impl Fn(&Article) -> bool,
+    ) {
+        let chosen: Vec<usize> = (0..articles.len())
+            .filter(|&i| pinned(&articles[i]))
+            .collect();
+        let entries = {
+            let chosen: Vec<&Article> = chosen.iter().map(|&i| &articles[i]).collect();
+            self.entries(&chosen, content_dir)
+        };
         // Ids readers have seen on articles that are not among these: a new
         // article must not take one over (its own URL may be a deleted
         // article's id). Collected only once an article turns out new.
@@ -449,7 +495,8 @@ impl Ledger {
                 .filter(|id| !continued.contains(id))
                 .collect::<HashSet<&str>>()
         };
-        for (article, entry) in articles.iter_mut().zip(&entries) {
+        for (&i, entry) in chosen.iter().zip(&entries) {
+            let article = &mut articles[i];
             let Some(entry) = entry else {
                 if !article.id_is_explicit
                     && retired
@@ -483,7 +530,7 @@ impl Ledger {
         content_dir: &Path,
         now: DateTime<Utc>,
     ) {
-        let entries = self.entries(articles, content_dir);
+        let entries = self.entries(&articles.iter().collect::<Vec<_>>(), content_dir);
         for (article, entry) in articles.iter_mut().zip(entries) {
             let Some(entry) = entry else { continue };
             if article.updated.is_some() {
@@ -495,7 +542,7 @@ impl Ledger {
                 .as_deref()
                 .filter(|_| self.file.fingerprints == Some(FINGERPRINT_VERSION));
             let edited = match (article.fingerprint(), seen) {
-                (Some(current), Some(seen)) => hex(current) != seen,
+                (Some(current), Some(seen)) => !hex_is(current, seen),
                 // No body read, or no baseline yet: nothing to compare.
                 _ => false,
             };
@@ -511,50 +558,76 @@ impl Ledger {
     /// build (its entry stays while the file has errors, so the article
     /// returns with the same id and date once fixed).
     pub(crate) fn was_published(&self, source: &Path, content_dir: &Path) -> bool {
-        self.file.articles.contains_key(&key(source, content_dir))
+        self.file
+            .articles
+            .contains_key(key(source, content_dir).as_ref())
     }
 
     /// Remember the published articles and every term published so far.
+    /// Only the entries that differ are rewritten: in a run where nothing
+    /// was published anew, that is none.
     pub(crate) fn record(&mut self, published: &[Article], terms: &[Term], content_dir: &Path) {
-        let entries: Vec<Option<String>> = self
-            .entries(published, content_dir)
-            .into_iter()
-            .map(|e| e.and_then(|e| e.fingerprint.clone()))
-            .collect();
-        let mut recorded: Vec<(String, Entry)> = Vec::with_capacity(published.len());
-        for (article, earlier_fingerprint) in published.iter().zip(entries) {
-            let entry = Entry {
-                id: article.id.clone(),
-                stamped: article
-                    .stamped
-                    .then(|| article.date.map(|d| to_rfc3339(&d)))
-                    .flatten(),
-                updated: article.updated.map(|d| to_rfc3339(&d)),
-                fingerprint: article.fingerprint().map(hex).or(earlier_fingerprint
-                    .filter(|_| self.file.fingerprints == Some(FINGERPRINT_VERSION))),
-                gone: false,
-            };
-            recorded.push((key(&article.source, content_dir), entry));
+        // Fingerprints of an older method are no baseline to keep.
+        let current = self.file.fingerprints == Some(FINGERPRINT_VERSION);
+        let keys = keys(published, content_dir);
+        let mut is_recorded = vec![false; published.len()];
+        // The ids of the entries no published article continues.
+        let mut unpublished_ids: HashSet<String> = HashSet::new();
+        {
+            let mut order = key_order(&keys).into_iter().peekable();
+            for (k, entry) in &mut self.file.articles {
+                while order.next_if(|&i| keys[i].as_ref() < k.as_str()).is_some() {}
+                let mut continued = false;
+                while let Some(i) = order.next_if(|&i| keys[i].as_ref() == k.as_str()) {
+                    update(entry, &published[i], current);
+                    is_recorded[i] = true;
+                    continued = true;
+                }
+                if !continued {
+                    unpublished_ids.insert(entry.id.clone());
+                }
+            }
         }
-        // A renamed file's old entry (same id, another path) moves to its new path.
-        let new_paths: HashMap<&str, &str> = recorded
-            .iter()
-            .map(|(k, e)| (e.id.as_str(), k.as_str()))
-            .collect();
-        self.file
-            .articles
-            .retain(|k, e| new_paths.get(e.id.as_str()).is_none_or(|new| *new == k));
-        let refreshed: HashSet<String> = recorded
-            .iter()
-            .filter(|(_, e)| e.fingerprint.is_some())
-            .map(|(k, _)| k.clone())
-            .collect();
-        self.file.articles.extend(recorded);
-        if self.file.fingerprints != Some(FINGERPRINT_VERSION) {
+        // A renamed file's old entry (same id, another path) moves to its
+        // new path: an entry no article continues goes when its id is
+        // published under another path.
+        let moved: HashSet<&str> = if unpublished_ids.is_empty() {
+            HashSet::new()
+        } else {
+            published
+                .iter()
+                .map(|a| a.id.as_str())
+                .filter(|id| unpublished_ids.contains(*id))
+                .collect()
+        };
+        let present: HashSet<&str> = if moved.is_empty() && current {
+            HashSet::new()
+        } else {
+            keys.iter().map(AsRef::as_ref).collect()
+        };
+        if !moved.is_empty() {
+            self.file
+                .articles
+                .retain(|k, e| present.contains(k.as_str()) || !moved.contains(e.id.as_str()));
+        }
+        for ((article, k), recorded) in published.iter().zip(&keys).zip(is_recorded) {
+            if !recorded {
+                let mut entry = Entry {
+                    id: String::new(),
+                    stamped: None,
+                    updated: None,
+                    fingerprint: None,
+                    gone: false,
+                };
+                update(&mut entry, article, current);
+                self.file.articles.insert(k.to_string(), entry);
+            }
+        }
+        if !current {
             // Fingerprints of the older method are no baseline: each
             // article gets a new one the next time its body is read.
             for (k, entry) in &mut self.file.articles {
-                if !refreshed.contains(k) {
+                if !present.contains(k.as_str()) {
                     entry.fingerprint = None;
                 }
             }
@@ -722,13 +795,34 @@ fn resolve_link(path: &Path) -> Result<PathBuf> {
 /// The ledger key of an article: its path relative to the content
 /// directory (`../fr/a.md` for a language folder beside it), with `/`
 /// separators on every platform.
-fn key(source: &Path, content_dir: &Path) -> String {
-    // The common case, a file below the content directory, without the
-    // path building below.
-    if std::path::MAIN_SEPARATOR == '/'
-        && let Ok(below) = source.strip_prefix(content_dir)
-    {
-        return below.to_string_lossy().into_owned();
+fn key<'s>(source: &'s Path, content_dir: &Path) -> Cow<'s, str> {
+    if std::path::MAIN_SEPARATOR == '/' {
+        // The common case, a file below the content directory, as a slice
+        // of its path: the bytes after the directory's and a `/`, when they
+        // are what `strip_prefix` would leave (no separator or `.` to
+        // trim at either end).
+        let dir = content_dir.as_os_str().as_encoded_bytes();
+        let below = source
+            .as_os_str()
+            .as_encoded_bytes()
+            .strip_prefix(dir)
+            .filter(|_| !dir.is_empty() && !dir.ends_with(b"/"))
+            .and_then(|rest| rest.strip_prefix(b"/"))
+            .filter(|rest| {
+                !rest.is_empty()
+                    && *rest != b"."
+                    && !rest.starts_with(b"/")
+                    && !rest.starts_with(b"./")
+                    && !rest.ends_with(b"/")
+                    && !rest.ends_with(b"/.")
+            })
+            .and_then(|rest| std::str::from_utf8(rest).ok());
+        if let Some(below) = below {
+            return Cow::Borrowed(below);
+        }
+        if let Ok(below) = source.strip_prefix(content_dir) {
+            return below.to_string_lossy();
+        }
     }
     let rel = content_dir
         .ancestors()
@@ -743,10 +837,72 @@ fn key(source: &Path, content_dir: &Path) -> String {
         })
         .unwrap_or_else(|| source.to_path_buf());
     let key = rel.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
+    Cow::Owned(if std::path::MAIN_SEPARATOR == '/' {
         key.into_owned()
     } else {
         key.replace(std::path::MAIN_SEPARATOR, "/")
+    })
+}
+
+/// The ledger keys of `articles`.
+fn keys<'a>(
+    articles: impl IntoIterator<Item = &'a Article>,
+    content_dir: &Path,
+) -> Vec<Cow<'a, str>> {
+    articles
+        .into_iter()
+        .map(|a| key(&a.source, content_dir))
+        .collect()
+}
+
+/// The positions of `keys` in the ledger's order (its keys sorted as
+/// strings); articles come in path order, which is nearly the same.
+fn key_order(keys: &[Cow<'_, str>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    order
+}
+
+/// Write what the ledger remembers of the published `article` into `entry`
+/// (its entry so far, or a blank one), leaving equal fields as they are.
+/// The fingerprint readers saw stays while the body was not read, unless
+/// it is of an older method (`current` is false) or the file was gone.
+fn update(entry: &mut Entry, article: &Article, current: bool) {
+    if entry.id != article.id {
+        entry.id.clone_from(&article.id);
+    }
+    let stamped = article.date.filter(|_| article.stamped);
+    set_date(&mut entry.stamped, stamped);
+    set_date(&mut entry.updated, article.updated);
+    match article.fingerprint() {
+        Some(fingerprint) => {
+            if !entry
+                .fingerprint
+                .as_deref()
+                .is_some_and(|seen| hex_is(fingerprint, seen))
+            {
+                entry.fingerprint = Some(hex(fingerprint));
+            }
+        }
+        None => {
+            if entry.gone || !current {
+                entry.fingerprint = None;
+            }
+        }
+    }
+    entry.gone = false;
+}
+
+/// Set `slot` to `date` in RFC 3339, unless it holds that text already.
+fn set_date(slot: &mut Option<String>, date: Option<DateTime<Utc>>) {
+    match date {
+        None => *slot = None,
+        Some(date) => {
+            let text = to_rfc3339(&date);
+            if slot.as_deref() != Some(text.as_str()) {
+                *slot = Some(text);
+            }
+        }
     }
 }
 
@@ -767,6 +923,16 @@ fn fresh_id(url: &str, now: DateTime<Utc>) -> String {
 
 fn hex(fingerprint: u64) -> String {
     format!("{fingerprint:016x}")
+}
+
+/// Whether `text` is [`hex`] of `fingerprint`, without building the text.
+fn hex_is(fingerprint: u64, text: &str) -> bool {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    text.len() == 16
+        && text
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| b == DIGITS[((fingerprint >> (60 - 4 * i)) & 0xf) as usize])
 }
 
 fn utc(s: &str) -> Option<DateTime<Utc>> {
@@ -799,6 +965,44 @@ mod tests {
             "../fr/a.md",
             "a language folder beside the content directory"
         );
+    }
+
+    #[test]
+    fn keys_are_what_strip_prefix_leaves() {
+        for (source, content) in [
+            ("content/a.md", "content"),
+            ("content/2025/03/a-b.md", "content"),
+            ("./content/a.md", "./content"),
+            ("content/./a.md", "content"),
+            ("content//a.md", "content"),
+            ("content/a/./b.md", "content"),
+            ("content/../x/a.md", "content"),
+            ("content/./a.md", "content/."),
+            ("content/a.md", "content/"),
+            ("a.md", "."),
+            ("./a.md", "."),
+            ("/site/content/a.md", "/site/content"),
+            ("/a.md", "/"),
+            ("contents/a.md", "content"),
+        ] {
+            let (source, content) = (Path::new(source), Path::new(content));
+            let expected = source
+                .strip_prefix(content)
+                .map(|below| below.to_string_lossy().into_owned());
+            if let Ok(expected) = expected {
+                assert_eq!(key(source, content), expected, "{source:?} in {content:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn hex_is_the_hex_text() {
+        for fingerprint in [0, 1, 0xabc, u64::MAX, 0x0123_4567_89ab_cdef] {
+            assert!(hex_is(fingerprint, &hex(fingerprint)));
+            assert!(!hex_is(fingerprint ^ 1, &hex(fingerprint)));
+        }
+        assert!(!hex_is(0xabc, "abc"));
+        assert!(!hex_is(0xabc, "0000000000000ABC"));
     }
 
     fn empty() -> Ledger {
@@ -900,7 +1104,7 @@ mod tests {
     fn publish(ledger: &mut Ledger, articles: &mut [Article], now: &str) {
         // (No file of these tests exists: every absent article is gone.)
         ledger.mark_gone(articles, Path::new("content"));
-        ledger.pin(articles, Path::new("content"), at(now));
+        ledger.pin(articles, Path::new("content"), at(now), |_| true);
         ledger.stamp_updates(articles, Path::new("content"), at(now));
         ledger.record(articles, &[], Path::new("content"));
     }
@@ -995,6 +1199,7 @@ mod tests {
             &mut explicit,
             Path::new("content"),
             at("2024-02-01T00:00:00Z"),
+            |_| true,
         );
         assert_eq!(explicit[0].id, "urn:x:1");
     }
@@ -1032,6 +1237,7 @@ mod tests {
             &mut articles,
             Path::new("content"),
             at("2024-01-01T00:00:00Z"),
+            |_| true,
         );
         ledger.record(&articles, std::slice::from_ref(&term), Path::new("content"));
         assert!(ledger.save().unwrap());

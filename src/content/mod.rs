@@ -68,7 +68,11 @@ pub struct Loader<'a> {
     /// while walking the content directory.
     cascades: std::sync::Mutex<HashMap<PathBuf, serde_json::Map<String, serde_json::Value>>>,
     /// The pages `ref` and `relref` resolve to: the articles of the first
-    /// [`Loader::read_bodies`] call (`build` passes every article read).
+    /// [`Loader::read_bodies`] call (`build` passes every article read), as
+    /// (path under their content directory, permalink).
+    page_list: std::sync::OnceLock<Vec<(PathBuf, String)>>,
+    /// Those pages indexed, once a body with shortcodes needs them: a run
+    /// that renders no such body never builds the index.
     pages: std::sync::OnceLock<shortcode::PageIndex>,
 }
 
@@ -80,6 +84,7 @@ impl<'a> Loader<'a> {
             countries: Countries::new(&config.regions),
             unknown_shortcodes: std::sync::Mutex::default(),
             cascades: std::sync::Mutex::default(),
+            page_list: std::sync::OnceLock::new(),
             pages: std::sync::OnceLock::new(),
         }
     }
@@ -197,12 +202,16 @@ impl<'a> Loader<'a> {
         which: &[usize],
         skip_known: bool,
     ) -> Vec<Diagnostic> {
-        self.pages.get_or_init(|| {
-            shortcode::PageIndex::new(
-                articles
-                    .iter()
-                    .map(|a| (self.config.page_path(&a.source), a.url.as_str())),
-            )
+        self.page_list.get_or_init(|| {
+            articles
+                .iter()
+                .map(|a| {
+                    (
+                        self.config.page_path(&a.source).to_path_buf(),
+                        a.url.clone(),
+                    )
+                })
+                .collect()
         });
         let mut wanted = vec![false; articles.len()];
         for &i in which {
@@ -348,7 +357,15 @@ impl<'a> Loader<'a> {
                 &shortcode::Context {
                     base_url: &self.config.base_url,
                     params: &params,
-                    pages: self.pages.get_or_init(shortcode::PageIndex::default),
+                    pages: self.pages.get_or_init(|| {
+                        shortcode::PageIndex::new(
+                            self.page_list
+                                .get()
+                                .into_iter()
+                                .flatten()
+                                .map(|(path, url)| (path.as_path(), url.as_str())),
+                        )
+                    }),
                     folder: &folder,
                 },
             );

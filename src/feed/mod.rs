@@ -131,6 +131,21 @@ pub(crate) fn sort_newest_first(articles: &mut [&Article]) {
     articles.sort_by(|a, b| newest_first(a, b));
 }
 
+/// The newest `limit` of `articles` in feed order, as sorting them all
+/// and keeping the first `limit` would give (equal ones in their order in
+/// `articles`), without sorting the others.
+fn newest(articles: Vec<&Article>, limit: usize) -> Vec<&Article> {
+    let mut ranked: Vec<(usize, &Article)> = articles.into_iter().enumerate().collect();
+    let order =
+        |a: &(usize, &Article), b: &(usize, &Article)| newest_first(a.1, b.1).then(a.0.cmp(&b.0));
+    if ranked.len() > limit {
+        ranked.select_nth_unstable_by(limit, order);
+        ranked.truncate(limit);
+    }
+    ranked.sort_unstable_by(order);
+    ranked.into_iter().map(|(_, article)| article).collect()
+}
+
 /// Indexes (into `published`, ascending) of the articles that appear in at
 /// least one feed: the newest `limit` of the site and of every term. Only
 /// these need their bodies read.
@@ -252,14 +267,16 @@ pub(crate) fn plan_with_all_items<'a>(
                 dir: String,
                 alternate: String,
                 members: Vec<&'a Article>| {
-        let mut items = members;
-        sort_newest_first(&mut items);
-        let all_items = if config.archive.covers(history::kind_of(&scope)) {
-            items.clone()
+        let (items, all_items) = if config.archive.covers(history::kind_of(&scope)) {
+            let mut all_items = members;
+            sort_newest_first(&mut all_items);
+            (
+                all_items[..all_items.len().min(config.limit)].to_vec(),
+                all_items,
+            )
         } else {
-            Vec::new()
+            (newest(members, config.limit), Vec::new())
         };
-        items.truncate(config.limit);
         let updated = items
             .iter()
             .filter_map(|a| a.last_change())
@@ -463,4 +480,37 @@ pub(crate) fn stale_files(
             output_dir.display()
         )),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The newest `limit` in feed order are the first `limit` of the
+        /// whole list sorted (ties, same date and URL, in list order).
+        #[test]
+        fn newest_is_the_head_of_the_sorted_list(
+            dated in proptest::collection::vec((0..5i64, 0..4u8), 0..40),
+            limit in 0..45usize,
+        ) {
+            let articles: Vec<Article> = dated
+                .iter()
+                .enumerate()
+                .map(|(i, (day, url))| Article {
+                    date: chrono::DateTime::from_timestamp(day * 86_400, 0),
+                    url: format!("https://x.org/{url}/"),
+                    title: i.to_string(),
+                    ..Article::sample(&i.to_string())
+                })
+                .collect();
+            let all: Vec<&Article> = articles.iter().collect();
+            let mut sorted = all.clone();
+            sort_newest_first(&mut sorted);
+            sorted.truncate(limit);
+            let titles = |items: &[&Article]| items.iter().map(|a| a.title.clone()).collect::<Vec<_>>();
+            prop_assert_eq!(titles(&newest(all, limit)), titles(&sorted));
+        }
+    }
 }

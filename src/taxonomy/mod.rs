@@ -5,7 +5,7 @@
 pub mod country;
 
 use crate::model::Article;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// How the names of a taxonomy's terms are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -153,31 +153,44 @@ pub fn slugify(name: &str) -> String {
 pub fn group(articles: &mut [Article], taxonomies: &[Taxonomy]) -> Vec<Term> {
     let mut terms = Vec::new();
     for (t, taxonomy) in taxonomies.iter().enumerate() {
-        // slug -> (spelling -> count, articles using any spelling)
-        let mut by_slug: HashMap<String, (BTreeMap<&str, usize>, Vec<usize>)> = HashMap::new();
-        // Slugging is the costly part: once per distinct spelling.
-        let mut slugs: HashMap<&str, String> = HashMap::new();
+        // Per slug: the slug, its spellings with how often each is used,
+        // and the articles using any of them. Slugging is the costly part:
+        // once per distinct spelling, then each name finds its group and
+        // spelling through one lookup.
+        type Group<'n> = (String, Vec<(&'n str, usize)>, Vec<usize>);
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        let mut group_of_slug: HashMap<String, usize> = HashMap::new();
+        let mut spelling_of: HashMap<&str, (usize, usize)> = HashMap::new();
         for (index, article) in articles.iter().enumerate() {
             for name in article.terms_of(t) {
-                let slug = slugs.entry(name).or_insert_with(|| slugify(name));
-                let entry = by_slug.entry(slug.clone()).or_default();
-                *entry.0.entry(name).or_default() += 1;
-                if entry.1.last() != Some(&index) {
-                    entry.1.push(index);
+                let (group, spelling) = *spelling_of.entry(name).or_insert_with(|| {
+                    let slug = slugify(name);
+                    let group = *group_of_slug.entry(slug.clone()).or_insert_with(|| {
+                        groups.push((slug, Vec::new(), Vec::new()));
+                        groups.len() - 1
+                    });
+                    let spellings = &mut groups[group].1;
+                    spellings.push((name, 0));
+                    (group, spellings.len() - 1)
+                });
+                let (_, spellings, indexes) = &mut groups[group];
+                spellings[spelling].1 += 1;
+                if indexes.last() != Some(&index) {
+                    indexes.push(index);
                 }
             }
         }
         // Every other spelling -> the term's name.
         let mut renames: HashMap<String, String> = HashMap::new();
-        for (slug, (spellings, indexes)) in by_slug {
+        for (slug, spellings, indexes) in groups {
             // The most used spelling; ties go to the first in sort order
             // (capitalized before lower case).
             let name = spellings
                 .iter()
-                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
                 .map(|(name, _)| name.to_string())
                 .unwrap_or_default();
-            for spelling in spellings.keys().filter(|s| **s != name) {
+            for (spelling, _) in spellings.iter().filter(|(s, _)| *s != name) {
                 renames.insert(spelling.to_string(), name.clone());
             }
             terms.push(Term {
@@ -197,9 +210,16 @@ pub fn group(articles: &mut [Article], taxonomies: &[Taxonomy]) -> Vec<Term> {
                     spelling.clone_from(name);
                 }
             }
-            // Two spellings of one term in one article are one name.
-            let mut seen = std::collections::HashSet::new();
-            names.retain(|n| seen.insert(n.clone()));
+            // Two spellings of one term in one article are one name (an
+            // article's few names are compared pairwise, the first kept).
+            let mut kept = 0;
+            for i in 0..names.len() {
+                if !names[..kept].contains(&names[i]) {
+                    names.swap(kept, i);
+                    kept += 1;
+                }
+            }
+            names.truncate(kept);
         }
     }
     let order = |term: &Term| taxonomies.iter().position(|t| *t == term.taxonomy);
