@@ -181,6 +181,34 @@ fn kind(metadata: &Metadata) -> &'static str {
     "not a file"
 }
 
+/// `path` below `dir` as the bytes after `dir` and a `/`, when they are
+/// exactly what [`Path::strip_prefix`] leaves (nothing to trim at either
+/// end); `None` when only comparing components can tell, and where the
+/// separator is not `/`. A walk joins every path to its root, so this is
+/// the common case, and comparing components 50,000 times a run showed in
+/// profiles (#12).
+pub(crate) fn below_bytewise<'p>(path: &'p Path, dir: &Path) -> Option<&'p str> {
+    if std::path::MAIN_SEPARATOR != '/' {
+        return None;
+    }
+    let dir = dir.as_os_str().as_encoded_bytes();
+    let below = path
+        .as_os_str()
+        .as_encoded_bytes()
+        .strip_prefix(dir)
+        .filter(|_| !dir.is_empty() && !dir.ends_with(b"/"))?
+        .strip_prefix(b"/")
+        .filter(|rest| {
+            !rest.is_empty()
+                && *rest != b"."
+                && !rest.starts_with(b"/")
+                && !rest.starts_with(b"./")
+                && !rest.ends_with(b"/")
+                && !rest.ends_with(b"/.")
+        })?;
+    std::str::from_utf8(below).ok()
+}
+
 /// `relative` below `base`, when it stays there: only plain names, no
 /// `..`, no root, no drive.
 pub(crate) fn inside(base: &Path, relative: &str) -> Option<PathBuf> {

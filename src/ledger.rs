@@ -796,33 +796,15 @@ fn resolve_link(path: &Path) -> Result<PathBuf> {
 /// directory (`../fr/a.md` for a language folder beside it), with `/`
 /// separators on every platform.
 fn key<'s>(source: &'s Path, content_dir: &Path) -> Cow<'s, str> {
-    if std::path::MAIN_SEPARATOR == '/' {
-        // The common case, a file below the content directory, as a slice
-        // of its path: the bytes after the directory's and a `/`, when they
-        // are what `strip_prefix` would leave (no separator or `.` to
-        // trim at either end).
-        let dir = content_dir.as_os_str().as_encoded_bytes();
-        let below = source
-            .as_os_str()
-            .as_encoded_bytes()
-            .strip_prefix(dir)
-            .filter(|_| !dir.is_empty() && !dir.ends_with(b"/"))
-            .and_then(|rest| rest.strip_prefix(b"/"))
-            .filter(|rest| {
-                !rest.is_empty()
-                    && *rest != b"."
-                    && !rest.starts_with(b"/")
-                    && !rest.starts_with(b"./")
-                    && !rest.ends_with(b"/")
-                    && !rest.ends_with(b"/.")
-            })
-            .and_then(|rest| std::str::from_utf8(rest).ok());
-        if let Some(below) = below {
-            return Cow::Borrowed(below);
-        }
-        if let Ok(below) = source.strip_prefix(content_dir) {
-            return below.to_string_lossy();
-        }
+    // The common case, a file below the content directory, as a slice of
+    // its path.
+    if let Some(below) = crate::files::below_bytewise(source, content_dir) {
+        return Cow::Borrowed(below);
+    }
+    if std::path::MAIN_SEPARATOR == '/'
+        && let Ok(below) = source.strip_prefix(content_dir)
+    {
+        return below.to_string_lossy();
     }
     let rel = content_dir
         .ancestors()

@@ -474,16 +474,7 @@ impl Scan {
 
 /// `path` below `root` (as it is when not below it).
 fn relative<'a>(path: &'a Path, root: &Path) -> &'a Path {
-    // Bytewise first: the walk joined every path to the root, and parsing
-    // both into components, 50,000 times a run, showed in profiles (#12).
-    // Anything unusual after the root (`.`, a second separator) is left to
-    // the component-wise comparison.
-    let below = path
-        .to_str()
-        .zip(root.to_str().filter(|r| !r.is_empty()))
-        .and_then(|(p, r)| p.strip_prefix(r)?.strip_prefix(std::path::MAIN_SEPARATOR))
-        .filter(|below| !below.starts_with(['.', std::path::MAIN_SEPARATOR]));
-    match below {
+    match crate::files::below_bytewise(path, root) {
         Some(below) => Path::new(below),
         None => path.strip_prefix(root).unwrap_or(path),
     }

@@ -54,9 +54,7 @@ pub(crate) fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<WriteOutcome
     let Some(staged) = stage(path, bytes)? else {
         return Ok(WriteOutcome::Unchanged);
     };
-    staged.commit()?;
-    let dir = parent_dir(path);
-    files::sync_dir(dir)?;
+    staged.commit_synced()?;
     Ok(WriteOutcome::Written)
 }
 
@@ -131,8 +129,7 @@ pub(crate) fn write_streamed(
         fill(&mut buffered)?;
         buffered.flush()
     })?;
-    staged.commit()?;
-    files::sync_dir(parent_dir(path))
+    staged.commit_synced()
 }
 
 /// A synced temporary file beside `path` that `fill` wrote, to be renamed
