@@ -13,10 +13,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use feedpub::build::{BuildOptions, Selection};
+use feedpub::build::BuildOptions;
 use feedpub::config::{Config, Paths};
 use feedpub::content::{Format, FrontMatter, Loader, render_html, split, summarize};
 use feedpub::feed::{self, FeedSpec, Scope};
+use feedpub::select::Selection;
 use feedpub::state::{Probe, Record, Verdict};
 use feedpub::{build, taxonomy, validate};
 use url::Url;

@@ -2,7 +2,8 @@
 //!
 //! The pipeline, one public module per stage: [`config`] reads
 //! `feedpub.toml`, [`content`] loads articles from `content/` into the
-//! [`model`], [`build`] selects what is published, [`taxonomy`] groups it
+//! [`model`], [`select`] decides what is published and why the rest is
+//! not, [`taxonomy`] groups it
 //! into categories and countries, [`feed`] renders RSS 2.0, Atom 1.0 and
 //! JSON Feed, [`validate`] checks every feed, and [`build`] publishes the
 //! files that changed under a run lock, with the
@@ -58,6 +59,7 @@ pub mod preview;
 pub mod progress;
 #[cfg(feature = "object-store")]
 pub mod publish;
+pub mod select;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod state;

@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
 
-use crate::build::{Exclusion, Selection, prepare};
+use crate::build::prepare;
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::feed::{self, FeedSpec, Scope};
 use crate::format::Format;
 use crate::model::Article;
 use crate::progress::Silent;
+use crate::select::{Exclusion, Selection};
 use crate::taxonomy::country::Countries;
 use crate::taxonomy::{Taxonomy, TaxonomyKind, Term, slugify};
 use crate::text::closest;

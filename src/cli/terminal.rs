@@ -6,9 +6,9 @@ use std::io;
 
 use anstyle::{AnsiColor, Style};
 use chrono::{DateTime, FixedOffset};
-use feedpub::build::Exclusion;
 use feedpub::error::{escaped, escaped_path};
 use feedpub::preview::{FeedSummary, Preview};
+use feedpub::select::Exclusion;
 use unicode_width::UnicodeWidthStr;
 
 /// A date as the terminal shows it: `2024-03-25 10:00`, in its own offset.
