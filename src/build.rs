@@ -159,7 +159,7 @@ pub(crate) fn render_with(
 /// same input fingerprint as when the last build published them, and their
 /// files as it wrote them; the files that pass the gate go to `outlet`, a
 /// bounded batch at a time.
-fn render_changed<Files: Outlet>(
+fn render_changed<Files: Outlet + Send>(
     config: &Config,
     options: &BuildOptions,
     progress: &dyn Progress,
@@ -573,19 +573,27 @@ fn prepare_with(
 /// Validate every rendered feed in memory, before anything is written; the
 /// paths in the findings are where the files would be published.
 pub fn gate(output_dir: &Path, files: &[RenderedFeed], now: DateTime<Utc>) -> Vec<Diagnostic> {
-    let options = validate::Options {
-        now: Some(now),
-        profile: validate::Profile::Gate,
-    };
+    let options = gate_options(now);
     files
         .par_iter()
-        .flat_map_iter(|file| {
-            let path = output_dir.join(&file.path);
-            let mut found = validate::validate_feed(&path, &file.bytes, &options);
-            found.extend(urls::unsafe_urls(&path, &file.bytes));
-            found
-        })
+        .flat_map_iter(|file| check(output_dir, file, &options))
         .collect()
+}
+
+/// How the gate validates the files of a build at `now`.
+fn gate_options(now: DateTime<Utc>) -> validate::Options {
+    validate::Options {
+        now: Some(now),
+        profile: validate::Profile::Gate,
+    }
+}
+
+/// The gate's findings in one rendered file.
+fn check(output_dir: &Path, file: &RenderedFeed, options: &validate::Options) -> Vec<Diagnostic> {
+    let path = output_dir.join(&file.path);
+    let mut found = validate::validate_feed(&path, &file.bytes, options);
+    found.extend(urls::unsafe_urls(&path, &file.bytes));
+    found
 }
 
 /// Turn the collected problems into an error when any blocks the build.

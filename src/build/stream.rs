@@ -108,28 +108,44 @@ impl Outlet for Staging {
 /// found. Once a problem blocks the build (any error; with `strict`, any
 /// problem) nothing more is handed over, but the remaining feeds are still
 /// rendered and validated, so the report lists every problem.
+///
+/// A batch is handed over while the next one is rendered, so the outlet's
+/// writes and syncs overlap with rendering instead of stalling it (#12);
+/// at most two batches' bytes are held at once.
 pub(super) fn render_in_batches(
     config: &Config,
     specs: &[&FeedSpec<'_>],
     now: DateTime<Utc>,
     strict: bool,
-    outlet: &mut dyn Outlet,
+    outlet: &mut (dyn Outlet + Send),
     progress: &dyn Progress,
 ) -> Result<Vec<Diagnostic>> {
     let batch_len = rayon::current_num_threads() * FEEDS_PER_THREAD;
     let mut found = Vec::new();
     let mut blocked = false;
+    // The last batch that passed the gate, not yet handed over.
+    let mut passed: Option<Vec<RenderedFeed>> = None;
     for batch in specs.chunks(batch_len) {
-        let files = render_all(config, batch);
-        let problems = super::gate(&config.output_dir, &files, now);
-        blocked |= problems.iter().any(|d| d.is_error() || strict);
+        let (taken, checked) = rayon::join(
+            || passed.take().map_or(Ok(()), |files| outlet.take(files)),
+            || render_and_check(config, batch, now),
+        );
+        taken?;
+        let (files, problems): (Vec<RenderedFeed>, Vec<Vec<Diagnostic>>) =
+            checked.into_iter().unzip();
+        let problems = problems.into_iter().flatten();
+        let before = found.len();
         found.extend(problems);
+        blocked |= found[before..].iter().any(|d| d.is_error() || strict);
         if !blocked {
-            outlet.take(files)?;
+            passed = Some(files);
         }
         for _ in batch {
             progress.step();
         }
+    }
+    if let Some(files) = passed {
+        outlet.take(files)?;
     }
     Ok(found)
 }
@@ -148,19 +164,33 @@ pub(super) fn formats_of<'c>(
         .filter(move |f| !(archive && *f == Format::Json))
 }
 
-/// Render every feed of `specs` in each of its formats.
-fn render_all(config: &Config, specs: &[&FeedSpec<'_>]) -> Vec<RenderedFeed> {
-    specs
-        .par_iter()
-        .flat_map_iter(|spec| {
-            formats_of(config, spec).map(move |format| RenderedFeed {
+/// Render every feed of `specs` in each of its formats and check each file
+/// in the gate as soon as it is rendered: one task per file, so a large
+/// feed's formats spread over the threads and no thread waits for the
+/// whole batch to render before validating (#12).
+fn render_and_check(
+    config: &Config,
+    specs: &[&FeedSpec<'_>],
+    now: DateTime<Utc>,
+) -> Vec<(RenderedFeed, Vec<Diagnostic>)> {
+    let files: Vec<(&FeedSpec<'_>, Format)> = specs
+        .iter()
+        .flat_map(|spec| formats_of(config, spec).map(move |format| (*spec, format)))
+        .collect();
+    let options = super::gate_options(now);
+    files
+        .into_par_iter()
+        .map(|(spec, format)| {
+            let file = RenderedFeed {
                 path: format.path(spec),
                 bytes: match format {
                     Format::Rss => feed::rss::render(config, spec),
                     Format::Atom => feed::atom::render(config, spec),
                     Format::Json => feed::json::render(config, spec),
                 },
-            })
+            };
+            let problems = super::check(&config.output_dir, &file, &options);
+            (file, problems)
         })
         .collect()
 }

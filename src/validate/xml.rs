@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use super::tree::{Ns, Source, ns_of};
 use super::{Findings, Rule};
-use crate::text::is_xml_char;
+use crate::text::{all_xml_chars, is_xml_char};
 
 /// At most this many `InvalidXmlCharacter` findings per file, then a count.
 const MAX_CHARACTER_FINDINGS: usize = 10;
@@ -200,6 +200,9 @@ fn utf16(body: &[u8], unit: fn([u8; 2]) -> u16, out: &mut Findings) -> String {
 /// Report characters XML 1.0 forbids, raw, wherever they are (the parser
 /// reads a copy with them blanked, so that every one is listed).
 pub(super) fn check_chars(text: &str, out: &mut Findings) {
+    if all_xml_chars(text) {
+        return;
+    }
     let mut bad = text.char_indices().filter(|&(_, c)| !is_xml_char(c));
     for (at, c) in bad.by_ref().take(MAX_CHARACTER_FINDINGS) {
         out.add(
@@ -283,7 +286,7 @@ impl Repaired {
     /// The decoded text with raw illegal characters blanked (they are
     /// reported by [`check_chars`], wherever they are).
     fn new(text: &str) -> Self {
-        let text = if text.chars().all(is_xml_char) {
+        let text = if all_xml_chars(text) {
             text.to_string()
         } else {
             text.chars()
