@@ -196,18 +196,18 @@ fn render_changed<Files: Outlet + Send>(
         .len();
 
     let stage = Instant::now();
+    let planned = plan_feeds(
+        config,
+        &selection.published,
+        &terms,
+        &mut ledger,
+        options.now,
+    );
+    // Subscription feeds and archive pages alike are rendered only when
+    // their inputs (for a page: its items and its neighbours' links)
+    // changed since the last build.
     let (changed, kept, fingerprints, unread) = {
-        let (specs, pages) = plan_feeds(
-            config,
-            &selection.published,
-            &terms,
-            &mut ledger,
-            options.now,
-        );
-        // Subscription feeds and archive pages alike are rendered only when
-        // their inputs (for a page: its items and its neighbours' links)
-        // changed since the last build.
-        let feeds: Vec<&FeedSpec<'_>> = specs.iter().chain(&pages).collect();
+        let feeds: Vec<&FeedSpec<'_>> = planned.0.iter().chain(&planned.1).collect();
         let fingerprints: Vec<(PathBuf, u64)> = feeds
             .par_iter()
             .map(|spec| (spec.dir.clone(), fingerprint::of(spec)))
@@ -238,7 +238,11 @@ fn render_changed<Files: Outlet + Send>(
         unread = unread.len(),
         "planned the feeds and compared their fingerprints"
     );
-    if !unread.is_empty() {
+    let (specs, pages) = if unread.is_empty() {
+        // Every feed to render has its bodies read: render what was planned.
+        planned
+    } else {
+        drop(planned);
         // Feeds to render hold articles known from an earlier run: read
         // their bodies now. Their files were readable with the same stamp
         // a moment ago; one that is not any more fails the run.
@@ -258,16 +262,16 @@ fn render_changed<Files: Outlet + Send>(
             bodies = which.len(),
             "read the known bodies of the feeds to render"
         );
-    }
-    // The same plan again (planning is deterministic), now with every body
-    // of the feeds to render read.
-    let (specs, pages) = plan_feeds(
-        config,
-        &selection.published,
-        &terms,
-        &mut ledger,
-        options.now,
-    );
+        // The same plan again (planning is deterministic), now with every
+        // body of the feeds to render read.
+        plan_feeds(
+            config,
+            &selection.published,
+            &terms,
+            &mut ledger,
+            options.now,
+        )
+    };
     let feeds: Vec<&FeedSpec<'_>> = specs.iter().chain(&pages).collect();
     let changed: Vec<&FeedSpec<'_>> = feeds
         .iter()
@@ -617,8 +621,16 @@ fn duplicates(articles: &[Article]) -> (Vec<Diagnostic>, std::collections::HashS
     type Firsts<'a> = (Option<&'a Article>, Option<&'a Article>);
     let mut first: HashMap<&str, Firsts<'_>> = HashMap::with_capacity(articles.len());
     for (index, article) in articles.iter().enumerate() {
-        let (same_url, same_id) = if article.id == article.url {
-            first.get(article.url.as_str()).copied().unwrap_or_default()
+        let id_is_url = article.id == article.url;
+        let (same_url, same_id) = if id_is_url {
+            // The common case: one lookup, which also records the article
+            // when it is the first with its URL.
+            let firsts = first.entry(article.url.as_str()).or_default();
+            let earlier = *firsts;
+            if let (None, None) = earlier {
+                *firsts = (Some(article), Some(article));
+            }
+            earlier
         } else {
             (
                 first.get(article.url.as_str()).and_then(|f| f.0),
@@ -652,6 +664,9 @@ fn duplicates(articles: &[Article]) -> (Vec<Diagnostic>, std::collections::HashS
                     .with_help(format!("give one of them another {fields}")),
             );
             repeated.insert(index);
+            continue;
+        }
+        if id_is_url {
             continue;
         }
         first

@@ -200,6 +200,9 @@ impl HeadCache {
             body_offset: head.body_offset,
             body: None,
             known_body: head.body,
+            // Not recorded: it follows from the path and the site's
+            // languages, and the loader fills it in.
+            language: None,
         })
     }
 

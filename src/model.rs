@@ -51,6 +51,11 @@ pub struct Article {
     /// since: enough to tell whether a feed holding the article changed,
     /// without reading the body again (#12).
     pub known_body: Option<KnownBody>,
+    /// The language other than the site's default that the article is
+    /// written in (a Hugo translation: `post.fr.md`, or a page in a
+    /// language's `contentDir`), worked out once when it is loaded, for
+    /// every stage that splits the site by language.
+    pub language: Option<Box<str>>,
 }
 
 /// An article's body, read and rendered.
@@ -188,6 +193,7 @@ impl Article {
             body_offset: 0,
             body: None,
             known_body: None,
+            language: None,
         }
     }
 }

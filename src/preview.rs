@@ -274,10 +274,8 @@ impl<'c> Snapshot<'c> {
             _ => None,
         };
         let belongs = |article: &Article| match &spec.scope {
-            Scope::Site => crate::feed::language::of(self.config, article).is_none(),
-            Scope::Language { code, .. } => {
-                crate::feed::language::of(self.config, article) == Some(code.as_str())
-            }
+            Scope::Site => article.language.is_none(),
+            Scope::Language { code, .. } => article.language.as_deref() == Some(code.as_str()),
             Scope::Custom { .. } => custom.as_ref().is_some_and(|f| f.matches(article)),
             Scope::Term {
                 taxonomy,
@@ -285,7 +283,7 @@ impl<'c> Snapshot<'c> {
                 language,
                 ..
             } => {
-                crate::feed::language::of(self.config, article) == language.as_deref()
+                article.language.as_deref() == language.as_deref()
                     && self
                         .config
                         .taxonomies

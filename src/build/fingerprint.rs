@@ -90,6 +90,8 @@ fn article(digest: &mut Digest, article: &Article) {
         body_offset,
         body,
         known_body,
+        // Follows from `source`, which is digested.
+        language: _,
     } = article;
     digest.debug(&(source, title, url, id, id_is_explicit, date, publish_date));
     digest.debug(&(stamped, updated, expires, draft, terms, authors));

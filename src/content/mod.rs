@@ -109,7 +109,8 @@ impl<'a> Loader<'a> {
                 let Some(cache) = cache else {
                     return self.load_page(path);
                 };
-                if let Some(article) = stat.and_then(|s| cache.get(path, s)) {
+                if let Some(mut article) = stat.and_then(|s| cache.get(path, s)) {
+                    article.language = self.translation_language(path).map(Box::from);
                     return FileOutcome {
                         article: Some(article),
                         ..FileOutcome::default()
@@ -137,6 +138,12 @@ impl<'a> Loader<'a> {
             files: files - not_articles,
             skipped: skipped + not_articles,
         }
+    }
+
+    /// The language other than the default that the page at `path` is
+    /// written in ([`Article::language`]).
+    pub(crate) fn translation_language(&self, path: &Path) -> Option<&str> {
+        self.config.hugo.as_ref()?.translation_language(path)
     }
 
     /// Load one article file's front matter; on errors there is no

@@ -314,6 +314,7 @@ impl ArticleParse<'_, '_> {
             body_offset,
             body: None,
             known_body: None,
+            language: self.loader.translation_language(self.path).map(Box::from),
         })
     }
 

@@ -14,11 +14,6 @@ use crate::taxonomy::{TaxonomyKind, Term};
 /// The key of language feeds in the feed index's groups.
 pub(crate) const GROUP: &str = "languages";
 
-/// The language other than the default that `article` is written in.
-pub fn of<'c>(config: &'c Config, article: &Article) -> Option<&'c str> {
-    config.hugo.as_ref()?.translation_language(&article.source)
-}
-
 /// `terms` split by language: each term with the default language's pages
 /// only, then, for each other language, each term with that language's
 /// pages only (its [`Term::language`] set); a term left empty is dropped.
@@ -27,12 +22,15 @@ pub(crate) fn terms_by_language(
     published: &[Article],
     terms: Vec<Term>,
 ) -> Vec<Term> {
-    let Some(site) = &config.hugo else {
+    // A site of one language has every page in the default one.
+    let Some(site) = config
+        .hugo
+        .as_ref()
+        .filter(|s| !s.other_languages.is_empty())
+    else {
         return terms;
     };
     let languages = std::iter::once(None).chain(site.other_languages.iter().map(Some));
-    // Each page's language, worked out once rather than once per language.
-    let language_of: Vec<Option<&str>> = published.iter().map(|a| of(config, a)).collect();
     let mut out = Vec::with_capacity(terms.len());
     for language in languages {
         for term in &terms {
@@ -40,7 +38,7 @@ pub(crate) fn terms_by_language(
                 .articles
                 .iter()
                 .copied()
-                .filter(|&i| language_of[i] == language.map(String::as_str))
+                .filter(|&i| published[i].language.as_deref() == language.map(String::as_str))
                 .collect();
             if !articles.is_empty() {
                 out.push(Term {
@@ -124,7 +122,7 @@ pub fn feeds(
             title: title(config, code).to_string(),
             articles: (0..published.len())
                 .filter(|&i| {
-                    of(config, &published[i]) == Some(code.as_str())
+                    published[i].language.as_deref() == Some(code.as_str())
                         && in_main_section(&published[i])
                 })
                 .collect(),

@@ -200,7 +200,7 @@ pub fn site_feed(config: &Config, published: &[Article], terms: &[Term]) -> Vec<
     }
     let Some(sections) = main_sections(config, terms) else {
         return (0..published.len())
-            .filter(|&i| language::of(config, &published[i]).is_none())
+            .filter(|&i| published[i].language.is_none())
             .collect();
     };
     let mut indexes: Vec<usize> = sections.iter().flat_map(|t| t.articles.clone()).collect();
@@ -410,7 +410,7 @@ fn custom_feeds<'c>(
     );
     // Custom feeds hold the default language's pages, as terms do.
     for (_, indexes) in &mut feeds {
-        indexes.retain(|&i| language::of(config, &published[i]).is_none());
+        indexes.retain(|&i| published[i].language.is_none());
     }
     feeds
 }
