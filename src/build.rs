@@ -175,6 +175,7 @@ fn render_changed<Files: Outlet + Send>(
         files: articles_read,
         skipped,
         cache,
+        membership,
     } = prepare_with(
         config,
         &loader,
@@ -200,6 +201,7 @@ fn render_changed<Files: Outlet + Send>(
         config,
         &selection.published,
         &terms,
+        &membership,
         &mut ledger,
         options.now,
     );
@@ -268,6 +270,7 @@ fn render_changed<Files: Outlet + Send>(
             config,
             &selection.published,
             &terms,
+            &membership,
             &mut ledger,
             options.now,
         )
@@ -351,6 +354,8 @@ pub struct Prepared {
     pub skipped: usize,
     /// Parsed front matter to keep for the next run.
     pub(crate) cache: HeadCache,
+    /// Which articles each feed holds: the ones whose bodies were read.
+    pub(crate) membership: feed::Membership,
 }
 
 /// Every feed and archive page of the selection, dated by the ledger.
@@ -358,10 +363,11 @@ fn plan_feeds<'a>(
     config: &Config,
     published: &'a [Article],
     terms: &[Term],
+    membership: &feed::Membership,
     ledger: &mut Ledger,
     now: DateTime<Utc>,
 ) -> (Vec<FeedSpec<'a>>, Vec<FeedSpec<'a>>) {
-    let (mut specs, all_items) = feed::plan_with_all_items(config, published, terms);
+    let (mut specs, all_items) = feed::plan_with_all_items(config, published, terms, membership);
     ledger.date_feeds(&mut specs, now);
     let pages = crate::archive::plan(config, &mut specs, all_items);
     (specs, pages)
@@ -471,11 +477,12 @@ fn prepare_with(
     tracing::debug!(ms = stage.elapsed().as_millis(), "selected");
     // An article whose body cannot be read is left out, and the feeds it
     // was in are planned again without it.
-    let (terms, members) = loop {
+    let (terms, membership, members) = loop {
         let terms = taxonomy::group(&mut selection.published, &config.taxonomies);
         let terms = feed::language::terms_by_language(config, &selection.published, terms);
         tracing::debug!(ms = stage.elapsed().as_millis(), "grouped");
-        let members = feed::members(config, &selection.published, &terms);
+        let membership = feed::Membership::choose(config, &selection.published, &terms);
+        let members = membership.members(selection.published.len());
         tracing::debug!(ms = stage.elapsed().as_millis(), "chose the feeds' members");
         let unreadable = match bodies {
             Bodies::All => loader.read_bodies(&mut selection.published, &members),
@@ -492,7 +499,7 @@ fn prepare_with(
             "read the members' bodies"
         );
         if unreadable.is_empty() {
-            break (terms, members);
+            break (terms, membership, members);
         }
         let bad: std::collections::HashSet<&Path> =
             unreadable.iter().map(|d| d.path.as_path()).collect();
@@ -571,6 +578,7 @@ fn prepare_with(
         files: loaded.files,
         skipped: loaded.skipped,
         cache,
+        membership,
     })
 }
 

@@ -131,63 +131,117 @@ pub(crate) fn sort_newest_first(articles: &mut [&Article]) {
     articles.sort_by(|a, b| newest_first(a, b));
 }
 
-/// The newest `limit` of `articles` in feed order, as sorting them all
-/// and keeping the first `limit` would give (equal ones in their order in
-/// `articles`), without sorting the others.
-fn newest(articles: Vec<&Article>, limit: usize) -> Vec<&Article> {
-    let mut ranked: Vec<(usize, &Article)> = articles.into_iter().enumerate().collect();
-    let order =
-        |a: &(usize, &Article), b: &(usize, &Article)| newest_first(a.1, b.1).then(a.0.cmp(&b.0));
-    if ranked.len() > limit {
+/// `indexes` (into `published`) in feed order, as a stable sort would put
+/// them (equal ones in their order in `indexes`), keeping the first `limit`
+/// when there is one, without sorting the others.
+fn in_feed_order(published: &[Article], indexes: Vec<usize>, limit: Option<usize>) -> Vec<usize> {
+    let mut ranked: Vec<(usize, usize)> = indexes.into_iter().enumerate().collect();
+    let order = |a: &(usize, usize), b: &(usize, usize)| {
+        newest_first(&published[a.1], &published[b.1]).then(a.0.cmp(&b.0))
+    };
+    if let Some(limit) = limit
+        && ranked.len() > limit
+    {
         ranked.select_nth_unstable_by(limit, order);
         ranked.truncate(limit);
     }
     ranked.sort_unstable_by(order);
-    ranked.into_iter().map(|(_, article)| article).collect()
+    ranked.into_iter().map(|(_, index)| index).collect()
 }
 
-/// Indexes (into `published`, ascending) of the articles that appear in at
-/// least one feed: the newest `limit` of the site and of every term. Only
-/// these need their bodies read.
-pub fn members(config: &Config, published: &[Article], terms: &[Term]) -> Vec<usize> {
-    let mut member = vec![false; published.len()];
-    let mut take = |mut indexes: Vec<usize>| {
-        let by_feed_order = |a: &usize, b: &usize| newest_first(&published[*a], &published[*b]);
-        if indexes.len() > config.limit {
-            indexes.select_nth_unstable_by(config.limit, by_feed_order);
-            indexes.truncate(config.limit);
-        }
-        for i in indexes {
-            member[i] = true;
-        }
-    };
-    // Archive pages hold every item of the feeds they archive.
-    let mut archived: Vec<usize> = Vec::new();
-    let mut feed = |kind: &str, indexes: Vec<usize>| {
+/// What one feed holds: indexes into `published`, in feed order.
+#[derive(Debug, Default, Clone)]
+struct Chosen {
+    /// The feed's items: its newest `limit` articles.
+    items: Vec<usize>,
+    /// Every article of the feed, for its archive pages; empty unless the
+    /// feed's kind is archived.
+    all_items: Vec<usize>,
+}
+
+impl Chosen {
+    /// The items of a feed of `kind` whose articles are `indexes`.
+    fn of(config: &Config, published: &[Article], kind: &str, indexes: Vec<usize>) -> Chosen {
         if config.archive.covers(kind) {
-            archived.extend(&indexes);
+            let all_items = in_feed_order(published, indexes, None);
+            Chosen {
+                items: all_items[..all_items.len().min(config.limit)].to_vec(),
+                all_items,
+            }
+        } else {
+            Chosen {
+                items: in_feed_order(published, indexes, Some(config.limit)),
+                all_items: Vec::new(),
+            }
         }
-        take(indexes);
-    };
-    feed(SITE_KIND, site_feed(config, published, terms));
-    for term in terms {
-        feed(&term.taxonomy.name, term.articles.clone());
     }
-    for (_, indexes) in custom_feeds(config, published) {
-        feed(CUSTOM_KIND, indexes);
+}
+
+/// Which articles every feed of the site holds, decided once (#12): the
+/// bodies read are those of these articles, and the plan renders these
+/// items, so the two cannot disagree.
+#[derive(Debug, Default)]
+pub(crate) struct Membership {
+    /// The site-wide feed.
+    site: Chosen,
+    /// One per term, indexed like the terms they were chosen from; a term
+    /// added after (one that lost its articles) holds nothing.
+    terms: Vec<Chosen>,
+    /// The custom feeds: each one's position in `Config::custom_feeds`.
+    custom: Vec<(usize, Chosen)>,
+    /// The language feeds (their `articles` moved into the `Chosen`).
+    languages: Vec<(language::LanguageFeed, Chosen)>,
+}
+
+impl Membership {
+    /// Choose the items of every feed of `published`, grouped into `terms`.
+    pub(crate) fn choose(config: &Config, published: &[Article], terms: &[Term]) -> Membership {
+        let chosen = |kind: &str, indexes| Chosen::of(config, published, kind, indexes);
+        Membership {
+            site: chosen(SITE_KIND, site_feed(config, published, terms)),
+            terms: terms
+                .iter()
+                .map(|term| chosen(&term.taxonomy.name, term.articles.clone()))
+                .collect(),
+            custom: custom_feeds(config, published)
+                .into_iter()
+                .filter_map(|(feed, indexes)| {
+                    let at = config
+                        .custom_feeds
+                        .iter()
+                        .position(|f| std::ptr::eq(f, feed))?;
+                    Some((at, chosen(CUSTOM_KIND, indexes)))
+                })
+                .collect(),
+            languages: language::feeds(config, published, main_sections(config, terms).as_deref())
+                .into_iter()
+                .map(|mut feed| {
+                    let indexes = std::mem::take(&mut feed.articles);
+                    (feed, chosen(LANGUAGES_KIND, indexes))
+                })
+                .collect(),
+        }
     }
-    for language_feed in language::feeds(config, published, main_sections(config, terms).as_deref())
-    {
-        feed(LANGUAGES_KIND, language_feed.articles);
+
+    /// Indexes (into `published`, ascending) of the articles that appear in
+    /// at least one feed or archive page: only these need their bodies read.
+    pub(crate) fn members(&self, published: usize) -> Vec<usize> {
+        let mut member = vec![false; published];
+        let chosen = std::iter::once(&self.site)
+            .chain(&self.terms)
+            .chain(self.custom.iter().map(|(_, c)| c))
+            .chain(self.languages.iter().map(|(_, c)| c));
+        for c in chosen {
+            for &i in c.items.iter().chain(&c.all_items) {
+                member[i] = true;
+            }
+        }
+        member
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &m)| m.then_some(i))
+            .collect()
     }
-    for i in archived {
-        member[i] = true;
-    }
-    member
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &m)| m.then_some(i))
-        .collect()
 }
 
 /// Indexes (into `published`) of the articles of the site-wide feed: all
@@ -242,10 +296,12 @@ fn home_page(config: &Config) -> String {
 /// `published` holds the articles that may appear in feeds; `terms` index
 /// into it.
 pub fn plan<'a>(config: &Config, published: &'a [Article], terms: &[Term]) -> Vec<FeedSpec<'a>> {
-    plan_with_all_items(config, published, terms).0
+    let membership = Membership::choose(config, published, terms);
+    plan_with_all_items(config, published, terms, &membership).0
 }
 
-/// [`plan`], with every item of each feed whose kind `archive` covers
+/// [`plan`] of the items `membership` chose from these `published` articles
+/// and `terms`, with every item of each feed whose kind `archive` covers
 /// (newest first, not cut at `limit`; empty for the other feeds), for its
 /// archive pages (see `archive::plan`).
 #[allow(clippy::type_complexity)]
@@ -253,7 +309,11 @@ pub(crate) fn plan_with_all_items<'a>(
     config: &Config,
     published: &'a [Article],
     terms: &[Term],
+    membership: &Membership,
 ) -> (Vec<FeedSpec<'a>>, Vec<Vec<&'a Article>>) {
+    let articles = |indexes: &[usize]| -> Vec<&'a Article> {
+        indexes.iter().map(|&i| &published[i]).collect()
+    };
     let site_updated = published.iter().filter_map(Article::last_change).max();
     let url = |path: &str| {
         config
@@ -266,17 +326,9 @@ pub(crate) fn plan_with_all_items<'a>(
                 description: String,
                 dir: String,
                 alternate: String,
-                members: Vec<&'a Article>| {
-        let (items, all_items) = if config.archive.covers(history::kind_of(&scope)) {
-            let mut all_items = members;
-            sort_newest_first(&mut all_items);
-            (
-                all_items[..all_items.len().min(config.limit)].to_vec(),
-                all_items,
-            )
-        } else {
-            (newest(members, config.limit), Vec::new())
-        };
+                chosen: &Chosen| {
+        let items = articles(&chosen.items);
+        let all_items = articles(&chosen.all_items);
         let updated = items
             .iter()
             .filter_map(|a| a.last_change())
@@ -309,15 +361,14 @@ pub(crate) fn plan_with_all_items<'a>(
         config.description.clone(),
         String::new(),
         home_page(config),
-        site_feed(config, published, terms)
-            .into_iter()
-            .map(|i| &published[i])
-            .collect(),
+        &membership.site,
     )];
     let overrides = config
         .term_overrides
         .by_term(&config.taxonomies, &config.regions);
-    for term in terms {
+    // A term after those the membership was chosen from lost its articles.
+    let empty = Chosen::default();
+    for (t, term) in terms.iter().enumerate() {
         let dir = term.dir();
         let site_title = match &term.language {
             Some(code) => language::title(config, code),
@@ -357,10 +408,11 @@ pub(crate) fn plan_with_all_items<'a>(
             description,
             dir,
             alternate,
-            term.articles.iter().map(|&i| &published[i]).collect(),
+            membership.terms.get(t).unwrap_or(&empty),
         ));
     }
-    for (feed, indexes) in custom_feeds(config, published) {
+    for (at, chosen) in &membership.custom {
+        let feed = &config.custom_feeds[*at];
         let slug = feed.slug();
         feeds.push(make(
             Scope::Custom {
@@ -373,10 +425,10 @@ pub(crate) fn plan_with_all_items<'a>(
                 .unwrap_or_else(|| format!("{} on {}", feed.name, config.title)),
             format!("{}/{slug}", crate::output::CUSTOM_DIR),
             home_page(config),
-            indexes.into_iter().map(|i| &published[i]).collect(),
+            chosen,
         ));
     }
-    for feed in language::feeds(config, published, main_sections(config, terms).as_deref()) {
+    for (feed, chosen) in &membership.languages {
         let alternate = config
             .base_url
             .join(&format!("{}/", feed.code))
@@ -384,13 +436,13 @@ pub(crate) fn plan_with_all_items<'a>(
         feeds.push(make(
             Scope::Language {
                 code: feed.code.clone(),
-                tag: feed.tag,
+                tag: feed.tag.clone(),
             },
-            feed.title,
+            feed.title.clone(),
             config.description.clone(),
-            feed.code,
+            feed.code.clone(),
             alternate,
-            feed.articles.into_iter().map(|i| &published[i]).collect(),
+            chosen,
         ));
     }
     feeds.into_iter().unzip()
@@ -487,12 +539,79 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The bodies a build reads are those of the plan's items and archive
+    /// pages, no more and no fewer: both come from one `Membership`.
+    #[test]
+    fn the_members_are_exactly_the_planned_items() {
+        let config = Config::from_toml(
+            "title = \"T\"\nbase_url = \"https://x.org\"\nlimit = 2\narchive = [\"countries\"]\n",
+            Path::new("feedpub.toml"),
+            Path::new(""),
+            &crate::config::Paths::default(),
+        )
+        .unwrap();
+        let categories = config
+            .taxonomies
+            .iter()
+            .position(|t| t.name == "categories")
+            .unwrap();
+        let countries = config
+            .taxonomies
+            .iter()
+            .position(|t| t.name == "countries")
+            .unwrap();
+        let mut published: Vec<Article> = (0..9)
+            .map(|i| {
+                let mut terms = vec![Vec::new(); config.taxonomies.len()];
+                terms[categories] = vec![if i % 2 == 0 { "Economy" } else { "Sport" }.to_string()];
+                if i < 4 {
+                    terms[countries] = vec!["Tajikistan".to_string()];
+                }
+                Article {
+                    source: PathBuf::from(format!("{i}.md")),
+                    date: chrono::DateTime::from_timestamp(i64::from(i) * 86_400, 0),
+                    terms,
+                    ..Article::sample(&i.to_string())
+                }
+            })
+            .collect();
+        let terms = crate::taxonomy::group(&mut published, &config.taxonomies);
+        let membership = Membership::choose(&config, &published, &terms);
+        let (specs, all_items) = plan_with_all_items(&config, &published, &terms, &membership);
+        let mut planned: Vec<&Path> = specs
+            .iter()
+            .flat_map(|spec| &spec.items)
+            .chain(all_items.iter().flatten())
+            .map(|a| a.source.as_path())
+            .collect();
+        planned.sort();
+        planned.dedup();
+        let members: Vec<&Path> = membership
+            .members(published.len())
+            .into_iter()
+            .map(|i| published[i].source.as_path())
+            .collect();
+        assert_eq!(members, planned);
+        // The newest two of the site (8, 7), of Economy (8, 6) and of
+        // Sport (7, 5), and every article of the archived country (0–3):
+        // 4 is in no feed.
+        let names: Vec<String> = members.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "0.md", "1.md", "2.md", "3.md", "5.md", "6.md", "7.md", "8.md"
+            ]
+        );
+    }
+
     proptest! {
-        /// The newest `limit` in feed order are the first `limit` of the
-        /// whole list sorted (ties, same date and URL, in list order).
+        /// A feed's items in feed order are those of a stable sort of its
+        /// articles (ties, same date and URL, in their order in the list),
+        /// and with a limit the first `limit` of them.
         #[test]
-        fn newest_is_the_head_of_the_sorted_list(
+        fn feed_order_is_a_stable_sort_cut_at_the_limit(
             dated in proptest::collection::vec((0..5i64, 0..4u8), 0..40),
+            reversed in any::<bool>(),
             limit in 0..45usize,
         ) {
             let articles: Vec<Article> = dated
@@ -501,16 +620,18 @@ mod tests {
                 .map(|(i, (day, url))| Article {
                     date: chrono::DateTime::from_timestamp(day * 86_400, 0),
                     url: format!("https://x.org/{url}/"),
-                    title: i.to_string(),
                     ..Article::sample(&i.to_string())
                 })
                 .collect();
-            let all: Vec<&Article> = articles.iter().collect();
-            let mut sorted = all.clone();
-            sort_newest_first(&mut sorted);
+            let mut indexes: Vec<usize> = (0..articles.len()).collect();
+            if reversed {
+                indexes.reverse();
+            }
+            let mut sorted = indexes.clone();
+            sorted.sort_by(|&a, &b| newest_first(&articles[a], &articles[b]));
+            prop_assert_eq!(&in_feed_order(&articles, indexes.clone(), None), &sorted);
             sorted.truncate(limit);
-            let titles = |items: &[&Article]| items.iter().map(|a| a.title.clone()).collect::<Vec<_>>();
-            prop_assert_eq!(titles(&newest(all, limit)), titles(&sorted));
+            prop_assert_eq!(in_feed_order(&articles, indexes, Some(limit)), sorted);
         }
     }
 }
