@@ -22,7 +22,7 @@
 //! never in the public output directory (it holds drafts' titles), and
 //! deleting it is always safe.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, hash_map};
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -139,7 +139,12 @@ pub(crate) struct HeadCache {
 /// What a run added to the cache.
 #[derive(Debug, Default)]
 struct Use {
-    fresh: HashMap<PathBuf, Head>,
+    /// The files parsed this run, by the digest of their path: each one's
+    /// record payload, encoded when it was parsed, so a full build holds
+    /// compact bytes rather than parsed entries until the save (#12). Of
+    /// two paths with one digest only the first is kept (the other is
+    /// parsed again next run).
+    fresh: HashMap<u64, Box<[u8]>>,
     /// Bodies read this run, of files that were hits or fresh.
     bodies: HashMap<PathBuf, KnownBody>,
 }
@@ -234,8 +239,20 @@ impl HeadCache {
             body_offset: article.body_offset,
             body: None,
         };
+        let Some((digest, payload)) = encode_payload(&article.source, Some(&head)) else {
+            return;
+        };
         if let Ok(mut now) = self.now.lock() {
-            now.fresh.insert(article.source.clone(), head);
+            match now.fresh.entry(digest) {
+                hash_map::Entry::Vacant(slot) => {
+                    slot.insert(payload);
+                }
+                hash_map::Entry::Occupied(mut slot) => {
+                    if payload_path(slot.get()) == payload_path(&payload) {
+                        slot.insert(payload);
+                    }
+                }
+            }
         }
     }
 
@@ -261,36 +278,49 @@ impl HeadCache {
     /// not an error.
     pub(crate) fn save(self) {
         let Use { fresh, mut bodies } = self.now.into_inner().unwrap_or_default();
-        // The records to write, and the earlier ones kept as they are.
-        let mut changed: Vec<(PathBuf, Option<Head>)> = Vec::new();
+        let is_fresh = |path: &str| {
+            fresh
+                .get(&path_digest(path))
+                .is_some_and(|payload| payload_path(payload) == Some(path))
+        };
+        // The payloads of the records to write (and how many of them say
+        // an entry is gone), and the earlier records kept as they are.
+        let mut changed: Vec<Box<[u8]>> = Vec::new();
+        let mut gone = 0;
         let mut kept: Vec<&Slot> = Vec::with_capacity(self.earlier.len());
         for slot in self.earlier.values() {
-            let path = Path::new(std::str::from_utf8(&self.bytes[slot.path.clone()]).unwrap_or(""));
-            if !fresh.is_empty() && fresh.contains_key(path) {
+            let path = std::str::from_utf8(&self.bytes[slot.path.clone()]).unwrap_or("");
+            if !fresh.is_empty() && is_fresh(path) {
                 continue;
             }
             if !slot.hit.load(Ordering::Relaxed) {
-                changed.push((path.to_path_buf(), None));
+                if let Some((_, payload)) = encode_payload(Path::new(path), None) {
+                    changed.push(payload);
+                    gone += 1;
+                }
                 continue;
             }
             let body = if bodies.is_empty() {
                 None
             } else {
-                bodies.remove(path)
+                bodies.remove(Path::new(path))
             };
             match body.and_then(|body| Some((body, slot.head(&self.bytes)?))) {
                 Some((body, mut head)) if head.body != Some(body) => {
                     head.body = Some(body);
-                    changed.push((path.to_path_buf(), Some(head)));
+                    changed.extend(encode_payload(Path::new(path), Some(&head)).map(|(_, p)| p));
                 }
                 _ => kept.push(slot),
             }
         }
-        for (path, mut head) in fresh {
-            if let Some(body) = bodies.remove(&path) {
+        for payload in fresh.into_values() {
+            let body = payload_path(&payload).and_then(|path| bodies.remove(Path::new(path)));
+            let with_body = body.and_then(|body| {
+                let (path, mut head) = decode_payload(&payload)?;
                 head.body = Some(body);
-            }
-            changed.push((path, Some(head)));
+                encode_payload(Path::new(path), Some(&head)).map(|(_, p)| p)
+            });
+            changed.push(with_body.unwrap_or(payload));
         }
         if changed.is_empty() {
             return;
@@ -298,7 +328,7 @@ impl HeadCache {
         // Appending `changed` to the file, or rewriting it with only the
         // live entries (`kept`, copied as they are, and the changed ones
         // that are not gone).
-        let live = kept.len() + changed.iter().filter(|(_, h)| h.is_some()).count();
+        let live = kept.len() + changed.len() - gone;
         let append = self
             .appendable
             .filter(|file| file.records + changed.len() <= 2 * live.max(1));
@@ -306,7 +336,7 @@ impl HeadCache {
             let mut records = Vec::new();
             changed
                 .iter()
-                .try_for_each(|(path, head)| write_record(&mut records, path, head.as_ref()))
+                .try_for_each(|payload| write_record(&mut records, payload))
                 .and_then(|()| append_records(&self.path, file.len, &records))
                 .inspect_err(
                     |e| tracing::debug!(error = %e, "could not append to the front-matter cache"),
@@ -322,9 +352,9 @@ impl HeadCache {
                 for slot in &kept {
                     out.write_all(&self.bytes[slot.record.clone()])?;
                 }
-                for (path, head) in changed {
-                    if let Some(head) = head {
-                        write_record(out, &path, Some(&head))?;
+                for payload in changed {
+                    if !is_gone(&payload) {
+                        write_record(out, &payload)?;
                     }
                 }
                 Ok(())
@@ -363,19 +393,44 @@ fn path_digest(path: &str) -> u64 {
     xxh3_64(path.as_bytes())
 }
 
-/// Write an entry as a record (length, checksum, payload) to `out`. An
-/// entry that cannot be encoded (a path that is not UTF-8) is left out:
-/// its file is parsed on every run.
-fn write_record(out: &mut dyn Write, path: &Path, head: Option<&Head>) -> std::io::Result<()> {
-    let Ok(payload) = postcard::to_allocvec(&RecordRef(path, head)) else {
-        return Ok(());
-    };
+/// The payload of a record (the path, then its entry: `None` when it is
+/// gone), and the digest of the path; `None` for an entry that cannot be
+/// encoded (a path that is not UTF-8): its file is parsed on every run.
+fn encode_payload(path: &Path, head: Option<&Head>) -> Option<(u64, Box<[u8]>)> {
+    let digest = path_digest(path.to_str()?);
+    let payload = postcard::to_allocvec(&RecordRef(path, head)).ok()?;
+    Some((digest, payload.into_boxed_slice()))
+}
+
+/// The path a record's `payload` is for.
+fn payload_path(payload: &[u8]) -> Option<&str> {
+    postcard::take_from_bytes::<&str>(payload)
+        .ok()
+        .map(|(path, _)| path)
+}
+
+/// The path and entry of a record's `payload`, unless it is gone.
+fn decode_payload(payload: &[u8]) -> Option<(&str, Head)> {
+    let (path, entry) = postcard::take_from_bytes::<&str>(payload).ok()?;
+    let head = postcard::from_bytes::<Option<Head>>(entry).ok()??;
+    Some((path, head))
+}
+
+/// Whether a record's `payload` says its entry is gone (postcard's option
+/// tag after the path is 0).
+fn is_gone(payload: &[u8]) -> bool {
+    postcard::take_from_bytes::<&str>(payload).is_ok_and(|(_, entry)| entry.first() == Some(&0))
+}
+
+/// Write a record (length, checksum, `payload`) to `out`; a payload too
+/// long for the length field is left out (its file is parsed next run).
+fn write_record(out: &mut dyn Write, payload: &[u8]) -> std::io::Result<()> {
     let Ok(len) = u32::try_from(payload.len()) else {
         return Ok(());
     };
     out.write_all(&len.to_le_bytes())?;
-    out.write_all(&xxh3_64(&payload).to_le_bytes())?;
-    out.write_all(&payload)
+    out.write_all(&xxh3_64(payload).to_le_bytes())?;
+    out.write_all(payload)
 }
 
 /// Where the live entries of a cache file lie in its `bytes`, and whether
@@ -654,6 +709,40 @@ mod tests {
         let cache = HeadCache::load(&config);
         assert_eq!(cache.earlier.len(), 3);
         assert!(cache.get(&articles[1].source, settled_stat(15)).is_some());
+    }
+
+    #[test]
+    fn a_file_parsed_and_read_in_one_run_is_saved_with_its_body() {
+        // Fresh entries are held encoded until the save (#12): the body
+        // read in the same run still goes into the saved entry, and of two
+        // parses of one path the later wins.
+        let dir = tempfile::tempdir().unwrap();
+        let config = site(dir.path());
+        let stat = settled_stat(10);
+        let first = Article::sample("a");
+        let article = Article {
+            title: "Second".into(),
+            body: Some(crate::model::Body::new(
+                "<p>b</p>".into(),
+                "b".into(),
+                9,
+                true,
+            )),
+            ..first.clone()
+        };
+        let other = Article::sample("b");
+        let cache = HeadCache::load(&config);
+        cache.insert(&first, stat);
+        cache.insert(&article, stat);
+        cache.insert(&other, stat);
+        cache.remember_bodies([&article]);
+        cache.save();
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.earlier.len(), 2);
+        let saved = cache.get(&article.source, stat).unwrap();
+        assert_eq!(saved.title, "Second");
+        assert_eq!(saved.known_body, article.body_digests());
+        assert_eq!(cache.get(&other.source, stat), Some(other));
     }
 
     #[test]
