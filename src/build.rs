@@ -326,7 +326,7 @@ fn render_changed<Files: Outlet>(
         mut ledger,
         files: articles_read,
         skipped,
-        cache,
+        mut cache,
     } = prepare_with(
         config,
         &loader,
@@ -335,6 +335,17 @@ fn render_changed<Files: Outlet>(
         Bodies::Unknown,
         probe.map(Probe::listing),
     )?;
+    if probe.is_some() {
+        // A build (it took the probe under the run locks) writes what it
+        // parsed before it renders, so a large site's freshly parsed
+        // entries are not held through the render (#12).
+        let stage = Instant::now();
+        cache.save_parsed();
+        tracing::debug!(
+            ms = stage.elapsed().as_millis(),
+            "saved the parsed front matter"
+        );
+    }
     if options.strict {
         fail_on_errors(&mut problems, true)?;
     }

@@ -22,7 +22,8 @@
 //! never in the public output directory (it holds drafts' titles), and
 //! deleting it is always safe.
 
-use std::collections::{HashMap, hash_map};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -132,21 +133,78 @@ pub(crate) struct HeadCache {
     /// compared on every lookup).
     earlier: HashMap<u64, Slot>,
     appendable: Option<Appendable>,
-    /// This run's additions.
+    /// This run's additions not yet written.
     now: std::sync::Mutex<Use>,
+    /// Whether this run wrote the file already: the records of `bytes`
+    /// (`earlier`) then no longer stand for all of it.
+    written: bool,
 }
 
 /// What a run added to the cache.
 #[derive(Debug, Default)]
 struct Use {
-    /// The files parsed this run, by the digest of their path: each one's
-    /// record payload, encoded when it was parsed, so a full build holds
-    /// compact bytes rather than parsed entries until the save (#12). Of
-    /// two paths with one digest only the first is kept (the other is
-    /// parsed again next run).
-    fresh: HashMap<u64, Box<[u8]>>,
+    /// The entries of the files parsed this run, encoded when parsed.
+    fresh: Payloads,
     /// Bodies read this run, of files that were hits or fresh.
     bodies: HashMap<PathBuf, KnownBody>,
+}
+
+/// The size of a block of [`Payloads`].
+const PAYLOAD_BLOCK: usize = 1 << 20;
+
+/// Record payloads by the digest of their path, laid end to end in large
+/// blocks: a full build holds compact bytes rather than parsed entries
+/// until the save, and freeing them leaves no small holes between the
+/// articles' strings (#12). Of two paths with one digest only the first is
+/// kept (the other is parsed again next run).
+#[derive(Debug, Default)]
+struct Payloads {
+    blocks: Vec<Vec<u8>>,
+    /// Where each payload is: its block, and its bytes in that block.
+    by_path: HashMap<u64, (usize, Range<usize>)>,
+}
+
+impl Payloads {
+    /// Keep `payload`, the record of the path with this `digest` (replacing
+    /// an earlier one of that path).
+    fn insert(&mut self, digest: u64, payload: &[u8]) {
+        if self
+            .get(digest)
+            .is_some_and(|kept| payload_path(kept) != payload_path(payload))
+        {
+            return;
+        }
+        let room = self.blocks.last().map_or(0, |b| b.capacity() - b.len());
+        if room < payload.len() {
+            let block = Vec::with_capacity(PAYLOAD_BLOCK.max(payload.len()));
+            self.blocks.push(block);
+        }
+        let index = self.blocks.len() - 1;
+        let block = &mut self.blocks[index];
+        let start = block.len();
+        block.extend_from_slice(payload);
+        self.by_path
+            .insert(digest, (index, start..start + payload.len()));
+    }
+
+    /// The payload of the path with this `digest`.
+    fn get(&self, digest: u64) -> Option<&[u8]> {
+        let (block, range) = self.by_path.get(&digest)?;
+        Some(&self.blocks[*block][range.clone()])
+    }
+
+    /// Whether the entry of `path` is here.
+    fn holds(&self, path: &str) -> bool {
+        self.get(path_digest(path))
+            .is_some_and(|payload| payload_path(payload) == Some(path))
+    }
+
+    /// Every payload.
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.by_path
+            .values()
+            .map(|(block, range)| &self.blocks[*block][range.clone()])
+    }
 }
 
 impl HeadCache {
@@ -164,6 +222,7 @@ impl HeadCache {
             earlier,
             appendable,
             now: std::sync::Mutex::default(),
+            written: false,
         }
     }
 
@@ -243,16 +302,7 @@ impl HeadCache {
             return;
         };
         if let Ok(mut now) = self.now.lock() {
-            match now.fresh.entry(digest) {
-                hash_map::Entry::Vacant(slot) => {
-                    slot.insert(payload);
-                }
-                hash_map::Entry::Occupied(mut slot) => {
-                    if payload_path(slot.get()) == payload_path(&payload) {
-                        slot.insert(payload);
-                    }
-                }
-            }
+            now.fresh.insert(digest, &payload);
         }
     }
 
@@ -272,32 +322,56 @@ impl HeadCache {
         }
     }
 
+    /// Record what this run parsed, read and found gone so far, and free
+    /// the parsed entries: a build calls it once its articles are loaded
+    /// and their bodies read, before it renders, so a large site's fresh
+    /// entries are not held through the render (#12). What the run reads
+    /// later is appended by [`HeadCache::save`].
+    pub(crate) fn save_parsed(&mut self) {
+        self.write_changes();
+    }
+
     /// Record what this run parsed, read and found gone, when anything
     /// differs from what was read: appended, or the whole file rewritten
-    /// when that is due. A cache is an optimization: failing to write it is
-    /// not an error.
-    pub(crate) fn save(self) {
-        let Use { fresh, mut bodies } = self.now.into_inner().unwrap_or_default();
-        let is_fresh = |path: &str| {
-            fresh
-                .get(&path_digest(path))
-                .is_some_and(|payload| payload_path(payload) == Some(path))
+    /// when that is due (never after [`HeadCache::save_parsed`] wrote it: the
+    /// bytes read no longer hold its records). A cache is an optimization:
+    /// failing to write it is not an error.
+    pub(crate) fn save(mut self) {
+        self.write_changes();
+        let legacy = self.path.with_file_name(LEGACY_CACHE_FILE_NAME);
+        if let Err(e) = std::fs::remove_file(&legacy)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::debug!(error = %e, "could not remove the JSON front-matter cache");
+        }
+    }
+
+    /// Write what changed since the file was read or last written here,
+    /// and forget the entries that are now gone or superseded.
+    fn write_changes(&mut self) {
+        let Use { fresh, mut bodies } = match self.now.get_mut() {
+            Ok(now) => std::mem::take(now),
+            Err(_) => Use::default(),
         };
         // The payloads of the records to write (and how many of them say
-        // an entry is gone), and the earlier records kept as they are.
-        let mut changed: Vec<Box<[u8]>> = Vec::new();
+        // an entry is gone), the earlier records kept as they are, and the
+        // earlier entries that the records written end.
+        let mut changed: Vec<Cow<'_, [u8]>> = Vec::new();
         let mut gone = 0;
         let mut kept: Vec<&Slot> = Vec::with_capacity(self.earlier.len());
-        for slot in self.earlier.values() {
+        let mut ended: Vec<u64> = Vec::new();
+        for (&digest, slot) in &self.earlier {
             let path = std::str::from_utf8(&self.bytes[slot.path.clone()]).unwrap_or("");
-            if !fresh.is_empty() && is_fresh(path) {
+            if !fresh.by_path.is_empty() && fresh.holds(path) {
+                ended.push(digest);
                 continue;
             }
             if !slot.hit.load(Ordering::Relaxed) {
                 if let Some((_, payload)) = encode_payload(Path::new(path), None) {
-                    changed.push(payload);
+                    changed.push(payload.into());
                     gone += 1;
                 }
+                ended.push(digest);
                 continue;
             }
             let body = if bodies.is_empty() {
@@ -308,45 +382,57 @@ impl HeadCache {
             match body.and_then(|body| Some((body, slot.head(&self.bytes)?))) {
                 Some((body, mut head)) if head.body != Some(body) => {
                     head.body = Some(body);
-                    changed.extend(encode_payload(Path::new(path), Some(&head)).map(|(_, p)| p));
+                    let payload = encode_payload(Path::new(path), Some(&head));
+                    changed.extend(payload.map(|(_, p)| p.into()));
                 }
                 _ => kept.push(slot),
             }
         }
-        for payload in fresh.into_values() {
-            let body = payload_path(&payload).and_then(|path| bodies.remove(Path::new(path)));
+        for payload in fresh.iter() {
+            let body = payload_path(payload).and_then(|path| bodies.remove(Path::new(path)));
             let with_body = body.and_then(|body| {
-                let (path, mut head) = decode_payload(&payload)?;
+                let (path, mut head) = decode_payload(payload)?;
                 head.body = Some(body);
                 encode_payload(Path::new(path), Some(&head)).map(|(_, p)| p)
             });
-            changed.push(with_body.unwrap_or(payload));
+            changed.push(with_body.map_or(Cow::Borrowed(payload), Cow::Owned));
         }
         if changed.is_empty() {
             return;
         }
         // Appending `changed` to the file, or rewriting it with only the
         // live entries (`kept`, copied as they are, and the changed ones
-        // that are not gone).
+        // that are not gone). After a first write by this run, only an
+        // append keeps what that write holds.
         let live = kept.len() + changed.len() - gone;
+        let records = changed.len();
         let append = self
             .appendable
-            .filter(|file| file.records + changed.len() <= 2 * live.max(1));
-        let appended = append.is_some_and(|file| {
-            let mut records = Vec::new();
+            .filter(|file| self.written || file.records + changed.len() <= 2 * live.max(1));
+        let appended = append.and_then(|file| {
+            let mut bytes = Vec::new();
             changed
                 .iter()
-                .try_for_each(|payload| write_record(&mut records, payload))
-                .and_then(|()| append_records(&self.path, file.len, &records))
+                .try_for_each(|payload| write_record(&mut bytes, payload))
+                .and_then(|()| append_records(&self.path, file.len, &bytes))
                 .inspect_err(
                     |e| tracing::debug!(error = %e, "could not append to the front-matter cache"),
                 )
-                .is_ok()
+                .ok()
+                .map(|()| Appendable {
+                    len: file.len + u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+                    records: file.records + records,
+                })
         });
-        let records = changed.len();
-        if !appended {
+        let now_appendable = if appended.is_some() {
+            appended
+        } else if self.written {
+            tracing::debug!("front-matter cache not appended to: left for the next run");
+            None
+        } else {
             // Streamed to the file: a large site's cache is not held in
             // memory a second time, and each entry is freed once written.
+            let rewritten = kept.len() + changed.len() - gone;
             let written = write_streamed(&self.path, |out| {
                 out.write_all(&header(self.salt))?;
                 for slot in &kept {
@@ -358,23 +444,31 @@ impl HeadCache {
                     }
                 }
                 Ok(())
-            });
-            if let Err(e) = written {
-                tracing::debug!(error = %e, "could not write the front-matter cache");
+            })
+            .map_err(|e| e.to_string())
+            .and_then(|()| std::fs::metadata(&self.path).map_err(|e| e.to_string()));
+            match written {
+                Ok(meta) => Some(Appendable {
+                    len: meta.len(),
+                    records: rewritten,
+                }),
+                Err(e) => {
+                    tracing::debug!(error = %e, "could not write the front-matter cache");
+                    None
+                }
             }
-        }
+        };
         tracing::debug!(
             records,
             live,
-            appended,
+            appended = appended.is_some(),
             "front-matter cache records changed"
         );
-        let legacy = self.path.with_file_name(LEGACY_CACHE_FILE_NAME);
-        if let Err(e) = std::fs::remove_file(&legacy)
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
-            tracing::debug!(error = %e, "could not remove the JSON front-matter cache");
+        for digest in ended {
+            self.earlier.remove(&digest);
         }
+        self.appendable = now_appendable;
+        self.written = true;
     }
 }
 
@@ -396,10 +490,10 @@ fn path_digest(path: &str) -> u64 {
 /// The payload of a record (the path, then its entry: `None` when it is
 /// gone), and the digest of the path; `None` for an entry that cannot be
 /// encoded (a path that is not UTF-8): its file is parsed on every run.
-fn encode_payload(path: &Path, head: Option<&Head>) -> Option<(u64, Box<[u8]>)> {
+fn encode_payload(path: &Path, head: Option<&Head>) -> Option<(u64, Vec<u8>)> {
     let digest = path_digest(path.to_str()?);
     let payload = postcard::to_allocvec(&RecordRef(path, head)).ok()?;
-    Some((digest, payload.into_boxed_slice()))
+    Some((digest, payload))
 }
 
 /// The path a record's `payload` is for.
