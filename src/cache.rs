@@ -13,7 +13,9 @@
 //! it parsed, whose body it read for the first time, or that are gone, and
 //! rewrites the file whole (atomically) only when there is none yet, when
 //! the superseded records outnumber the live ones, or when the last append
-//! was torn. A torn or damaged record ends the readable part: the entries
+//! was torn. A build writes what it parsed before it renders (the entries
+//! are held encoded until then), and appends what the render read after.
+//! A torn or damaged record ends the readable part: the entries
 //! after it are simply missed (and parsed again), never misread, since
 //! every entry is keyed by the file's whole stat (size, mtime, ctime,
 //! inode, device). A file of another layout or salt is ignored and
@@ -837,6 +839,66 @@ mod tests {
         assert_eq!(saved.title, "Second");
         assert_eq!(saved.known_body, article.body_digests());
         assert_eq!(cache.get(&other.source, stat), Some(other));
+    }
+
+    #[test]
+    fn a_build_saves_what_it_parsed_before_rendering_and_appends_what_it_reads_after() {
+        // #12: the parsed entries are written (and freed) before the render;
+        // a body read later for an entry taken from the file is appended,
+        // and the file is never rewritten from the bytes read at the start.
+        let dir = tempfile::tempdir().unwrap();
+        let config = site(dir.path());
+        let path = dir.path().join(CACHE_FILE_NAME);
+        let stat = settled_stat(10);
+        let [a, b, c] = ["a", "b", "c"].map(Article::sample);
+        let mut cache = HeadCache::load(&config);
+        for article in [&a, &b, &c] {
+            cache.insert(article, stat);
+        }
+        cache.save_parsed();
+        assert!(cache.now.lock().unwrap().fresh.by_path.is_empty());
+        let first = std::fs::read(&path).unwrap();
+        cache.save();
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            first,
+            "nothing more to write"
+        );
+
+        // Next run: `a` is a hit, `b` was edited, `c` is gone.
+        let edited = Article {
+            title: "Edited".into(),
+            ..b.clone()
+        };
+        let mut cache = HeadCache::load(&config);
+        assert!(cache.get(&a.source, stat).is_some());
+        cache.insert(&edited, settled_stat(11));
+        cache.save_parsed();
+        let read_later = Article {
+            body: Some(crate::model::Body::new(
+                "<p>a</p>".into(),
+                "a".into(),
+                7,
+                true,
+            )),
+            ..a.clone()
+        };
+        cache.remember_bodies([&read_later]);
+        cache.save();
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.earlier.len(), 2);
+        // Compacted by the first write (`a`, `b`: the superseded and gone
+        // records would have outnumbered the live ones), `a`'s body appended.
+        assert_eq!(cache.appendable.map(|f| f.records), Some(3));
+        assert_eq!(
+            cache.get(&a.source, stat).unwrap().known_body,
+            read_later.body_digests()
+        );
+        assert_eq!(
+            cache.get(&b.source, settled_stat(11)).map(|a| a.title),
+            Some("Edited".into())
+        );
+        assert_eq!(cache.get(&c.source, stat), None);
     }
 
     #[test]
