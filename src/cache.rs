@@ -328,9 +328,17 @@ impl HeadCache {
     /// the parsed entries: a build calls it once its articles are loaded
     /// and their bodies read, before it renders, so a large site's fresh
     /// entries are not held through the render (#12). What the run reads
-    /// later is appended by [`HeadCache::save`].
+    /// later is appended by [`HeadCache::save`]. Fewer parsed entries than
+    /// fill a block (about 1,700) are left to that final save: a run that
+    /// parsed a few files would pay a second pass over the cache for nothing.
     pub(crate) fn save_parsed(&mut self) {
-        self.write_changes();
+        let many = self
+            .now
+            .get_mut()
+            .is_ok_and(|now| now.fresh.blocks.len() > 1);
+        if many {
+            self.write_changes();
+        }
     }
 
     /// Record what this run parsed, read and found gone, when anything
@@ -856,6 +864,8 @@ mod tests {
             cache.insert(article, stat);
         }
         cache.save_parsed();
+        assert!(!path.exists(), "a few parsed entries wait for the save");
+        cache.write_changes();
         assert!(cache.now.lock().unwrap().fresh.by_path.is_empty());
         let first = std::fs::read(&path).unwrap();
         cache.save();
@@ -873,7 +883,7 @@ mod tests {
         let mut cache = HeadCache::load(&config);
         assert!(cache.get(&a.source, stat).is_some());
         cache.insert(&edited, settled_stat(11));
-        cache.save_parsed();
+        cache.write_changes();
         let read_later = Article {
             body: Some(crate::model::Body::new(
                 "<p>a</p>".into(),
@@ -899,6 +909,22 @@ mod tests {
             Some("Edited".into())
         );
         assert_eq!(cache.get(&c.source, stat), None);
+    }
+
+    #[test]
+    fn many_parsed_entries_are_written_before_the_render() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = site(dir.path());
+        let stat = settled_stat(10);
+        let mut cache = HeadCache::load(&config);
+        let mut count = 0;
+        while cache.now.lock().unwrap().fresh.blocks.len() < 2 {
+            cache.insert(&Article::sample(&format!("a{count}")), stat);
+            count += 1;
+        }
+        cache.save_parsed();
+        assert!(cache.now.lock().unwrap().fresh.by_path.is_empty());
+        assert_eq!(HeadCache::load(&config).earlier.len(), count);
     }
 
     #[test]
