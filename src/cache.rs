@@ -442,7 +442,6 @@ impl HeadCache {
         } else {
             // Streamed to the file: a large site's cache is not held in
             // memory a second time, and each entry is freed once written.
-            let rewritten = kept.len() + changed.len() - gone;
             let written = write_streamed(&self.path, |out| {
                 out.write_all(&header(self.salt))?;
                 for slot in &kept {
@@ -460,7 +459,7 @@ impl HeadCache {
             match written {
                 Ok(meta) => Some(Appendable {
                     len: meta.len(),
-                    records: rewritten,
+                    records: live,
                 }),
                 Err(e) => {
                     tracing::debug!(error = %e, "could not write the front-matter cache");
