@@ -256,12 +256,14 @@ impl HeadCache {
             terms: head.terms,
             authors: head.authors,
             written_summary: head.written_summary,
-            image: head.image.map(|i| Image {
-                mime_type: image_mime_type(&i.url),
-                url: i.url,
-                alt: i.alt,
-                length: 0,
-                local_file: i.local_file,
+            image: head.image.map(|i| {
+                Box::new(Image {
+                    mime_type: image_mime_type(&i.url),
+                    url: i.url,
+                    alt: i.alt,
+                    length: 0,
+                    local_file: i.local_file,
+                })
             }),
             body_offset: head.body_offset,
             body: None,
@@ -665,12 +667,12 @@ mod tests {
         // The digests of a standalone body read are kept with the entry; a
         // body with shortcodes (which may name other pages) is not.
         let standalone = Article {
-            body: Some(crate::model::Body::new(
+            body: Some(Box::new(crate::model::Body::new(
                 "<p>b</p>".into(),
                 "b".into(),
                 9,
                 true,
-            )),
+            ))),
             ..article.clone()
         };
         let cache = HeadCache::load(&config);
@@ -683,12 +685,12 @@ mod tests {
             standalone.body_digests()
         );
         let with_shortcodes = Article {
-            body: Some(crate::model::Body::new(
+            body: Some(Box::new(crate::model::Body::new(
                 "<p>c</p>".into(),
                 "c".into(),
                 8,
                 false,
-            )),
+            ))),
             ..article.clone()
         };
         cache.remember_bodies([&with_shortcodes]);
@@ -825,12 +827,12 @@ mod tests {
         let first = Article::sample("a");
         let article = Article {
             title: "Second".into(),
-            body: Some(crate::model::Body::new(
+            body: Some(Box::new(crate::model::Body::new(
                 "<p>b</p>".into(),
                 "b".into(),
                 9,
                 true,
-            )),
+            ))),
             ..first.clone()
         };
         let other = Article::sample("b");
@@ -884,12 +886,12 @@ mod tests {
         cache.insert(&edited, settled_stat(11));
         cache.write_changes();
         let read_later = Article {
-            body: Some(crate::model::Body::new(
+            body: Some(Box::new(crate::model::Body::new(
                 "<p>a</p>".into(),
                 "a".into(),
                 7,
                 true,
-            )),
+            ))),
             ..a.clone()
         };
         cache.remember_bodies([&read_later]);
