@@ -174,7 +174,7 @@ fn render_changed<Files: Outlet + Send>(
         mut ledger,
         files: articles_read,
         skipped,
-        cache,
+        mut cache,
         membership,
     } = prepare_with(
         config,
@@ -184,6 +184,17 @@ fn render_changed<Files: Outlet + Send>(
         Bodies::Unknown,
         probe.map(Probe::listing),
     )?;
+    if probe.is_some() {
+        // A build (it took the probe under the run locks) writes what it
+        // parsed before it renders, so a large site's freshly parsed
+        // entries are not held through the render (#12).
+        let stage = Instant::now();
+        cache.save_parsed();
+        tracing::debug!(
+            ms = stage.elapsed().as_millis(),
+            "saved the parsed front matter"
+        );
+    }
     if options.strict {
         fail_on_errors(&mut problems, true)?;
     }

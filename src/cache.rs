@@ -13,7 +13,9 @@
 //! it parsed, whose body it read for the first time, or that are gone, and
 //! rewrites the file whole (atomically) only when there is none yet, when
 //! the superseded records outnumber the live ones, or when the last append
-//! was torn. A torn or damaged record ends the readable part: the entries
+//! was torn. A build writes what it parsed before it renders (the entries
+//! are held encoded until then), and appends what the render read after.
+//! A torn or damaged record ends the readable part: the entries
 //! after it are simply missed (and parsed again), never misread, since
 //! every entry is keyed by the file's whole stat (size, mtime, ctime,
 //! inode, device). A file of another layout or salt is ignored and
@@ -22,6 +24,7 @@
 //! never in the public output directory (it holds drafts' titles), and
 //! deleting it is always safe.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::Range;
@@ -132,16 +135,78 @@ pub(crate) struct HeadCache {
     /// compared on every lookup).
     earlier: HashMap<u64, Slot>,
     appendable: Option<Appendable>,
-    /// This run's additions.
+    /// This run's additions not yet written.
     now: std::sync::Mutex<Use>,
+    /// Whether this run wrote the file already: the records of `bytes`
+    /// (`earlier`) then no longer stand for all of it.
+    written: bool,
 }
 
 /// What a run added to the cache.
 #[derive(Debug, Default)]
 struct Use {
-    fresh: HashMap<PathBuf, Head>,
+    /// The entries of the files parsed this run, encoded when parsed.
+    fresh: Payloads,
     /// Bodies read this run, of files that were hits or fresh.
     bodies: HashMap<PathBuf, KnownBody>,
+}
+
+/// The size of a block of [`Payloads`].
+const PAYLOAD_BLOCK: usize = 1 << 20;
+
+/// Record payloads by the digest of their path, laid end to end in large
+/// blocks: a full build holds compact bytes rather than parsed entries
+/// until the save, and freeing them leaves no small holes between the
+/// articles' strings (#12). Of two paths with one digest only the first is
+/// kept (the other is parsed again next run).
+#[derive(Debug, Default)]
+struct Payloads {
+    blocks: Vec<Vec<u8>>,
+    /// Where each payload is: its block, and its bytes in that block.
+    by_path: HashMap<u64, (usize, Range<usize>)>,
+}
+
+impl Payloads {
+    /// Keep `payload`, the record of the path with this `digest` (replacing
+    /// an earlier one of that path).
+    fn insert(&mut self, digest: u64, payload: &[u8]) {
+        if self
+            .get(digest)
+            .is_some_and(|kept| payload_path(kept) != payload_path(payload))
+        {
+            return;
+        }
+        let room = self.blocks.last().map_or(0, |b| b.capacity() - b.len());
+        if room < payload.len() {
+            let block = Vec::with_capacity(PAYLOAD_BLOCK.max(payload.len()));
+            self.blocks.push(block);
+        }
+        let index = self.blocks.len() - 1;
+        let block = &mut self.blocks[index];
+        let start = block.len();
+        block.extend_from_slice(payload);
+        self.by_path
+            .insert(digest, (index, start..start + payload.len()));
+    }
+
+    /// The payload of the path with this `digest`.
+    fn get(&self, digest: u64) -> Option<&[u8]> {
+        let (block, range) = self.by_path.get(&digest)?;
+        Some(&self.blocks[*block][range.clone()])
+    }
+
+    /// Whether the entry of `path` is here.
+    fn holds(&self, path: &str) -> bool {
+        self.get(path_digest(path))
+            .is_some_and(|payload| payload_path(payload) == Some(path))
+    }
+
+    /// Every payload.
+    fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.by_path
+            .values()
+            .map(|(block, range)| &self.blocks[*block][range.clone()])
+    }
 }
 
 impl HeadCache {
@@ -159,6 +224,7 @@ impl HeadCache {
             earlier,
             appendable,
             now: std::sync::Mutex::default(),
+            written: false,
         }
     }
 
@@ -190,12 +256,14 @@ impl HeadCache {
             terms: head.terms,
             authors: head.authors,
             written_summary: head.written_summary,
-            image: head.image.map(|i| Image {
-                mime_type: image_mime_type(&i.url),
-                url: i.url,
-                alt: i.alt,
-                length: 0,
-                local_file: i.local_file,
+            image: head.image.map(|i| {
+                Box::new(Image {
+                    mime_type: image_mime_type(&i.url),
+                    url: i.url,
+                    alt: i.alt,
+                    length: 0,
+                    local_file: i.local_file,
+                })
             }),
             body_offset: head.body_offset,
             body: None,
@@ -237,8 +305,11 @@ impl HeadCache {
             body_offset: article.body_offset,
             body: None,
         };
+        let Some((digest, payload)) = encode_payload(&article.source, Some(&head)) else {
+            return;
+        };
         if let Ok(mut now) = self.now.lock() {
-            now.fresh.insert(article.source.clone(), head);
+            now.fresh.insert(digest, &payload);
         }
     }
 
@@ -258,66 +329,122 @@ impl HeadCache {
         }
     }
 
+    /// Record what this run parsed, read and found gone so far, and free
+    /// the parsed entries: a build calls it once its articles are loaded
+    /// and their bodies read, before it renders, so a large site's fresh
+    /// entries are not held through the render (#12). What the run reads
+    /// later is appended by [`HeadCache::save`]. Fewer parsed entries than
+    /// fill a block (about 1,700) are left to that final save: a run that
+    /// parsed a few files would pay a second pass over the cache for nothing.
+    pub(crate) fn save_parsed(&mut self) {
+        let many = self
+            .now
+            .get_mut()
+            .is_ok_and(|now| now.fresh.blocks.len() > 1);
+        if many {
+            self.write_changes();
+        }
+    }
+
     /// Record what this run parsed, read and found gone, when anything
     /// differs from what was read: appended, or the whole file rewritten
-    /// when that is due. A cache is an optimization: failing to write it is
-    /// not an error.
-    pub(crate) fn save(self) {
-        let Use { fresh, mut bodies } = self.now.into_inner().unwrap_or_default();
-        // The records to write, and the earlier ones kept as they are.
-        let mut changed: Vec<(PathBuf, Option<Head>)> = Vec::new();
+    /// when that is due (never after [`HeadCache::save_parsed`] wrote it: the
+    /// bytes read no longer hold its records). A cache is an optimization:
+    /// failing to write it is not an error.
+    pub(crate) fn save(mut self) {
+        self.write_changes();
+        let legacy = self.path.with_file_name(LEGACY_CACHE_FILE_NAME);
+        if let Err(e) = std::fs::remove_file(&legacy)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::debug!(error = %e, "could not remove the JSON front-matter cache");
+        }
+    }
+
+    /// Write what changed since the file was read or last written here,
+    /// and forget the entries that are now gone or superseded.
+    fn write_changes(&mut self) {
+        let Use { fresh, mut bodies } = match self.now.get_mut() {
+            Ok(now) => std::mem::take(now),
+            Err(_) => Use::default(),
+        };
+        // The payloads of the records to write (and how many of them say
+        // an entry is gone), the earlier records kept as they are, and the
+        // earlier entries that the records written end.
+        let mut changed: Vec<Cow<'_, [u8]>> = Vec::new();
+        let mut gone = 0;
         let mut kept: Vec<&Slot> = Vec::with_capacity(self.earlier.len());
-        for slot in self.earlier.values() {
-            let path = Path::new(std::str::from_utf8(&self.bytes[slot.path.clone()]).unwrap_or(""));
-            if !fresh.is_empty() && fresh.contains_key(path) {
+        let mut ended: Vec<u64> = Vec::new();
+        for (&digest, slot) in &self.earlier {
+            let path = std::str::from_utf8(&self.bytes[slot.path.clone()]).unwrap_or("");
+            if !fresh.by_path.is_empty() && fresh.holds(path) {
+                ended.push(digest);
                 continue;
             }
             if !slot.hit.load(Ordering::Relaxed) {
-                changed.push((path.to_path_buf(), None));
+                if let Some((_, payload)) = encode_payload(Path::new(path), None) {
+                    changed.push(payload.into());
+                    gone += 1;
+                }
+                ended.push(digest);
                 continue;
             }
             let body = if bodies.is_empty() {
                 None
             } else {
-                bodies.remove(path)
+                bodies.remove(Path::new(path))
             };
             match body.and_then(|body| Some((body, slot.head(&self.bytes)?))) {
                 Some((body, mut head)) if head.body != Some(body) => {
                     head.body = Some(body);
-                    changed.push((path.to_path_buf(), Some(head)));
+                    let payload = encode_payload(Path::new(path), Some(&head));
+                    changed.extend(payload.map(|(_, p)| p.into()));
                 }
                 _ => kept.push(slot),
             }
         }
-        for (path, mut head) in fresh {
-            if let Some(body) = bodies.remove(&path) {
+        for payload in fresh.iter() {
+            let body = payload_path(payload).and_then(|path| bodies.remove(Path::new(path)));
+            let with_body = body.and_then(|body| {
+                let (path, mut head) = decode_payload(payload)?;
                 head.body = Some(body);
-            }
-            changed.push((path, Some(head)));
+                encode_payload(Path::new(path), Some(&head)).map(|(_, p)| p)
+            });
+            changed.push(with_body.map_or(Cow::Borrowed(payload), Cow::Owned));
         }
         if changed.is_empty() {
             return;
         }
         // Appending `changed` to the file, or rewriting it with only the
         // live entries (`kept`, copied as they are, and the changed ones
-        // that are not gone).
-        let live = kept.len() + changed.iter().filter(|(_, h)| h.is_some()).count();
+        // that are not gone). After a first write by this run, only an
+        // append keeps what that write holds.
+        let live = kept.len() + changed.len() - gone;
+        let records = changed.len();
         let append = self
             .appendable
-            .filter(|file| file.records + changed.len() <= 2 * live.max(1));
-        let appended = append.is_some_and(|file| {
-            let mut records = Vec::new();
+            .filter(|file| self.written || file.records + changed.len() <= 2 * live.max(1));
+        let appended = append.and_then(|file| {
+            let mut bytes = Vec::new();
             changed
                 .iter()
-                .try_for_each(|(path, head)| write_record(&mut records, path, head.as_ref()))
-                .and_then(|()| append_records(&self.path, file.len, &records))
+                .try_for_each(|payload| write_record(&mut bytes, payload))
+                .and_then(|()| append_records(&self.path, file.len, &bytes))
                 .inspect_err(
                     |e| tracing::debug!(error = %e, "could not append to the front-matter cache"),
                 )
-                .is_ok()
+                .ok()
+                .map(|()| Appendable {
+                    len: file.len + u64::try_from(bytes.len()).unwrap_or(u64::MAX),
+                    records: file.records + records,
+                })
         });
-        let records = changed.len();
-        if !appended {
+        let now_appendable = if appended.is_some() {
+            appended
+        } else if self.written {
+            tracing::debug!("front-matter cache not appended to: left for the next run");
+            None
+        } else {
             // Streamed to the file: a large site's cache is not held in
             // memory a second time, and each entry is freed once written.
             let written = write_streamed(&self.path, |out| {
@@ -325,29 +452,37 @@ impl HeadCache {
                 for slot in &kept {
                     out.write_all(&self.bytes[slot.record.clone()])?;
                 }
-                for (path, head) in changed {
-                    if let Some(head) = head {
-                        write_record(out, &path, Some(&head))?;
+                for payload in changed {
+                    if !is_gone(&payload) {
+                        write_record(out, &payload)?;
                     }
                 }
                 Ok(())
-            });
-            if let Err(e) = written {
-                tracing::debug!(error = %e, "could not write the front-matter cache");
+            })
+            .map_err(|e| e.to_string())
+            .and_then(|()| std::fs::metadata(&self.path).map_err(|e| e.to_string()));
+            match written {
+                Ok(meta) => Some(Appendable {
+                    len: meta.len(),
+                    records: live,
+                }),
+                Err(e) => {
+                    tracing::debug!(error = %e, "could not write the front-matter cache");
+                    None
+                }
             }
-        }
+        };
         tracing::debug!(
             records,
             live,
-            appended,
+            appended = appended.is_some(),
             "front-matter cache records changed"
         );
-        let legacy = self.path.with_file_name(LEGACY_CACHE_FILE_NAME);
-        if let Err(e) = std::fs::remove_file(&legacy)
-            && e.kind() != std::io::ErrorKind::NotFound
-        {
-            tracing::debug!(error = %e, "could not remove the JSON front-matter cache");
+        for digest in ended {
+            self.earlier.remove(&digest);
         }
+        self.appendable = now_appendable;
+        self.written = true;
     }
 }
 
@@ -366,19 +501,44 @@ fn path_digest(path: &str) -> u64 {
     xxh3_64(path.as_bytes())
 }
 
-/// Write an entry as a record (length, checksum, payload) to `out`. An
-/// entry that cannot be encoded (a path that is not UTF-8) is left out:
-/// its file is parsed on every run.
-fn write_record(out: &mut dyn Write, path: &Path, head: Option<&Head>) -> std::io::Result<()> {
-    let Ok(payload) = postcard::to_allocvec(&RecordRef(path, head)) else {
-        return Ok(());
-    };
+/// The payload of a record (the path, then its entry: `None` when it is
+/// gone), and the digest of the path; `None` for an entry that cannot be
+/// encoded (a path that is not UTF-8): its file is parsed on every run.
+fn encode_payload(path: &Path, head: Option<&Head>) -> Option<(u64, Vec<u8>)> {
+    let digest = path_digest(path.to_str()?);
+    let payload = postcard::to_allocvec(&RecordRef(path, head)).ok()?;
+    Some((digest, payload))
+}
+
+/// The path a record's `payload` is for.
+fn payload_path(payload: &[u8]) -> Option<&str> {
+    postcard::take_from_bytes::<&str>(payload)
+        .ok()
+        .map(|(path, _)| path)
+}
+
+/// The path and entry of a record's `payload`, unless it is gone.
+fn decode_payload(payload: &[u8]) -> Option<(&str, Head)> {
+    let (path, entry) = postcard::take_from_bytes::<&str>(payload).ok()?;
+    let head = postcard::from_bytes::<Option<Head>>(entry).ok()??;
+    Some((path, head))
+}
+
+/// Whether a record's `payload` says its entry is gone (postcard's option
+/// tag after the path is 0).
+fn is_gone(payload: &[u8]) -> bool {
+    postcard::take_from_bytes::<&str>(payload).is_ok_and(|(_, entry)| entry.first() == Some(&0))
+}
+
+/// Write a record (length, checksum, `payload`) to `out`; a payload too
+/// long for the length field is left out (its file is parsed next run).
+fn write_record(out: &mut dyn Write, payload: &[u8]) -> std::io::Result<()> {
     let Ok(len) = u32::try_from(payload.len()) else {
         return Ok(());
     };
     out.write_all(&len.to_le_bytes())?;
-    out.write_all(&xxh3_64(&payload).to_le_bytes())?;
-    out.write_all(&payload)
+    out.write_all(&xxh3_64(payload).to_le_bytes())?;
+    out.write_all(payload)
 }
 
 /// Where the live entries of a cache file lie in its `bytes`, and whether
@@ -510,12 +670,12 @@ mod tests {
         // The digests of a standalone body read are kept with the entry; a
         // body with shortcodes (which may name other pages) is not.
         let standalone = Article {
-            body: Some(crate::model::Body::new(
+            body: Some(Box::new(crate::model::Body::new(
                 "<p>b</p>".into(),
                 "b".into(),
                 9,
                 true,
-            )),
+            ))),
             ..article.clone()
         };
         let cache = HeadCache::load(&config);
@@ -528,12 +688,12 @@ mod tests {
             standalone.body_digests()
         );
         let with_shortcodes = Article {
-            body: Some(crate::model::Body::new(
+            body: Some(Box::new(crate::model::Body::new(
                 "<p>c</p>".into(),
                 "c".into(),
                 8,
                 false,
-            )),
+            ))),
             ..article.clone()
         };
         cache.remember_bodies([&with_shortcodes]);
@@ -657,6 +817,118 @@ mod tests {
         let cache = HeadCache::load(&config);
         assert_eq!(cache.earlier.len(), 3);
         assert!(cache.get(&articles[1].source, settled_stat(15)).is_some());
+    }
+
+    #[test]
+    fn a_file_parsed_and_read_in_one_run_is_saved_with_its_body() {
+        // Fresh entries are held encoded until the save (#12): the body
+        // read in the same run still goes into the saved entry, and of two
+        // parses of one path the later wins.
+        let dir = tempfile::tempdir().unwrap();
+        let config = site(dir.path());
+        let stat = settled_stat(10);
+        let first = Article::sample("a");
+        let article = Article {
+            title: "Second".into(),
+            body: Some(Box::new(crate::model::Body::new(
+                "<p>b</p>".into(),
+                "b".into(),
+                9,
+                true,
+            ))),
+            ..first.clone()
+        };
+        let other = Article::sample("b");
+        let cache = HeadCache::load(&config);
+        cache.insert(&first, stat);
+        cache.insert(&article, stat);
+        cache.insert(&other, stat);
+        cache.remember_bodies([&article]);
+        cache.save();
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.earlier.len(), 2);
+        let saved = cache.get(&article.source, stat).unwrap();
+        assert_eq!(saved.title, "Second");
+        assert_eq!(saved.known_body, article.body_digests());
+        assert_eq!(cache.get(&other.source, stat), Some(other));
+    }
+
+    #[test]
+    fn a_build_saves_what_it_parsed_before_rendering_and_appends_what_it_reads_after() {
+        // #12: the parsed entries are written (and freed) before the render;
+        // a body read later for an entry taken from the file is appended,
+        // and the file is never rewritten from the bytes read at the start.
+        let dir = tempfile::tempdir().unwrap();
+        let config = site(dir.path());
+        let path = dir.path().join(CACHE_FILE_NAME);
+        let stat = settled_stat(10);
+        let [a, b, c] = ["a", "b", "c"].map(Article::sample);
+        let mut cache = HeadCache::load(&config);
+        for article in [&a, &b, &c] {
+            cache.insert(article, stat);
+        }
+        cache.save_parsed();
+        assert!(!path.exists(), "a few parsed entries wait for the save");
+        cache.write_changes();
+        assert!(cache.now.lock().unwrap().fresh.by_path.is_empty());
+        let first = std::fs::read(&path).unwrap();
+        cache.save();
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            first,
+            "nothing more to write"
+        );
+
+        // Next run: `a` is a hit, `b` was edited, `c` is gone.
+        let edited = Article {
+            title: "Edited".into(),
+            ..b.clone()
+        };
+        let mut cache = HeadCache::load(&config);
+        assert!(cache.get(&a.source, stat).is_some());
+        cache.insert(&edited, settled_stat(11));
+        cache.write_changes();
+        let read_later = Article {
+            body: Some(Box::new(crate::model::Body::new(
+                "<p>a</p>".into(),
+                "a".into(),
+                7,
+                true,
+            ))),
+            ..a.clone()
+        };
+        cache.remember_bodies([&read_later]);
+        cache.save();
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.earlier.len(), 2);
+        // Compacted by the first write (`a`, `b`: the superseded and gone
+        // records would have outnumbered the live ones), `a`'s body appended.
+        assert_eq!(cache.appendable.map(|f| f.records), Some(3));
+        assert_eq!(
+            cache.get(&a.source, stat).unwrap().known_body,
+            read_later.body_digests()
+        );
+        assert_eq!(
+            cache.get(&b.source, settled_stat(11)).map(|a| a.title),
+            Some("Edited".into())
+        );
+        assert_eq!(cache.get(&c.source, stat), None);
+    }
+
+    #[test]
+    fn many_parsed_entries_are_written_before_the_render() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = site(dir.path());
+        let stat = settled_stat(10);
+        let mut cache = HeadCache::load(&config);
+        let mut count = 0;
+        while cache.now.lock().unwrap().fresh.blocks.len() < 2 {
+            cache.insert(&Article::sample(&format!("a{count}")), stat);
+            count += 1;
+        }
+        cache.save_parsed();
+        assert!(cache.now.lock().unwrap().fresh.by_path.is_empty());
+        assert_eq!(HeadCache::load(&config).earlier.len(), count);
     }
 
     #[test]

@@ -933,7 +933,12 @@ mod tests {
     fn article(path: &str, fingerprint: u64) -> Article {
         Article {
             terms: vec![vec!["Economy".into()]],
-            body: Some(Body::new(String::new(), String::new(), fingerprint, true)),
+            body: Some(Box::new(Body::new(
+                String::new(),
+                String::new(),
+                fingerprint,
+                true,
+            ))),
             ..Article::sample(path)
         }
     }

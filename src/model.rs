@@ -40,13 +40,14 @@ pub struct Article {
     pub authors: Vec<String>,
     /// The plain-text summary written in front matter, if any.
     pub written_summary: Option<String>,
-    /// Lead image.
-    pub image: Option<Image>,
+    /// Lead image (boxed: most of a large site's articles are held
+    /// without one, or without reading it, and the field is large).
+    pub image: Option<Box<Image>>,
     /// Byte offset of the Markdown body in the file.
     pub body_offset: usize,
     /// The body, once read: only articles that appear in a feed (or that the
     /// ledger needs to recognise) are read past their front matter.
-    pub body: Option<Body>,
+    pub body: Option<Box<Body>>,
     /// What an earlier run read of this body, when the file has not changed
     /// since: enough to tell whether a feed holding the article changed,
     /// without reading the body again (#12).
@@ -138,7 +139,7 @@ impl Article {
     /// The body's digests: of the body read, else of the body an earlier
     /// run read of the unchanged file.
     pub(crate) fn body_digests(&self) -> Option<KnownBody> {
-        self.body.as_ref().map(KnownBody::of).or(self.known_body)
+        self.body.as_deref().map(KnownBody::of).or(self.known_body)
     }
 
     /// The names of the article's terms in the taxonomy at `index` of

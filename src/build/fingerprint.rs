@@ -96,7 +96,7 @@ fn article(digest: &mut Digest, article: &Article) {
     digest.debug(&(source, title, url, id, id_is_explicit, date, publish_date));
     digest.debug(&(stamped, updated, expires, draft, terms, authors));
     digest.debug(&(written_summary, body_offset));
-    match image {
+    match image.as_deref() {
         Some(Image {
             url,
             alt,
@@ -108,7 +108,7 @@ fn article(digest: &mut Digest, article: &Article) {
     }
     // A body read and the same body known from an earlier run digest
     // alike, so a feed of unchanged articles is kept without reading them.
-    match body.as_ref().map(KnownBody::of).or(*known_body) {
+    match body.as_deref().map(KnownBody::of).or(*known_body) {
         Some(KnownBody {
             digest: body_digest,
             fingerprint,
@@ -141,7 +141,7 @@ mod tests {
 
     fn with_body(html: &str) -> Article {
         Article {
-            body: Some(Body::new(html.into(), "s".into(), 1, true)),
+            body: Some(Box::new(Body::new(html.into(), "s".into(), 1, true))),
             ..Article::sample("a")
         }
     }
@@ -159,17 +159,20 @@ mod tests {
         };
         assert_ne!(base, of(&spec(vec![&retitled])), "title");
         let measured = Article {
-            image: Some(Image {
+            image: Some(Box::new(Image {
                 url: "https://example.org/i.png".into(),
                 alt: None,
                 length: 7,
                 local_file: None,
                 mime_type: "image/png",
-            }),
+            })),
             ..a.clone()
         };
         let bigger = Article {
-            image: measured.image.clone().map(|i| Image { length: 8, ..i }),
+            image: measured
+                .image
+                .clone()
+                .map(|i| Box::new(Image { length: 8, ..*i })),
             ..a.clone()
         };
         assert_ne!(
@@ -206,7 +209,7 @@ mod tests {
     #[test]
     fn fields_do_not_run_into_each_other() {
         let split = |html: &str, summary: &str| Article {
-            body: Some(Body::new(html.into(), summary.into(), 1, true)),
+            body: Some(Box::new(Body::new(html.into(), summary.into(), 1, true))),
             ..Article::sample("a")
         };
         let (x, y) = (split("ab", "c"), split("a", "bc"));

@@ -233,7 +233,7 @@ impl<'a> Loader<'a> {
             .filter_map(|(article, _)| {
                 if !(skip_known && article.known_body.is_some()) {
                     match self.read_body(article) {
-                        Ok(body) => article.body = Some(body),
+                        Ok(body) => article.body = Some(Box::new(body)),
                         Err(problem) => return Some(*problem),
                     }
                 }

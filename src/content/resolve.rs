@@ -310,7 +310,7 @@ impl ArticleParse<'_, '_> {
             terms,
             authors,
             written_summary,
-            image,
+            image: image.map(Box::new),
             body_offset,
             body: None,
             known_body: None,
