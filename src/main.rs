@@ -16,6 +16,8 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 fn main() -> ExitCode {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    limit_malloc_arenas();
     let cli = Cli::parse();
     tracing_subscriber::registry()
         .with(
@@ -40,6 +42,24 @@ fn main() -> ExitCode {
             progress,
         },
     ))
+}
+
+/// One malloc arena per core. glibc's default, up to eight per core, lets
+/// every thread of a full build keep an arena of its own freed memory:
+/// at 50,000 articles that was ≈ 8 MiB of peak RSS for no speed (#12,
+/// BENCHMARKS.md). `MALLOC_ARENA_MAX`, when set, still decides.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn limit_malloc_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_some() {
+        return;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let arenas = libc::c_int::try_from(cores).unwrap_or(libc::c_int::MAX);
+    // SAFETY: `mallopt` only sets a tunable of the allocator; it runs
+    // first thing in `main`, before this program starts any thread.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, arenas);
+    }
 }
 
 /// The log filter `RUST_LOG` asks for: `level` or `target=level`, comma
