@@ -44,6 +44,8 @@ pub struct Snapshot<'c> {
     config: &'c Config,
     selection: Selection,
     terms: Vec<Term>,
+    /// Which articles each feed holds, as the build chose them.
+    membership: feed::Membership,
     /// Errors per article file (those files yield no article).
     invalid: BTreeMap<PathBuf, Vec<Diagnostic>>,
 }
@@ -164,6 +166,7 @@ impl<'c> Snapshot<'c> {
             config,
             selection: prepared.selection,
             terms: prepared.terms,
+            membership: prepared.membership,
             invalid,
         })
     }
@@ -182,7 +185,8 @@ impl<'c> Snapshot<'c> {
 
     /// Every feed the next build will write, site-wide first.
     pub fn feeds(&self) -> Vec<FeedSpec<'_>> {
-        feed::plan(self.config, &self.selection.published, &self.terms)
+        let published = &self.selection.published;
+        feed::plan_with_all_items(self.config, published, &self.terms, &self.membership).0
     }
 
     /// A summary of every feed, for `feedpub list`.
