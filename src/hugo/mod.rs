@@ -3,8 +3,10 @@
 //!
 //! The configuration is read as Hugo reads it: `hugo.toml|yaml|json` or
 //! `config.toml|yaml|json` in the site root, merged over the files of
-//! `config/_default/` (where `params.toml` holds the `params` table, and so
-//! on). Keys are case-insensitive. Keys feedpub does not use are Hugo's
+//! `config/_default/` and then of the environment's directory
+//! (`config/production/` unless `HUGO_ENVIRONMENT` says otherwise), where
+//! `params.toml` holds the `params` table, `languages.en.toml` the settings
+//! of English, and so on. Keys are case-insensitive. Keys feedpub does not use are Hugo's
 //! business and are ignored; a `feedpub.toml` beside them overrides.
 
 pub(crate) mod dates;
@@ -41,7 +43,8 @@ const HUGO_KEYS: &[&str] = &[
     "defaultcontentlanguage",
 ];
 
-/// The configuration directory Hugo merges under the root file.
+/// The configuration directory Hugo merges under the root file; the
+/// environment's own (`config/production/`) is merged over it.
 const CONFIG_DIR: &str = "config/_default";
 
 /// The tokens Hugo's permalink patterns may use.
@@ -116,7 +119,8 @@ pub(crate) struct HugoSite {
 pub(crate) struct LanguageSettings {
     /// `title`: the site's title in that language.
     pub title: Option<String>,
-    /// `languageCode` (`fr-fr`): the feed's language tag.
+    /// `locale` (Hugo 0.158+) or `languageCode` (`fr-fr`): the feed's
+    /// language tag.
     pub language_code: Option<String>,
 }
 
@@ -221,32 +225,17 @@ impl HugoConfig {
     pub(crate) fn find(root: &Path) -> Result<Option<HugoConfig>> {
         let mut values = Map::new();
         let mut files = Vec::new();
-        let dir = root.join(CONFIG_DIR);
-        if dir.is_dir() {
-            let mut entries: Vec<PathBuf> = crate::files::read_dir(&dir)?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file())
-                .collect();
-            entries.sort();
-            for path in entries {
-                let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().to_lowercase())
-                else {
+        for dir in [CONFIG_DIR.to_string(), format!("config/{}", environment())] {
+            for path in config_files(&root.join(dir))? {
+                let Some(key_path) = key_path(&path) else {
                     continue;
                 };
-                // `menus.en.toml` and the like are per-language: not read.
-                if stem.contains('.') {
+                let Some(mut value) = read_file(&path)? else {
                     continue;
+                };
+                for key in key_path.into_iter().rev() {
+                    value = Value::Object(Map::from_iter([(key, value)]));
                 }
-                let Some(value) = read_file(&path)? else {
-                    continue;
-                };
-                let value = if matches!(stem.as_str(), "hugo" | "config") {
-                    value
-                } else {
-                    let mut wrapped = Map::new();
-                    wrapped.insert(stem, value);
-                    Value::Object(wrapped)
-                };
                 merge(&mut values, value);
                 files.push(path);
             }
@@ -274,10 +263,14 @@ impl HugoConfig {
         Ok((!files.is_empty()).then_some(HugoConfig { values, files }))
     }
 
-    /// The file named in messages about the configuration.
+    /// The file named in messages about the configuration
+    /// (the most specific `hugo.*` or `config.*` read, else the first file).
     pub(crate) fn main_file(&self) -> &Path {
         self.files
-            .last()
+            .iter()
+            .rev()
+            .find(|path| key_path(path).is_some_and(|keys| keys.is_empty()))
+            .or(self.files.first())
             .map_or(Path::new("hugo.toml"), PathBuf::as_path)
     }
 
@@ -291,6 +284,18 @@ impl HugoConfig {
     pub(crate) fn string(&self, path: &[&str]) -> Option<String> {
         let s = self.get(path)?.as_str()?.trim();
         (!s.is_empty()).then(|| s.to_string())
+    }
+
+    /// A string setting of the site in its default language: the
+    /// language's own (`[languages.en] title`) wins over the top-level one,
+    /// as in Hugo.
+    fn site_string(&self, path: &[&str]) -> Option<String> {
+        let language = self.default_language();
+        let in_language: Vec<&str> = ["languages", language.as_str()]
+            .into_iter()
+            .chain(path.iter().copied())
+            .collect();
+        self.string(&in_language).or_else(|| self.string(path))
     }
 
     /// A boolean setting; absent means false.
@@ -586,22 +591,23 @@ impl HugoConfig {
                 table.insert(key.into(), toml::Value::String(v));
             }
         };
-        set("title", self.string(&["title"]));
+        set("title", self.site_string(&["title"]));
         set("base_url", self.string(&["baseurl"]));
         set(
             "language",
-            self.string(&["languagecode"]).or_else(|| {
-                let language = self.string(&["defaultcontentlanguage"])?.to_lowercase();
-                self.string(&["languages", &language, "languagecode"])
-                    .or(Some(language))
-            }),
+            self.site_string(&["locale"])
+                .or_else(|| self.site_string(&["languagecode"]))
+                .or_else(|| {
+                    self.string(&["defaultcontentlanguage"])
+                        .map(|language| language.to_lowercase())
+                }),
         );
         set("timezone", self.string(&["timezone"]));
-        set("description", self.string(&["params", "description"]));
+        set("description", self.site_string(&["params", "description"]));
         set(
             "author",
-            self.string(&["params", "author"])
-                .or_else(|| self.string(&["params", "author", "name"])),
+            self.site_string(&["params", "author"])
+                .or_else(|| self.site_string(&["params", "author", "name"])),
         );
         if let Some(limit) = self.rss_limit().and_then(|l| i64::try_from(l).ok()) {
             table.insert("limit".into(), toml::Value::Integer(limit));
@@ -621,7 +627,9 @@ impl HugoConfig {
             .map(|l| {
                 let settings = LanguageSettings {
                     title: self.string(&["languages", l, "title"]),
-                    language_code: self.string(&["languages", l, "languagecode"]),
+                    language_code: self
+                        .string(&["languages", l, "locale"])
+                        .or_else(|| self.string(&["languages", l, "languagecode"])),
                 };
                 (l.clone(), settings)
             })
@@ -676,6 +684,58 @@ pub(crate) fn unknown_token(pattern: &str) -> Option<String> {
             )
             .collect();
         (token.len() > 1 && !PERMALINK_TOKENS.contains(&token.as_str())).then_some(token)
+    })
+}
+
+/// The Hugo environment a build uses: `HUGO_ENVIRONMENT` or `HUGO_ENV`,
+/// else `production`, as for `hugo` itself.
+fn environment() -> String {
+    ["HUGO_ENVIRONMENT", "HUGO_ENV"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "production".into())
+}
+
+/// Every file under a configuration directory (Hugo walks its
+/// subdirectories too: `menus/menus.en.toml`), sorted; none when the
+/// directory does not exist.
+fn config_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in crate::files::read_dir(&dir)?.filter_map(|e| e.ok()) {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.is_file() {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Where Hugo puts the settings of a file of a configuration directory, by
+/// its name: `hugo.toml` and `config.toml` at the top, `params.toml` under
+/// `params`, `languages.en.toml` under `languages.en`, `params.en.toml`
+/// under `languages.en.params`. `None` for a language's menus, which feeds
+/// never use (a broken menu file stays Hugo's business).
+fn key_path(path: &Path) -> Option<Vec<String>> {
+    let stem = path.file_stem()?.to_string_lossy().to_lowercase();
+    let (name, language) = match stem.rsplit_once('.') {
+        Some((name, language)) => (name.to_string(), Some(language.to_string())),
+        None => (stem, None),
+    };
+    Some(match language {
+        None if matches!(name.as_str(), "hugo" | "config") => Vec::new(),
+        None => vec![name],
+        Some(_) if matches!(name.as_str(), "menu" | "menus") => return None,
+        Some(language) if name == "params" => vec!["languages".into(), language, name],
+        Some(language) => vec!["languages".into(), language],
     })
 }
 
@@ -783,6 +843,93 @@ mod tests {
             vec!["blog"]
         );
         assert_eq!(c.permalinks()["blog"], "/:year/:slug/");
+    }
+
+    #[test]
+    fn per_language_files_of_the_config_dir_are_read_as_hugo_reads_them() {
+        // A site in the layout of the Blowfish and Congo themes: the site's
+        // title lives in `languages.en.toml` only.
+        let (_dir, c) = site(&[
+            (
+                "config/_default/hugo.toml",
+                "baseURL = 'https://x.org/'\ndefaultContentLanguage = 'en'\n",
+            ),
+            (
+                "config/_default/languages.EN.toml",
+                "title = \"Let's Encrypt\"\nlocale = 'en-US'\n[params]\nauthor = 'ISRG'\n",
+            ),
+            (
+                "config/_default/languages.fr.toml",
+                "title = 'Le site'\nlocale = 'fr-FR'\n",
+            ),
+            (
+                "config/_default/params.en.yaml",
+                "description: Free certificates\n",
+            ),
+            ("config/_default/menus/menus.en.toml", "broken = [\n"),
+            ("config/_default/server.toml", "[[headers]]\nfor = '/**'\n"),
+        ]);
+        assert_eq!(
+            c.string(&["languages", "en", "title"]).unwrap(),
+            "Let's Encrypt"
+        );
+        assert_eq!(
+            c.string(&["languages", "en", "params", "description"])
+                .unwrap(),
+            "Free certificates"
+        );
+        let keys = c.feedpub_keys();
+        assert_eq!(keys["title"].as_str(), Some("Let's Encrypt"));
+        assert_eq!(keys["language"].as_str(), Some("en-US"));
+        assert_eq!(keys["description"].as_str(), Some("Free certificates"));
+        assert_eq!(keys["author"].as_str(), Some("ISRG"));
+        // Hugo 0.158 renamed `languageCode` to `locale`.
+        assert_eq!(
+            c.site().unwrap().other_language_settings["fr"],
+            LanguageSettings {
+                title: Some("Le site".into()),
+                language_code: Some("fr-FR".into()),
+            }
+        );
+        // Messages about the configuration name its main file, not the
+        // last one read.
+        assert!(c.main_file().ends_with("config/_default/hugo.toml"));
+    }
+
+    #[test]
+    fn the_default_language_settings_win_over_the_root_ones_as_in_hugo() {
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "title = 'Root'\nlanguageCode = 'en'\nbaseURL = 'https://x.org/'\n\
+             [params]\ndescription = 'Root description'\n\
+             [languages.en]\ntitle = 'English title'\nlanguageCode = 'en-GB'\n\
+             [languages.en.params]\ndescription = 'English description'\n",
+        )]);
+        let keys = c.feedpub_keys();
+        assert_eq!(keys["title"].as_str(), Some("English title"));
+        assert_eq!(keys["language"].as_str(), Some("en-GB"));
+        assert_eq!(keys["description"].as_str(), Some("English description"));
+    }
+
+    #[test]
+    fn the_production_environment_is_merged_over_the_defaults() {
+        let (_dir, c) = site(&[
+            (
+                "config/_default/hugo.toml",
+                "title = 'T'\nbaseURL = 'http://localhost:1313/'\n",
+            ),
+            (
+                "config/production/hugo.toml",
+                "baseURL = 'https://example.org/'\n",
+            ),
+            (
+                "config/development/hugo.toml",
+                "baseURL = 'http://dev.local/'\n",
+            ),
+        ]);
+        assert_eq!(c.string(&["baseurl"]).unwrap(), "https://example.org/");
+        assert_eq!(c.string(&["title"]).unwrap(), "T");
+        assert!(c.main_file().ends_with("config/production/hugo.toml"));
     }
 
     #[test]

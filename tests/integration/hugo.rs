@@ -1091,3 +1091,36 @@ fn other_languages_term_feeds_are_listed_under_their_own_heading() {
     let page = std::fs::read_to_string(site.path().join("feeds/index.html")).unwrap();
     assert!(page.contains(">Tags (fr)<"), "no heading on the feeds page");
 }
+
+/// A site configured in a `config/` folder as the Blowfish and Congo themes
+/// lay theirs out (title and language in `languages.en.toml`, menus in a
+/// subfolder, a `server.toml`, the public `baseURL` in `config/production/`)
+/// builds with no `feedpub.toml`, titled, in the language and with the links
+/// Hugo's own home feed has. It used to stop: "the site has no title",
+/// naming `server.toml`.
+#[test]
+fn a_config_folder_with_per_language_files_is_read_as_hugo_reads_it() {
+    const CONFIG_DIR: &str = "hugo-config-dir";
+    check_golden(CONFIG_DIR);
+    let site = copy_fixture(CONFIG_DIR);
+    feedpub(site.path())
+        .args(["build", "--now", NOW])
+        .assert()
+        .success()
+        .stderr("");
+    assert_eq!(
+        feedpub_links(site.path(), "rss.xml"),
+        read_golden(CONFIG_DIR)["index.xml"]
+    );
+    let rss = std::fs::read_to_string(site.path().join("feeds/rss.xml")).unwrap();
+    assert!(rss.contains("<title>Config Folder Site</title>"), "{rss}");
+    assert!(rss.contains("<language>en-gb</language>"), "{rss}");
+    assert!(
+        rss.contains("<description>Notes kept in a configuration folder</description>"),
+        "{rss}"
+    );
+    assert!(
+        rss.contains("<link>https://config-dir.example.org/</link>"),
+        "the production environment's baseURL: {rss}"
+    );
+}
