@@ -189,9 +189,44 @@ impl<'de> Deserialize<'de> for DateText {
     }
 }
 
-/// A list field that may also be written as a single string.
+/// A list of names that may also be written as a single one (bylines).
+/// A name is a string, or a table with a `name` (`{name: Ann, avatar: …}`,
+/// as themes write authors); a table without one names nobody.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OneOrMany(pub Vec<String>);
+
+/// One name of a [`OneOrMany`]: `None` for a table without a `name`.
+struct NameOrTable(Option<String>);
+
+/// Reads a string, or the `name` of a table (keys case-insensitive).
+struct NameOrTableVisitor;
+
+impl<'de> Visitor<'de> for NameOrTableVisitor {
+    type Value = NameOrTable;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a name, or a table with a `name`")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<NameOrTable, E> {
+        Ok(NameOrTable(Some(v.to_string())))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NameOrTable, A::Error> {
+        let mut name = None;
+        while let Some((key, _)) = next_key(&mut map)? {
+            if key == "name" {
+                name = map.next_value::<Option<String>>()?;
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        Ok(NameOrTable(name))
+    }
+}
+
+impl<'de> Deserialize<'de> for NameOrTable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NameOrTableVisitor)
+    }
+}
 
 impl<'de> Deserialize<'de> for OneOrMany {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -199,7 +234,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
         impl<'de> Visitor<'de> for ListVisitor {
             type Value = OneOrMany;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a list of strings or a single string")
+                f.write_str("a list of names or a single name")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany, E> {
                 Ok(OneOrMany(vec![v.to_string()]))
@@ -207,10 +242,14 @@ impl<'de> Deserialize<'de> for OneOrMany {
             fn visit_unit<E: de::Error>(self) -> Result<OneOrMany, E> {
                 Ok(OneOrMany::default())
             }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<OneOrMany, A::Error> {
+                let NameOrTable(name) = NameOrTableVisitor.visit_map(map)?;
+                Ok(OneOrMany(name.into_iter().collect()))
+            }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
                 let mut items = Vec::new();
-                while let Some(item) = seq.next_element::<String>()? {
-                    items.push(item);
+                while let Some(NameOrTable(item)) = seq.next_element()? {
+                    items.extend(item);
                 }
                 Ok(OneOrMany(items))
             }

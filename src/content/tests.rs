@@ -369,6 +369,31 @@ fn summary_wins_over_description_and_placeholders_are_not_authors() {
     assert_eq!(a.authors, ["Bo"]);
 }
 
+/// Themes often write a byline as a table (`author: {name: …, avatar: …}`),
+/// at the top or under `params`: its `name` is the byline, and a table
+/// without one is no byline (Hugo gives `author` no meaning; such a page
+/// used to be an error, left out of every feed).
+#[test]
+fn an_author_written_as_a_table_is_its_name() {
+    let site = Site::new();
+    let a = site.article(
+        "---\ntitle: T\nparams:\n  author:\n    name: Dominik Taskai\n    avatar: d.jpg\n  showCover: true\n---\n",
+    );
+    assert_eq!(a.authors, ["Dominik Taskai"]);
+    let a = site.article(
+        "---\ntitle: T\nauthors:\n  - name: Ann\n    url: https://a.example/\n  - Bo\n  - {avatar: x.png}\n---\n",
+    );
+    assert_eq!(a.authors, ["Ann", "Bo"]);
+    let a = site.article("+++\ntitle = 'T'\n[author]\nName = 'Cy'\n+++\n");
+    assert_eq!(a.authors, ["Cy"]);
+    let (article, problems) = site.load(
+        "2024/03/story.md",
+        "---\ntitle: T\nauthor:\n  avatar: x.png\n---\n",
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(article.unwrap().authors.is_empty());
+}
+
 #[test]
 fn json_front_matter_blank_lines_and_files_without_front_matter() {
     let site = Site::new();
