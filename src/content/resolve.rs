@@ -202,7 +202,7 @@ impl ArticleParse<'_, '_> {
                     Vec::new()
                 }
             };
-            let names = self.limited(&taxonomy.name, names, &fields);
+            let names = self.limited(&taxonomy.name, names, MAX_NAME_CHARS, &fields);
             terms.push(self.term_names(taxonomy, names, &fields));
         }
 
@@ -211,10 +211,10 @@ impl ArticleParse<'_, '_> {
             .into_iter()
             .chain(fm.authors)
             .flat_map(|a| a.0)
-            .map(|a| clean(&a))
+            .map(|a| clean(&byline_text(&a)))
             .filter(|a| is_name(a));
         let authors = dedup(authors);
-        let authors = self.limited("authors", authors, &fields);
+        let authors = self.limited("authors", authors, MAX_TITLE_CHARS, &fields);
 
         let url = match (&config.hugo, fm.url.as_deref()) {
             (Some(site), _) => {
@@ -319,8 +319,14 @@ impl ArticleParse<'_, '_> {
     }
 
     /// `names` of `field`, when within [`MAX_NAMES`] names of at most
-    /// [`MAX_NAME_CHARS`] characters; else an error, and no names.
-    fn limited(&mut self, field: &str, names: Vec<String>, fields: &FieldLines<'_>) -> Vec<String> {
+    /// `max_chars` characters; else an error, and no names.
+    fn limited(
+        &mut self,
+        field: &str,
+        names: Vec<String>,
+        max_chars: usize,
+        fields: &FieldLines<'_>,
+    ) -> Vec<String> {
         if names.len() > MAX_NAMES {
             self.error(
                 Problem::TooManyTerms,
@@ -333,12 +339,12 @@ impl ArticleParse<'_, '_> {
             );
             return Vec::new();
         }
-        if let Some(long) = names.iter().find(|n| n.chars().count() > MAX_NAME_CHARS) {
+        if let Some(long) = names.iter().find(|n| n.chars().count() > max_chars) {
             let chars = long.chars().count();
             self.error(
                 Problem::TermTooLong,
                 fields.line_of(field),
-                format!("a name in `{field}` is {chars} characters long; at most {MAX_NAME_CHARS} are allowed"),
+                format!("a name in `{field}` is {chars} characters long; at most {max_chars} are allowed"),
                 "use a shorter name",
             );
             return Vec::new();
@@ -675,6 +681,17 @@ fn clean(s: &str) -> String {
 /// `Café` typed either way is one name.
 fn clean_name(s: &str) -> String {
     clean(&icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s))
+}
+
+/// A byline as readers see it: one holding a Markdown link (Docsy renders
+/// `author` with `markdownify`: `[Ann](https://…) (Acme)`) is its text,
+/// `Ann (Acme)`; any other is kept as written.
+fn byline_text(byline: &str) -> std::borrow::Cow<'_, str> {
+    if byline.contains("](") {
+        super::markdown::summarize(byline, usize::MAX).into()
+    } else {
+        byline.into()
+    }
 }
 
 /// Most names a taxonomy or the bylines of one article may hold: beyond

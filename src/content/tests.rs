@@ -394,6 +394,45 @@ fn an_author_written_as_a_table_is_its_name() {
     assert!(article.unwrap().authors.is_empty());
 }
 
+/// Docsy renders `author` with `markdownify`, so sites write bylines such
+/// as `[Ann](https://github.com/ann) (Acme), [Bo](…) (Initech)`: the byline
+/// is the text readers see there, and may be as long as a title (such a
+/// post used to be an error, left out of every feed).
+#[test]
+fn a_byline_written_in_markdown_is_its_text_and_may_be_long() {
+    let site = Site::new();
+    let names: Vec<(String, String)> = (1..=12)
+        .map(|i| {
+            (
+                format!("[Author Number {i}](https://github.com/author{i}) (Company {i})"),
+                format!("Author Number {i} (Company {i})"),
+            )
+        })
+        .collect();
+    let written = names
+        .iter()
+        .map(|(w, _)| w.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let text = names
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert!(text.chars().count() > MAX_NAME_CHARS);
+    let a = site.article(&format!("---\ntitle: T\nauthor: >-\n  {written}\n---\n"));
+    assert_eq!(a.authors, [text]);
+    // A name without a link is kept as written, Markdown-looking or not.
+    let a = site.article("---\ntitle: T\nauthor: \"*Ann* O'Neil\"\n---\n");
+    assert_eq!(a.authors, ["*Ann* O'Neil"]);
+    // Past the length of a title, a byline is still refused.
+    let problems = site.problems(&format!(
+        "---\ntitle: T\nauthor: {}\n---\n",
+        "x".repeat(MAX_TITLE_CHARS + 1)
+    ));
+    assert!(problems[0].contains("TermTooLong"), "{problems:?}");
+}
+
 #[test]
 fn json_front_matter_blank_lines_and_files_without_front_matter() {
     let site = Site::new();
