@@ -528,6 +528,23 @@ impl Config {
                     .with_help("set baseURL = \"https://example.org/\" in the Hugo configuration: feeds need absolute links"),
             )));
         }
+        if let Some(toml::Value::String(base)) = implied.get("base_url")
+            && !is_absolute_http(base)
+        {
+            // Hugo makes relative links from `baseURL = "/"` (deploy
+            // previews pass `--baseURL`); a feed cannot.
+            return Err(Error::Config(Box::new(
+                Problem::InvalidSetting
+                    .at(
+                        hugo.main_file(),
+                        format!("baseURL {base:?} is not an absolute http(s) URL"),
+                    )
+                    .with_help(
+                        "feeds need absolute links: set baseURL = \"https://example.org/\" in the Hugo \
+                         configuration, or base_url in a feedpub.toml beside it",
+                    ),
+            )));
+        }
         let content = paths
             .content
             .clone()
@@ -694,16 +711,13 @@ impl Config {
         if !base.ends_with('/') {
             base.push('/');
         }
-        let base_url = Url::parse(&base)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-            .ok_or_else(|| {
-                error(
-                    format!("base_url {:?} is not an absolute http(s) URL", raw.base_url),
-                    key_position("base_url"),
-                    Some("write it like base_url = \"https://news.example.org\"".into()),
-                )
-            })?;
+        let base_url = absolute_http(&base).ok_or_else(|| {
+            error(
+                format!("base_url {:?} is not an absolute http(s) URL", raw.base_url),
+                key_position("base_url"),
+                Some("write it like base_url = \"https://news.example.org\"".into()),
+            )
+        })?;
         // Every link is made from it: these parts would be repeated or
         // misplaced in each one, and credentials published.
         let odd = if base_url.query().is_some() {
@@ -1142,6 +1156,18 @@ fn resolved(path: &Path) -> PathBuf {
 fn unknown_field(message: &str) -> Option<&str> {
     let rest = message.split("unknown field `").nth(1)?;
     rest.split('`').next()
+}
+
+/// `url` parsed, when it is an absolute http(s) URL with a host.
+fn absolute_http(url: &str) -> Option<Url> {
+    Url::parse(url)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+/// Whether `url` is an absolute http(s) URL with a host.
+fn is_absolute_http(url: &str) -> bool {
+    absolute_http(url.trim()).is_some()
 }
 
 #[cfg(test)]

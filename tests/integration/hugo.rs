@@ -318,6 +318,36 @@ fn missing_base_url_names_the_hugo_file() {
     assert!(stderr.contains("set baseURL"), "{stderr}");
 }
 
+/// A relative `baseURL` (`/`, for deploy previews that pass `--baseURL`)
+/// is named with Hugo's key, in the Hugo file, with both ways out.
+#[test]
+fn a_relative_base_url_is_named_as_hugo_names_it() {
+    let site = copy_fixture(FIXTURE);
+    let dir = site.path();
+    let text = std::fs::read_to_string(dir.join("hugo.toml")).unwrap();
+    let relative: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("baseURL") {
+                "baseURL = '/'\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(dir.join("hugo.toml"), relative).unwrap();
+    let out = feedpub(dir).args(["build", "--now", NOW]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(
+            "hugo.toml: error[InvalidSetting]: baseURL \"/\" is not an absolute http(s) URL"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("feeds need absolute links"), "{stderr}");
+    assert!(stderr.contains("base_url in a feedpub.toml"), "{stderr}");
+}
+
 /// The channel link of every term and section feed is a page Hugo
 /// publishes, named as Hugo names it: with a tag "Кино & C++", whose feed
 /// folder is `tags/kino-c/`, Hugo's page is `tags/кино-c++/`.
