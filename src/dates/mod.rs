@@ -99,7 +99,8 @@ impl std::error::Error for DateError {}
 ///   precede the offset as YAML timestamps allow (`2024-03-25 10:00:00 +05:00`);
 ///   offsets may be written `+05:00` or `+0500`;
 /// - a local date and time `2024-03-25T10:00[:00[.123]]` or
-///   `2024-03-25 10:00[:00]`, read in `tz`;
+///   `2024-03-25 10:00[:00]`, read in `tz` (the hour may have one digit,
+///   `8:30`, as in Hugo and YAML);
 /// - a date `2024-03-25`, read as midnight in `tz`.
 ///
 /// A local time that does not exist in `tz` (skipped by a daylight-saving
@@ -364,7 +365,12 @@ impl<'a> Parser<'a> {
     }
 
     fn time(&mut self) -> Result<(u32, u32, u32, u32), String> {
-        let h = self.digits(2, "a two-digit hour")?;
+        // One or two digits, as Go's `15` (Hugo) and YAML timestamps read it.
+        let mut h = self.digits(1, "an hour")?;
+        if let Some(b @ b'0'..=b'9') = self.peek() {
+            h = h * 10 + u32::from(b - b'0');
+            self.pos += 1;
+        }
         self.expect(b':', "':' after the hour")?;
         let m = self.digits(2, "two-digit minutes")?;
         let (mut s, mut nano) = (0, 0);
@@ -501,6 +507,30 @@ mod tests {
         DateTime::parse_from_rfc3339(rfc3339)
             .expect("fixture is RFC 3339")
             .with_timezone(&Utc)
+    }
+
+    /// Hugo reads dates with Go's layouts, whose hour (`15`) takes one or
+    /// two digits, as YAML's timestamps do: real sites write
+    /// `2022-02-22 8:30:00+00:00`. Month, day and minutes stay two digits,
+    /// as in Go.
+    #[test]
+    fn a_one_digit_hour_is_read_as_hugo_reads_it() {
+        assert_eq!(
+            parse_date("2022-02-22 8:30:00+00:00", UTC).unwrap(),
+            utc("2022-02-22T08:30:00Z")
+        );
+        assert_eq!(
+            parse_date("2022-02-22T7:05", Europe::Paris).unwrap(),
+            utc("2022-02-22T06:05:00Z")
+        );
+        for bad in [
+            "2022-2-22",
+            "2022-02-2 08:30",
+            "2022-02-22 8:3",
+            "2022-02-22 123:00",
+        ] {
+            assert!(parse_date(bad, UTC).is_err(), "{bad}");
+        }
     }
 
     #[test]
