@@ -6,6 +6,8 @@ use ammonia::UrlRelative;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use url::Url;
 
+use crate::text::html_text;
+
 /// Hugo's manual summary divider: the summary is the text before it.
 pub(super) const MORE_DIVIDER: &str = "<!--more-->";
 
@@ -134,17 +136,6 @@ pub fn render_html(markdown: &str, base: &Url) -> String {
 /// Sanitize an HTML body (a page written in HTML), with absolute URLs.
 pub fn sanitize_html(html: &str, base: &Url) -> String {
     sanitizer(base).clean(html).to_string()
-}
-
-/// The plain text of an HTML fragment, tags removed.
-pub(super) fn html_text(html: &str) -> String {
-    let text = ammonia::Builder::empty().clean(html).to_string();
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", "\u{a0}")
-        .replace("&amp;", "&")
 }
 
 /// A plain-text summary of a Markdown body, as Hugo makes one: the text

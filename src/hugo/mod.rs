@@ -603,7 +603,13 @@ impl HugoConfig {
                 }),
         );
         set("timezone", self.string(&["timezone"]));
-        set("description", self.site_string(&["params", "description"]));
+        // Written for the site's templates, often with links in it: a
+        // channel description is plain text.
+        set(
+            "description",
+            self.site_string(&["params", "description"])
+                .map(|d| crate::text::squash_whitespace(&crate::text::html_text(&d))),
+        );
         set(
             "author",
             self.site_string(&["params", "author"])
@@ -909,6 +915,21 @@ mod tests {
         assert_eq!(keys["title"].as_str(), Some("English title"));
         assert_eq!(keys["language"].as_str(), Some("en-GB"));
         assert_eq!(keys["description"].as_str(), Some("English description"));
+    }
+
+    /// Sites write `params.description` for their templates, often with
+    /// links in it; a channel description is plain text.
+    #[test]
+    fn a_description_written_in_html_is_its_text() {
+        let (_dir, c) = site(&[(
+            "hugo.toml",
+            "title = 'T'\n[params]\ndescription = \"\"\"\nA free CA brought to you by the \
+             <a href=\"https://isrg.example/\">ISRG</a> &amp; friends.\n\"\"\"\n",
+        )]);
+        assert_eq!(
+            c.feedpub_keys()["description"].as_str(),
+            Some("A free CA brought to you by the ISRG & friends.")
+        );
     }
 
     #[test]

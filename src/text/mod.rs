@@ -7,7 +7,9 @@ mod position;
 mod sanitize;
 mod suggest;
 
-pub(crate) use clean::{all_xml_chars, is_unprintable, is_xml_char, squash_whitespace, xml_safe};
+pub(crate) use clean::{
+    all_xml_chars, html_text, is_unprintable, is_xml_char, squash_whitespace, xml_safe,
+};
 pub use escape::{escaped, escaped_path};
 pub(crate) use hash::stable_hash;
 pub(crate) use position::{line_at, line_col};
