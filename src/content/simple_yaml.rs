@@ -128,7 +128,7 @@ fn block_value<'a>(lines: &mut Lines<'a>) -> Option<Node<'a>> {
             }
             items.push(item);
         }
-        return after_block(lines, 0).then_some(Node::Seq(items));
+        return next_is_top_level(lines).then_some(Node::Seq(items));
     }
     if indent == 0 {
         return Some(Node::Null);
@@ -143,13 +143,13 @@ fn block_value<'a>(lines: &mut Lines<'a>) -> Option<Node<'a>> {
         let value = inline_value(rest)?.unwrap_or(Node::Null);
         push_entry(&mut entries, key, value)?;
     }
-    after_block(lines, 0).then_some(Node::Map(entries))
+    next_is_top_level(lines).then_some(Node::Map(entries))
 }
 
-/// Whether the block just read is followed by the end or a line at
-/// `indent` (the next top-level key), not by stray deeper lines.
-fn after_block(lines: &mut Lines<'_>, indent: usize) -> bool {
-    lines.peek_content().is_none_or(|(i, _)| i == indent)
+/// Whether the block just read is followed by the end or by a line at the
+/// left margin (the next top-level key), not by stray deeper lines.
+fn next_is_top_level(lines: &mut Lines<'_>) -> bool {
+    lines.peek_content().is_none_or(|(indent, _)| indent == 0)
 }
 
 /// Whether a line (after its indentation) is a block-list item `- value`.
