@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use feedpub::build::BuildOptions;
 use feedpub::config::{Config, Paths};
-use feedpub::content::{Format, FrontMatter, Loader, render_html, split, summarize};
+use feedpub::content::{Format, FrontMatter, Loader, render_html, simple_yaml, split, summarize};
 use feedpub::feed::{self, FeedSpec, Scope};
 use feedpub::select::Selection;
 use feedpub::state::{Probe, Record, Verdict};
@@ -115,13 +115,37 @@ fn front_matter(c: &mut Criterion, corpus: &Corpus) {
                 };
                 let parsed = match parts.format {
                     Format::Yaml => {
-                        serde_saphyr::from_str::<FrontMatter>(parts.front_matter).is_ok()
+                        simple_yaml::from_str::<FrontMatter>(parts.front_matter).is_ok()
                     }
                     Format::Toml => toml::from_str::<FrontMatter>(parts.front_matter).is_ok(),
                     Format::Json => serde_json::from_str::<FrontMatter>(parts.front_matter).is_ok(),
                     Format::None => true,
                 };
                 black_box(parsed);
+            }
+        })
+    });
+    // The YAML front matter alone: serde-saphyr, and the simple reader with
+    // serde-saphyr behind it (what the build runs).
+    let yaml: Vec<&str> = corpus
+        .files
+        .iter()
+        .filter_map(|(text, _)| split(text).ok())
+        .filter(|parts| parts.format == Format::Yaml)
+        .map(|parts| parts.front_matter)
+        .collect();
+    group.throughput(Throughput::Elements(yaml.len() as u64));
+    group.bench_function("yaml_serde_saphyr", |b| {
+        b.iter(|| {
+            for text in &yaml {
+                black_box(serde_saphyr::from_str::<FrontMatter>(black_box(text)).is_ok());
+            }
+        })
+    });
+    group.bench_function("yaml_simple_then_serde_saphyr", |b| {
+        b.iter(|| {
+            for text in &yaml {
+                black_box(simple_yaml::from_str::<FrontMatter>(black_box(text)).is_ok());
             }
         })
     });

@@ -279,7 +279,7 @@ pub enum ImageField {
 /// The front-matter fields feedpub reads, with Hugo's names and aliases.
 /// Keys are case-insensitive, as in Hugo (`Draft: true` is a draft).
 /// Unknown fields are ignored; wrong types are errors naming the field.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct FrontMatter {
     /// Headline.
     pub title: Option<String>,

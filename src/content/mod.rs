@@ -12,6 +12,7 @@ mod permalink;
 mod problem;
 mod resolve;
 pub mod shortcode;
+pub mod simple_yaml;
 mod walk;
 
 use std::collections::{BTreeMap, HashMap};
@@ -443,7 +444,7 @@ impl<'a> Loader<'a> {
 fn front_matter_value(text: &str) -> Option<serde_json::Value> {
     let split = split(text).ok()?;
     match split.format {
-        Format::Yaml => serde_saphyr::from_str(split.front_matter).ok(),
+        Format::Yaml => simple_yaml::from_str(split.front_matter).ok(),
         Format::Toml => toml::from_str(split.front_matter).ok(),
         Format::Json => serde_json::from_str(split.front_matter).ok(),
         Format::None => None,

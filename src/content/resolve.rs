@@ -8,6 +8,7 @@ use chrono::{DateTime, Datelike, Utc};
 use url::Url;
 
 use super::front_matter::{self, Format, FrontMatter, TermsField, split};
+use super::simple_yaml;
 use super::{Loader, Problem, front_matter_value, is_html, permalink};
 use crate::dates::{is_plausible, parse_date};
 use crate::error::Diagnostic;
@@ -398,7 +399,7 @@ impl ArticleParse<'_, '_> {
         let result = match split.format {
             Format::None => Ok(FrontMatter::default()),
             Format::Yaml | Format::Toml if text.trim().is_empty() => Ok(FrontMatter::default()),
-            Format::Yaml => serde_saphyr::from_str::<FrontMatter>(text).map_err(|e| {
+            Format::Yaml => simple_yaml::from_str::<FrontMatter>(text).map_err(|e| {
                 let (line, column) = e.location().map_or((first, 1), |l| {
                     (first + l.line() as usize - 1, l.column() as usize)
                 });
