@@ -277,7 +277,7 @@ impl Probe {
     /// produced, relative to `output_dir`, with their bytes' digests;
     /// `images` the local files whose sizes went into feeds. A state is
     /// an optimization: failing to write it is logged, not an error.
-    pub fn save(self, config: &Config, record: Record) {
+    pub fn save(&self, config: &Config, record: Record) {
         let taken = SystemTime::now();
         let ledger = entry_for(&config.ledger, None, taken, true);
         let images = record
