@@ -437,12 +437,11 @@ fn prepare_with(
     };
     let mut loaded = loader.load_all_with(listing, Some(&cache));
     tracing::debug!(ms = stage.elapsed().as_millis(), "loaded the articles");
-    ledger.mark_gone(&loaded.articles, &config.content_dir);
-    tracing::debug!(ms = stage.elapsed().as_millis(), "read front matter");
-    let mut problems = loaded.diagnostics;
     // A renamed file is recognised by its content: read those bodies first
     // (in a build, only those whose digests the cache does not know).
-    let unknown = ledger.needs_bodies(&loaded.articles, &config.content_dir);
+    let unknown = ledger.mark_gone(&loaded.articles, &config.content_dir);
+    tracing::debug!(ms = stage.elapsed().as_millis(), "read front matter");
+    let mut problems = loaded.diagnostics;
     let unreadable = match bodies {
         Bodies::All => loader.read_bodies(&mut loaded.articles, &unknown),
         Bodies::Unknown => loader.read_unknown_bodies(&mut loaded.articles, &unknown),
