@@ -362,47 +362,67 @@ impl HeadCache {
     }
 
     /// Write what changed since the file was read or last written here,
-    /// and forget the entries that are now gone or superseded.
+    /// and forget the entries that are now gone or superseded. Only the
+    /// entries this run parsed, read a body of, or did not ask for are
+    /// looked at by path: an entry that was a hit costs one flag (#12).
     fn write_changes(&mut self) {
         let Use { fresh, mut bodies } = match self.now.get_mut() {
             Ok(now) => std::mem::take(now),
             Err(_) => Use::default(),
         };
         // The payloads of the records to write (and how many of them say
-        // an entry is gone), the earlier records kept as they are, and the
-        // earlier entries that the records written end.
+        // an entry is gone), and the earlier entries that are not kept as
+        // they are: ended (superseded by a fresh parse, or gone) or
+        // replaced by a record with a body.
         let mut changed: Vec<Cow<'_, [u8]>> = Vec::new();
         let mut gone = 0;
-        let mut kept: Vec<&Slot> = Vec::with_capacity(self.earlier.len());
-        let mut ended: Vec<u64> = Vec::new();
-        for (&digest, slot) in &self.earlier {
-            let path = std::str::from_utf8(&self.bytes[slot.path.clone()]).unwrap_or("");
-            if !fresh.by_path.is_empty() && fresh.holds(path) {
-                ended.push(digest);
-                continue;
-            }
-            if !slot.hit.load(Ordering::Relaxed) {
-                if let Some((_, payload)) = encode_payload(Path::new(path), None) {
-                    changed.push(payload.into());
-                    gone += 1;
-                }
-                ended.push(digest);
-                continue;
-            }
-            let body = if bodies.is_empty() {
-                None
-            } else {
-                bodies.remove(Path::new(path))
-            };
-            match body.and_then(|body| Some((body, slot.head(&self.bytes)?))) {
-                Some((body, mut head)) if head.body != Some(body) => {
-                    head.body = Some(body);
-                    let payload = encode_payload(Path::new(path), Some(&head));
-                    changed.extend(payload.map(|(_, p)| p.into()));
-                }
-                _ => kept.push(slot),
+        let mut ended: std::collections::HashSet<u64> = std::collections::HashSet::new();
+        let mut replaced: std::collections::HashSet<u64> = std::collections::HashSet::new();
+        let slot_path = |slot: &Slot| std::str::from_utf8(&self.bytes[slot.path.clone()]).ok();
+        for &digest in fresh.by_path.keys() {
+            if let Some(slot) = self.earlier.get(&digest)
+                && slot_path(slot).is_some_and(|path| fresh.holds(path))
+            {
+                ended.insert(digest);
             }
         }
+        for (&digest, slot) in &self.earlier {
+            if slot.hit.load(Ordering::Relaxed) || ended.contains(&digest) {
+                continue;
+            }
+            let path = slot_path(slot).unwrap_or("");
+            if let Some((_, payload)) = encode_payload(Path::new(path), None) {
+                changed.push(payload.into());
+                gone += 1;
+            }
+            ended.insert(digest);
+        }
+        // Bodies read of entries taken from the file (the others are the
+        // fresh entries' or of files not cached).
+        bodies.retain(|path, body| {
+            let Some(path) = path.to_str() else {
+                return true;
+            };
+            let digest = path_digest(path);
+            let Some(slot) = self
+                .earlier
+                .get(&digest)
+                .filter(|slot| slot.hit.load(Ordering::Relaxed) && !ended.contains(&digest))
+                .filter(|slot| slot_path(slot) == Some(path))
+            else {
+                return true;
+            };
+            if let Some(mut head) = slot.head(&self.bytes)
+                && head.body.as_ref() != Some(body)
+            {
+                head.body = Some(*body);
+                if let Some((_, payload)) = encode_payload(Path::new(path), Some(&head)) {
+                    changed.push(payload.into());
+                    replaced.insert(digest);
+                }
+            }
+            false
+        });
         for payload in fresh.iter() {
             let body = payload_path(payload).and_then(|path| bodies.remove(Path::new(path)));
             let with_body = body.and_then(|body| {
@@ -419,7 +439,8 @@ impl HeadCache {
         // live entries (`kept`, copied as they are, and the changed ones
         // that are not gone). After a first write by this run, only an
         // append keeps what that write holds.
-        let live = kept.len() + changed.len() - gone;
+        let kept_count = self.earlier.len() - ended.len() - replaced.len();
+        let live = kept_count + changed.len() - gone;
         let records = changed.len();
         let append = self
             .appendable
@@ -449,7 +470,11 @@ impl HeadCache {
             // memory a second time, and each entry is freed once written.
             let written = write_streamed(&self.path, |out| {
                 out.write_all(&header(self.salt))?;
-                for slot in &kept {
+                let kept = self
+                    .earlier
+                    .iter()
+                    .filter(|(digest, _)| !ended.contains(*digest) && !replaced.contains(*digest));
+                for (_, slot) in kept {
                     out.write_all(&self.bytes[slot.record.clone()])?;
                 }
                 for payload in changed {
@@ -913,6 +938,45 @@ mod tests {
             Some("Edited".into())
         );
         assert_eq!(cache.get(&c.source, stat), None);
+    }
+
+    #[test]
+    fn a_rewrite_keeps_an_entry_given_a_body_once_and_drops_the_gone_ones() {
+        // #12: a save looks at the entries of hits only through the bodies
+        // read; an entry given its body is written once, not also copied
+        // as it was, when the records gone make the save rewrite the file.
+        let dir = tempfile::tempdir().unwrap();
+        let config = site(dir.path());
+        let stat = settled_stat(10);
+        let articles: Vec<Article> = (0..4).map(|i| Article::sample(&format!("a{i}"))).collect();
+        let cache = HeadCache::load(&config);
+        for article in &articles {
+            cache.insert(article, stat);
+        }
+        cache.save();
+        let with_body = Article {
+            body: Some(Box::new(crate::model::Body::new(
+                "<p>b</p>".into(),
+                "b".into(),
+                9,
+                true,
+            ))),
+            ..articles[0].clone()
+        };
+        let cache = HeadCache::load(&config);
+        assert!(cache.get(&articles[0].source, stat).is_some());
+        cache.remember_bodies([&with_body]);
+        cache.save();
+        let cache = HeadCache::load(&config);
+        assert_eq!(cache.appendable.map(|a| a.records), Some(1), "rewritten");
+        assert_eq!(cache.earlier.len(), 1);
+        assert_eq!(
+            cache.get(&articles[0].source, stat).unwrap().known_body,
+            with_body.body_digests()
+        );
+        for gone in &articles[1..] {
+            assert_eq!(cache.get(&gone.source, stat), None);
+        }
     }
 
     #[test]

@@ -421,14 +421,35 @@ impl Ledger {
     }
 
     /// Mark the entries whose file is gone from the content directory, so an
-    /// unrelated article created at the same path later is a new item.
-    /// `articles` are the files found; an entry whose file still exists (an
-    /// article left out for an error, say) is kept as it is.
-    pub(crate) fn mark_gone(&mut self, articles: &[Article], content_dir: &Path) {
+    /// unrelated article created at the same path later is a new item, and
+    /// return the articles whose bodies must be read before [`Ledger::pin`]:
+    /// those the ledger does not know, when some recorded file is gone (a
+    /// rename is recognised by its content), and those at a gone entry's
+    /// path. `articles` are the files found; an entry whose file still
+    /// exists (an article left out for an error, say) is kept as it is.
+    /// One pass over the articles' keys serves both (#12).
+    pub(crate) fn mark_gone(&mut self, articles: &[Article], content_dir: &Path) -> Vec<usize> {
         let keys = keys(articles, content_dir);
-        if self.recorded(&keys).all_present {
+        let Recorded {
+            entries,
+            all_present,
+        } = self.recorded(&keys);
+        // Only entries no article is at are marked below: these articles'
+        // entries are the same before and after.
+        let some_file_gone = !all_present;
+        let unknown = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, entry)| match entry {
+                None => some_file_gone,
+                // Same content or a new article at a deleted one's path?
+                Some(entry) => entry.gone,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if all_present {
             // Every entry's file is among the articles: none is gone.
-            return;
+            return unknown;
         }
         let present: HashSet<&str> = keys.iter().map(AsRef::as_ref).collect();
         for (k, entry) in &mut self.file.articles {
@@ -440,28 +461,7 @@ impl Ledger {
                 entry.gone = true;
             }
         }
-    }
-
-    /// The articles whose bodies must be read before [`Ledger::pin`]: those
-    /// the ledger does not know, when some recorded file is gone (a rename
-    /// is recognised by its content).
-    pub(crate) fn needs_bodies(&self, articles: &[Article], content_dir: &Path) -> Vec<usize> {
-        let keys = keys(articles, content_dir);
-        let Recorded {
-            entries,
-            all_present,
-        } = self.recorded(&keys);
-        let some_file_gone = !all_present;
-        entries
-            .iter()
-            .enumerate()
-            .filter(|(_, entry)| match entry {
-                None => some_file_gone,
-                // Same content or a new article at a deleted one's path?
-                Some(entry) => entry.gone,
-            })
-            .map(|(i, _)| i)
-            .collect()
+        unknown
     }
 
     /// Give the articles that `pinned` accepts their pinned ids and
@@ -1137,7 +1137,7 @@ mod tests {
         assert!(ledger.to_toml().contains("gone = true"));
 
         let mut unrelated = [article("a", 2)];
-        assert_eq!(ledger.needs_bodies(&unrelated, Path::new("content")), [0]);
+        assert_eq!(ledger.mark_gone(&unrelated, Path::new("content")), [0]);
         publish(&mut ledger, &mut unrelated, "2024-03-01T00:00:00Z");
         assert_eq!(unrelated[0].date, Some(at("2024-03-01T00:00:00Z")));
         assert_eq!(unrelated[0].id, "tag:x.org,2024-03-01:/a/");

@@ -169,7 +169,7 @@ impl Probe {
             .as_ref()
             .filter(|s| s.config == digest)
             .map(|s| &s.content);
-        let (content, content_same) = scan_content(&config.content_dirs(), recorded);
+        let (mut content, content_same) = scan_content(&config.content_dirs(), recorded);
         let scanned = started.elapsed();
         let verdict = match &saved {
             None => Verdict::Changed("no usable state file".into()),
@@ -198,12 +198,17 @@ impl Probe {
                     .collect(),
             });
         let settled = match (&verdict, saved) {
-            (Verdict::Changed(why), Some(_)) => {
+            (Verdict::Changed(why), Some(saved)) => {
                 tracing::debug!(why = %why, "state: building");
                 if let Err(e) = std::fs::remove_file(&path)
                     && e.kind() != std::io::ErrorKind::NotFound
                 {
                     tracing::debug!(error = %e, "could not remove the state file");
+                }
+                // The walk found the files the state names: the state
+                // this build saves names them the same way (#12).
+                if content.names_recorded {
+                    content.names = Some(saved.content.names);
                 }
                 None
             }
@@ -277,7 +282,7 @@ impl Probe {
     /// produced, relative to `output_dir`, with their bytes' digests;
     /// `images` the local files whose sizes went into feeds. A state is
     /// an optimization: failing to write it is logged, not an error.
-    pub fn save(self, config: &Config, record: Record) {
+    pub fn save(&self, config: &Config, record: Record) {
         let taken = SystemTime::now();
         let ledger = entry_for(&config.ledger, None, taken, true);
         let images = record
@@ -444,6 +449,11 @@ struct Scan {
     /// Digests of the files that were racy when stat'ed (computed before the
     /// build reads them, so they never vouch for newer bytes than it used).
     digests: Vec<Option<u64>>,
+    /// Whether the saved table named exactly these files, in this order.
+    names_recorded: bool,
+    /// The saved table's names, when they are this walk's: a build after
+    /// an edit saves them again instead of spelling out every path (#12).
+    names: Option<String>,
 }
 
 impl Scan {
@@ -451,13 +461,16 @@ impl Scan {
     /// which no walk matches: the next run builds.
     fn table(&self, root: &Path) -> Table {
         let files = &self.listing.files;
-        let mut names = String::with_capacity(files.len() * 48);
-        for file in files {
-            if let Some(name) = relative(&file.path, root).to_str() {
-                names.push_str(name);
+        let names = self.names.clone().unwrap_or_else(|| {
+            let mut names = String::with_capacity(files.len() * 48);
+            for file in files {
+                if let Some(name) = relative(&file.path, root).to_str() {
+                    names.push_str(name);
+                }
+                names.push('\0');
             }
-            names.push('\0');
-        }
+            names
+        });
         let racy = self
             .digests
             .iter()
@@ -527,7 +540,13 @@ fn scan_content(roots: &[&Path], recorded: Option<&Table>) -> (Scan, bool) {
     let same =
         listing.is_complete() && recorded.is_some() && compared.iter().all(|(_, same)| *same);
     let digests = compared.into_iter().map(|(d, _)| d).collect();
-    (Scan { listing, digests }, same)
+    let scan = Scan {
+        listing,
+        digests,
+        names_recorded: recorded.is_some(),
+        names: None,
+    };
+    (scan, same)
 }
 
 /// Digest of everything besides the files that decides the output: the
@@ -637,6 +656,44 @@ mod tests {
                 "{path:?} below {root:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_build_after_an_edit_saves_the_recorded_names_and_after_an_addition_new_ones() {
+        // #12: the names of a walk that found the files the state names are
+        // the state's, not spelt out again; any other walk spells them out.
+        let dir = tempfile::tempdir().unwrap();
+        let config = crate::config::Config::from_toml(
+            "title = \"T\"\nbase_url = \"https://x.org/\"\n",
+            &dir.path().join("feedpub.toml"),
+            dir.path(),
+            &crate::config::Paths::default(),
+        )
+        .unwrap();
+        let content = &config.content_dir;
+        std::fs::create_dir_all(content.join("b")).unwrap();
+        for name in ["a.md", "b/c.md"] {
+            std::fs::write(content.join(name), "x").unwrap();
+        }
+        let now = "2024-05-01T00:00:00Z".parse().unwrap();
+        let names_saved = |probe: &Probe| {
+            probe.save(&config, Record::default());
+            load(&state_path(&config)).unwrap().content.names
+        };
+        let first = Probe::take(&config, now);
+        assert_eq!(first.content.names, None, "no state yet");
+        assert_eq!(names_saved(&first), "a.md\0b/c.md\0");
+
+        std::fs::write(content.join("a.md"), "edited").unwrap();
+        let edited = Probe::take(&config, now);
+        assert!(matches!(edited.verdict(), Verdict::Changed(_)));
+        assert_eq!(edited.content.names.as_deref(), Some("a.md\0b/c.md\0"));
+        assert_eq!(names_saved(&edited), "a.md\0b/c.md\0");
+
+        std::fs::write(content.join("b/a.md"), "added").unwrap();
+        let added = Probe::take(&config, now);
+        assert_eq!(added.content.names, None);
+        assert_eq!(names_saved(&added), "a.md\0b/a.md\0b/c.md\0");
     }
 
     #[test]
