@@ -16,7 +16,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use feedpub::build::BuildOptions;
 use feedpub::config::{Config, Paths};
 use feedpub::content::{Format, FrontMatter, Loader, render_html, simple_yaml, split, summarize};
-use feedpub::feed::{self, FeedSpec, Scope};
+use feedpub::feed::{self, FeedToRender, Scope};
 use feedpub::select::Selection;
 use feedpub::state::{Probe, Record, Verdict};
 use feedpub::{build, taxonomy, validate};
@@ -78,23 +78,28 @@ impl Corpus {
         }
     }
 
-    /// The articles published at [`NOW`], as the build hands them to `feed::plan`.
+    /// The articles published at [`NOW`], as the build hands them to
+    /// `feed::plan`, with their bodies read.
     fn published(&self) -> Vec<feedpub::model::Article> {
-        let loaded = Loader::new(&self.config).load_all();
+        let loader = Loader::new(&self.config);
+        let loaded = loader.load_all();
         let mut published = Selection::at(loaded.articles, now()).published;
         taxonomy::group(&mut published, &self.config.taxonomies);
+        let every: Vec<usize> = (0..published.len()).collect();
+        let problems = loader.read_bodies(&mut published, &every);
+        assert!(problems.is_empty(), "{problems:?}");
         published
     }
 }
 
-/// The site-wide feed: the newest 50 articles.
-fn site_feed<'a>(config: &Config, published: &'a [feedpub::model::Article]) -> FeedSpec<'a> {
+/// The site-wide feed, ready to render: the newest 50 articles.
+fn site_feed<'a>(config: &Config, published: &'a [feedpub::model::Article]) -> FeedToRender<'a> {
     let spec = feed::plan(config, published, &[])
         .into_iter()
         .find(|s| s.scope == Scope::Site)
         .expect("a site feed");
     assert_eq!(spec.items.len(), 50, "the site feed is full");
-    spec
+    spec.to_render().expect("every body is read")
 }
 
 fn front_matter(c: &mut Criterion, corpus: &Corpus) {

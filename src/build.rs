@@ -1,4 +1,5 @@
-//! The build: load → select → group → render → validate → write.
+//! The build: load → pin → select → group → plan → read the bodies of the
+//! feeds to render → render → validate → write.
 
 mod fingerprint;
 mod stream;
@@ -276,7 +277,9 @@ fn render_changed<Files: Outlet + Send>(
             "read the known bodies of the feeds to render"
         );
         // The same plan again (planning is deterministic), now with every
-        // body of the feeds to render read.
+        // body of the feeds to render read: only such a plan's feeds can
+        // become feeds to render (`FeedSpec::to_render`), the first one's
+        // would fail at their unread items.
         plan_feeds(
             config,
             &selection.published,

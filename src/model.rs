@@ -46,7 +46,9 @@ pub struct Article {
     /// Byte offset of the Markdown body in the file.
     pub body_offset: usize,
     /// The body, once read: only articles that appear in a feed (or that the
-    /// ledger needs to recognise) are read past their front matter.
+    /// ledger needs to recognise) are read past their front matter. The
+    /// renderers see it only through a feed's entry, which cannot be made
+    /// without it (#12).
     pub body: Option<Box<Body>>,
     /// What an earlier run read of this body, when the file has not changed
     /// since: enough to tell whether a feed holding the article changed,
@@ -117,20 +119,6 @@ impl KnownBody {
 }
 
 impl Article {
-    /// The plain-text summary (empty until the body is read, unless written).
-    pub fn summary(&self) -> &str {
-        self.body
-            .as_ref()
-            .map(|b| b.summary.as_str())
-            .or(self.written_summary.as_deref())
-            .unwrap_or("")
-    }
-
-    /// The body as HTML (empty until the body is read).
-    pub(crate) fn content_html(&self) -> &str {
-        self.body.as_ref().map_or("", |b| b.html.as_str())
-    }
-
     /// The content fingerprint, once the body is read or known.
     pub fn fingerprint(&self) -> Option<u64> {
         self.body_digests().map(|b| b.fingerprint)

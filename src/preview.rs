@@ -204,7 +204,9 @@ impl<'c> Snapshot<'c> {
     pub fn preview(&self, selector: &Selector, all: bool) -> Result<Preview> {
         let specs = self.feeds();
         let spec = self.find(&specs, selector)?;
-        let entries = spec.items.iter().map(|a| self.entry(a)).collect();
+        // As the build renders them: each entry with its body read.
+        let to_render = spec.to_render().map_err(|d| Error::Invalid(vec![*d]))?;
+        let entries = to_render.items.iter().map(|e| self.entry(e)).collect();
         let excluded = all.then(|| self.excluded(spec));
         Ok(Preview {
             feed: self.summary(spec),
@@ -247,7 +249,8 @@ impl<'c> Snapshot<'c> {
         }
     }
 
-    fn entry(&self, article: &Article) -> Entry {
+    fn entry(&self, item: &feed::Entry<'_>) -> Entry {
+        let article = item.article();
         Entry {
             date: article.date.map(|d| self.local(&d)),
             title: article.title.clone(),
@@ -261,7 +264,7 @@ impl<'c> Snapshot<'c> {
                     .map(|(i, t)| (t.name.clone(), article.terms_of(i).to_vec()))
                     .collect(),
             ),
-            summary: article.summary().to_string(),
+            summary: item.body().summary.clone(),
             source: article.source.clone(),
         }
     }

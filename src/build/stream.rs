@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::error::{Diagnostic, Result};
-use crate::feed::{self, FeedSpec};
+use crate::error::{Diagnostic, Error, Result};
+use crate::feed::{self, Feed, FeedSpec, FeedToRender};
 use crate::format::Format;
 use crate::progress::Progress;
 use crate::state;
@@ -105,7 +105,9 @@ impl Outlet for Staging {
 
 /// Render `specs` a batch at a time, validate each batch in the gate and
 /// hand it to `outlet`, then drop its bytes; return every problem the gate
-/// found. Once a problem blocks the build (any error; with `strict`, any
+/// found. Each batch is made into feeds to render first, every item with
+/// its body: an item whose body was not read fails the run (a bug), it is
+/// never rendered empty. Once a problem blocks the build (any error; with `strict`, any
 /// problem) nothing more is handed over, but the remaining feeds are still
 /// rendered and validated, so the report lists every problem.
 ///
@@ -126,9 +128,14 @@ pub(super) fn render_in_batches(
     // The last batch that passed the gate, not yet handed over.
     let mut passed: Option<Vec<RenderedFeed>> = None;
     for batch in specs.chunks(batch_len) {
+        let batch: Vec<FeedToRender<'_>> = batch
+            .iter()
+            .map(|spec| spec.to_render())
+            .collect::<Result<_, _>>()
+            .map_err(|problem| Error::Invalid(vec![*problem]))?;
         let (taken, checked) = rayon::join(
             || passed.take().map_or(Ok(()), |files| outlet.take(files)),
-            || render_and_check(config, batch, now),
+            || render_and_check(config, &batch, now),
         );
         taken?;
         let (files, problems): (Vec<RenderedFeed>, Vec<Vec<Diagnostic>>) =
@@ -152,9 +159,9 @@ pub(super) fn render_in_batches(
 
 /// The enabled formats `spec` is published in: all of them, but no JSON
 /// Feed for an archive page (RFC 5005 defines no JSON Feed archives).
-pub(super) fn formats_of<'c>(
+pub(super) fn formats_of<'c, Item>(
     config: &'c Config,
-    spec: &FeedSpec<'_>,
+    spec: &Feed<Item>,
 ) -> impl Iterator<Item = Format> + 'c {
     let archive = spec.history.archive;
     config
@@ -170,12 +177,12 @@ pub(super) fn formats_of<'c>(
 /// whole batch to render before validating (#12).
 fn render_and_check(
     config: &Config,
-    specs: &[&FeedSpec<'_>],
+    specs: &[FeedToRender<'_>],
     now: DateTime<Utc>,
 ) -> Vec<(RenderedFeed, Vec<Diagnostic>)> {
-    let files: Vec<(&FeedSpec<'_>, Format)> = specs
+    let files: Vec<(&FeedToRender<'_>, Format)> = specs
         .iter()
-        .flat_map(|spec| formats_of(config, spec).map(move |format| (*spec, format)))
+        .flat_map(|spec| formats_of(config, spec).map(move |format| (spec, format)))
         .collect();
     let options = super::gate_options(now);
     files
@@ -209,5 +216,63 @@ pub(super) fn count_items(bytes: &[u8]) -> usize {
             Ok(quick_xml::events::Event::Eof) | Err(_) => return items,
             Ok(_) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, Body};
+
+    /// #12: a feed whose item's body was not read fails the run at the
+    /// article's file; nothing of it is rendered or handed over.
+    #[test]
+    fn a_feed_with_an_unread_item_is_an_error_not_an_empty_item() {
+        let config = Config::from_toml(
+            "title = \"T\"\nbase_url = \"https://x.org\"\n",
+            Path::new("feedpub.toml"),
+            Path::new(""),
+            &crate::config::Paths::default(),
+        )
+        .unwrap();
+        let now = "2024-05-01T00:00:00Z".parse().unwrap();
+        let read = Article {
+            date: "2024-04-01T00:00:00Z".parse().ok(),
+            body: Some(Box::new(Body::new(
+                "<p>Read.</p>".into(),
+                "Read.".into(),
+                7,
+                true,
+            ))),
+            ..Article::sample("read")
+        };
+        let render = |published: &[Article]| {
+            let specs = feed::plan(&config, published, &[]);
+            let specs: Vec<&FeedSpec<'_>> = specs.iter().collect();
+            let mut outlet = Vec::new();
+            let found = render_in_batches(
+                &config,
+                &specs,
+                now,
+                false,
+                &mut outlet,
+                &crate::progress::Silent,
+            );
+            (found, outlet)
+        };
+        let (found, outlet) = render(std::slice::from_ref(&read));
+        assert!(found.unwrap().is_empty());
+        assert_eq!(outlet.len(), config.formats.len());
+        let unread = Article {
+            date: "2024-04-02T00:00:00Z".parse().ok(),
+            ..Article::sample("unread")
+        };
+        let (found, outlet) = render(&[read, unread]);
+        let Err(Error::Invalid(problems)) = found else {
+            panic!("{found:?}");
+        };
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, Path::new("content/unread"));
+        assert!(outlet.is_empty());
     }
 }

@@ -62,6 +62,11 @@ impl Site {
     }
 }
 
+/// The body `article` was loaded with (the tests read it).
+fn body(article: &Article) -> &crate::model::Body {
+    article.body.as_deref().expect("the body is read")
+}
+
 #[test]
 fn the_seed_shaped_article_loads_with_every_field() {
     let site = Site::new();
@@ -82,9 +87,13 @@ fn the_seed_shaped_article_loads_with_every_field() {
         ]
     );
     assert!(a.authors.is_empty(), "an empty byline is no author");
-    assert_eq!(a.summary(), "While authorities argue, sources say more.");
+    assert_eq!(
+        body(&a).summary,
+        "While authorities argue, sources say more."
+    );
     assert!(
-        a.content_html()
+        body(&a)
+            .html
             .contains("href=\"https://news.example.org/2024/01/earlier/\"")
     );
     let image = a.image.unwrap();
@@ -103,7 +112,7 @@ fn toml_front_matter_with_aliases_and_naive_dates() {
     // Naive dates are read in Asia/Dushanbe (+05:00).
     assert_eq!(a.date.unwrap().to_rfc3339(), "2024-03-24T19:00:00+00:00");
     assert_eq!(a.updated.unwrap().to_rfc3339(), "2024-03-26T07:00:00+00:00");
-    assert_eq!(a.summary(), "Кратко.");
+    assert_eq!(body(&a).summary, "Кратко.");
     assert_eq!(a.authors, ["A", "B"]);
     let image = a.image.unwrap();
     assert_eq!(
@@ -119,8 +128,8 @@ fn control_characters_are_stripped_from_every_string() {
     let a = site
         .article("---\ntitle: \"Bad\\u0001 title\\u000b\"\nsummary: \"s\\u0002\"\n---\nx\u{1}y\n");
     assert_eq!(a.title, "Bad title");
-    assert_eq!(a.summary(), "s");
-    assert!(!a.content_html().contains('\u{1}'));
+    assert_eq!(body(&a).summary, "s");
+    assert!(!body(&a).html.contains('\u{1}'));
 }
 
 #[test]
@@ -271,7 +280,7 @@ fn only_the_front_matter_is_read_until_the_body_is_asked_for() {
     assert_eq!(articles[0].body_offset, "---\ntitle: Long\n---\n".len());
     let problems = Loader::new(&site.config).read_bodies(&mut articles, &[0]);
     assert!(problems.is_empty());
-    assert!(articles[0].content_html().ends_with(
+    assert!(body(&articles[0]).html.ends_with(
         "<a href=\"https://news.example.org/x/\" rel=\"noopener noreferrer\">end</a></p>\n"
     ));
 }
@@ -284,7 +293,7 @@ fn front_matter_longer_than_the_first_read_is_read_whole() {
         "---\n{padding}title: Late title\n---\nBody after a long front matter.\n"
     ));
     assert_eq!(a.title, "Late title");
-    assert_eq!(a.summary(), "Body after a long front matter.");
+    assert_eq!(body(&a).summary, "Body after a long front matter.");
 }
 
 #[test]
@@ -363,7 +372,7 @@ fn summary_wins_over_description_and_placeholders_are_not_authors() {
     let a = site.article(
         "---\ntitle: T\ndescription: The description.\nsummary: The summary.\nauthor: \"-\"\nauthors: [\"—\", \"n/a\", \"Ann\"]\n---\n",
     );
-    assert_eq!(a.summary(), "The summary.");
+    assert_eq!(body(&a).summary, "The summary.");
     assert_eq!(a.authors, ["Ann"]);
     let a = site.article("---\ntitle: T\nparams:\n  Authors: [Bo]\n---\n");
     assert_eq!(a.authors, ["Bo"]);
@@ -439,13 +448,13 @@ fn json_front_matter_blank_lines_and_files_without_front_matter() {
     let a = site.article("{\n  \"title\": \"Json\",\n  \"date\": \"2024-03-10\",\n  \"tags\": [\"x\"]\n}\nBody text.\n");
     assert_eq!(a.title, "Json");
     assert!(a.date.is_some());
-    assert_eq!(a.summary(), "Body text.");
+    assert_eq!(body(&a).summary, "Body text.");
     let a = site.article("\n\n---\ntitle: After blanks\n---\nBody.\n");
     assert_eq!(a.title, "After blanks");
     // Hugo accepts a page without front matter: its title is its file name.
     let a = site.article("Just text.\n");
     assert_eq!(a.title, "story");
-    assert_eq!(a.summary(), "Just text.");
+    assert_eq!(body(&a).summary, "Just text.");
     assert_eq!(a.date, None);
 }
 
@@ -463,8 +472,8 @@ fn errors_in_json_and_after_blank_lines_point_at_file_lines() {
 fn the_more_divider_ends_the_summary() {
     let site = Site::new();
     let a = site.article("---\ntitle: T\n---\nIntro *here*.\n\n<!--more-->\n\nThe rest.\n");
-    assert_eq!(a.summary(), "Intro here.");
-    assert!(a.content_html().contains("The rest."));
+    assert_eq!(body(&a).summary, "Intro here.");
+    assert!(body(&a).html.contains("The rest."));
 }
 
 #[test]
@@ -505,7 +514,7 @@ fn shortcodes_never_reach_readers_and_unknown_ones_warn_once_per_name() {
     assert!(problems.is_empty(), "{problems:?}");
     let mut articles = [article.unwrap()];
     assert!(loader.read_bodies(&mut articles, &[0]).is_empty());
-    let html = articles[0].content_html();
+    let html = &body(&articles[0]).html;
     assert!(!html.contains("{{"), "{html}");
     assert!(html.contains("In Dushanbe:"), "{html}");
     assert!(
@@ -513,7 +522,7 @@ fn shortcodes_never_reach_readers_and_unknown_ones_warn_once_per_name() {
         "{html}"
     );
     assert!(html.contains("Kept"), "{html}");
-    assert!(!articles[0].summary().contains("{{"));
+    assert!(!body(&articles[0]).summary.contains("{{"));
     let warnings = loader.shortcode_warnings();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert_eq!(

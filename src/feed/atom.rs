@@ -4,14 +4,13 @@ use std::collections::BTreeMap;
 
 use atom_syndication::extension::{Extension, ExtensionMap};
 use atom_syndication::{
-    Category, Content, Entry, Feed, FixedDateTime, Generator, Link, Person, Text, WriteConfig,
+    Category, Content, Feed, FixedDateTime, Generator, Link, Person, Text, WriteConfig,
 };
 use chrono::{DateTime, Utc};
 
 use super::rss::MEDIA_NS;
-use super::{FeedSpec, GENERATOR};
+use super::{Entry, FeedToRender, GENERATOR};
 use crate::config::Config;
-use crate::model::Article;
 
 /// The XML declaration written before the feed; the crate's own has no
 /// encoding, which validators warn about.
@@ -22,7 +21,7 @@ fn fixed(t: DateTime<Utc>) -> FixedDateTime {
 }
 
 /// Serialize one feed as Atom 1.0.
-pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
+pub fn render(config: &Config, spec: &FeedToRender<'_>) -> Vec<u8> {
     let site_author = Person {
         name: config
             .author
@@ -56,8 +55,8 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
             )
             .collect(),
         subtitle: Some(Text::plain(spec.description.clone())),
-        entries: spec.items.iter().map(|a| entry(a)).collect(),
-        namespaces: if spec.items.iter().any(|a| a.image.is_some()) {
+        entries: spec.items.iter().map(entry).collect(),
+        namespaces: if spec.items.iter().any(|e| e.article().image.is_some()) {
             BTreeMap::from([("media".to_string(), MEDIA_NS.to_string())])
         } else {
             BTreeMap::new()
@@ -113,7 +112,8 @@ fn link(href: &str, rel: &str, mime_type: Option<&str>) -> Link {
     }
 }
 
-fn entry(article: &Article) -> Entry {
+fn entry(item: &Entry<'_>) -> atom_syndication::Entry {
+    let (article, body) = (item.article(), item.body());
     let published = article.date.unwrap_or(DateTime::UNIX_EPOCH);
     let mut links = vec![link(&article.url, "alternate", Some("text/html"))];
     let mut extensions = ExtensionMap::new();
@@ -163,7 +163,7 @@ fn entry(article: &Article) -> Entry {
             ..Person::default()
         })
         .collect();
-    Entry {
+    atom_syndication::Entry {
         title: Text::plain(article.title.clone()),
         id: article.id.clone(),
         updated: fixed(article.last_change().unwrap_or(published)),
@@ -180,10 +180,10 @@ fn entry(article: &Article) -> Entry {
         links,
         // Blank elements are left out (validators warn about them); the
         // entry keeps its alternate link.
-        summary: Some(article.summary())
+        summary: Some(body.summary.as_str())
             .filter(|s| !s.trim().is_empty())
             .map(Text::plain),
-        content: Some(article.content_html())
+        content: Some(body.html.as_str())
             .filter(|html| !html.trim().is_empty())
             .map(|html| Content {
                 value: Some(html.to_string()),
@@ -191,6 +191,6 @@ fn entry(article: &Article) -> Entry {
                 ..Content::default()
             }),
         extensions,
-        ..Entry::default()
+        ..atom_syndication::Entry::default()
     }
 }

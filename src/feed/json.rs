@@ -7,10 +7,9 @@
 
 use serde::Serialize;
 
-use super::FeedSpec;
+use super::{Entry, FeedToRender};
 use crate::config::Config;
 use crate::dates::to_rfc3339;
-use crate::model::Article;
 
 /// The `version` every JSON Feed 1.1 document starts with.
 pub(crate) const VERSION: &str = "https://jsonfeed.org/version/1.1";
@@ -85,7 +84,7 @@ struct Attachment<'a> {
 }
 
 /// Serialize one feed as JSON Feed 1.1, indented, ending in a newline.
-pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
+pub fn render(config: &Config, spec: &FeedToRender<'_>) -> Vec<u8> {
     let site_author = config.author.as_deref().unwrap_or(&config.title);
     let document = Document {
         version: VERSION,
@@ -105,7 +104,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
                 url: hub.as_str(),
             })
             .collect(),
-        items: spec.items.iter().map(|article| item(article)).collect(),
+        items: spec.items.iter().map(item).collect(),
     };
     let mut out = serde_json::to_vec_pretty(&document)
         .unwrap_or_else(|e| unreachable!("serializing plain structs cannot fail: {e}"));
@@ -113,14 +112,15 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
     out
 }
 
-fn item(article: &Article) -> Item<'_> {
+fn item<'a>(entry: &Entry<'a>) -> Item<'a> {
+    let (article, body) = (entry.article(), entry.body());
     let image = article.image.as_ref();
     Item {
         id: &article.id,
         url: &article.url,
         title: &article.title,
-        content_html: article.content_html(),
-        summary: article.summary(),
+        content_html: &body.html,
+        summary: &body.summary,
         image: image.map(|i| i.url.as_str()),
         date_published: article.date.as_ref().map(to_rfc3339),
         // Like Atom's `updated`: the last change, else the publication.

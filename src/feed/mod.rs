@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::config::archived::{CUSTOM_KIND, LANGUAGES_KIND, SITE_KIND};
 use crate::error::Diagnostic;
 use crate::format::Format;
-use crate::model::Article;
+use crate::model::{Article, Body};
 use crate::taxonomy::{TaxonomyKind, Term};
 
 /// The `generator` both formats name.
@@ -62,9 +62,11 @@ pub enum Scope {
     },
 }
 
-/// One feed to publish, in both formats: its identity and its items.
+/// One feed to publish, in every format: its identity and its items, each
+/// an `Item`: a planned article ([`FeedSpec`]), or an [`Entry`] with its
+/// body read ([`FeedToRender`]).
 #[derive(Debug, Clone)]
-pub struct FeedSpec<'a> {
+pub struct Feed<Item> {
     /// What the feed covers.
     pub scope: Scope,
     /// Feed title.
@@ -82,7 +84,7 @@ pub struct FeedSpec<'a> {
     /// Public URL of `feed.json`.
     pub json_url: String,
     /// Items, newest first, at most `limit`.
-    pub items: Vec<&'a Article>,
+    pub items: Vec<Item>,
     /// The newest change among the items, or the site's newest change for an
     /// empty feed; `None` only when nothing at all is published.
     pub updated: Option<DateTime<Utc>>,
@@ -91,7 +93,69 @@ pub struct FeedSpec<'a> {
     pub history: history::History,
 }
 
-impl FeedSpec<'_> {
+/// A planned feed: which articles it holds, some of them perhaps known
+/// from an earlier run by their body's digests only. What the ledger dates,
+/// the fingerprints digest and the discovery files list; to render it, turn
+/// it into a [`FeedToRender`] with [`FeedSpec::to_render`].
+pub type FeedSpec<'a> = Feed<&'a Article>;
+
+/// A feed ready to render: every item is an [`Entry`], an article with its
+/// body read. The only input of the renderers ([`rss::render`],
+/// [`atom::render`], [`json::render`]).
+pub type FeedToRender<'a> = Feed<Entry<'a>>;
+
+/// One item of a feed to render: an article and its body, read. Made only
+/// by [`Entry::of`] (through [`FeedSpec::to_render`]), which refuses an
+/// article whose body was not read, so a rendered item cannot go out with
+/// empty content (#12).
+///
+/// A planned feed cannot be rendered as it is:
+///
+/// ```compile_fail,E0308
+/// # use feedpub::{config::Config, feed, model::Article};
+/// fn render(config: &Config, published: &[Article]) -> Vec<u8> {
+///     let specs = feed::plan(config, published, &[]);
+///     feed::rss::render(config, &specs[0]) // expects a `FeedToRender`
+/// }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    /// The article.
+    article: &'a Article,
+    /// Its body, read.
+    body: &'a Body,
+}
+
+impl<'a> Entry<'a> {
+    /// `article` with its body, or an error at its file when the body was
+    /// not read (a body known only by its digests does not count): a bug in
+    /// the stage that reads the bodies of the planned items.
+    pub fn of(article: &'a Article) -> Result<Entry<'a>, Box<Diagnostic>> {
+        match article.body.as_deref() {
+            Some(body) => Ok(Entry { article, body }),
+            None => Err(Box::new(
+                Diagnostic::error(
+                    &article.source,
+                    "internal error: the article is planned in a feed to render, \
+                     but its body was not read",
+                )
+                .with_help("this is a bug in feedpub: please report it"),
+            )),
+        }
+    }
+
+    /// The article.
+    pub fn article(&self) -> &'a Article {
+        self.article
+    }
+
+    /// The article's body, read.
+    pub fn body(&self) -> &'a Body {
+        self.body
+    }
+}
+
+impl<Item> Feed<Item> {
     /// The feed's language tag: its language's, else the site's.
     pub fn language<'s>(&'s self, config: &'s Config) -> Option<&'s str> {
         match &self.scope {
@@ -117,6 +181,42 @@ impl FeedSpec<'_> {
     /// Path of the JSON Feed file relative to the output directory.
     pub(crate) fn json_path(&self) -> PathBuf {
         self.dir.join("feed.json")
+    }
+}
+
+impl<'a> FeedSpec<'a> {
+    /// This feed with every item's body, ready to render; an error at the
+    /// first item whose body was not read.
+    pub fn to_render(&self) -> Result<FeedToRender<'a>, Box<Diagnostic>> {
+        let Feed {
+            scope,
+            title,
+            description,
+            dir,
+            alternate_url,
+            rss_url,
+            atom_url,
+            json_url,
+            items,
+            updated,
+            history,
+        } = self;
+        Ok(Feed {
+            items: items
+                .iter()
+                .map(|a| Entry::of(a))
+                .collect::<Result<_, _>>()?,
+            scope: scope.clone(),
+            title: title.clone(),
+            description: description.clone(),
+            dir: dir.clone(),
+            alternate_url: alternate_url.clone(),
+            rss_url: rss_url.clone(),
+            atom_url: atom_url.clone(),
+            json_url: json_url.clone(),
+            updated: *updated,
+            history: history.clone(),
+        })
     }
 }
 
@@ -471,12 +571,12 @@ fn custom_feeds<'c>(
 // no stage.
 impl Format {
     /// Path of `spec`'s file in this format, relative to the output directory.
-    pub fn path(self, spec: &FeedSpec<'_>) -> PathBuf {
+    pub fn path<Item>(self, spec: &Feed<Item>) -> PathBuf {
         spec.dir.join(self.file_name())
     }
 
     /// Public URL of `spec`'s file in this format.
-    pub fn url<'s>(self, spec: &'s FeedSpec<'_>) -> &'s str {
+    pub fn url<Item>(self, spec: &Feed<Item>) -> &str {
         match self {
             Format::Rss => &spec.rss_url,
             Format::Atom => &spec.atom_url,
@@ -602,6 +702,50 @@ mod tests {
                 "0.md", "1.md", "2.md", "3.md", "5.md", "6.md", "7.md", "8.md"
             ]
         );
+    }
+
+    /// #12: an item whose body was not read cannot be rendered with empty
+    /// content: making the feed's entries fails at its file, and a body
+    /// known only by its digests from an earlier run does not count.
+    #[test]
+    fn a_planned_item_without_its_body_is_an_error_not_an_empty_entry() {
+        let config = Config::from_toml(
+            "title = \"T\"\nbase_url = \"https://x.org\"\n",
+            Path::new("feedpub.toml"),
+            Path::new(""),
+            &crate::config::Paths::default(),
+        )
+        .unwrap();
+        let body = Body::new("<p>Read.</p>".into(), "Read.".into(), 7, true);
+        let read = Article {
+            date: chrono::DateTime::from_timestamp(86_400, 0),
+            body: Some(Box::new(body.clone())),
+            ..Article::sample("read")
+        };
+        let known = Article {
+            body: None,
+            known_body: Some(crate::model::KnownBody::of(&body)),
+            ..Article::sample("known")
+        };
+        let unread = Article::sample("unread");
+        for missing in [known, unread] {
+            let published = [read.clone(), missing];
+            let specs = plan(&config, &published, &[]);
+            assert_eq!(specs[0].items.len(), 2, "both are planned");
+            let problem = specs[0].to_render().unwrap_err();
+            assert!(problem.is_error());
+            assert_eq!(problem.path, published[1].source);
+            assert!(problem.message.contains("body was not read"), "{problem}");
+        }
+        let published = [read];
+        let specs = plan(&config, &published, &[]);
+        let to_render = specs[0].to_render().unwrap();
+        let [entry] = to_render.items.as_slice() else {
+            panic!("one entry");
+        };
+        assert!(std::ptr::eq(entry.article(), &published[0]));
+        assert_eq!(entry.body(), &body);
+        assert_eq!(to_render.rss_url, specs[0].rss_url);
     }
 
     proptest! {

@@ -7,10 +7,9 @@ use rss::extension::dublincore::DublinCoreExtension;
 use rss::extension::{Extension, ExtensionMap};
 use rss::{Category, Channel, Enclosure, Guid, Image, Item};
 
-use super::{FeedSpec, GENERATOR};
+use super::{Entry, FeedToRender, GENERATOR};
 use crate::config::Config;
 use crate::dates::to_rfc822;
-use crate::model::Article;
 
 /// Namespace of `atom:link rel="self"`.
 pub const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
@@ -22,7 +21,7 @@ pub(crate) const DC_NS: &str = "http://purl.org/dc/elements/1.1/";
 pub const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 
 /// Serialize one feed as RSS 2.0.
-pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
+pub fn render(config: &Config, spec: &FeedToRender<'_>) -> Vec<u8> {
     let namespaces = BTreeMap::from(
         [
             ("atom", ATOM_NS),
@@ -84,7 +83,7 @@ pub fn render(config: &Config, spec: &FeedSpec<'_>) -> Vec<u8> {
         }),
         generator: Some(GENERATOR.into()),
         last_build_date: spec.updated.as_ref().map(to_rfc822),
-        items: spec.items.iter().map(|a| item(a)).collect(),
+        items: spec.items.iter().map(item).collect(),
         extensions,
         namespaces,
         ..Channel::default()
@@ -176,7 +175,8 @@ fn write(writer: &mut quick_xml::Writer<Vec<u8>>, event: quick_xml::events::Even
         .unwrap_or_else(|e| unreachable!("writing to a Vec cannot fail: {e}"));
 }
 
-fn item(article: &Article) -> Item {
+fn item(entry: &Entry<'_>) -> Item {
+    let (article, body) = (entry.article(), entry.body());
     let mut extensions = ExtensionMap::new();
     if let Some(image) = &article.image {
         let mut children = BTreeMap::new();
@@ -210,7 +210,7 @@ fn item(article: &Article) -> Item {
         link: Some(article.url.clone()),
         // RSS readers render `description` as HTML: the plain-text summary
         // is escaped so that "<b>" in a summary shows as written.
-        description: Some(quick_xml::escape::partial_escape(article.summary()).into_owned()),
+        description: Some(quick_xml::escape::partial_escape(&body.summary).into_owned()),
         categories: article
             .all_terms()
             .map(|name| Category {
@@ -228,7 +228,7 @@ fn item(article: &Article) -> Item {
             permalink: article.id == article.url,
         }),
         pub_date: article.date.as_ref().map(to_rfc822),
-        content: Some(article.content_html().to_string()),
+        content: Some(body.html.clone()),
         // One `dc:creator` naming everyone: readers given several show
         // only the first or the last.
         dublin_core_ext: article.byline().map(|byline| DublinCoreExtension {
