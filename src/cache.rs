@@ -658,10 +658,10 @@ mod tests {
     }
 
     /// The stat of a 10-byte file changed an hour ago, so not racy.
+    /// A stat long settled, the same at every call (one read from the
+    /// clock made two calls a second apart differ, and a test flaky).
     fn settled_stat(size: u64) -> Stat {
-        let hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
-        let since = hour_ago.duration_since(SystemTime::UNIX_EPOCH).unwrap();
-        Stat::sample(size, i64::try_from(since.as_secs()).unwrap())
+        Stat::sample(size, 1_600_000_000)
     }
 
     #[test]
