@@ -74,6 +74,17 @@ pub fn title<'c>(config: &'c Config, code: &str) -> &'c str {
         .unwrap_or(&config.title)
 }
 
+/// The site description in `code`, one of the other languages: its
+/// `params.description`, else the site's.
+pub fn description<'c>(config: &'c Config, code: &str) -> &'c str {
+    config
+        .hugo
+        .as_ref()
+        .and_then(|site| site.other_language_settings.get(code))
+        .and_then(|s| s.description.as_deref())
+        .unwrap_or(&config.description)
+}
+
 /// One language feed to publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LanguageFeed {

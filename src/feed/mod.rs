@@ -539,7 +539,7 @@ pub(crate) fn plan_with_all_items<'a>(
                 tag: feed.tag.clone(),
             },
             feed.title.clone(),
-            config.description.clone(),
+            language::description(config, &feed.code).to_string(),
             feed.code.clone(),
             alternate,
             chosen,

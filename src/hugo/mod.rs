@@ -122,6 +122,9 @@ pub(crate) struct LanguageSettings {
     /// `locale` (Hugo 0.158+) or `languageCode` (`fr-fr`): the feed's
     /// language tag.
     pub language_code: Option<String>,
+    /// `params.description`, as plain text: the language's feeds'
+    /// description.
+    pub description: Option<String>,
 }
 
 impl HugoSite {
@@ -603,12 +606,10 @@ impl HugoConfig {
                 }),
         );
         set("timezone", self.string(&["timezone"]));
-        // Written for the site's templates, often with links in it: a
-        // channel description is plain text.
         set(
             "description",
             self.site_string(&["params", "description"])
-                .map(|d| crate::text::squash_whitespace(&crate::text::html_text(&d))),
+                .map(|d| plain_description(&d)),
         );
         set(
             "author",
@@ -636,6 +637,9 @@ impl HugoConfig {
                     language_code: self
                         .string(&["languages", l, "locale"])
                         .or_else(|| self.string(&["languages", l, "languagecode"])),
+                    description: self
+                        .string(&["languages", l, "params", "description"])
+                        .map(|d| plain_description(&d)),
                 };
                 (l.clone(), settings)
             })
@@ -691,6 +695,13 @@ pub(crate) fn unknown_token(pattern: &str) -> Option<String> {
             .collect();
         (token.len() > 1 && !PERMALINK_TOKENS.contains(&token.as_str())).then_some(token)
     })
+}
+
+/// A `params.description` as a feed's description: sites write it for
+/// their templates, often with links in it; a channel description is plain
+/// text.
+fn plain_description(html: &str) -> String {
+    crate::text::squash_whitespace(&crate::text::html_text(html))
 }
 
 /// The Hugo environment a build uses: `HUGO_ENVIRONMENT` or `HUGO_ENV`,
@@ -895,6 +906,7 @@ mod tests {
             LanguageSettings {
                 title: Some("Le site".into()),
                 language_code: Some("fr-FR".into()),
+                description: None,
             }
         );
         // Messages about the configuration name its main file, not the
@@ -1047,6 +1059,7 @@ mod tests {
             Some(&LanguageSettings {
                 title: Some("Le site".into()),
                 language_code: Some("fr-FR".into()),
+                description: None,
             })
         );
         assert_eq!(

@@ -648,6 +648,11 @@ fn each_other_language_has_its_own_feed_as_hugo_does() {
     let rss = std::fs::read_to_string(site.path().join("feeds/fr/rss.xml")).unwrap();
     assert!(rss.contains("<language>fr-fr</language>"), "{rss}");
     assert!(rss.contains("<title>Exemple multilingue</title>"), "{rss}");
+    // The language's own description, as text, not the site's English one.
+    assert!(
+        rss.contains("<description>Les dernières nouvelles du site</description>"),
+        "{rss}"
+    );
     let atom = std::fs::read_to_string(site.path().join("feeds/fr/atom.xml")).unwrap();
     assert!(atom.contains("xml:lang=\"fr-fr\""), "{atom}");
     assert!(
