@@ -8,6 +8,7 @@
 //! feeds (site, terms, sections, custom) hold no translation.
 
 use crate::config::Config;
+use crate::hugo::LanguageSettings;
 use crate::model::Article;
 use crate::taxonomy::{TaxonomyKind, Term};
 
@@ -55,10 +56,7 @@ pub(crate) fn terms_by_language(
 /// The feed language tag of `code`, one of the other languages: its
 /// `languageCode`, else the code.
 pub fn tag<'c>(config: &'c Config, code: &'c str) -> &'c str {
-    config
-        .hugo
-        .as_ref()
-        .and_then(|site| site.other_language_settings.get(code))
+    settings(config, code)
         .and_then(|s| s.language_code.as_deref())
         .unwrap_or(code)
 }
@@ -66,10 +64,7 @@ pub fn tag<'c>(config: &'c Config, code: &'c str) -> &'c str {
 /// The site title in `code`, one of the other languages: its `title`,
 /// else the site's.
 pub fn title<'c>(config: &'c Config, code: &str) -> &'c str {
-    config
-        .hugo
-        .as_ref()
-        .and_then(|site| site.other_language_settings.get(code))
+    settings(config, code)
         .and_then(|s| s.title.as_deref())
         .unwrap_or(&config.title)
 }
@@ -77,12 +72,17 @@ pub fn title<'c>(config: &'c Config, code: &str) -> &'c str {
 /// The site description in `code`, one of the other languages: its
 /// `params.description`, else the site's.
 pub fn description<'c>(config: &'c Config, code: &str) -> &'c str {
+    settings(config, code)
+        .and_then(|s| s.description.as_deref())
+        .unwrap_or(&config.description)
+}
+
+/// What the Hugo configuration sets for `code`, one of the other languages.
+fn settings<'c>(config: &'c Config, code: &str) -> Option<&'c LanguageSettings> {
     config
         .hugo
         .as_ref()
         .and_then(|site| site.other_language_settings.get(code))
-        .and_then(|s| s.description.as_deref())
-        .unwrap_or(&config.description)
 }
 
 /// One language feed to publish.
