@@ -1,5 +1,6 @@
 //! Markdown bodies: rendering, sanitizing, absolute URLs and summaries.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use ammonia::UrlRelative;
@@ -136,6 +137,37 @@ pub fn render_html(markdown: &str, base: &Url) -> String {
 /// Sanitize an HTML body (a page written in HTML), with absolute URLs.
 pub fn sanitize_html(html: &str, base: &Url) -> String {
     sanitizer(base).clean(html).to_string()
+}
+
+/// `text` with each Markdown link (`[Ann](https://…)`) replaced by its
+/// text, every other byte as written (no smart quotes, no emphasis taken
+/// out); borrowed when it holds no link.
+pub(super) fn links_as_text(text: &str) -> Cow<'_, str> {
+    if !text.contains("](") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::new();
+    let mut copied = 0;
+    // The link being read: where it starts in `text`, and its text.
+    let mut link: Option<(usize, String)> = None;
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match (event, &mut link) {
+            (Event::Start(Tag::Link { .. }), None) => link = Some((range.start, String::new())),
+            (Event::Text(t) | Event::Code(t), Some((_, label))) => label.push_str(&t),
+            (Event::End(TagEnd::Link), Some((start, label))) => {
+                out.push_str(&text[copied..*start]);
+                out.push_str(label);
+                copied = range.end;
+                link = None;
+            }
+            _ => {}
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    Cow::Owned(out)
 }
 
 /// A plain-text summary of a Markdown body, as Hugo makes one: the text

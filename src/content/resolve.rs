@@ -684,15 +684,11 @@ fn clean_name(s: &str) -> String {
     clean(&icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s))
 }
 
-/// A byline as readers see it: one holding a Markdown link (Docsy renders
-/// `author` with `markdownify`: `[Ann](https://…) (Acme)`) is its text,
-/// `Ann (Acme)`; any other is kept as written.
+/// A byline as readers see it: Docsy renders `author` with `markdownify`,
+/// so each Markdown link in it (`[Ann](https://…) (Acme)`) reads as its
+/// text, `Ann (Acme)`; everything else is kept as written.
 fn byline_text(byline: &str) -> std::borrow::Cow<'_, str> {
-    if byline.contains("](") {
-        super::markdown::summarize(byline, usize::MAX).into()
-    } else {
-        byline.into()
-    }
+    super::markdown::links_as_text(byline)
 }
 
 /// Most names a taxonomy or the bylines of one article may hold: beyond
